@@ -1,0 +1,312 @@
+//! Parsing of the macro arguments and of the `#[graph(...)]` helper attributes.
+//!
+//! Nothing here returns early on a semantic problem: each one is recorded in the [`Ctxt`] and
+//! parsing goes on, so that the user sees every mistake in one compile.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::meta::ParseNestedMeta;
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, LitStr, Token};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// The arguments of `#[graph_entity(...)]` or `#[graph_enum(...)]`.
+#[derive(Default)]
+pub(crate) struct MacroArgs {
+    pub(crate) path: Option<LitStr>,
+    pub(crate) odata_type: Option<LitStr>,
+    pub(crate) krate: Option<syn::Path>,
+}
+
+/// Which macro the arguments belong to: they accept different keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MacroKind {
+    Entity,
+    Enum,
+}
+
+impl MacroKind {
+    fn valid_keys(self) -> &'static str {
+        match self {
+            MacroKind::Entity => ENTITY_ARGS,
+            MacroKind::Enum => ENUM_ARGS,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            MacroKind::Entity => "graph_entity",
+            MacroKind::Enum => "graph_enum",
+        }
+    }
+}
+
+pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream) -> MacroArgs {
+    let mut out = MacroArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        let key = meta.path.clone();
+        let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
+        match name.as_str() {
+            PATH | ODATA_TYPE if kind == MacroKind::Entity => {
+                let slot = if name == PATH {
+                    &mut out.path
+                } else {
+                    &mut out.odata_type
+                };
+                if let Some(lit) = string_value(cx, &meta, &name)? {
+                    if slot.is_some() {
+                        cx.error_spanned_by(&key, format!("duplicate `{name}` argument"));
+                    } else {
+                        *slot = Some(lit);
+                    }
+                }
+            }
+            CRATE => {
+                if let Some(path) = crate_value(cx, &meta)? {
+                    if out.krate.is_some() {
+                        cx.error_spanned_by(&key, "duplicate `crate` argument");
+                    } else {
+                        out.krate = Some(path);
+                    }
+                }
+            }
+            _ => {
+                cx.error_spanned_by(
+                    &key,
+                    format!(
+                        "unknown `{}` argument `{}`; expected one of {}",
+                        kind.name(),
+                        path_to_string(&key),
+                        kind.valid_keys()
+                    ),
+                );
+                skip_value(&meta)?;
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(args) {
+        cx.syn_error(error);
+    }
+    out
+}
+
+/// The options of one `#[graph(...)]`-annotated field.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub(crate) rename: Option<LitStr>,
+    pub(crate) required: Option<Span>,
+    pub(crate) key: Option<Span>,
+    pub(crate) extra: Option<Span>,
+}
+
+/// The options of one `#[graph(...)]`-annotated enum variant.
+#[derive(Default)]
+pub(crate) struct VariantAttrs {
+    pub(crate) rename: Option<LitStr>,
+    pub(crate) other: Option<Span>,
+}
+
+pub(crate) fn is_graph_attr(attr: &Attribute) -> bool {
+    attr.path().is_ident(GRAPH)
+}
+
+pub(crate) fn parse_field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for attr in attrs.iter().filter(|a| is_graph_attr(a)) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.clone();
+            let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
+            let flag = match name.as_str() {
+                RENAME => {
+                    if let Some(lit) = string_value(cx, &meta, RENAME)? {
+                        set_once(cx, &mut out.rename, lit, &key);
+                    }
+                    return Ok(());
+                }
+                REQUIRED => &mut out.required,
+                KEY => &mut out.key,
+                EXTRA => &mut out.extra,
+                _ => {
+                    cx.error_spanned_by(
+                        &key,
+                        format!(
+                            "unknown `graph` field attribute `{}`; expected one of {FIELD_KEYS}",
+                            path_to_string(&key)
+                        ),
+                    );
+                    return skip_value(&meta);
+                }
+            };
+            flag_value(cx, &meta, &name)?;
+            set_once(cx, flag, key_span(&key), &key);
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+pub(crate) fn parse_variant_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> VariantAttrs {
+    let mut out = VariantAttrs::default();
+    for attr in attrs.iter().filter(|a| is_graph_attr(a)) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.clone();
+            let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
+            match name.as_str() {
+                RENAME => {
+                    if let Some(lit) = string_value(cx, &meta, RENAME)? {
+                        set_once(cx, &mut out.rename, lit, &key);
+                    }
+                }
+                OTHER => {
+                    flag_value(cx, &meta, OTHER)?;
+                    set_once(cx, &mut out.other, key_span(&key), &key);
+                }
+                _ => {
+                    cx.error_spanned_by(
+                        &key,
+                        format!(
+                            "unknown `graph` variant attribute `{}`; expected one of {VARIANT_KEYS}",
+                            path_to_string(&key)
+                        ),
+                    );
+                    skip_value(&meta)?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+fn set_once<T>(cx: &mut Ctxt, slot: &mut Option<T>, value: T, key: &syn::Path) {
+    if slot.is_some() {
+        cx.error_spanned_by(
+            key,
+            format!("duplicate `{}` attribute", path_to_string(key)),
+        );
+    } else {
+        *slot = Some(value);
+    }
+}
+
+/// `key = "string"`; records an error and returns `None` for anything else.
+fn string_value(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<LitStr>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` takes a string value: `{key} = \"...\"`"),
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let tokens = value_tokens(meta.value()?)?;
+    match syn::parse2::<LitStr>(tokens.clone()) {
+        Ok(lit) => Ok(Some(lit)),
+        Err(_) => {
+            let at: &dyn quote::ToTokens = if tokens.is_empty() {
+                &meta.path
+            } else {
+                &tokens
+            };
+            cx.error_spanned_by(
+                at,
+                format!("`{key}` must be a string literal: `{key} = \"...\"`"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// `crate = some::path` or `crate = "some::path"`; the path must be absolute.
+fn crate_value(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn::Path>> {
+    const HINT: &str = "`crate` must be an absolute path to the `graph_entity` crate or a re-export of it, such as `crate = ::my_sdk::graph_entity` or `crate = crate`";
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(&meta.path, HINT);
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let tokens = value_tokens(meta.value()?)?;
+    let parsed = match syn::parse2::<LitStr>(tokens.clone()) {
+        Ok(lit) => lit.parse_with(syn::Path::parse_mod_style),
+        Err(_) => syn::Path::parse_mod_style.parse2(tokens.clone()),
+    };
+    match parsed {
+        Ok(path) if is_absolute(&path) => Ok(Some(path)),
+        _ => {
+            let at: &dyn quote::ToTokens = if tokens.is_empty() {
+                &meta.path
+            } else {
+                &tokens
+            };
+            cx.error_spanned_by(at, HINT);
+            Ok(None)
+        }
+    }
+}
+
+fn is_absolute(path: &syn::Path) -> bool {
+    path.leading_colon.is_some()
+        || path
+            .segments
+            .first()
+            .is_some_and(|s| s.ident == "crate" || s.ident == "$crate")
+}
+
+/// A flag such as `required` takes no value.
+fn flag_value(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` takes no value: write `{key}` alone"),
+        );
+        skip_value(meta)?;
+    }
+    Ok(())
+}
+
+/// Consumes whatever value follows an unknown or malformed key, so parsing can go on.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        value_tokens(meta.value()?)?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_value(&inner))?;
+    }
+    Ok(())
+}
+
+/// The tokens of a value, up to the next top-level `,`.
+fn value_tokens(input: ParseStream) -> syn::Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<TokenTree>()?]);
+    }
+    Ok(tokens)
+}
+
+fn key_span(path: &syn::Path) -> Span {
+    path.segments
+        .first()
+        .map_or_else(Span::call_site, |s| s.ident.span())
+}
+
+fn path_to_string(path: &syn::Path) -> String {
+    let mut out = String::new();
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        out.push_str(&segment.ident.to_string());
+    }
+    out
+}

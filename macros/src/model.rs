@@ -1,0 +1,421 @@
+//! The checked model of an entity or enum declaration, built from the syntax tree.
+//!
+//! Every check that spans several attributes or fields lives here; expansion only reads the
+//! model. A model is produced only when there were no errors.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt as _;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
+
+use crate::attr::{self, MacroArgs};
+use crate::ctxt::Ctxt;
+use crate::symbol::ODATA_TYPE_PROPERTY;
+use crate::template::{self, Template};
+
+/// A checked `#[graph_entity]` struct.
+pub(crate) struct Entity<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) krate: TokenStream,
+    pub(crate) path: LitStr,
+    pub(crate) template: Template,
+    /// One argument of `create` per placeholder, in order.
+    pub(crate) args: Vec<Ident>,
+    pub(crate) odata_type: String,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One field of an entity.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// The JSON property name (empty for the `extra` field).
+    pub(crate) json: String,
+    /// The type is `Option<_>`: absent or `null` reads as `None`, `None` is not written.
+    pub(crate) optional: bool,
+    /// `#[graph(required)]`: an `Option` that must be `Some` when creating.
+    pub(crate) required_on_create: bool,
+    /// `#[graph(extra)]`: the map of properties the struct does not declare.
+    pub(crate) extra: bool,
+}
+
+impl Field<'_> {
+    /// Required when reading: every field that is not an `Option` (and not `extra`).
+    pub(crate) fn required_on_read(&self) -> bool {
+        !self.optional && !self.extra
+    }
+}
+
+/// A checked `#[graph_enum]` enum.
+pub(crate) struct Enum<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) krate: TokenStream,
+    pub(crate) members: Vec<Member<'a>>,
+    /// The catch-all variant and the type of its one field.
+    pub(crate) other: (&'a Ident, &'a Type),
+}
+
+/// One known member of a Graph enum.
+pub(crate) struct Member<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) wire: String,
+}
+
+/// The path generated code uses to reach the facade.
+pub(crate) fn crate_path(args: &MacroArgs) -> TokenStream {
+    match &args.krate {
+        Some(path) => path.to_token_stream(),
+        None => quote!(::graph_entity),
+    }
+}
+
+impl<'a> Entity<'a> {
+    pub(crate) fn from_input(
+        cx: &mut Ctxt,
+        args: &MacroArgs,
+        input: &'a DeriveInput,
+    ) -> Option<Self> {
+        check_generics(cx, input, "entities");
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => Some(named.named.iter().collect::<Vec<_>>()),
+                Fields::Unnamed(fields) => {
+                    cx.error_spanned_by(fields, "`#[graph_entity]` needs a struct with named fields, not a tuple struct: Graph properties have names");
+                    None
+                }
+                Fields::Unit => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "`#[graph_entity]` needs a struct with named fields, not a unit struct",
+                    );
+                    None
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_spanned_by(data.enum_token, "`#[graph_entity]` applies to structs; for a Graph enum type use `#[graph_enum]`");
+                None
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`#[graph_entity]` applies to structs with named fields, not unions",
+                );
+                None
+            }
+        };
+
+        let template_and_args = match &args.path {
+            None => {
+                cx.error_at(
+                    Span::call_site(),
+                    "missing `path` argument: `#[graph_entity(path = \"/users/{userId}/events\")]`",
+                );
+                None
+            }
+            Some(lit) => match template::parse(&lit.value()) {
+                Ok(template) => placeholder_args(cx, lit, &template).map(|a| (template, a)),
+                Err(errors) => {
+                    for message in errors {
+                        cx.error_spanned_by(lit, message);
+                    }
+                    None
+                }
+            },
+        };
+
+        let odata_type = match &args.odata_type {
+            Some(lit) => {
+                let value = lit.value();
+                if value.len() < 2 || !value.starts_with('#') || value.contains(char::is_whitespace)
+                {
+                    cx.error_spanned_by(lit, "`odata_type` must be `#` followed by a qualified type name, such as `#microsoft.graph.user`");
+                }
+                value
+            }
+            None => format!(
+                "#microsoft.graph.{}",
+                template::to_lower_first(&input.ident.to_string())
+            ),
+        };
+
+        let fields = fields.map(|fields| check_fields(cx, fields));
+        let (template, args_idents) = template_and_args?;
+        Some(Entity {
+            input,
+            krate: crate_path(args),
+            path: args.path.clone()?,
+            template,
+            args: args_idents,
+            odata_type,
+            fields: fields?,
+        })
+    }
+}
+
+/// The arguments of `create` when the path is valid, for the fallback expansion (errors elsewhere
+/// are reported by the real pass).
+pub(crate) fn fallback_args(args: &MacroArgs) -> Option<Vec<Ident>> {
+    let lit = args.path.as_ref()?;
+    let template = template::parse(&lit.value()).ok()?;
+    placeholder_args(&mut Ctxt::new(), lit, &template)
+}
+
+/// The snake_case argument of `create` for each placeholder.
+fn placeholder_args(cx: &mut Ctxt, lit: &LitStr, template: &Template) -> Option<Vec<Ident>> {
+    let mut idents: Vec<Ident> = Vec::new();
+    let mut ok = true;
+    for name in template.placeholders() {
+        let snake = template::to_snake_case(name);
+        if matches!(snake.as_str(), "client" | "self" | "super" | "crate" | "_") || snake == "Self"
+        {
+            cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` would become the argument `{snake}`, which `create` cannot use; rename the placeholder"));
+            ok = false;
+            continue;
+        }
+        if idents.iter().any(|i| i.unraw() == snake) {
+            cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` and another one both become the argument `{snake}`; rename one of them"));
+            ok = false;
+            continue;
+        }
+        let ident = match syn::parse_str::<Ident>(&snake) {
+            Ok(ident) => ident,
+            // A keyword such as `type`: use the raw identifier `r#type`.
+            Err(_) => Ident::new_raw(&snake, lit.span()),
+        };
+        idents.push(ident);
+    }
+    ok.then_some(idents)
+}
+
+fn check_generics(cx: &mut Ctxt, input: &DeriveInput, what: &str) {
+    if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
+        cx.error_spanned_by(
+            &input.generics,
+            format!("generic {what} are not supported: Graph types are concrete"),
+        );
+    }
+}
+
+fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>) -> Vec<Field<'a>> {
+    let mut out: Vec<Field<'a>> = Vec::with_capacity(fields.len());
+    let mut key_seen: Option<&Ident> = None;
+    let mut extra_seen = false;
+    // JSON names already taken, with the field that took them.
+    let mut names: Vec<(String, &Ident)> = Vec::new();
+    for field in fields {
+        let Some(ident) = field.ident.as_ref() else {
+            continue;
+        };
+        let attrs = attr::parse_field_attrs(cx, &field.attrs);
+        let optional = option_inner(&field.ty).is_some();
+
+        if let Some(span) = attrs.extra {
+            let conflicting = [
+                attrs.rename.as_ref().map(|_| "rename"),
+                attrs.required.map(|_| "required"),
+                attrs.key.map(|_| "key"),
+            ];
+            for key in conflicting.into_iter().flatten() {
+                cx.error_at(span, format!("`extra` cannot be combined with `{key}`: the extra map holds the properties the struct does not declare"));
+            }
+            if extra_seen {
+                cx.error_at(
+                    span,
+                    "more than one `#[graph(extra)]` field; keep one map of unknown properties",
+                );
+            }
+            extra_seen = true;
+            out.push(Field {
+                ident,
+                ty: &field.ty,
+                json: String::new(),
+                optional: false,
+                required_on_create: false,
+                extra: true,
+            });
+            continue;
+        }
+
+        if let Some(span) = attrs.required {
+            if !optional {
+                cx.error_at(span, format!("`required` applies to `Option<_>` fields; `{ident}` is not an `Option`, so the compiler already requires it"));
+            }
+            if attrs.key.is_some() {
+                cx.error_at(
+                    span,
+                    "the `key` field is assigned by the server and cannot be `required`",
+                );
+            }
+        }
+        if let Some(span) = attrs.key {
+            if let Some(first) = key_seen {
+                cx.error_at(
+                    span,
+                    format!("more than one `#[graph(key)]` field: `{first}` is already the key"),
+                );
+            } else {
+                key_seen = Some(ident);
+            }
+            if !optional {
+                cx.error_spanned_by(&field.ty, "the `key` field is assigned by the server, so it must be an `Option`, such as `Option<String>`");
+            }
+        }
+
+        let json = match &attrs.rename {
+            Some(lit) => {
+                let value = lit.value();
+                if value.is_empty() {
+                    cx.error_spanned_by(lit, "`rename` must not be empty");
+                }
+                value
+            }
+            None => template::to_lower_camel_case(&ident.to_string()),
+        };
+        let at: Span = attrs
+            .rename
+            .as_ref()
+            .map_or_else(|| ident.span(), LitStr::span);
+        if json == ODATA_TYPE_PROPERTY {
+            cx.error_at(
+                at,
+                "`@odata.type` is written by the macro from `odata_type`; it cannot be a field",
+            );
+        } else if let Some((_, first)) = names.iter().find(|(name, _)| *name == json) {
+            cx.error_at(
+                at,
+                format!("two fields have the JSON name `{json}`: `{first}` and `{ident}`"),
+            );
+        } else {
+            names.push((json.clone(), ident));
+        }
+
+        out.push(Field {
+            ident,
+            ty: &field.ty,
+            json,
+            optional,
+            required_on_create: attrs.required.is_some(),
+            extra: false,
+        });
+    }
+    out
+}
+
+/// `T` when `ty` is `Option<T>` (also `std::option::Option<T>` and `core::option::Option<T>`).
+///
+/// Like serde, this looks at the syntax: a type alias of `Option` counts as a plain type.
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let prefix_ok = match segments.len() {
+        1 => true,
+        3 => (segments[0] == "std" || segments[0] == "core") && segments[1] == "option",
+        _ => false,
+    };
+    let last = path.path.segments.last()?;
+    if !prefix_ok || last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(inner)] => Some(inner),
+        _ => None,
+    }
+}
+
+impl<'a> Enum<'a> {
+    pub(crate) fn from_input(
+        cx: &mut Ctxt,
+        args: &MacroArgs,
+        input: &'a DeriveInput,
+    ) -> Option<Self> {
+        check_generics(cx, input, "enums");
+        let data = match &input.data {
+            Data::Enum(data) => data,
+            Data::Struct(data) => {
+                cx.error_spanned_by(
+                    data.struct_token,
+                    "`#[graph_enum]` applies to enums; for a Graph entity use `#[graph_entity]`",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`#[graph_enum]` applies to enums, not unions",
+                );
+                return None;
+            }
+        };
+        let mut members: Vec<Member<'a>> = Vec::new();
+        let mut other: Option<(&'a Ident, &'a Type)> = None;
+        for variant in &data.variants {
+            let attrs = attr::parse_variant_attrs(cx, &variant.attrs);
+            if let Some(span) = attrs.other {
+                if attrs.rename.is_some() {
+                    cx.error_at(span, "the `other` variant keeps unknown members as they were read; it cannot be renamed");
+                }
+                match &variant.fields {
+                    Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                        if other.is_some() {
+                            cx.error_at(span, "more than one `#[graph(other)]` variant");
+                        } else {
+                            other = Some((&variant.ident, &fields.unnamed[0].ty));
+                        }
+                    }
+                    _ => cx.error_spanned_by(&variant.ident, "the `#[graph(other)]` variant must hold the unknown member string: `Other(String)`"),
+                }
+                continue;
+            }
+            if !matches!(variant.fields, Fields::Unit) {
+                cx.error_spanned_by(&variant.fields, format!("Graph enum members are unit variants; `{}` has fields (only the `#[graph(other)]` variant holds a `String`)", variant.ident));
+                continue;
+            }
+            let wire = match &attrs.rename {
+                Some(lit) if lit.value().is_empty() => {
+                    cx.error_spanned_by(lit, "`rename` must not be empty");
+                    continue;
+                }
+                Some(lit) => lit.value(),
+                None => template::to_lower_first(&variant.ident.to_string()),
+            };
+            if let Some(first) = members.iter().find(|m| m.wire == wire) {
+                let at = attrs
+                    .rename
+                    .as_ref()
+                    .map_or_else(|| variant.ident.span(), LitStr::span);
+                cx.error_at(
+                    at,
+                    format!(
+                        "two variants have the member name `{wire}`: `{}` and `{}`",
+                        first.ident, variant.ident
+                    ),
+                );
+                continue;
+            }
+            members.push(Member {
+                ident: &variant.ident,
+                wire,
+            });
+        }
+        if other.is_none() {
+            cx.error_spanned_by(&input.ident, "a Graph enum needs a catch-all variant for members added after this code was written: add `#[graph(other)] Other(String)`");
+        }
+        Some(Enum {
+            input,
+            krate: crate_path(args),
+            members,
+            other: other?,
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! The attribute keys the macros understand, in one place.
+
+pub(crate) const PATH: &str = "path";
+pub(crate) const ODATA_TYPE: &str = "odata_type";
+pub(crate) const CRATE: &str = "crate";
+/// The arguments of `#[graph_entity(...)]`, as listed in error messages.
+pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `crate`";
+/// The arguments of `#[graph_enum(...)]`.
+pub(crate) const ENUM_ARGS: &str = "`crate`";
+
+/// The field and variant attribute, `#[graph(...)]`.
+pub(crate) const GRAPH: &str = "graph";
+pub(crate) const RENAME: &str = "rename";
+pub(crate) const REQUIRED: &str = "required";
+pub(crate) const KEY: &str = "key";
+pub(crate) const EXTRA: &str = "extra";
+pub(crate) const OTHER: &str = "other";
+/// The keys of `#[graph(...)]` on a field.
+pub(crate) const FIELD_KEYS: &str = "`rename`, `required`, `key`, `extra`";
+/// The keys of `#[graph(...)]` on an enum variant.
+pub(crate) const VARIANT_KEYS: &str = "`rename`, `other`";
+
+/// The control property that names the type on the wire.
+pub(crate) const ODATA_TYPE_PROPERTY: &str = "@odata.type";

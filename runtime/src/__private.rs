@@ -1,0 +1,241 @@
+//! Not public API: helpers for generated code, reached through `graph_entity::__private`.
+//! Anything here may change in any release.
+//!
+//! Generated code stays small by calling these generic functions; each is written and tested
+//! once instead of once per entity.
+#![allow(missing_docs, missing_debug_implementations)]
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::ser::{self, SerializeMap};
+use serde_json::{Map, Value};
+
+use crate::client::Client;
+use crate::entity::{GraphEntity, GraphEnum};
+use crate::error::{Error, ValidationError, Violation, write_list};
+
+pub use crate::path::PathPart;
+
+const ODATA_TYPE: &str = "@odata.type";
+
+/// The generic body of every generated `create`.
+pub async fn create<E: GraphEntity>(
+    client: &Client,
+    entity: &E,
+    args: &[&str],
+) -> Result<E, Error> {
+    client.create(entity, args).await
+}
+
+/// Forces the `#[graph(extra)]` field to be a `serde_json::Map`, with the error on its type.
+pub fn extra_map(map: &Map<String, Value>) -> &Map<String, Value> {
+    map
+}
+
+/// Collects the violations of one `validate()` call; allocates only when there is one.
+#[derive(Debug)]
+pub struct Validator {
+    entity: &'static str,
+    violations: Vec<Violation>,
+}
+
+impl Validator {
+    pub fn new(entity: &'static str) -> Self {
+        Self {
+            entity,
+            violations: Vec::new(),
+        }
+    }
+
+    pub fn require(&mut self, property: &'static str, present: bool) {
+        if !present {
+            self.violations
+                .push(Violation::MissingRequired { property });
+        }
+    }
+
+    pub fn extra(&mut self, extra: &Map<String, Value>, declared: &[&str]) {
+        for key in extra.keys() {
+            if key == ODATA_TYPE || declared.contains(&key.as_str()) {
+                self.violations.push(Violation::ExtraShadowsProperty {
+                    property: key.clone(),
+                });
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<(), ValidationError> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError {
+                entity: self.entity,
+                violations: self.violations,
+            })
+        }
+    }
+}
+
+/// Writes the `#[graph(extra)]` properties after the declared ones; refuses a key that would
+/// repeat a declared property.
+pub fn serialize_extra<S: ser::Serializer>(
+    map: &mut S::SerializeMap,
+    extra: &Map<String, Value>,
+    declared: &[&str],
+) -> Result<(), S::Error> {
+    for (key, value) in extra {
+        if key == ODATA_TYPE || declared.contains(&key.as_str()) {
+            return Err(ser::Error::custom(format_args!(
+                "extra property `{key}` has the name of a declared property"
+            )));
+        }
+        map.serialize_entry(key, value)?;
+    }
+    Ok(())
+}
+
+/// A JSON property name, classified against the entity's declared properties.
+#[derive(Debug)]
+pub enum Property {
+    /// The declared property at this index of `GraphEntity::PROPERTIES`.
+    Declared(usize),
+    /// An unknown property, kept for the `#[graph(extra)]` map.
+    Unknown(String),
+    /// `@odata.type`, or an unknown property of an entity without an extra map.
+    Ignored,
+}
+
+/// Reads a property name without allocating unless it must be kept.
+#[derive(Debug, Clone, Copy)]
+pub struct PropertySeed {
+    names: &'static [&'static str],
+    keep_unknown: bool,
+}
+
+impl PropertySeed {
+    pub fn new(names: &'static [&'static str], keep_unknown: bool) -> Self {
+        Self {
+            names,
+            keep_unknown,
+        }
+    }
+
+    fn classify(self, name: &str) -> Option<Property> {
+        if let Some(index) = self.names.iter().position(|n| *n == name) {
+            Some(Property::Declared(index))
+        } else if !self.keep_unknown || name == ODATA_TYPE {
+            Some(Property::Ignored)
+        } else {
+            None
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for PropertySeed {
+    type Value = Property;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Property, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for PropertySeed {
+    type Value = Property;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Property, E> {
+        Ok(self
+            .classify(name)
+            .unwrap_or_else(|| Property::Unknown(name.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Property, E> {
+        Ok(self.classify(&name).unwrap_or(Property::Unknown(name)))
+    }
+}
+
+/// Reads the value of a declared property into its slot; a repeated property is an error.
+pub fn next_value<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: de::Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of an unknown property into the extra map; a repeated property is an error.
+pub fn next_extra<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    extra: &mut Map<String, Value>,
+    name: String,
+) -> Result<(), A::Error> {
+    if extra.contains_key(&name) {
+        return Err(de::Error::custom(format_args!(
+            "duplicate property `{name}`"
+        )));
+    }
+    let value = map.next_value()?;
+    extra.insert(name, value);
+    Ok(())
+}
+
+/// The error for an object that lacks required properties: names all of them, unlike serde's
+/// derive, which stops at the first.
+#[cold]
+pub fn missing_properties<E: de::Error>(fields: &[(bool, &str)]) -> E {
+    let missing: Vec<&str> = fields.iter().filter(|(m, _)| *m).map(|(_, n)| *n).collect();
+    let noun = if missing.len() == 1 {
+        "property"
+    } else {
+        "properties"
+    };
+    let mut list = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_list(&mut list, &missing);
+    E::custom(format_args!("missing required {noun} {list}"))
+}
+
+/// Deserializes a `#[graph_enum]`: a known member, or the catch-all with the string as read.
+pub fn deserialize_enum<'de, D: de::Deserializer<'de>, E: GraphEnum>(
+    deserializer: D,
+) -> Result<E, D::Error> {
+    deserializer.deserialize_str(EnumVisitor(PhantomData))
+}
+
+struct EnumVisitor<E>(PhantomData<E>);
+
+impl<E: GraphEnum> Visitor<'_> for EnumVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member string such as ")?;
+        match E::MEMBERS.first() {
+            Some(first) => write!(f, "\"{first}\""),
+            None => f.write_str("\"value\""),
+        }
+    }
+
+    fn visit_str<Er: de::Error>(self, member: &str) -> Result<E, Er> {
+        Ok(E::from_member(member).unwrap_or_else(|| E::from_unknown(member.to_owned())))
+    }
+
+    fn visit_string<Er: de::Error>(self, member: String) -> Result<E, Er> {
+        match E::from_member(&member) {
+            Some(known) => Ok(known),
+            None => Ok(E::from_unknown(member)),
+        }
+    }
+}

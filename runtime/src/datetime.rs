@@ -1,0 +1,641 @@
+//! `Edm.DateTimeOffset`, as Microsoft Graph writes it.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The most fractional digits written: .NET's `DateTimeOffset` counts 100 ns ticks.
+const MAX_WRITTEN_DIGITS: u8 = 7;
+/// The most fractional digits read (Graph's OpenAPI pattern allows 1 to 12).
+const MAX_READ_DIGITS: usize = 12;
+
+/// A date and time with a UTC offset: Graph's `Edm.DateTimeOffset`.
+///
+/// It reads the form Graph's OpenAPI description gives,
+/// `YYYY-MM-DDThh:mm:ss[.f{1,12}](Z|±hh:mm)`, keeps the offset it was given (and whether it was
+/// written `Z`), and writes the same form back with at most 7 fractional digits, the precision
+/// of .NET's ticks. A value with at most 7 fractional digits round-trips byte for byte:
+///
+/// ```
+/// use graph_entity_runtime::DateTimeOffset;
+///
+/// let when: DateTimeOffset = "2017-01-01T00:00:17.7769392-08:00".parse()?;
+/// assert_eq!(when.to_string(), "2017-01-01T00:00:17.7769392-08:00");
+/// assert_eq!((when.year(), when.month(), when.day()), (2017, 1, 1));
+/// assert_eq!(when.nanosecond(), 776_939_200);
+/// assert_eq!(when.offset_minutes(), -8 * 60);
+///
+/// // More digits than .NET keeps are truncated when written.
+/// let precise: DateTimeOffset = "2017-01-01T00:00:17.123456789012Z".parse()?;
+/// assert_eq!(precise.to_string(), "2017-01-01T00:00:17.1234567Z");
+/// # Ok::<(), graph_entity_runtime::DateTimeParseError>(())
+/// ```
+///
+/// Two values are equal when they show the same local date and time and the same offset:
+/// `Z` equals `+00:00`, and `.5` equals `.50`. Instants in different offsets are not equal;
+/// compare [`unix_timestamp_nanos`](Self::unix_timestamp_nanos) for that.
+#[derive(Clone, Copy)]
+pub struct DateTimeOffset {
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    nanosecond: u32,
+    /// Fractional digits to write, `0..=7`.
+    precision: u8,
+    offset_minutes: i16,
+    /// Written `Z` rather than `+00:00`.
+    zulu: bool,
+}
+
+impl DateTimeOffset {
+    /// Parses Graph's format. Same as [`str::parse`].
+    ///
+    /// # Errors
+    ///
+    /// A [`DateTimeParseError`] naming what is wrong and at which byte.
+    pub fn parse(input: &str) -> Result<Self, DateTimeParseError> {
+        Parser {
+            input,
+            bytes: input.as_bytes(),
+        }
+        .parse()
+    }
+
+    /// The current time in UTC, written with `Z` and 7 fractional digits.
+    ///
+    /// ```
+    /// let now = graph_entity_runtime::DateTimeOffset::now_utc();
+    /// assert!(now.year() >= 2024);
+    /// assert!(now.to_string().ends_with('Z'));
+    /// ```
+    pub fn now_utc() -> Self {
+        let (secs, nanos) = match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(d) => (
+                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                d.subsec_nanos(),
+            ),
+            Err(e) => {
+                let d = e.duration();
+                let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                match d.subsec_nanos() {
+                    0 => (-secs, 0),
+                    n => (-secs - 1, 1_000_000_000 - n),
+                }
+            }
+        };
+        // A clock outside years 0000 to 9999 is a broken clock; fall back to the epoch.
+        Self::from_unix_timestamp(secs, nanos)
+            .or_else(|| Self::from_unix_timestamp(0, 0))
+            .unwrap_or(Self::EPOCH)
+    }
+
+    const EPOCH: Self = Self {
+        year: 1970,
+        month: 1,
+        day: 1,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanosecond: 0,
+        precision: MAX_WRITTEN_DIGITS,
+        offset_minutes: 0,
+        zulu: true,
+    };
+
+    /// The UTC time `seconds` and `nanoseconds` after 1970-01-01T00:00:00Z, written with `Z`
+    /// and 7 fractional digits; `None` outside years 0000 to 9999 or when
+    /// `nanoseconds >= 1_000_000_000`.
+    ///
+    /// ```
+    /// use graph_entity_runtime::DateTimeOffset;
+    ///
+    /// let t = DateTimeOffset::from_unix_timestamp(1_483_257_617, 776_939_200).unwrap();
+    /// assert_eq!(t.to_string(), "2017-01-01T08:00:17.7769392Z");
+    /// ```
+    pub fn from_unix_timestamp(seconds: i64, nanoseconds: u32) -> Option<Self> {
+        if nanoseconds >= 1_000_000_000 {
+            return None;
+        }
+        let days = seconds.div_euclid(86_400);
+        let secs_of_day = seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        let year = u16::try_from(year).ok().filter(|y| *y <= 9999)?;
+        Some(Self {
+            year,
+            month,
+            day,
+            hour: (secs_of_day / 3600) as u8,
+            minute: (secs_of_day % 3600 / 60) as u8,
+            second: (secs_of_day % 60) as u8,
+            nanosecond: nanoseconds,
+            precision: MAX_WRITTEN_DIGITS,
+            offset_minutes: 0,
+            zulu: true,
+        })
+    }
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z: the instant, whatever the offset.
+    ///
+    /// ```
+    /// use graph_entity_runtime::DateTimeOffset;
+    ///
+    /// let a: DateTimeOffset = "2017-01-01T00:00:00-08:00".parse()?;
+    /// let b: DateTimeOffset = "2017-01-01T08:00:00Z".parse()?;
+    /// assert_ne!(a, b);
+    /// assert_eq!(a.unix_timestamp_nanos(), b.unix_timestamp_nanos());
+    /// # Ok::<(), graph_entity_runtime::DateTimeParseError>(())
+    /// ```
+    pub fn unix_timestamp_nanos(&self) -> i128 {
+        let days = days_from_civil(i64::from(self.year), self.month, self.day);
+        let local = days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second);
+        let utc = local - i64::from(self.offset_minutes) * 60;
+        i128::from(utc) * 1_000_000_000 + i128::from(self.nanosecond)
+    }
+
+    /// The year, `0..=9999`.
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+    /// The month, `1..=12`.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+    /// The day of the month, `1..=31`.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+    /// The hour, `0..=23`.
+    pub fn hour(&self) -> u8 {
+        self.hour
+    }
+    /// The minute, `0..=59`.
+    pub fn minute(&self) -> u8 {
+        self.minute
+    }
+    /// The second, `0..=59`.
+    pub fn second(&self) -> u8 {
+        self.second
+    }
+    /// The fraction of the second in nanoseconds (digits past the ninth are dropped).
+    pub fn nanosecond(&self) -> u32 {
+        self.nanosecond
+    }
+    /// The UTC offset in minutes: `-480` for `-08:00`, `0` for `Z`.
+    pub fn offset_minutes(&self) -> i16 {
+        self.offset_minutes
+    }
+
+    /// Writes the value into `buf` and returns the written text.
+    fn format<'b>(&self, buf: &'b mut [u8; 40]) -> &'b str {
+        let mut len = 0;
+        let mut push = |bytes: &[u8]| {
+            buf[len..len + bytes.len()].copy_from_slice(bytes);
+            len += bytes.len();
+        };
+        let two = |n: u8| [b'0' + n / 10, b'0' + n % 10];
+        let y = self.year;
+        push(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+        ]);
+        push(&two(self.month));
+        push(b"-");
+        push(&two(self.day));
+        push(b"T");
+        push(&two(self.hour));
+        push(b":");
+        push(&two(self.minute));
+        push(b":");
+        push(&two(self.second));
+        if self.precision > 0 {
+            push(b".");
+            let mut digits = [0u8; 9];
+            let mut n = self.nanosecond;
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            push(&digits[..usize::from(self.precision)]);
+        }
+        if self.zulu {
+            push(b"Z");
+        } else {
+            let sign = if self.offset_minutes < 0 { b'-' } else { b'+' };
+            let abs = self.offset_minutes.unsigned_abs();
+            push(&[sign]);
+            push(&two((abs / 60) as u8));
+            push(b":");
+            push(&two((abs % 60) as u8));
+        }
+        // Only ASCII was written.
+        std::str::from_utf8(&buf[..len]).unwrap_or_default()
+    }
+
+    fn key(&self) -> (u16, u8, u8, u8, u8, u8, u32, i16) {
+        (
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            self.nanosecond,
+            self.offset_minutes,
+        )
+    }
+}
+
+impl PartialEq for DateTimeOffset {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for DateTimeOffset {}
+
+impl Hash for DateTimeOffset {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.format(&mut [0; 40]))
+    }
+}
+
+impl fmt::Debug for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTimeOffset({self})")
+    }
+}
+
+impl FromStr for DateTimeOffset {
+    type Err = DateTimeParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl serde::Serialize for DateTimeOffset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.format(&mut [0; 40]))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateTimeOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = DateTimeOffset;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a DateTimeOffset string such as \"2017-01-01T00:00:17.7769392-08:00\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                DateTimeOffset::parse(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// Why a string is not a `DateTimeOffset`: what was expected and at which byte.
+///
+/// ```
+/// let error = "2017-02-30T00:00:00Z".parse::<graph_entity_runtime::DateTimeOffset>().unwrap_err();
+/// assert_eq!(error.to_string(), "invalid DateTimeOffset \"2017-02-30T00:00:00Z\": day 30 does not exist in 2017-02 (at byte 8)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateTimeParseError {
+    input: String,
+    position: usize,
+    reason: String,
+}
+
+impl DateTimeParseError {
+    /// The byte offset in the input where the problem is.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+}
+
+impl fmt::Display for DateTimeParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid DateTimeOffset {:?}: {} (at byte {})",
+            self.input, self.reason, self.position
+        )
+    }
+}
+
+impl std::error::Error for DateTimeParseError {}
+
+struct Parser<'a> {
+    input: &'a str,
+    bytes: &'a [u8],
+}
+
+impl Parser<'_> {
+    fn error(&self, position: usize, reason: impl Into<String>) -> DateTimeParseError {
+        // Keep a bounded copy of the input: errors must not carry unbounded hostile data.
+        let mut input: String = self.input.chars().take(64).collect();
+        if input.len() < self.input.len() {
+            input.push('…');
+        }
+        DateTimeParseError {
+            input,
+            position,
+            reason: reason.into(),
+        }
+    }
+
+    fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, DateTimeParseError> {
+        let slice = self
+            .bytes
+            .get(at..at + n)
+            .filter(|s| s.iter().all(u8::is_ascii_digit));
+        match slice {
+            Some(s) => Ok(s.iter().fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))),
+            None => Err(self.error(at, format!("expected {n} digits for the {what}"))),
+        }
+    }
+
+    fn expect(&self, at: usize, byte: u8) -> Result<(), DateTimeParseError> {
+        match self.bytes.get(at) {
+            Some(&b) if b == byte => Ok(()),
+            Some(_) => Err(self.error(at, format!("expected `{}`", char::from(byte)))),
+            None => Err(self.error(at, format!("ended early: expected `{}`", char::from(byte)))),
+        }
+    }
+
+    fn parse(&self) -> Result<DateTimeOffset, DateTimeParseError> {
+        let year = self.digits(0, 4, "year")?;
+        self.expect(4, b'-')?;
+        let month = self.digits(5, 2, "month")?;
+        if !(1..=12).contains(&month) {
+            return Err(self.error(5, format!("month {month} is out of range (01 to 12)")));
+        }
+        self.expect(7, b'-')?;
+        let day = self.digits(8, 2, "day")?;
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(self.error(
+                8,
+                format!("day {day} does not exist in {year:04}-{month:02}"),
+            ));
+        }
+        self.expect(10, b'T')?;
+        let hour = self.digits(11, 2, "hour")?;
+        if hour > 23 {
+            return Err(self.error(11, format!("hour {hour} is out of range (00 to 23)")));
+        }
+        self.expect(13, b':')?;
+        let minute = self.digits(14, 2, "minute")?;
+        if minute > 59 {
+            return Err(self.error(14, format!("minute {minute} is out of range (00 to 59)")));
+        }
+        self.expect(16, b':')?;
+        let second = self.digits(17, 2, "second")?;
+        if second > 59 {
+            return Err(self.error(17, format!("second {second} is out of range (00 to 59)")));
+        }
+
+        let mut at = 19;
+        let mut nanosecond = 0;
+        let mut precision = 0;
+        if self.bytes.get(at) == Some(&b'.') {
+            at += 1;
+            let count = self.bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if count == 0 {
+                return Err(self.error(at, "expected digits after `.`"));
+            }
+            if count > MAX_READ_DIGITS {
+                return Err(self.error(
+                    at,
+                    format!("{count} fractional digits; at most {MAX_READ_DIGITS} are allowed"),
+                ));
+            }
+            for (i, b) in self.bytes[at..at + count].iter().enumerate() {
+                if i < 9 {
+                    nanosecond = nanosecond * 10 + u32::from(b - b'0');
+                }
+            }
+            nanosecond *= 10u32.pow(9u32.saturating_sub(count as u32));
+            precision = count.min(usize::from(MAX_WRITTEN_DIGITS)) as u8;
+            at += count;
+        }
+
+        let (offset_minutes, zulu) = match self.bytes.get(at) {
+            Some(b'Z') => {
+                at += 1;
+                (0, true)
+            }
+            Some(&sign @ (b'+' | b'-')) => {
+                let hours = self.digits(at + 1, 2, "offset hours")?;
+                if hours > 23 {
+                    return Err(self.error(
+                        at + 1,
+                        format!("offset hour {hours} is out of range (00 to 23)"),
+                    ));
+                }
+                self.expect(at + 3, b':')?;
+                let minutes = self.digits(at + 4, 2, "offset minutes")?;
+                if minutes > 59 {
+                    return Err(self.error(
+                        at + 4,
+                        format!("offset minute {minutes} is out of range (00 to 59)"),
+                    ));
+                }
+                let total = (hours * 60 + minutes) as i16;
+                at += 6;
+                (if sign == b'-' { -total } else { total }, false)
+            }
+            Some(_) => return Err(self.error(at, "expected `Z` or an offset such as `+01:00`")),
+            None => {
+                return Err(self.error(
+                    at,
+                    "missing offset: expected `Z` or an offset such as `+01:00`",
+                ));
+            }
+        };
+        if at != self.bytes.len() {
+            return Err(self.error(at, "unexpected text after the offset"));
+        }
+        Ok(DateTimeOffset {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+            hour: hour as u8,
+            minute: minute as u8,
+            second: second as u8,
+            nanosecond,
+            precision,
+            offset_minutes,
+            zulu,
+        })
+    }
+}
+
+fn is_leap(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (i64::from(month) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(s: &str) {
+        let parsed = DateTimeOffset::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(parsed.to_string(), s);
+    }
+
+    #[test]
+    fn round_trips_byte_for_byte_up_to_seven_digits() {
+        for s in [
+            "2017-01-01T00:00:17.7769392-08:00",
+            "2017-01-01T00:00:17Z",
+            "2017-01-01T00:00:17+00:00",
+            "2017-01-01T00:00:17.5Z",
+            "2017-01-01T00:00:17.50Z",
+            "2025-11-14T08:55:03.0638909Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.9999999+14:00",
+            "2024-02-29T12:30:00.000+05:30",
+        ] {
+            round_trip(s);
+        }
+    }
+
+    #[test]
+    fn reads_up_to_twelve_digits_and_writes_seven() {
+        let t = DateTimeOffset::parse("2017-01-01T00:00:17.776939212345-08:00").unwrap();
+        assert_eq!(t.nanosecond(), 776_939_212);
+        assert_eq!(t.to_string(), "2017-01-01T00:00:17.7769392-08:00");
+        assert!(DateTimeOffset::parse("2017-01-01T00:00:17.7769392123456Z").is_err());
+    }
+
+    #[test]
+    fn equality_ignores_spelling_not_offset() {
+        let p = |s| DateTimeOffset::parse(s).unwrap();
+        assert_eq!(
+            p("2017-01-01T00:00:17Z"),
+            p("2017-01-01T00:00:17.000+00:00")
+        );
+        assert_ne!(p("2017-01-01T00:00:17Z"), p("2017-01-01T01:00:17+01:00"));
+    }
+
+    #[test]
+    fn rejects_malformed_input_with_position() {
+        let table: &[(&str, usize, &str)] = &[
+            ("", 0, "4 digits for the year"),
+            ("2017", 4, "ended early"),
+            ("2017-13-01T00:00:00Z", 5, "month 13"),
+            ("2017-00-01T00:00:00Z", 5, "month 0"),
+            (
+                "2017-02-29T00:00:00Z",
+                8,
+                "day 29 does not exist in 2017-02",
+            ),
+            ("2017-04-31T00:00:00Z", 8, "day 31"),
+            ("2017-01-01 00:00:00Z", 10, "expected `T`"),
+            ("2017-01-01t00:00:00Z", 10, "expected `T`"),
+            ("2017-01-01T24:00:00Z", 11, "hour 24"),
+            ("2017-01-01T00:60:00Z", 14, "minute 60"),
+            ("2017-01-01T00:00:60Z", 17, "second 60"),
+            ("2017-01-01T00:00:00", 19, "missing offset"),
+            ("2017-01-01T00:00:00.Z", 20, "digits after `.`"),
+            ("2017-01-01T00:00:00+0800", 22, "expected `:`"),
+            ("2017-01-01T00:00:00+24:00", 20, "offset hour 24"),
+            ("2017-01-01T00:00:00+01:60", 23, "offset minute 60"),
+            ("2017-01-01T00:00:00Zjunk", 20, "after the offset"),
+            ("2017-01-01T00:00:00z", 19, "expected `Z`"),
+            ("+2017-01-01T00:00:00Z", 0, "year"),
+            ("２017-01-01T00:00:00Z", 0, "year"),
+        ];
+        for (input, position, reason) in table {
+            let e = DateTimeOffset::parse(input).expect_err(input);
+            assert_eq!(e.position(), *position, "{input}: {e}");
+            assert!(e.to_string().contains(reason), "{input}: {e}");
+        }
+    }
+
+    #[test]
+    fn bounds_the_input_kept_in_errors() {
+        let long = "x".repeat(10_000);
+        let e = DateTimeOffset::parse(&long).unwrap_err();
+        assert!(e.to_string().len() < 200);
+    }
+
+    #[test]
+    fn unix_conversions_agree() {
+        for days in [-719_528_i64, -1, 0, 1, 11_016, 17_167, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        let t = DateTimeOffset::parse("2017-01-01T00:00:17.7769392-08:00").unwrap();
+        let ns = t.unix_timestamp_nanos();
+        let back = DateTimeOffset::from_unix_timestamp(
+            i64::try_from(ns.div_euclid(1_000_000_000)).unwrap(),
+            u32::try_from(ns.rem_euclid(1_000_000_000)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(back.to_string(), "2017-01-01T08:00:17.7769392Z");
+        assert!(DateTimeOffset::from_unix_timestamp(253_402_300_800, 0).is_none());
+        assert!(DateTimeOffset::from_unix_timestamp(0, 1_000_000_000).is_none());
+        assert_eq!(
+            DateTimeOffset::from_unix_timestamp(-62_167_219_200, 0)
+                .unwrap()
+                .to_string(),
+            "0000-01-01T00:00:00.0000000Z"
+        );
+    }
+}

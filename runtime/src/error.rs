@@ -1,0 +1,399 @@
+//! The one error type of the library and its parts.
+
+use std::fmt;
+
+/// Everything that can go wrong when calling Microsoft Graph.
+///
+/// Each variant says where the problem is: in the entity before any I/O
+/// ([`Validation`](Error::Validation), [`Path`](Error::Path)), in the configuration
+/// ([`Config`](Error::Config)), on the way ([`Transport`](Error::Transport)), or in the answer
+/// ([`Graph`](Error::Graph), [`UnexpectedResponse`](Error::UnexpectedResponse),
+/// [`Decode`](Error::Decode)). `Display` is one readable line and never contains a token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The entity broke a rule the compiler cannot check; nothing was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+
+    /// A path argument cannot fill its placeholder; nothing was sent.
+    #[error(transparent)]
+    Path(#[from] PathError),
+
+    /// The entity could not be written as JSON; nothing was sent.
+    #[error("cannot encode the request body: {0}")]
+    Encode(#[source] serde_json::Error),
+
+    /// The client is misconfigured (bad base URL, token over plain HTTP …); nothing was sent.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+
+    /// Microsoft Graph answered with its error format.
+    #[error(transparent)]
+    Graph(Box<GraphError>),
+
+    /// A non-success status whose body is not Graph's error format (an HTML page from a proxy,
+    /// an empty body …).
+    #[error("{}", unexpected(*.status, .content_type.as_deref(), .snippet))]
+    UnexpectedResponse {
+        /// The HTTP status code.
+        status: u16,
+        /// The `Content-Type` of the response, when there was one.
+        content_type: Option<String>,
+        /// The start of the body, at most [`SNIPPET_LEN`](crate::SNIPPET_LEN) bytes, lossily
+        /// decoded.
+        snippet: String,
+    },
+
+    /// A success response whose body does not match the expected type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+
+    /// A success response larger than the client accepts; the rest was not read.
+    #[error("the response body exceeds the limit of {limit} bytes (HTTP {status})")]
+    ResponseTooLarge {
+        /// The HTTP status code.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// The request could not be sent or its answer not received.
+    #[error("transport error: {0}")]
+    Transport(#[source] TransportError),
+}
+
+fn unexpected(status: u16, content_type: Option<&str>, snippet: &str) -> String {
+    let content_type = content_type.unwrap_or("no content type");
+    if snippet.is_empty() {
+        format!("HTTP {status} with an empty body ({content_type})")
+    } else {
+        format!("HTTP {status} with a body that is not a Graph error ({content_type}): {snippet:?}")
+    }
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Graph(e) => Some(e.status),
+            Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Some(*status)
+            }
+            Error::Decode(e) => e.status,
+            _ => None,
+        }
+    }
+
+    /// The Graph error, when the service answered with one.
+    pub fn as_graph(&self) -> Option<&GraphError> {
+        match self {
+            Error::Graph(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<GraphError> for Error {
+    fn from(error: GraphError) -> Self {
+        Error::Graph(Box::new(error))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(error: DecodeError) -> Self {
+        Error::Decode(Box::new(error))
+    }
+}
+
+/// An error in Microsoft Graph's format:
+/// `{"error": {"code", "message", "details", "innerError": {"request-id", "date", …}}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GraphError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// Graph's error code, such as `ResourceNotFound`: branch on this, not on the message.
+    pub code: String,
+    /// The developer message (not localized).
+    pub message: String,
+    /// The target of the error, when Graph names one.
+    pub target: Option<String>,
+    /// Nested details, in order.
+    pub details: Vec<ErrorDetail>,
+    /// The `request-id` header, or `innerError.request-id`: quote it to Microsoft support.
+    pub request_id: Option<String>,
+    /// The `client-request-id` header, or `innerError.client-request-id`.
+    pub client_request_id: Option<String>,
+    /// `innerError.date` (Graph writes it without an offset), or the `Date` header.
+    pub date: Option<String>,
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Graph error {} {}: {}",
+            self.status, self.code, self.message
+        )?;
+        if let Some(target) = &self.target {
+            write!(f, " (target `{target}`)")?;
+        }
+        for detail in &self.details {
+            write!(f, "; {}: {}", detail.code, detail.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request-id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GraphError {}
+
+/// One entry of a Graph error's `details`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// The detail's code.
+    pub code: String,
+    /// The detail's message.
+    pub message: String,
+    /// The detail's target, when present.
+    pub target: Option<String>,
+}
+
+/// The body of a success response does not match the expected type.
+///
+/// It keeps the body and names the JSON path of the problem, such as `devicesCount` or
+/// `value[3].status`.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The Rust type that was expected.
+    pub type_name: &'static str,
+    /// The JSON path where decoding failed; empty for the document itself.
+    pub path: String,
+    /// What is wrong, without the position.
+    pub message: String,
+    /// Line of the problem in the body (1-based; 0 when unknown).
+    pub line: usize,
+    /// Column of the problem in the body (1-based; 0 when unknown).
+    pub column: usize,
+    /// The HTTP status, when the body came from a response.
+    pub status: Option<u16>,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode {}", short_type_name(self.type_name))?;
+        if !self.path.is_empty() {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if self.line > 0 {
+            write!(f, " (line {}, column {})", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("type_name", &self.type_name)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("status", &self.status)
+            .field("body", &snippet(&self.body))
+            .finish()
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+fn short_type_name(name: &str) -> &str {
+    // `graph_entity::intune::Foo` -> `Foo`, but keep generics readable.
+    match name.find('<') {
+        Some(_) => name,
+        None => name.rsplit("::").next().unwrap_or(name),
+    }
+}
+
+/// The most bytes of a body kept in error messages.
+pub const SNIPPET_LEN: usize = 1024;
+
+/// The start of a body, lossily decoded, cut at a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(SNIPPET_LEN)];
+    let text = String::from_utf8_lossy(cut);
+    if body.len() > SNIPPET_LEN {
+        format!("{text}…")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// An entity breaks rules the compiler cannot check. Lists every problem at once.
+///
+/// ```
+/// # use graph_entity_runtime::{ValidationError, Violation};
+/// # fn f(error: ValidationError) {
+/// for violation in &error.violations {
+///     match violation {
+///         Violation::MissingRequired { property } => eprintln!("set `{property}`"),
+///         other => eprintln!("{other}"),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// The `@odata.type` of the entity, such as `#microsoft.graph.user`.
+    pub entity: &'static str,
+    /// Every problem found, in field order.
+    pub violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// The JSON names of the required properties that are missing.
+    pub fn missing(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.violations.iter().filter_map(|v| match v {
+            Violation::MissingRequired { property } => Some(*property),
+            _ => None,
+        })
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: ", self.entity)?;
+        let missing: Vec<_> = self.missing().collect();
+        let mut first = true;
+        if !missing.is_empty() {
+            let noun = if missing.len() == 1 {
+                "property"
+            } else {
+                "properties"
+            };
+            write!(f, "missing required {noun} ")?;
+            write_list(f, &missing)?;
+            first = false;
+        }
+        for violation in &self.violations {
+            if !matches!(violation, Violation::MissingRequired { .. }) {
+                if !first {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{violation}")?;
+                first = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// One problem found by `validate()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Violation {
+    /// A `#[graph(required)]` property is `None`.
+    MissingRequired {
+        /// Its JSON name.
+        property: &'static str,
+    },
+    /// The `#[graph(extra)]` map has a key that a declared field (or `@odata.type`) writes:
+    /// sending both would repeat the key.
+    ExtraShadowsProperty {
+        /// The key.
+        property: String,
+    },
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Violation::MissingRequired { property } => {
+                write!(f, "missing required property `{property}`")
+            }
+            Violation::ExtraShadowsProperty { property } => write!(
+                f,
+                "extra property `{property}` has the name of a declared property; set the field instead"
+            ),
+        }
+    }
+}
+
+pub(crate) fn write_list(f: &mut impl fmt::Write, names: &[&str]) -> fmt::Result {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "`{name}`")?;
+    }
+    Ok(())
+}
+
+/// A path argument cannot fill its placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathError {
+    /// The argument is empty: the path would lose a segment.
+    #[error("the argument for path placeholder `{{{placeholder}}}` is empty")]
+    Empty {
+        /// The placeholder's name.
+        placeholder: &'static str,
+    },
+    /// The argument makes its segment `.` or `..`, which URL parsers remove.
+    #[error(
+        "the argument for path placeholder `{{{placeholder}}}` makes a `.` or `..` segment, which would change the endpoint"
+    )]
+    DotSegment {
+        /// The placeholder's name.
+        placeholder: &'static str,
+    },
+    /// The number of arguments differs from the number of placeholders.
+    #[error("path `{template}` has {expected} placeholder(s) but {found} argument(s) were given")]
+    ArgumentCount {
+        /// The path template.
+        template: &'static str,
+        /// Placeholders in the template.
+        expected: usize,
+        /// Arguments given.
+        found: usize,
+    },
+}
+
+/// The request could not be sent, or its answer not received.
+///
+/// Wraps the HTTP client's error without exposing its type, so that the HTTP stack can evolve
+/// without breaking this API. The URL in the message holds no secret: tokens travel in headers.
+#[derive(Debug, thiserror::Error)]
+#[error("{inner}")]
+pub struct TransportError {
+    #[source]
+    inner: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(inner: reqwest::Error) -> Self {
+        Self { inner }
+    }
+
+    /// The request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.is_timeout()
+    }
+
+    /// The connection could not be made.
+    pub fn is_connect(&self) -> bool {
+        self.inner.is_connect()
+    }
+}

@@ -1,0 +1,212 @@
+//! Path templates, split into literal text and placeholders at compile time.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::PathError;
+
+/// Everything but RFC 3986's unreserved characters is escaped, so that an argument always stays
+/// inside its own segment: `/`, `?`, `#` and `%` in an id are data, never structure.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path such as `/users/{userId}/events`, parsed and checked by the `#[graph_entity]` macro
+/// at compile time: rendering it does no parsing.
+///
+/// ```
+/// use graph_entity_runtime::{PathError, PathTemplate};
+/// # use graph_entity_runtime::__private::PathPart;
+/// # const T: PathTemplate = PathTemplate::__from_parts("/users/{userId}/events", &[
+/// #     PathPart::Literal("/users/"), PathPart::Placeholder("userId"), PathPart::Literal("/events")]);
+/// // `T` is `<Event as GraphEntity>::TEMPLATE` for an entity declared with that path.
+/// assert_eq!(T.as_str(), "/users/{userId}/events");
+/// assert_eq!(T.placeholders().collect::<Vec<_>>(), ["userId"]);
+/// assert_eq!(T.render(&["a/b?c#d%"])?, "/users/a%2Fb%3Fc%23d%25/events");
+/// assert_eq!(T.render(&[""]), Err(PathError::Empty { placeholder: "userId" }));
+/// # Ok::<(), PathError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct PathTemplate {
+    template: &'static str,
+    parts: &'static [PathPart],
+}
+
+/// One piece of a [`PathTemplate`]. Not public API: generated code builds these.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, already valid in a URL path.
+    Literal(&'static str),
+    /// A placeholder, by name.
+    Placeholder(&'static str),
+}
+
+impl PathTemplate {
+    /// Not public API: the macro calls this with a template it has checked.
+    #[doc(hidden)]
+    pub const fn __from_parts(template: &'static str, parts: &'static [PathPart]) -> Self {
+        Self { template, parts }
+    }
+
+    /// The template as written, such as `/users/{userId}/events`.
+    pub const fn as_str(&self) -> &'static str {
+        self.template
+    }
+
+    /// The placeholder names, in order.
+    pub fn placeholders(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.parts.iter().filter_map(|part| match part {
+            PathPart::Placeholder(name) => Some(*name),
+            PathPart::Literal(_) => None,
+        })
+    }
+
+    /// Fills the placeholders in order, each argument percent-encoded as data inside its
+    /// segment.
+    ///
+    /// # Errors
+    ///
+    /// [`PathError`] when the number of arguments is wrong, an argument is empty, or an argument
+    /// would make a `.` or `..` segment (which URL parsers remove, changing the endpoint).
+    pub fn render(&self, args: &[&str]) -> Result<String, PathError> {
+        let expected = self.placeholders().count();
+        if args.len() != expected {
+            return Err(PathError::ArgumentCount {
+                template: self.template,
+                expected,
+                found: args.len(),
+            });
+        }
+        let capacity = self.template.len() + args.iter().map(|a| a.len() * 3).sum::<usize>();
+        let mut out = String::with_capacity(capacity);
+        let mut segment = Segment {
+            start: 0,
+            placeholder: None,
+        };
+        let mut args = args.iter();
+        for part in self.parts {
+            match part {
+                PathPart::Literal(text) => {
+                    let mut rest = *text;
+                    while let Some(slash) = rest.find('/') {
+                        out.push_str(&rest[..slash]);
+                        segment.close(&out)?;
+                        out.push('/');
+                        segment = Segment {
+                            start: out.len(),
+                            placeholder: None,
+                        };
+                        rest = &rest[slash + 1..];
+                    }
+                    out.push_str(rest);
+                }
+                PathPart::Placeholder(name) => {
+                    let arg = args.next().copied().unwrap_or_default();
+                    if arg.is_empty() {
+                        return Err(PathError::Empty { placeholder: name });
+                    }
+                    out.extend(utf8_percent_encode(arg, SEGMENT));
+                    segment.placeholder = Some(name);
+                }
+            }
+        }
+        segment.close(&out)?;
+        Ok(out)
+    }
+}
+
+struct Segment {
+    start: usize,
+    placeholder: Option<&'static str>,
+}
+
+impl Segment {
+    fn close(&self, out: &str) -> Result<(), PathError> {
+        match (self.placeholder, &out[self.start..]) {
+            (Some(placeholder), "." | "..") => Err(PathError::DotSegment { placeholder }),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: PathTemplate = PathTemplate::__from_parts(
+        "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses",
+        &[
+            PathPart::Literal("/deviceAppManagement/mobileAppConfigurations/"),
+            PathPart::Placeholder("managedDeviceMobileAppConfigurationId"),
+            PathPart::Literal("/userStatuses"),
+        ],
+    );
+
+    fn seed(arg: &str) -> Result<String, PathError> {
+        SEED.render(&[arg])
+    }
+
+    #[test]
+    fn every_argument_stays_in_its_segment() {
+        let prefix = "/deviceAppManagement/mobileAppConfigurations/";
+        for (arg, encoded) in [
+            ("1f4c", "1f4c"),
+            ("../users", "..%2Fusers"),
+            ("a/b?c#d%", "a%2Fb%3Fc%23d%25"),
+            ("caf\u{e9} \u{1f600}", "caf%C3%A9%20%F0%9F%98%80"),
+            ("%2e%2e", "%252e%252e"),
+            ("x'y", "x%27y"),
+            ("...", "..."),
+            ("-._~", "-._~"),
+        ] {
+            assert_eq!(
+                seed(arg).unwrap(),
+                format!("{prefix}{encoded}/userStatuses"),
+                "{arg}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_empty_and_dot_segments() {
+        let name = "managedDeviceMobileAppConfigurationId";
+        assert_eq!(seed(""), Err(PathError::Empty { placeholder: name }));
+        assert_eq!(seed("."), Err(PathError::DotSegment { placeholder: name }));
+        assert_eq!(seed(".."), Err(PathError::DotSegment { placeholder: name }));
+        const TWO: PathTemplate = PathTemplate::__from_parts(
+            "/a/{x}{y}",
+            &[
+                PathPart::Literal("/a/"),
+                PathPart::Placeholder("x"),
+                PathPart::Placeholder("y"),
+            ],
+        );
+        assert_eq!(
+            TWO.render(&[".", "."]),
+            Err(PathError::DotSegment { placeholder: "y" })
+        );
+        assert_eq!(TWO.render(&[".", "x"]).unwrap(), "/a/.x");
+    }
+
+    #[test]
+    fn checks_the_argument_count() {
+        assert!(matches!(
+            SEED.render(&[]),
+            Err(PathError::ArgumentCount {
+                expected: 1,
+                found: 0,
+                ..
+            })
+        ));
+        assert!(matches!(
+            SEED.render(&["a", "b"]),
+            Err(PathError::ArgumentCount {
+                expected: 1,
+                found: 2,
+                ..
+            })
+        ));
+    }
+}

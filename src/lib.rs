@@ -1,0 +1,118 @@
+//! Typed, compile-time checked Microsoft Graph calls.
+//!
+//! Declare the Graph entity you need as a plain struct; `#[graph_entity]` gives it Graph's
+//! wire format, required-property validation and a `create` method whose path arguments the
+//! compiler checks.
+//!
+//! ```
+//! use graph_entity::{DateTimeOffset, graph_entity, graph_enum};
+//!
+//! #[graph_enum]
+//! #[derive(Debug, Clone, PartialEq)]
+//! pub enum Importance {
+//!     Low,
+//!     Normal,
+//!     High,
+//!     /// A member added to Graph after this code was written, kept as read.
+//!     #[graph(other)]
+//!     Other(String),
+//! }
+//!
+//! #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
+//! #[derive(Debug, Clone, PartialEq)]
+//! pub struct TodoTask {
+//!     #[graph(key)]
+//!     pub id: Option<String>,
+//!     /// Required when creating; Graph may leave it out when reading.
+//!     #[graph(required)]
+//!     pub title: Option<String>,
+//!     pub importance: Importance,
+//!     pub created_date_time: Option<DateTimeOffset>,
+//! }
+//!
+//! let task = TodoTask {
+//!     id: None,
+//!     title: Some("Renew the certificate".into()),
+//!     importance: Importance::High,
+//!     created_date_time: None,
+//! };
+//! assert_eq!(
+//!     serde_json::to_string(&task)?,
+//!     r##"{"@odata.type":"#microsoft.graph.todoTask","title":"Renew the certificate","importance":"high"}"##,
+//! );
+//! assert_eq!(TodoTask::PATH, "/users/{userId}/todo/lists/{todoTaskListId}/tasks");
+//!
+//! let untitled = TodoTask { title: None, ..task };
+//! assert_eq!(untitled.validate().unwrap_err().to_string(), "invalid #microsoft.graph.todoTask: missing required property `title`");
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! `create` takes the client and one `&str` per path placeholder, in order, named in
+//! snake_case; a wrong count or type does not compile:
+//!
+//! ```no_run
+//! # use graph_entity::{graph_entity, Client};
+//! # #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
+//! # pub struct TodoTask { #[graph(key)] pub id: Option<String>, pub title: String }
+//! # async fn run(task: TodoTask) -> Result<(), graph_entity::Error> {
+//! let client = Client::builder().bearer_token(std::env::var("GRAPH_TOKEN").unwrap_or_default()).build()?;
+//! let created = task.create(&client, "adele@contoso.com", "AAMkAGI2").await?;
+//! println!("created task {:?}", created.id);
+//! # Ok(()) }
+//! ```
+//!
+//! # The attributes
+//!
+//! | attribute | meaning |
+//! |---|---|
+//! | `#[graph_entity(path = "...")]` | the collection's path; each `{placeholder}` becomes an argument of `create` |
+//! | `#[graph_entity(odata_type = "#microsoft.graph.x")]` | the `@odata.type` written first (default: `#microsoft.graph.` + the struct name in lowerCamelCase) |
+//! | `#[graph_entity(crate = ::path)]`, `#[graph_enum(crate = ::path)]` | where generated code finds this crate, for crates that re-export it |
+//! | `#[graph(rename = "jsonName")]` | the JSON name of a field or enum member (default: lowerCamelCase) |
+//! | `#[graph(required)]` | an `Option` field that must be `Some` when creating, but may be absent or `null` when read |
+//! | `#[graph(key)]` | the server-assigned key (`Option<String>`), written only when `Some` |
+//! | `#[graph(extra)]` | an [`ExtraProperties`] map keeping the properties the struct does not declare |
+//! | `#[graph(other)]` | the catch-all variant `Other(String)` of a `#[graph_enum]` |
+//!
+//! Put `#[graph_entity]` above any `#[derive]`, so that the derives do not see the `#[graph]`
+//! helper attributes. The wire format is written by the macro, so do not also derive serde's
+//! traits.
+//!
+//! # The wire format
+//!
+//! - Properties are written in field order after `"@odata.type"`; `None` is omitted, never `null`.
+//! - Reading ignores `@odata.type`, `@odata.context` and unknown properties (or keeps them in the
+//!   `#[graph(extra)]` map), reads `null` or an absent property as `None` for an `Option`
+//!   field, and reports **all** missing non-`Option` properties in one error. A property that
+//!   appears twice is an error.
+//! - Use [`from_slice`] to decode with the JSON path of any problem in the error.
+
+#![deny(missing_docs)]
+
+pub mod intune;
+
+pub use graph_entity_macros::{graph_entity, graph_enum};
+pub use graph_entity_runtime::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DateTimeOffset,
+    DateTimeParseError, DecodeError, Error, ErrorDetail, ExtraProperties, GraphEntity, GraphEnum,
+    GraphError, PathError, PathTemplate, SNIPPET_LEN, TransportError, ValidationError, Violation,
+    from_slice,
+};
+
+/// Not public API: the paths generated code uses. Anything here may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use core::convert::From;
+    pub use core::fmt;
+    pub use core::option::Option::{self, None, Some};
+    pub use core::primitive::usize;
+    pub use core::result::Result::{self, Err, Ok};
+    pub use core::unreachable;
+    pub use std::string::String;
+
+    pub use graph_entity_runtime::__private::*;
+    pub use serde;
+
+    /// The `#[graph(extra)]` map type.
+    pub type Map = serde_json::Map<String, serde_json::Value>;
+}

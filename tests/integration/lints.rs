@@ -1,0 +1,48 @@
+//! Generated code compiles without warnings under strict lints (thiserror's `test_lints.rs`).
+
+#![deny(warnings, unused_qualifications, missing_docs, clippy::pedantic)]
+
+use graph_entity::{DateTimeOffset, ExtraProperties, graph_entity, graph_enum};
+
+/// An enum under strict lints.
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Strict {
+    /// A member.
+    First,
+    /// A renamed member.
+    #[graph(rename = "SECOND")]
+    Second,
+    /// The catch-all.
+    #[graph(other)]
+    Other(String),
+}
+
+/// An entity under strict lints, using every attribute.
+#[graph_entity(path = "/a/{aId}/b/{type}/c", odata_type = "#contoso.strict")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StrictEntity {
+    /// The key.
+    #[graph(key)]
+    pub(crate) id: Option<String>,
+    /// Required on create.
+    #[graph(required)]
+    pub(crate) name: Option<String>,
+    /// Renamed.
+    #[graph(rename = "when")]
+    pub(crate) at: DateTimeOffset,
+    /// An enum.
+    pub(crate) kind: Strict,
+    /// The rest.
+    #[graph(extra)]
+    pub(crate) extra: ExtraProperties,
+}
+
+#[test]
+fn strict_lints_pass() {
+    // `{type}` became the raw identifier `r#type`; the call shape is checked by compiling this.
+    let _future =
+        |e: StrictEntity, c: graph_entity::Client| async move { e.create(&c, "a", "t").await };
+    assert_eq!(StrictEntity::ODATA_TYPE, "#contoso.strict");
+    assert_eq!(Strict::Second.as_str(), "SECOND");
+}

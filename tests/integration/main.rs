@@ -1,0 +1,29 @@
+//! Integration tests: one binary, one module per topic.
+
+mod create;
+mod lints;
+mod required;
+mod stub;
+mod wire;
+
+use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+
+/// The documentation's example user status.
+pub(crate) fn doc_example() -> ManagedDeviceMobileAppConfigurationUserStatus {
+    ManagedDeviceMobileAppConfigurationUserStatus {
+        id: None,
+        user_display_name: Some("User Display Name value".into()),
+        devices_count: 12,
+        status: ComplianceStatus::NotApplicable,
+        last_reported_date_time: "2017-01-01T00:00:17.7769392-08:00".parse().unwrap(),
+        user_principal_name: Some("User Principal Name value".into()),
+    }
+}
+
+/// A fixture without the final newline the file ends with.
+pub(crate) fn fixture(text: &'static str) -> &'static str {
+    text.strip_suffix('\n').unwrap_or(text)
+}
+
+pub(crate) const REQUEST: &str = include_str!("../fixtures/create-request.json");
+pub(crate) const RESPONSE: &str = include_str!("../fixtures/create-response.json");

@@ -1,0 +1,279 @@
+//! Graph's wire format, byte for byte against Microsoft's documentation.
+
+use graph_entity::intune::{
+    ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
+};
+use graph_entity::{ExtraProperties, from_slice, graph_entity};
+use serde_json::json;
+
+use crate::{REQUEST, RESPONSE, doc_example, fixture};
+
+#[test]
+fn the_doc_example_serializes_to_the_doc_request_body() {
+    let pretty = serde_json::to_string_pretty(&doc_example()).unwrap();
+    assert_eq!(pretty, fixture(REQUEST));
+    // The page's `Content-length: 306` is this body with CRLF line ends.
+    assert_eq!(pretty.replace('\n', "\r\n").len(), 306);
+
+    // Compact, as sent on the wire: same keys, same order, `@odata.type` first.
+    let compact = serde_json::to_string(&doc_example()).unwrap();
+    assert_eq!(
+        compact,
+        r##"{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus","userDisplayName":"User Display Name value","devicesCount":12,"status":"notApplicable","lastReportedDateTime":"2017-01-01T00:00:17.7769392-08:00","userPrincipalName":"User Principal Name value"}"##
+    );
+}
+
+#[test]
+fn the_doc_response_parses_and_writes_back_byte_for_byte() {
+    let parsed: Status = from_slice(fixture(RESPONSE).as_bytes()).unwrap();
+    let expected = Status {
+        id: Some("44960944-0944-4496-4409-964444099644".into()),
+        ..doc_example()
+    };
+    assert_eq!(parsed, expected);
+    let pretty = serde_json::to_string_pretty(&parsed).unwrap();
+    assert_eq!(pretty, fixture(RESPONSE));
+    assert_eq!(pretty.replace('\n', "\r\n").len(), 355);
+}
+
+#[test]
+fn constants_name_the_path_and_type() {
+    assert_eq!(
+        Status::PATH,
+        "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses"
+    );
+    assert_eq!(
+        Status::ODATA_TYPE,
+        "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus"
+    );
+    use graph_entity::GraphEntity;
+    assert_eq!(
+        <Status as GraphEntity>::PROPERTIES,
+        [
+            "id",
+            "userDisplayName",
+            "devicesCount",
+            "status",
+            "lastReportedDateTime",
+            "userPrincipalName"
+        ]
+    );
+    assert_eq!(
+        Status::TEMPLATE.placeholders().collect::<Vec<_>>(),
+        ["managedDeviceMobileAppConfigurationId"]
+    );
+}
+
+#[test]
+fn reading_ignores_control_information_and_unknown_properties() {
+    let body = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceAppManagement/mobileAppConfigurations('x')/userStatuses/$entity",
+        "@odata.type": "#microsoft.graph.somethingElse",
+        "id": "1",
+        "devicesCount": 3,
+        "status": "compliant",
+        "lastReportedDateTime": "2025-11-14T08:55:03.0638909Z",
+        "newPropertyFrom2030": {"nested": [1, 2, 3]},
+        "userDisplayName": null,
+    });
+    let parsed: Status = serde_json::from_value(body).unwrap();
+    assert_eq!(parsed.devices_count, 3);
+    assert_eq!(parsed.status, ComplianceStatus::Compliant);
+    assert_eq!(parsed.user_display_name, None);
+    assert_eq!(parsed.user_principal_name, None);
+    // Written back: `@odata.type` is ours, `None` is omitted, unknowns are gone.
+    assert_eq!(
+        serde_json::to_value(&parsed).unwrap(),
+        json!({
+            "@odata.type": "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+            "id": "1",
+            "devicesCount": 3,
+            "status": "compliant",
+            "lastReportedDateTime": "2025-11-14T08:55:03.0638909Z",
+        })
+    );
+}
+
+#[graph_entity(path = "/things", odata_type = "#contoso.thing")]
+#[derive(Debug, Clone, PartialEq)]
+struct Thing {
+    #[graph(key)]
+    id: Option<String>,
+    #[graph(rename = "displayName")]
+    name: String,
+    r#type: Option<String>,
+    #[graph(extra)]
+    extra: ExtraProperties,
+}
+
+#[test]
+fn extra_keeps_what_the_struct_does_not_declare_and_writes_it_back() {
+    let body = r##"{"@odata.context":"ctx","@odata.type":"#contoso.thing","displayName":"a","type":"t","zeta":1,"alpha":{"b":[true,null]}}"##;
+    let thing: Thing = serde_json::from_str(body).unwrap();
+    assert_eq!(thing.name, "a");
+    assert_eq!(thing.r#type.as_deref(), Some("t"));
+    assert_eq!(thing.extra.len(), 3, "{:?}", thing.extra);
+    assert!(!thing.extra.contains_key("@odata.type"));
+    assert_eq!(thing.extra["zeta"], json!(1));
+    assert_eq!(
+        serde_json::to_string(&thing).unwrap(),
+        r##"{"@odata.type":"#contoso.thing","displayName":"a","type":"t","@odata.context":"ctx","alpha":{"b":[true,null]},"zeta":1}"##
+    );
+}
+
+#[test]
+fn extra_cannot_shadow_a_declared_property() {
+    let mut thing = Thing {
+        id: None,
+        name: "a".into(),
+        r#type: None,
+        extra: ExtraProperties::new(),
+    };
+    thing.extra.insert("displayName".into(), json!("b"));
+    thing.extra.insert("@odata.type".into(), json!("#x"));
+    let error = thing.validate().unwrap_err();
+    assert_eq!(error.violations.len(), 2, "{error}");
+    assert!(
+        serde_json::to_string(&thing)
+            .unwrap_err()
+            .to_string()
+            .contains("has the name of a declared property")
+    );
+}
+
+#[test]
+fn int32_overflow_names_the_field() {
+    for (value, message) in [
+        ("2147483648", "integer `2147483648`"),
+        ("-2147483649", "integer `-2147483649`"),
+        ("1.5", "floating point `1.5`"),
+        ("\"12\"", "string \"12\""),
+    ] {
+        let body = fixture(REQUEST).replace(
+            "\"devicesCount\": 12",
+            &format!("\"devicesCount\": {value}"),
+        );
+        let error = from_slice::<Status>(body.as_bytes()).unwrap_err();
+        assert_eq!(error.path, "devicesCount", "{error}");
+        assert!(error.message.contains(message), "{error}");
+        assert_eq!(error.line, 4, "{error}");
+        assert!(
+            error.to_string().starts_with(
+                "cannot decode ManagedDeviceMobileAppConfigurationUserStatus at `devicesCount`: "
+            ),
+            "{error}"
+        );
+    }
+    let body = fixture(REQUEST).replace("\"devicesCount\": 12", "\"devicesCount\": 2147483647");
+    assert_eq!(
+        from_slice::<Status>(body.as_bytes()).unwrap().devices_count,
+        i32::MAX
+    );
+}
+
+#[test]
+fn a_malformed_date_names_the_field() {
+    for (date, reason) in [
+        ("2017-13-01T00:00:17Z", "month 13 is out of range"),
+        ("2017-01-01T00:00:17", "missing offset"),
+        ("yesterday", "4 digits for the year"),
+    ] {
+        let body = fixture(REQUEST).replace("2017-01-01T00:00:17.7769392-08:00", date);
+        let error = from_slice::<Status>(body.as_bytes()).unwrap_err();
+        assert_eq!(error.path, "lastReportedDateTime", "{error}");
+        assert!(error.message.contains(reason), "{error}");
+    }
+}
+
+#[test]
+fn dates_keep_their_offset_and_precision() {
+    for date in [
+        "2017-01-01T00:00:17Z",
+        "2017-01-01T00:00:17.5+05:30",
+        "2017-01-01T00:00:17.1234567-00:30",
+    ] {
+        let body = fixture(REQUEST).replace("2017-01-01T00:00:17.7769392-08:00", date);
+        let parsed: Status = from_slice(body.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), body);
+    }
+    let body = fixture(REQUEST).replace(
+        "2017-01-01T00:00:17.7769392-08:00",
+        "2017-01-01T00:00:17.776939212345Z",
+    );
+    let parsed: Status = from_slice(body.as_bytes()).unwrap();
+    assert_eq!(
+        parsed.last_reported_date_time.to_string(),
+        "2017-01-01T00:00:17.7769392Z"
+    );
+}
+
+#[test]
+fn unknown_enum_members_are_kept_and_written_back() {
+    let body = fixture(REQUEST).replace("notApplicable", "pendingReboot");
+    let parsed: Status = from_slice(body.as_bytes()).unwrap();
+    assert_eq!(
+        parsed.status,
+        ComplianceStatus::Other("pendingReboot".into())
+    );
+    assert_eq!(parsed.status.as_str(), "pendingReboot");
+    assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), body);
+    let members = [
+        "unknown",
+        "notApplicable",
+        "compliant",
+        "remediated",
+        "nonCompliant",
+        "error",
+        "conflict",
+        "notAssigned",
+    ];
+    for member in members {
+        let status: ComplianceStatus = serde_json::from_str(&format!("\"{member}\"")).unwrap();
+        assert!(!matches!(status, ComplianceStatus::Other(_)), "{member}");
+        assert_eq!(status.as_str(), member);
+    }
+    assert_eq!(
+        <ComplianceStatus as graph_entity::GraphEnum>::MEMBERS,
+        members
+    );
+    let error = serde_json::from_str::<ComplianceStatus>("3").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("a member string such as \"unknown\""),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_repeated_property_is_an_error() {
+    let error = from_slice::<Status>(br#"{"devicesCount":1,"devicesCount":2,"status":"error","lastReportedDateTime":"2017-01-01T00:00:00Z"}"#).unwrap_err();
+    assert!(
+        error.message.contains("duplicate field `devicesCount`"),
+        "{error}"
+    );
+    let error = from_slice::<Thing>(br#"{"displayName":"a","x":1,"x":2}"#).unwrap_err();
+    assert!(error.message.contains("duplicate property `x`"), "{error}");
+}
+
+#[test]
+fn not_an_object_is_a_clear_error() {
+    for body in [
+        &b"[]"[..],
+        b"\"x\"",
+        b"null",
+        b"",
+        b"{",
+        b"{\"devicesCount\":1} trailing",
+    ] {
+        let error = from_slice::<Status>(body).unwrap_err();
+        assert!(!error.message.is_empty(), "{error}");
+    }
+    let error = from_slice::<Status>(b"[]").unwrap_err();
+    assert!(
+        error.message.contains(
+            "a JSON object for #microsoft.graph.managedDeviceMobileAppConfigurationUserStatus"
+        ),
+        "{error}"
+    );
+}
