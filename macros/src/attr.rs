@@ -17,6 +17,8 @@ pub(crate) struct MacroArgs {
     pub(crate) path: Option<LitStr>,
     pub(crate) odata_type: Option<LitStr>,
     pub(crate) krate: Option<syn::Path>,
+    /// `path` was given, even if its value was rejected: it is not also "missing".
+    pub(crate) path_given: bool,
 }
 
 /// Which macro the arguments belong to: they accept different keys.
@@ -49,11 +51,8 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
         match name.as_str() {
             PATH | ODATA_TYPE if kind == MacroKind::Entity => {
-                let slot = if name == PATH {
-                    &mut out.path
-                } else {
-                    &mut out.odata_type
-                };
+                out.path_given |= name == PATH;
+                let slot = if name == PATH { &mut out.path } else { &mut out.odata_type };
                 if let Some(lit) = string_value(cx, &meta, &name)? {
                     if slot.is_some() {
                         cx.error_spanned_by(&key, format!("duplicate `{name}` argument"));
@@ -188,10 +187,7 @@ pub(crate) fn parse_variant_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> Variant
 
 fn set_once<T>(cx: &mut Ctxt, slot: &mut Option<T>, value: T, key: &syn::Path) {
     if slot.is_some() {
-        cx.error_spanned_by(
-            key,
-            format!("duplicate `{}` attribute", path_to_string(key)),
-        );
+        cx.error_spanned_by(key, format!("duplicate `{}` attribute", path_to_string(key)));
     } else {
         *slot = Some(value);
     }
@@ -200,10 +196,7 @@ fn set_once<T>(cx: &mut Ctxt, slot: &mut Option<T>, value: T, key: &syn::Path) {
 /// `key = "string"`; records an error and returns `None` for anything else.
 fn string_value(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<LitStr>> {
     if !meta.input.peek(Token![=]) {
-        cx.error_spanned_by(
-            &meta.path,
-            format!("`{key}` takes a string value: `{key} = \"...\"`"),
-        );
+        cx.error_spanned_by(&meta.path, format!("`{key}` takes a string value: `{key} = \"...\"`"));
         skip_value(meta)?;
         return Ok(None);
     }
@@ -211,15 +204,8 @@ fn string_value(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result
     match syn::parse2::<LitStr>(tokens.clone()) {
         Ok(lit) => Ok(Some(lit)),
         Err(_) => {
-            let at: &dyn quote::ToTokens = if tokens.is_empty() {
-                &meta.path
-            } else {
-                &tokens
-            };
-            cx.error_spanned_by(
-                at,
-                format!("`{key}` must be a string literal: `{key} = \"...\"`"),
-            );
+            let at: &dyn quote::ToTokens = if tokens.is_empty() { &meta.path } else { &tokens };
+            cx.error_spanned_by(at, format!("`{key}` must be a string literal: `{key} = \"...\"`"));
             Ok(None)
         }
     }
@@ -241,11 +227,7 @@ fn crate_value(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn:
     match parsed {
         Ok(path) if is_absolute(&path) => Ok(Some(path)),
         _ => {
-            let at: &dyn quote::ToTokens = if tokens.is_empty() {
-                &meta.path
-            } else {
-                &tokens
-            };
+            let at: &dyn quote::ToTokens = if tokens.is_empty() { &meta.path } else { &tokens };
             cx.error_spanned_by(at, HINT);
             Ok(None)
         }
@@ -254,19 +236,13 @@ fn crate_value(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn:
 
 fn is_absolute(path: &syn::Path) -> bool {
     path.leading_colon.is_some()
-        || path
-            .segments
-            .first()
-            .is_some_and(|s| s.ident == "crate" || s.ident == "$crate")
+        || path.segments.first().is_some_and(|s| s.ident == "crate" || s.ident == "$crate")
 }
 
 /// A flag such as `required` takes no value.
 fn flag_value(cx: &mut Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
     if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
-        cx.error_spanned_by(
-            &meta.path,
-            format!("`{key}` takes no value: write `{key}` alone"),
-        );
+        cx.error_spanned_by(&meta.path, format!("`{key}` takes no value: write `{key}` alone"));
         skip_value(meta)?;
     }
     Ok(())
@@ -292,9 +268,7 @@ fn value_tokens(input: ParseStream) -> syn::Result<TokenStream> {
 }
 
 fn key_span(path: &syn::Path) -> Span {
-    path.segments
-        .first()
-        .map_or_else(Span::call_site, |s| s.ident.span())
+    path.segments.first().map_or_else(Span::call_site, |s| s.ident.span())
 }
 
 fn path_to_string(path: &syn::Path) -> String {

@@ -77,11 +77,19 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
         let (name, json) = (f.ident, &f.json);
         quote!(__v.require(#json, #private::Option::is_some(&self.#name));)
     });
-    let check_extra = extra.map(|f| {
-        let name = f.ident;
-        let value = quote_spanned!(f.ty.span()=> &self.#name);
-        quote!(__v.extra(#private::extra_map(#value), <Self as #krate::GraphEntity>::PROPERTIES);)
+    // Every use of the extra field goes through `extra::<T>()` at the type's span: one error
+    // for a wrong type, not one per use.
+    let extra_access = extra.map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> #private::extra::<#ty>())
     });
+    let extra_get = extra.map(|f| {
+        let name = f.ident;
+        quote!((#extra_access.get)(&self.#name))
+    });
+    let check_extra = extra_get
+        .as_ref()
+        .map(|get| quote!(__v.extra(#get, <Self as #krate::GraphEntity>::PROPERTIES);));
 
     // --- create() ---
     let create_doc = create_doc(entity, &placeholders);
@@ -95,11 +103,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             quote!(+ 1)
         }
     });
-    let count_extra = extra.map(|f| {
-        let name = f.ident;
-        let value = quote_spanned!(f.ty.span()=> &self.#name);
-        quote!(+ #private::extra_map(#value).len())
-    });
+    let count_extra = extra_get.as_ref().map(|get| quote!(+ #get.len()));
     let write = declared.iter().map(|f| {
         let (name, json) = (f.ident, &f.json);
         if f.optional {
@@ -112,22 +116,14 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             quote!(__map.serialize_entry(#json, &self.#name)?;)
         }
     });
-    let write_extra = extra.map(|f| {
-        let name = f.ident;
-        let value = quote_spanned!(f.ty.span()=> &self.#name);
+    let write_extra = extra_get.as_ref().map(|get| {
         quote! {
-            #private::serialize_extra::<__S>(
-                &mut __map,
-                #private::extra_map(#value),
-                <Self as #krate::GraphEntity>::PROPERTIES,
-            )?;
+            #private::serialize_extra::<__S>(&mut __map, #get, <Self as #krate::GraphEntity>::PROPERTIES)?;
         }
     });
 
     // --- Deserialize ---
-    let slots: Vec<_> = (0..declared.len())
-        .map(|i| format_ident!("__f{}", i))
-        .collect();
+    let slots: Vec<_> = (0..declared.len()).map(|i| format_ident!("__f{}", i)).collect();
     let slot_decls = declared.iter().zip(&slots).map(|(f, slot)| {
         let ty = f.ty;
         quote!(let mut #slot: #private::Option<#ty> = #private::None;)
@@ -143,22 +139,16 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     } else {
         quote!()
     };
-    let required: Vec<_> = declared
-        .iter()
-        .zip(&slots)
-        .filter(|(f, _)| f.required_on_read())
-        .collect();
+    let required: Vec<_> =
+        declared.iter().zip(&slots).filter(|(f, _)| f.required_on_read()).collect();
     let required_slots: Vec<_> = required.iter().map(|(_, s)| *s).collect();
     let required_json: Vec<_> = required.iter().map(|(f, _)| f.json.as_str()).collect();
     let init = entity.fields.iter().map(|f| {
         let name = f.ident;
         if f.extra {
-            quote!(#name: #private::From::from(__extra))
+            quote!(#name: (#extra_access.build)(__extra))
         } else {
-            let slot = &slots[declared
-                .iter()
-                .position(|d| d.ident == f.ident)
-                .unwrap_or_default()];
+            let slot = &slots[declared.iter().position(|d| d.ident == f.ident).unwrap_or_default()];
             if f.optional {
                 quote!(#name: #private::Option::flatten(#slot))
             } else {
@@ -256,12 +246,20 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
         }
     };
 
-    let path_doc = format!(
-        "The path template of this entity's collection: `{}`.",
-        path.value()
-    );
+    let path_doc = format!(" The path template of this entity's collection: `{}`.", path.value());
     let odata_doc =
-        format!("The `@odata.type` written first in every request body: `{odata_type}`.");
+        format!(" The `@odata.type` written first in every request body: `{odata_type}`.");
+    let mut checks = require.peekable();
+    let validate_body = if checks.peek().is_none() && check_extra.is_none() {
+        quote!(#private::Ok(()))
+    } else {
+        quote! {
+            let mut __v = #private::Validator::new(#odata_type);
+            #(#checks)*
+            #check_extra
+            __v.finish()
+        }
+    };
     let wrapped = wrap_in_const(impls);
     quote! {
         #item
@@ -277,15 +275,14 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
             /// and the extra properties do not shadow declared ones.
             ///
-            /// Returns every problem at once, naming each property by its JSON name.
+            /// # Errors
+            ///
+            /// Every problem at once, each property named by its JSON name.
             pub fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
-                let mut __v = #private::Validator::new(#odata_type);
-                #(#require)*
-                #check_extra
-                __v.finish()
+                #validate_body
             }
 
-            #[doc = #create_doc]
+            #(#[doc = #create_doc])*
             pub async fn create(
                 &self,
                 client: &#krate::Client,
@@ -299,24 +296,30 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     }
 }
 
-fn create_doc(entity: &Entity, placeholders: &[&str]) -> String {
-    let mut doc = format!(
-        "Creates this entity: validates it, then sends `POST {}` and returns the entity the service created.\n\n",
-        entity.path.value()
-    );
+/// The lines of `create`'s documentation, each a `#[doc]` attribute as `///` writes them.
+fn create_doc(entity: &Entity, placeholders: &[&str]) -> Vec<String> {
+    let mut doc = vec![
+        format!(" Creates this entity: validates it, sends `POST {}`,", entity.path.value()),
+        " and returns the entity the service created.".to_owned(),
+    ];
     if !placeholders.is_empty() {
-        doc.push_str("Arguments, each filling one path segment (percent-encoded, never empty):\n");
+        doc.push(String::new());
+        doc.push(
+            " Each path argument fills one segment, percent-encoded; it must not be empty:"
+                .to_owned(),
+        );
         for (arg, name) in entity.args.iter().zip(placeholders) {
-            doc.push_str(&format!(
-                "- `{}`: the `{{{name}}}` placeholder\n",
-                quote::ToTokens::to_token_stream(arg)
-            ));
+            let arg = arg.to_string();
+            doc.push(format!(" - `{}` fills `{{{name}}}`", arg.trim_start_matches("r#")));
         }
-        doc.push('\n');
     }
-    doc.push_str(
-        "# Errors\n\nA validation error before any I/O, or the error of the request: see `Error`.",
-    );
+    doc.extend([
+        String::new(),
+        " # Errors".to_owned(),
+        String::new(),
+        " A validation or path error before any I/O, or the error of the request: see `Error`."
+            .to_owned(),
+    ]);
     doc
 }
 
@@ -328,7 +331,7 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
     let (other, other_ty) = model.other;
     let idents: Vec<_> = model.members.iter().map(|m| m.ident).collect();
     let wires: Vec<_> = model.members.iter().map(|m| m.wire.as_str()).collect();
-    let unknown = quote_spanned!(other_ty.span()=> Self::#other(__unknown));
+    let other_access = quote_spanned!(other_ty.span()=> #private::other::<#other_ty>());
 
     let impls = quote! {
         #[automatically_derived]
@@ -343,7 +346,7 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
             }
 
             fn from_unknown(__unknown: #private::String) -> Self {
-                #unknown
+                Self::#other((#other_access.build)(__unknown))
             }
 
             fn as_str(&self) -> &str {
@@ -382,7 +385,7 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #wires,)*
-                    Self::#other(__unknown) => __unknown,
+                    Self::#other(__unknown) => (#other_access.get)(__unknown),
                 }
             }
         }

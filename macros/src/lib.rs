@@ -2,7 +2,7 @@
 //!
 //! Use the attributes through `graph_entity::{graph_entity, graph_enum}`; this crate's items are
 //! not a public API of their own. The pipeline is parse (`attr`) → model and checks (`model`,
-//! `template`) → expansion (`expand`), with every error collected in a [`ctxt::Ctxt`] and
+//! `template`) → expansion (`expand`), with every error collected in a `Ctxt` and
 //! reported at once, each at the span of the offending token.
 
 mod attr;

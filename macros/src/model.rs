@@ -105,6 +105,7 @@ impl<'a> Entity<'a> {
         };
 
         let template_and_args = match &args.path {
+            None if args.path_given => None,
             None => {
                 cx.error_at(
                     Span::call_site(),
@@ -132,10 +133,9 @@ impl<'a> Entity<'a> {
                 }
                 value
             }
-            None => format!(
-                "#microsoft.graph.{}",
-                template::to_lower_first(&input.ident.to_string())
-            ),
+            None => {
+                format!("#microsoft.graph.{}", template::to_lower_first(&input.ident.to_string()))
+            }
         };
 
         let fields = fields.map(|fields| check_fields(cx, fields));
@@ -271,10 +271,7 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>) -> Vec<Field<'a>
             }
             None => template::to_lower_camel_case(&ident.to_string()),
         };
-        let at: Span = attrs
-            .rename
-            .as_ref()
-            .map_or_else(|| ident.span(), LitStr::span);
+        let at: Span = attrs.rename.as_ref().map_or_else(|| ident.span(), LitStr::span);
         if json == ODATA_TYPE_PROPERTY {
             cx.error_at(
                 at,
@@ -309,12 +306,7 @@ pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     if path.qself.is_some() {
         return None;
     }
-    let segments: Vec<String> = path
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
     let prefix_ok = match segments.len() {
         1 => true,
         3 => (segments[0] == "std" || segments[0] == "core") && segments[1] == "option",
@@ -390,10 +382,7 @@ impl<'a> Enum<'a> {
                 None => template::to_lower_first(&variant.ident.to_string()),
             };
             if let Some(first) = members.iter().find(|m| m.wire == wire) {
-                let at = attrs
-                    .rename
-                    .as_ref()
-                    .map_or_else(|| variant.ident.span(), LitStr::span);
+                let at = attrs.rename.as_ref().map_or_else(|| variant.ident.span(), LitStr::span);
                 cx.error_at(
                     at,
                     format!(
@@ -403,19 +392,11 @@ impl<'a> Enum<'a> {
                 );
                 continue;
             }
-            members.push(Member {
-                ident: &variant.ident,
-                wire,
-            });
+            members.push(Member { ident: &variant.ident, wire });
         }
         if other.is_none() {
             cx.error_spanned_by(&input.ident, "a Graph enum needs a catch-all variant for members added after this code was written: add `#[graph(other)] Other(String)`");
         }
-        Some(Enum {
-            input,
-            krate: crate_path(args),
-            members,
-            other: other?,
-        })
+        Some(Enum { input, krate: crate_path(args), members, other: other? })
     }
 }

@@ -64,24 +64,19 @@ pub(crate) fn parse(path: &str) -> Result<Template, Vec<String>> {
             "" if index == 0 && body.is_empty() => {
                 errors.push("`path` is only `/`; expected at least one segment".to_owned())
             }
-            "" if body.ends_with('/') && index == body.split('/').count() - 1 => errors.push(
-                format!("`path` ends with `/`: remove the trailing slash in `{path}`"),
-            ),
+            "" if body.ends_with('/') && index == body.split('/').count() - 1 => {
+                errors.push(format!("`path` ends with `/`: remove the trailing slash in `{path}`"))
+            }
             "" => errors.push(format!("`path` has an empty segment (`//`) in `{path}`")),
-            "." | ".." => errors.push(format!(
-                "`path` has a `{segment}` segment: dot segments are not allowed"
-            )),
+            "." | ".." => errors
+                .push(format!("`path` has a `{segment}` segment: dot segments are not allowed")),
             _ => parse_segment(segment, &mut literal, &mut parts, &mut seen, &mut errors),
         }
     }
     if !literal.is_empty() {
         parts.push(Part::Literal(literal));
     }
-    if errors.is_empty() {
-        Ok(Template { parts })
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Template { parts }) } else { Err(errors) }
 }
 
 fn parse_segment<'a>(
@@ -120,9 +115,7 @@ fn parse_segment<'a>(
                 }
             }
             b'}' => {
-                errors.push(format!(
-                    "unbalanced `}}` in segment `{segment}`: no `{{` opens it"
-                ));
+                errors.push(format!("unbalanced `}}` in segment `{segment}`: no `{{` opens it"));
                 return;
             }
             b'%' => {
@@ -132,9 +125,8 @@ fn parse_segment<'a>(
                     i += 3;
                     continue;
                 }
-                errors.push(format!(
-                    "`%` in segment `{segment}` is not followed by two hex digits"
-                ));
+                errors
+                    .push(format!("`%` in segment `{segment}` is not followed by two hex digits"));
                 return;
             }
             _ if is_pchar(c) => literal.push(char::from(c)),
@@ -143,10 +135,7 @@ fn parse_segment<'a>(
             _ => {
                 // `segment` is a `&str`, so this is the start of a character (multi-byte
                 // characters start with a non-ASCII byte, which `is_pchar` rejects).
-                let ch = segment[i..]
-                    .chars()
-                    .next()
-                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                let ch = segment[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
                 errors.push(format!(
                     "character `{}` is not allowed in path segment `{segment}`; percent-encode it",
                     ch.escape_debug()
@@ -171,9 +160,7 @@ fn check_placeholder<'a>(name: &'a str, seen: &mut Vec<&'a str>, errors: &mut Ve
         return;
     }
     if seen.contains(&name) {
-        errors.push(format!(
-            "duplicate placeholder `{{{name}}}`: each placeholder is used once"
-        ));
+        errors.push(format!("duplicate placeholder `{{{name}}}`: each placeholder is used once"));
         return;
     }
     seen.push(name);
@@ -294,18 +281,11 @@ mod tests {
         let t = parse("/reports/getReport(period='{period}')/$value/a%20b").unwrap();
         assert_eq!(
             t.parts,
-            vec![
-                lit("/reports/getReport(period='"),
-                ph("period"),
-                lit("')/$value/a%20b")
-            ]
+            vec![lit("/reports/getReport(period='"), ph("period"), lit("')/$value/a%20b")]
         );
         assert_eq!(parse("/$batch").unwrap().parts, vec![lit("/$batch")]);
         assert_eq!(parse("/{a}").unwrap().parts, vec![lit("/"), ph("a")]);
-        assert_eq!(
-            parse("/x/{a}{b}").unwrap().parts,
-            vec![lit("/x/"), ph("a"), ph("b")]
-        );
+        assert_eq!(parse("/x/{a}{b}").unwrap().parts, vec![lit("/x/"), ph("a"), ph("b")]);
     }
 
     /// Each bad template, with the one message it must produce (a substring of it).
@@ -325,10 +305,7 @@ mod tests {
             ("/users/{id", "unbalanced `{` in segment `{id`"),
             ("/users/id}", "unbalanced `}`"),
             ("/users/{a{b}}", "unbalanced `{`"),
-            (
-                "/users/{user-id}",
-                "placeholder `{user-id}` is not an identifier",
-            ),
+            ("/users/{user-id}", "placeholder `{user-id}` is not an identifier"),
             ("/users/{1d}", "is not an identifier"),
             ("/users/{_}", "is not an identifier"),
             ("/a/{id}/b/{id}", "duplicate placeholder `{id}`"),
@@ -353,10 +330,7 @@ mod tests {
     #[test]
     fn suggests_an_identifier() {
         let errors = parse("/a/{managedDeviceMobileAppConfiguration-id}").unwrap_err();
-        assert!(
-            errors[0].contains("`{managedDeviceMobileAppConfigurationId}`"),
-            "{errors:?}"
-        );
+        assert!(errors[0].contains("`{managedDeviceMobileAppConfigurationId}`"), "{errors:?}");
     }
 
     #[test]
@@ -369,10 +343,7 @@ mod tests {
         assert_eq!(to_snake_case("IDsOfThings"), "i_ds_of_things");
         assert_eq!(to_snake_case("config_id"), "config_id");
         assert_eq!(to_snake_case("ipv4Address"), "ipv4_address");
-        assert_eq!(
-            to_lower_camel_case("last_reported_date_time"),
-            "lastReportedDateTime"
-        );
+        assert_eq!(to_lower_camel_case("last_reported_date_time"), "lastReportedDateTime");
         assert_eq!(to_lower_camel_case("r#type"), "type");
         assert_eq!(to_lower_camel_case("ipv4_address"), "ipv4Address");
         assert_eq!(to_lower_first("NotApplicable"), "notApplicable");

@@ -29,9 +29,59 @@ pub async fn create<E: GraphEntity>(
     client.create(entity, args).await
 }
 
-/// Forces the `#[graph(extra)]` field to be a `serde_json::Map`, with the error on its type.
-pub fn extra_map(map: &Map<String, Value>) -> &Map<String, Value> {
-    map
+/// The type a `#[graph(extra)]` field must have.
+#[diagnostic::on_unimplemented(
+    message = "a `#[graph(extra)]` field must be `graph_entity::ExtraProperties` (a `serde_json::Map<String, Value>`), not `{Self}`",
+    label = "not `ExtraProperties`"
+)]
+pub trait ExtraField: Sized {
+    fn get(&self) -> &Map<String, Value>;
+    fn build(map: Map<String, Value>) -> Self;
+}
+
+impl ExtraField for Map<String, Value> {
+    fn get(&self) -> &Map<String, Value> {
+        self
+    }
+    fn build(map: Map<String, Value>) -> Self {
+        map
+    }
+}
+
+/// The type the `#[graph(other)]` variant of a `#[graph_enum]` must hold.
+#[diagnostic::on_unimplemented(
+    message = "the `#[graph(other)]` variant must hold a `String`, not `{Self}`",
+    label = "not `String`"
+)]
+pub trait OtherField: Sized {
+    fn get(&self) -> &str;
+    fn build(member: String) -> Self;
+}
+
+impl OtherField for String {
+    fn get(&self) -> &str {
+        self
+    }
+    fn build(member: String) -> Self {
+        member
+    }
+}
+
+/// Unbounded function pointers to a field's accessors. Generated code calls `extra::<T>()` or
+/// `other::<T>()` at the field type's span everywhere it uses the field, so a wrong type gives
+/// one error (rustc merges identical diagnostics) instead of one per use.
+#[derive(Clone, Copy)]
+pub struct Access<T, U: ?Sized, O> {
+    pub get: fn(&T) -> &U,
+    pub build: fn(O) -> T,
+}
+
+pub fn extra<T: ExtraField>() -> Access<T, Map<String, Value>, Map<String, Value>> {
+    Access { get: T::get, build: T::build }
+}
+
+pub fn other<T: OtherField>() -> Access<T, str, String> {
+    Access { get: T::get, build: T::build }
 }
 
 /// Collects the violations of one `validate()` call; allocates only when there is one.
@@ -43,25 +93,19 @@ pub struct Validator {
 
 impl Validator {
     pub fn new(entity: &'static str) -> Self {
-        Self {
-            entity,
-            violations: Vec::new(),
-        }
+        Self { entity, violations: Vec::new() }
     }
 
     pub fn require(&mut self, property: &'static str, present: bool) {
         if !present {
-            self.violations
-                .push(Violation::MissingRequired { property });
+            self.violations.push(Violation::MissingRequired { property });
         }
     }
 
     pub fn extra(&mut self, extra: &Map<String, Value>, declared: &[&str]) {
         for key in extra.keys() {
             if key == ODATA_TYPE || declared.contains(&key.as_str()) {
-                self.violations.push(Violation::ExtraShadowsProperty {
-                    property: key.clone(),
-                });
+                self.violations.push(Violation::ExtraShadowsProperty { property: key.clone() });
             }
         }
     }
@@ -70,10 +114,7 @@ impl Validator {
         if self.violations.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError {
-                entity: self.entity,
-                violations: self.violations,
-            })
+            Err(ValidationError { entity: self.entity, violations: self.violations })
         }
     }
 }
@@ -116,10 +157,7 @@ pub struct PropertySeed {
 
 impl PropertySeed {
     pub fn new(names: &'static [&'static str], keep_unknown: bool) -> Self {
-        Self {
-            names,
-            keep_unknown,
-        }
+        Self { names, keep_unknown }
     }
 
     fn classify(self, name: &str) -> Option<Property> {
@@ -149,9 +187,7 @@ impl Visitor<'_> for PropertySeed {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Property, E> {
-        Ok(self
-            .classify(name)
-            .unwrap_or_else(|| Property::Unknown(name.to_owned())))
+        Ok(self.classify(name).unwrap_or_else(|| Property::Unknown(name.to_owned())))
     }
 
     fn visit_string<E: de::Error>(self, name: String) -> Result<Property, E> {
@@ -183,9 +219,7 @@ pub fn next_extra<'de, A: MapAccess<'de>>(
     name: String,
 ) -> Result<(), A::Error> {
     if extra.contains_key(&name) {
-        return Err(de::Error::custom(format_args!(
-            "duplicate property `{name}`"
-        )));
+        return Err(de::Error::custom(format_args!("duplicate property `{name}`")));
     }
     let value = map.next_value()?;
     extra.insert(name, value);
@@ -197,11 +231,7 @@ pub fn next_extra<'de, A: MapAccess<'de>>(
 #[cold]
 pub fn missing_properties<E: de::Error>(fields: &[(bool, &str)]) -> E {
     let missing: Vec<&str> = fields.iter().filter(|(m, _)| *m).map(|(_, n)| *n).collect();
-    let noun = if missing.len() == 1 {
-        "property"
-    } else {
-        "properties"
-    };
+    let noun = if missing.len() == 1 { "property" } else { "properties" };
     let mut list = String::new();
     // Writing to a String cannot fail.
     let _ = write_list(&mut list, &missing);

@@ -132,9 +132,7 @@ async fn read_limited(
 ) -> Result<Vec<u8>, Error> {
     let status = response.status().as_u16();
     let too_large = Error::ResponseTooLarge { status, limit };
-    let declared = response
-        .content_length()
-        .and_then(|n| usize::try_from(n).ok());
+    let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
     if strict && declared.is_some_and(|n| n > limit) {
         return Err(too_large);
     }
@@ -212,10 +210,7 @@ fn graph_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<GraphErr
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// Builds a [`Client`].
@@ -293,9 +288,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let base_url = check_base_url(&self.base_url)?;
         let Some(Token(token)) = self.token else {
-            return Err(Error::Config(
-                "no credentials: set a bearer token".to_owned(),
-            ));
+            return Err(Error::Config("no credentials: set a bearer token".to_owned()));
         };
         let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
             Error::Config(
@@ -326,14 +319,10 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
     let url = Url::parse(raw)
         .map_err(|e| Error::Config(format!("base URL `{raw}` does not parse: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!(
-            "base URL `{raw}` must not have a query or fragment"
-        )));
+        return Err(Error::Config(format!("base URL `{raw}` must not have a query or fragment")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "base URL must not contain user info".to_owned(),
-        ));
+        return Err(Error::Config("base URL must not contain user info".to_owned()));
     }
     match url.scheme() {
         "https" => {}
@@ -344,9 +333,7 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
             )));
         }
         other => {
-            return Err(Error::Config(format!(
-                "base URL scheme `{other}` is not http or https"
-            )));
+            return Err(Error::Config(format!("base URL scheme `{other}` is not http or https")));
         }
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
@@ -386,15 +373,9 @@ mod tests {
             "https://user:pass@graph.microsoft.com/v1.0",
             "not a url",
         ] {
-            assert!(
-                matches!(check_base_url(bad), Err(Error::Config(_))),
-                "{bad}"
-            );
+            assert!(matches!(check_base_url(bad), Err(Error::Config(_))), "{bad}");
         }
-        assert_eq!(
-            check_base_url("http://127.0.0.1:1/v1.0/").unwrap(),
-            "http://127.0.0.1:1/v1.0"
-        );
+        assert_eq!(check_base_url("http://127.0.0.1:1/v1.0/").unwrap(), "http://127.0.0.1:1/v1.0");
     }
 
     #[test]
@@ -404,10 +385,7 @@ mod tests {
         assert!(!format!("{client:?}").contains(secret));
         let builder = Client::builder().bearer_token(secret);
         assert!(!format!("{builder:?}").contains(secret));
-        let error = Client::builder()
-            .bearer_token(format!("{secret}\n"))
-            .build()
-            .unwrap_err();
+        let error = Client::builder().bearer_token(format!("{secret}\n")).build().unwrap_err();
         assert!(!error.to_string().contains(secret) && !format!("{error:?}").contains(secret));
     }
 
@@ -416,9 +394,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("request-id", HeaderValue::from_static("rid-header"));
         let body = br#"{"error":{"code":"TooManyRequests","message":"Please retry again later.","details":[{"code":"a","message":"b"}],"innerError":{"code":"429","date":"2020-08-18T12:51:51","request-id":"rid-body","client-request-id":"cid"}}}"#;
-        let Error::Graph(e) = parse_error(429, &headers, body) else {
-            panic!()
-        };
+        let Error::Graph(e) = parse_error(429, &headers, body) else { panic!() };
         assert_eq!(
             (e.status, e.code.as_str(), e.message.as_str()),
             (429, "TooManyRequests", "Please retry again later.")
@@ -433,13 +409,9 @@ mod tests {
         assert!(
             matches!(&error, Error::UnexpectedResponse { status: 502, snippet, .. } if snippet.contains("Bad Gateway"))
         );
-        for not_graph in [
-            &b""[..],
-            b"{}",
-            br#"{"error":"x"}"#,
-            br#"{"error":{"message":"no code"}}"#,
-            b"[1",
-        ] {
+        for not_graph in
+            [&b""[..], b"{}", br#"{"error":"x"}"#, br#"{"error":{"message":"no code"}}"#, b"[1"]
+        {
             assert!(matches!(
                 parse_error(500, &HeaderMap::new(), not_graph),
                 Error::UnexpectedResponse { .. }

@@ -58,11 +58,7 @@ impl DateTimeOffset {
     ///
     /// A [`DateTimeParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, DateTimeParseError> {
-        Parser {
-            input,
-            bytes: input.as_bytes(),
-        }
-        .parse()
+        Parser { input, bytes: input.as_bytes() }.parse()
     }
 
     /// The current time in UTC, written with `Z` and 7 fractional digits.
@@ -74,10 +70,7 @@ impl DateTimeOffset {
     /// ```
     pub fn now_utc() -> Self {
         let (secs, nanos) = match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(d) => (
-                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                d.subsec_nanos(),
-            ),
+            Ok(d) => (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos()),
             Err(e) => {
                 let d = e.duration();
                 let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
@@ -355,18 +348,11 @@ impl Parser<'_> {
         if input.len() < self.input.len() {
             input.push('…');
         }
-        DateTimeParseError {
-            input,
-            position,
-            reason: reason.into(),
-        }
+        DateTimeParseError { input, position, reason: reason.into() }
     }
 
     fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, DateTimeParseError> {
-        let slice = self
-            .bytes
-            .get(at..at + n)
-            .filter(|s| s.iter().all(u8::is_ascii_digit));
+        let slice = self.bytes.get(at..at + n).filter(|s| s.iter().all(u8::is_ascii_digit));
         match slice {
             Some(s) => Ok(s.iter().fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))),
             None => Err(self.error(at, format!("expected {n} digits for the {what}"))),
@@ -391,10 +377,7 @@ impl Parser<'_> {
         self.expect(7, b'-')?;
         let day = self.digits(8, 2, "day")?;
         if day == 0 || day > days_in_month(year, month) {
-            return Err(self.error(
-                8,
-                format!("day {day} does not exist in {year:04}-{month:02}"),
-            ));
+            return Err(self.error(8, format!("day {day} does not exist in {year:04}-{month:02}")));
         }
         self.expect(10, b'T')?;
         let hour = self.digits(11, 2, "hour")?;
@@ -417,10 +400,7 @@ impl Parser<'_> {
         let mut precision = 0;
         if self.bytes.get(at) == Some(&b'.') {
             at += 1;
-            let count = self.bytes[at..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
+            let count = self.bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
             if count == 0 {
                 return Err(self.error(at, "expected digits after `.`"));
             }
@@ -448,10 +428,8 @@ impl Parser<'_> {
             Some(&sign @ (b'+' | b'-')) => {
                 let hours = self.digits(at + 1, 2, "offset hours")?;
                 if hours > 23 {
-                    return Err(self.error(
-                        at + 1,
-                        format!("offset hour {hours} is out of range (00 to 23)"),
-                    ));
+                    return Err(self
+                        .error(at + 1, format!("offset hour {hours} is out of range (00 to 23)")));
                 }
                 self.expect(at + 3, b':')?;
                 let minutes = self.digits(at + 4, 2, "offset minutes")?;
@@ -467,10 +445,9 @@ impl Parser<'_> {
             }
             Some(_) => return Err(self.error(at, "expected `Z` or an offset such as `+01:00`")),
             None => {
-                return Err(self.error(
-                    at,
-                    "missing offset: expected `Z` or an offset such as `+01:00`",
-                ));
+                return Err(
+                    self.error(at, "missing offset: expected `Z` or an offset such as `+01:00`")
+                );
             }
         };
         if at != self.bytes.len() {
@@ -566,10 +543,7 @@ mod tests {
     #[test]
     fn equality_ignores_spelling_not_offset() {
         let p = |s| DateTimeOffset::parse(s).unwrap();
-        assert_eq!(
-            p("2017-01-01T00:00:17Z"),
-            p("2017-01-01T00:00:17.000+00:00")
-        );
+        assert_eq!(p("2017-01-01T00:00:17Z"), p("2017-01-01T00:00:17.000+00:00"));
         assert_ne!(p("2017-01-01T00:00:17Z"), p("2017-01-01T01:00:17+01:00"));
     }
 
@@ -580,11 +554,7 @@ mod tests {
             ("2017", 4, "ended early"),
             ("2017-13-01T00:00:00Z", 5, "month 13"),
             ("2017-00-01T00:00:00Z", 5, "month 0"),
-            (
-                "2017-02-29T00:00:00Z",
-                8,
-                "day 29 does not exist in 2017-02",
-            ),
+            ("2017-02-29T00:00:00Z", 8, "day 29 does not exist in 2017-02"),
             ("2017-04-31T00:00:00Z", 8, "day 31"),
             ("2017-01-01 00:00:00Z", 10, "expected `T`"),
             ("2017-01-01t00:00:00Z", 10, "expected `T`"),
@@ -632,9 +602,7 @@ mod tests {
         assert!(DateTimeOffset::from_unix_timestamp(253_402_300_800, 0).is_none());
         assert!(DateTimeOffset::from_unix_timestamp(0, 1_000_000_000).is_none());
         assert_eq!(
-            DateTimeOffset::from_unix_timestamp(-62_167_219_200, 0)
-                .unwrap()
-                .to_string(),
+            DateTimeOffset::from_unix_timestamp(-62_167_219_200, 0).unwrap().to_string(),
             "0000-01-01T00:00:00.0000000Z"
         );
     }

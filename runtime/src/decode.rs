@@ -30,10 +30,7 @@ fn slow_path<T: DeserializeOwned>(body: &[u8]) -> DecodeError {
     let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(error) => {
             let path = error.path().to_string();
-            (
-                if path == "." { String::new() } else { path },
-                error.into_inner(),
-            )
+            (if path == "." { String::new() } else { path }, error.into_inner())
         }
         // The value decoded: the problem is what follows it, such as trailing characters.
         Ok(_) => match de.end() {

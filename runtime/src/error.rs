@@ -131,11 +131,7 @@ pub struct GraphError {
 
 impl fmt::Display for GraphError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Graph error {} {}: {}",
-            self.status, self.code, self.message
-        )?;
+        write!(f, "Graph error {} {}: {}", self.status, self.code, self.message)?;
         if let Some(target) = &self.target {
             write!(f, " (target `{target}`)")?;
         }
@@ -231,11 +227,7 @@ pub const SNIPPET_LEN: usize = 1024;
 pub(crate) fn snippet(body: &[u8]) -> String {
     let cut = &body[..body.len().min(SNIPPET_LEN)];
     let text = String::from_utf8_lossy(cut);
-    if body.len() > SNIPPET_LEN {
-        format!("{text}…")
-    } else {
-        text.into_owned()
-    }
+    if body.len() > SNIPPET_LEN { format!("{text}…") } else { text.into_owned() }
 }
 
 /// An entity breaks rules the compiler cannot check. Lists every problem at once.
@@ -276,11 +268,7 @@ impl fmt::Display for ValidationError {
         let missing: Vec<_> = self.missing().collect();
         let mut first = true;
         if !missing.is_empty() {
-            let noun = if missing.len() == 1 {
-                "property"
-            } else {
-                "properties"
-            };
+            let noun = if missing.len() == 1 { "property" } else { "properties" };
             write!(f, "missing required {noun} ")?;
             write_list(f, &missing)?;
             first = false;

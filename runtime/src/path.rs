@@ -6,11 +6,7 @@ use crate::error::PathError;
 
 /// Everything but RFC 3986's unreserved characters is escaped, so that an argument always stays
 /// inside its own segment: `/`, `?`, `#` and `%` in an id are data, never structure.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A path such as `/users/{userId}/events`, parsed and checked by the `#[graph_entity]` macro
 /// at compile time: rendering it does no parsing.
@@ -81,10 +77,7 @@ impl PathTemplate {
         }
         let capacity = self.template.len() + args.iter().map(|a| a.len() * 3).sum::<usize>();
         let mut out = String::with_capacity(capacity);
-        let mut segment = Segment {
-            start: 0,
-            placeholder: None,
-        };
+        let mut segment = Segment { start: 0, placeholder: None };
         let mut args = args.iter();
         for part in self.parts {
             match part {
@@ -94,10 +87,7 @@ impl PathTemplate {
                         out.push_str(&rest[..slash]);
                         segment.close(&out)?;
                         out.push('/');
-                        segment = Segment {
-                            start: out.len(),
-                            placeholder: None,
-                        };
+                        segment = Segment { start: out.len(), placeholder: None };
                         rest = &rest[slash + 1..];
                     }
                     out.push_str(rest);
@@ -161,11 +151,7 @@ mod tests {
             ("...", "..."),
             ("-._~", "-._~"),
         ] {
-            assert_eq!(
-                seed(arg).unwrap(),
-                format!("{prefix}{encoded}/userStatuses"),
-                "{arg}"
-            );
+            assert_eq!(seed(arg).unwrap(), format!("{prefix}{encoded}/userStatuses"), "{arg}");
         }
     }
 
@@ -177,16 +163,9 @@ mod tests {
         assert_eq!(seed(".."), Err(PathError::DotSegment { placeholder: name }));
         const TWO: PathTemplate = PathTemplate::__from_parts(
             "/a/{x}{y}",
-            &[
-                PathPart::Literal("/a/"),
-                PathPart::Placeholder("x"),
-                PathPart::Placeholder("y"),
-            ],
+            &[PathPart::Literal("/a/"), PathPart::Placeholder("x"), PathPart::Placeholder("y")],
         );
-        assert_eq!(
-            TWO.render(&[".", "."]),
-            Err(PathError::DotSegment { placeholder: "y" })
-        );
+        assert_eq!(TWO.render(&[".", "."]), Err(PathError::DotSegment { placeholder: "y" }));
         assert_eq!(TWO.render(&[".", "x"]).unwrap(), "/a/.x");
     }
 
@@ -194,19 +173,11 @@ mod tests {
     fn checks_the_argument_count() {
         assert!(matches!(
             SEED.render(&[]),
-            Err(PathError::ArgumentCount {
-                expected: 1,
-                found: 0,
-                ..
-            })
+            Err(PathError::ArgumentCount { expected: 1, found: 0, .. })
         ));
         assert!(matches!(
             SEED.render(&["a", "b"]),
-            Err(PathError::ArgumentCount {
-                expected: 1,
-                found: 2,
-                ..
-            })
+            Err(PathError::ArgumentCount { expected: 1, found: 2, .. })
         ));
     }
 }

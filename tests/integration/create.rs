@@ -11,21 +11,9 @@ const PREFIX: &str = "/v1.0/deviceAppManagement/mobileAppConfigurations/";
 #[tokio::test]
 async fn create_posts_the_doc_body_and_returns_the_created_entity() {
     let stub = Stub::start(|_| Reply::json(201, fixture(RESPONSE))).await;
-    let created = doc_example()
-        .create(&stub.client(), "config-1")
-        .await
-        .unwrap();
-    assert_eq!(
-        created.id.as_deref(),
-        Some("44960944-0944-4496-4409-964444099644")
-    );
-    assert_eq!(
-        Status {
-            id: None,
-            ..created
-        },
-        doc_example()
-    );
+    let created = doc_example().create(&stub.client(), "config-1").await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("44960944-0944-4496-4409-964444099644"));
+    assert_eq!(Status { id: None, ..created }, doc_example());
 
     let requests = stub.requests();
     assert_eq!(requests.len(), 1);
@@ -35,12 +23,7 @@ async fn create_posts_the_doc_body_and_returns_the_created_entity() {
     assert_eq!(request.headers["authorization"], "Bearer test-token");
     assert_eq!(request.headers["accept"], "application/json");
     assert_eq!(request.headers["content-type"], "application/json");
-    assert!(
-        request.headers["user-agent"]
-            .to_str()
-            .unwrap()
-            .starts_with("graph-entity/")
-    );
+    assert!(request.headers["user-agent"].to_str().unwrap().starts_with("graph-entity/"));
     assert_eq!(request.body, serde_json::to_vec(&doc_example()).unwrap());
 }
 
@@ -76,14 +59,8 @@ async fn bad_input_fails_before_any_io() {
         "{error}"
     );
     let error = doc_example().create(&client, "..").await.unwrap_err();
-    assert!(
-        matches!(error, Error::Path(PathError::DotSegment { .. })),
-        "{error}"
-    );
-    let invalid = Status {
-        user_principal_name: None,
-        ..doc_example()
-    };
+    assert!(matches!(error, Error::Path(PathError::DotSegment { .. })), "{error}");
+    let invalid = Status { user_principal_name: None, ..doc_example() };
     let error = invalid.create(&client, "c").await.unwrap_err();
     assert!(
         matches!(&error, Error::Validation(v) if v.missing().eq(["userPrincipalName"])),
@@ -97,10 +74,7 @@ async fn graph_errors_carry_their_fields() {
     let body = r#"{"error":{"code":"ResourceNotFound","message":"The configuration does not exist.","innerError":{"date":"2026-11-28T10:00:00","request-id":"rid-body","client-request-id":"cid-body"}}}"#;
     let stub =
         Stub::start(move |_| Reply::json(404, body).header("request-id", "rid-header")).await;
-    let error = doc_example()
-        .create(&stub.client(), "missing")
-        .await
-        .unwrap_err();
+    let error = doc_example().create(&stub.client(), "missing").await.unwrap_err();
     let graph = error.as_graph().expect("a Graph error");
     assert_eq!(graph.status, 404);
     assert_eq!(graph.code, "ResourceNotFound");
@@ -125,11 +99,7 @@ async fn a_body_that_is_not_a_graph_error_keeps_status_and_snippet() {
     .await;
     let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
     match &error {
-        Error::UnexpectedResponse {
-            status,
-            content_type,
-            snippet,
-        } => {
+        Error::UnexpectedResponse { status, content_type, snippet } => {
             assert_eq!(*status, 502);
             assert_eq!(content_type.as_deref(), Some("text/html"));
             assert!(snippet.contains("502 Bad Gateway"));
@@ -143,19 +113,14 @@ async fn a_success_body_of_the_wrong_shape_is_a_decode_error_with_the_body() {
     let wrong = fixture(RESPONSE).replace("\"devicesCount\": 12", "\"devicesCount\": \"twelve\"");
     let stub = Stub::start(move |_| Reply::json(201, &wrong)).await;
     let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
+    let Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert_eq!(decode.path, "devicesCount");
     assert_eq!(decode.status, Some(201));
     assert!(String::from_utf8_lossy(&decode.body).contains("twelve"));
 
     let stub = Stub::start(|_| Reply::json(201, "")).await;
     let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Decode(d) if d.message.contains("EOF")),
-        "{error}"
-    );
+    assert!(matches!(&error, Error::Decode(d) if d.message.contains("EOF")), "{error}");
 }
 
 #[tokio::test]
@@ -169,16 +134,7 @@ async fn an_oversized_body_is_refused_not_buffered() {
         .build()
         .unwrap();
     let error = doc_example().create(&client, "c").await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::ResponseTooLarge {
-                status: 201,
-                limit: 1024
-            }
-        ),
-        "{error}"
-    );
+    assert!(matches!(error, Error::ResponseTooLarge { status: 201, limit: 1024 }), "{error}");
 }
 
 #[tokio::test]
@@ -192,10 +148,7 @@ async fn a_closed_port_is_a_transport_error() {
         .build()
         .unwrap();
     let error = doc_example().create(&client, "c").await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Transport(t) if t.is_connect()),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Transport(t) if t.is_connect()), "{error:?}");
     assert!(
         !error.to_string().contains("secret-token")
             && !format!("{error:?}").contains("secret-token")

@@ -38,11 +38,17 @@ pub(crate) struct StrictEntity {
     pub(crate) extra: ExtraProperties,
 }
 
+/// The call shape is checked by compiling this: `{type}` became the raw identifier `r#type`.
+async fn call(
+    entity: StrictEntity,
+    client: graph_entity::Client,
+) -> Result<StrictEntity, graph_entity::Error> {
+    entity.create(&client, "a", "t").await
+}
+
 #[test]
 fn strict_lints_pass() {
-    // `{type}` became the raw identifier `r#type`; the call shape is checked by compiling this.
-    let _future =
-        |e: StrictEntity, c: graph_entity::Client| async move { e.create(&c, "a", "t").await };
+    let _ = call;
     assert_eq!(StrictEntity::ODATA_TYPE, "#contoso.strict");
     assert_eq!(Strict::Second.as_str(), "SECOND");
 }

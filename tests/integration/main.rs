@@ -1,5 +1,7 @@
 //! Integration tests: one binary, one module per topic.
 
+#![allow(clippy::unwrap_used)]
+
 mod create;
 mod lints;
 mod required;

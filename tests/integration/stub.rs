@@ -54,16 +54,8 @@ impl Stub {
                 let record = Arc::clone(&record);
                 let reply = Arc::clone(&reply);
                 async move {
-                    let path = uri
-                        .path_and_query()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    let request = Seen {
-                        method,
-                        path,
-                        headers,
-                        body,
-                    };
+                    let path = uri.path_and_query().map(ToString::to_string).unwrap_or_default();
+                    let request = Seen { method, path, headers, body };
                     let answer = reply(&request);
                     record.lock().unwrap().push(request);
                     let mut response =
@@ -78,10 +70,7 @@ impl Stub {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self {
-            base_url: format!("http://{address}/v1.0"),
-            seen,
-        }
+        Self { base_url: format!("http://{address}/v1.0"), seen }
     }
 
     pub(crate) fn requests(&self) -> Vec<Seen> {

@@ -26,10 +26,8 @@ fn the_doc_example_serializes_to_the_doc_request_body() {
 #[test]
 fn the_doc_response_parses_and_writes_back_byte_for_byte() {
     let parsed: Status = from_slice(fixture(RESPONSE).as_bytes()).unwrap();
-    let expected = Status {
-        id: Some("44960944-0944-4496-4409-964444099644".into()),
-        ..doc_example()
-    };
+    let expected =
+        Status { id: Some("44960944-0944-4496-4409-964444099644".into()), ..doc_example() };
     assert_eq!(parsed, expected);
     let pretty = serde_json::to_string_pretty(&parsed).unwrap();
     assert_eq!(pretty, fixture(RESPONSE));
@@ -123,12 +121,8 @@ fn extra_keeps_what_the_struct_does_not_declare_and_writes_it_back() {
 
 #[test]
 fn extra_cannot_shadow_a_declared_property() {
-    let mut thing = Thing {
-        id: None,
-        name: "a".into(),
-        r#type: None,
-        extra: ExtraProperties::new(),
-    };
+    let mut thing =
+        Thing { id: None, name: "a".into(), r#type: None, extra: ExtraProperties::new() };
     thing.extra.insert("displayName".into(), json!("b"));
     thing.extra.insert("@odata.type".into(), json!("#x"));
     let error = thing.validate().unwrap_err();
@@ -149,10 +143,8 @@ fn int32_overflow_names_the_field() {
         ("1.5", "floating point `1.5`"),
         ("\"12\"", "string \"12\""),
     ] {
-        let body = fixture(REQUEST).replace(
-            "\"devicesCount\": 12",
-            &format!("\"devicesCount\": {value}"),
-        );
+        let body =
+            fixture(REQUEST).replace("\"devicesCount\": 12", &format!("\"devicesCount\": {value}"));
         let error = from_slice::<Status>(body.as_bytes()).unwrap_err();
         assert_eq!(error.path, "devicesCount", "{error}");
         assert!(error.message.contains(message), "{error}");
@@ -165,10 +157,7 @@ fn int32_overflow_names_the_field() {
         );
     }
     let body = fixture(REQUEST).replace("\"devicesCount\": 12", "\"devicesCount\": 2147483647");
-    assert_eq!(
-        from_slice::<Status>(body.as_bytes()).unwrap().devices_count,
-        i32::MAX
-    );
+    assert_eq!(from_slice::<Status>(body.as_bytes()).unwrap().devices_count, i32::MAX);
 }
 
 #[test]
@@ -187,34 +176,24 @@ fn a_malformed_date_names_the_field() {
 
 #[test]
 fn dates_keep_their_offset_and_precision() {
-    for date in [
-        "2017-01-01T00:00:17Z",
-        "2017-01-01T00:00:17.5+05:30",
-        "2017-01-01T00:00:17.1234567-00:30",
-    ] {
+    for date in
+        ["2017-01-01T00:00:17Z", "2017-01-01T00:00:17.5+05:30", "2017-01-01T00:00:17.1234567-00:30"]
+    {
         let body = fixture(REQUEST).replace("2017-01-01T00:00:17.7769392-08:00", date);
         let parsed: Status = from_slice(body.as_bytes()).unwrap();
         assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), body);
     }
-    let body = fixture(REQUEST).replace(
-        "2017-01-01T00:00:17.7769392-08:00",
-        "2017-01-01T00:00:17.776939212345Z",
-    );
+    let body = fixture(REQUEST)
+        .replace("2017-01-01T00:00:17.7769392-08:00", "2017-01-01T00:00:17.776939212345Z");
     let parsed: Status = from_slice(body.as_bytes()).unwrap();
-    assert_eq!(
-        parsed.last_reported_date_time.to_string(),
-        "2017-01-01T00:00:17.7769392Z"
-    );
+    assert_eq!(parsed.last_reported_date_time.to_string(), "2017-01-01T00:00:17.7769392Z");
 }
 
 #[test]
 fn unknown_enum_members_are_kept_and_written_back() {
     let body = fixture(REQUEST).replace("notApplicable", "pendingReboot");
     let parsed: Status = from_slice(body.as_bytes()).unwrap();
-    assert_eq!(
-        parsed.status,
-        ComplianceStatus::Other("pendingReboot".into())
-    );
+    assert_eq!(parsed.status, ComplianceStatus::Other("pendingReboot".into()));
     assert_eq!(parsed.status.as_str(), "pendingReboot");
     assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), body);
     let members = [
@@ -232,40 +211,22 @@ fn unknown_enum_members_are_kept_and_written_back() {
         assert!(!matches!(status, ComplianceStatus::Other(_)), "{member}");
         assert_eq!(status.as_str(), member);
     }
-    assert_eq!(
-        <ComplianceStatus as graph_entity::GraphEnum>::MEMBERS,
-        members
-    );
+    assert_eq!(<ComplianceStatus as graph_entity::GraphEnum>::MEMBERS, members);
     let error = serde_json::from_str::<ComplianceStatus>("3").unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("a member string such as \"unknown\""),
-        "{error}"
-    );
+    assert!(error.to_string().contains("a member string such as \"unknown\""), "{error}");
 }
 
 #[test]
 fn a_repeated_property_is_an_error() {
     let error = from_slice::<Status>(br#"{"devicesCount":1,"devicesCount":2,"status":"error","lastReportedDateTime":"2017-01-01T00:00:00Z"}"#).unwrap_err();
-    assert!(
-        error.message.contains("duplicate field `devicesCount`"),
-        "{error}"
-    );
+    assert!(error.message.contains("duplicate field `devicesCount`"), "{error}");
     let error = from_slice::<Thing>(br#"{"displayName":"a","x":1,"x":2}"#).unwrap_err();
     assert!(error.message.contains("duplicate property `x`"), "{error}");
 }
 
 #[test]
 fn not_an_object_is_a_clear_error() {
-    for body in [
-        &b"[]"[..],
-        b"\"x\"",
-        b"null",
-        b"",
-        b"{",
-        b"{\"devicesCount\":1} trailing",
-    ] {
+    for body in [&b"[]"[..], b"\"x\"", b"null", b"", b"{", b"{\"devicesCount\":1} trailing"] {
         let error = from_slice::<Status>(body).unwrap_err();
         assert!(!error.message.is_empty(), "{error}");
     }

@@ -1,0 +1,412 @@
+/// The compliance status of a policy report: Graph's `microsoft.graph.complianceStatus`.
+///
+/// Graph's enums gain members over time: a member this version does not know reads as
+/// [`Other`](Self::Other) with the string as sent, and is written back unchanged.
+///
+/// ```
+/// use graph_entity::intune::ComplianceStatus;
+///
+/// let status: ComplianceStatus = serde_json::from_str(r#""notApplicable""#)?;
+/// assert_eq!(status, ComplianceStatus::NotApplicable);
+/// let newer: ComplianceStatus = serde_json::from_str(r#""pendingReboot""#)?;
+/// assert_eq!(newer, ComplianceStatus::Other("pendingReboot".into()));
+/// assert_eq!(serde_json::to_string(&newer)?, r#""pendingReboot""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ComplianceStatus {
+    /// `unknown`
+    Unknown,
+    /// `notApplicable`
+    NotApplicable,
+    /// `compliant`
+    Compliant,
+    /// `remediated`
+    Remediated,
+    /// `nonCompliant`
+    NonCompliant,
+    /// `error`
+    Error,
+    /// `conflict`
+    Conflict,
+    /// `notAssigned`
+    NotAssigned,
+    /// A member this version does not know, as Graph sent it.
+    Other(String),
+}
+#[automatically_derived]
+impl ComplianceStatus {
+    /// The member string Graph uses for this value; an unknown member keeps the string
+    /// it was read from.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::NotApplicable => "notApplicable",
+            Self::Compliant => "compliant",
+            Self::Remediated => "remediated",
+            Self::NonCompliant => "nonCompliant",
+            Self::Error => "error",
+            Self::Conflict => "conflict",
+            Self::NotAssigned => "notAssigned",
+            Self::Other(__unknown) => {
+                (crate::__private::other::<String>().get)(__unknown)
+            }
+        }
+    }
+}
+#[doc(hidden)]
+#[allow(
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::needless_lifetimes,
+    clippy::used_underscore_binding
+)]
+const _: () = {
+    #[automatically_derived]
+    impl crate::GraphEnum for ComplianceStatus {
+        const MEMBERS: &'static [&'static str] = &[
+            "unknown",
+            "notApplicable",
+            "compliant",
+            "remediated",
+            "nonCompliant",
+            "error",
+            "conflict",
+            "notAssigned",
+        ];
+        fn from_member(__member: &str) -> crate::__private::Option<Self> {
+            match __member {
+                "unknown" => crate::__private::Some(Self::Unknown),
+                "notApplicable" => crate::__private::Some(Self::NotApplicable),
+                "compliant" => crate::__private::Some(Self::Compliant),
+                "remediated" => crate::__private::Some(Self::Remediated),
+                "nonCompliant" => crate::__private::Some(Self::NonCompliant),
+                "error" => crate::__private::Some(Self::Error),
+                "conflict" => crate::__private::Some(Self::Conflict),
+                "notAssigned" => crate::__private::Some(Self::NotAssigned),
+                _ => crate::__private::None,
+            }
+        }
+        fn from_unknown(__unknown: crate::__private::String) -> Self {
+            Self::Other((crate::__private::other::<String>().build)(__unknown))
+        }
+        fn as_str(&self) -> &str {
+            ComplianceStatus::as_str(self)
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::serde::Serialize for ComplianceStatus {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> crate::__private::Result<__S::Ok, __S::Error>
+        where
+            __S: crate::__private::serde::Serializer,
+        {
+            __serializer.serialize_str(self.as_str())
+        }
+    }
+    #[automatically_derived]
+    impl<'de> crate::__private::serde::Deserialize<'de> for ComplianceStatus {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> crate::__private::Result<Self, __D::Error>
+        where
+            __D: crate::__private::serde::Deserializer<'de>,
+        {
+            crate::__private::deserialize_enum(__deserializer)
+        }
+    }
+};
+/// The status of an MDM mobile app configuration for one user: Graph's
+/// `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
+///
+/// Created with `POST /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`
+/// (permission `DeviceManagementApps.ReadWrite.All`), in every national cloud.
+///
+/// ```
+/// use graph_entity::DateTimeOffset;
+/// use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+///
+/// let status = ManagedDeviceMobileAppConfigurationUserStatus {
+///     id: None,
+///     user_display_name: Some("User Display Name value".into()),
+///     devices_count: 12,
+///     status: ComplianceStatus::NotApplicable,
+///     last_reported_date_time: "2017-01-01T00:00:17.7769392-08:00".parse()?,
+///     user_principal_name: Some("User Principal Name value".into()),
+/// };
+/// assert!(status.validate().is_ok());
+/// assert!(serde_json::to_string(&status)?.starts_with(
+///     r##"{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus","userDisplayName""##
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The key, assigned by the service: `None` when creating.
+    pub id: Option<String>,
+    /// User name of the DevicePolicyStatus. Required when creating; may be `null` when read.
+    pub user_display_name: Option<String>,
+    /// Devices count for that user (`Edm.Int32`).
+    pub devices_count: i32,
+    /// Compliance status of the policy report.
+    pub status: ComplianceStatus,
+    /// Last modified date time of the policy report.
+    pub last_reported_date_time: DateTimeOffset,
+    /// UserPrincipalName. Required when creating; may be `null` when read.
+    pub user_principal_name: Option<String>,
+}
+#[automatically_derived]
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The path template of this entity's collection: `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`.
+    pub const PATH: &'static str = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
+    /// The `@odata.type` written first in every request body: `#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+    /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
+    /// and the extra properties do not shadow declared ones.
+    ///
+    /// # Errors
+    ///
+    /// Every problem at once, each property named by its JSON name.
+    pub fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
+        let mut __v = crate::__private::Validator::new(
+            "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+        );
+        __v.require(
+            "userDisplayName",
+            crate::__private::Option::is_some(&self.user_display_name),
+        );
+        __v.require(
+            "userPrincipalName",
+            crate::__private::Option::is_some(&self.user_principal_name),
+        );
+        __v.finish()
+    }
+    /// Creates this entity: validates it, sends `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`,
+    /// and returns the entity the service created.
+    ///
+    /// Each path argument fills one segment, percent-encoded; it must not be empty:
+    /// - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`
+    ///
+    /// # Errors
+    ///
+    /// A validation or path error before any I/O, or the error of the request: see `Error`.
+    pub async fn create(
+        &self,
+        client: &crate::Client,
+        managed_device_mobile_app_configuration_id: &str,
+    ) -> crate::__private::Result<Self, crate::Error> {
+        crate::__private::create(
+                client,
+                self,
+                &[managed_device_mobile_app_configuration_id],
+            )
+            .await
+    }
+}
+#[doc(hidden)]
+#[allow(
+    non_upper_case_globals,
+    unused_qualifications,
+    clippy::needless_lifetimes,
+    clippy::used_underscore_binding
+)]
+const _: () = {
+    #[automatically_derived]
+    impl crate::GraphEntity for ManagedDeviceMobileAppConfigurationUserStatus {
+        const TEMPLATE: crate::PathTemplate = crate::PathTemplate::__from_parts(
+            "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses",
+            &[
+                crate::__private::PathPart::Literal(
+                    "/deviceAppManagement/mobileAppConfigurations/",
+                ),
+                crate::__private::PathPart::Placeholder(
+                    "managedDeviceMobileAppConfigurationId",
+                ),
+                crate::__private::PathPart::Literal("/userStatuses"),
+            ],
+        );
+        const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+        const PROPERTIES: &'static [&'static str] = &[
+            "id",
+            "userDisplayName",
+            "devicesCount",
+            "status",
+            "lastReportedDateTime",
+            "userPrincipalName",
+        ];
+        fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
+            ManagedDeviceMobileAppConfigurationUserStatus::validate(self)
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::serde::Serialize
+    for ManagedDeviceMobileAppConfigurationUserStatus {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> crate::__private::Result<__S::Ok, __S::Error>
+        where
+            __S: crate::__private::serde::Serializer,
+        {
+            use crate::__private::serde::ser::SerializeMap as _;
+            let __len = 1
+                + crate::__private::usize::from(
+                    crate::__private::Option::is_some(&self.id),
+                )
+                + crate::__private::usize::from(
+                    crate::__private::Option::is_some(&self.user_display_name),
+                ) + 1 + 1 + 1
+                + crate::__private::usize::from(
+                    crate::__private::Option::is_some(&self.user_principal_name),
+                );
+            let mut __map = __serializer.serialize_map(crate::__private::Some(__len))?;
+            __map
+                .serialize_entry(
+                    "@odata.type",
+                    "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+                )?;
+            if let crate::__private::Some(__value) = &self.id {
+                __map.serialize_entry("id", __value)?;
+            }
+            if let crate::__private::Some(__value) = &self.user_display_name {
+                __map.serialize_entry("userDisplayName", __value)?;
+            }
+            __map.serialize_entry("devicesCount", &self.devices_count)?;
+            __map.serialize_entry("status", &self.status)?;
+            __map
+                .serialize_entry("lastReportedDateTime", &self.last_reported_date_time)?;
+            if let crate::__private::Some(__value) = &self.user_principal_name {
+                __map.serialize_entry("userPrincipalName", __value)?;
+            }
+            __map.end()
+        }
+    }
+    #[automatically_derived]
+    impl<'de> crate::__private::serde::Deserialize<'de>
+    for ManagedDeviceMobileAppConfigurationUserStatus {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> crate::__private::Result<Self, __D::Error>
+        where
+            __D: crate::__private::serde::Deserializer<'de>,
+        {
+            struct __Visitor;
+            impl<'de> crate::__private::serde::de::Visitor<'de> for __Visitor {
+                type Value = ManagedDeviceMobileAppConfigurationUserStatus;
+                fn expecting(
+                    &self,
+                    __f: &mut crate::__private::fmt::Formatter<'_>,
+                ) -> crate::__private::fmt::Result {
+                    __f.write_str(
+                        "a JSON object for #microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+                    )
+                }
+                fn visit_map<__A>(
+                    self,
+                    mut __map: __A,
+                ) -> crate::__private::Result<
+                    ManagedDeviceMobileAppConfigurationUserStatus,
+                    __A::Error,
+                >
+                where
+                    __A: crate::__private::serde::de::MapAccess<'de>,
+                {
+                    let mut __f0: crate::__private::Option<Option<String>> = crate::__private::None;
+                    let mut __f1: crate::__private::Option<Option<String>> = crate::__private::None;
+                    let mut __f2: crate::__private::Option<i32> = crate::__private::None;
+                    let mut __f3: crate::__private::Option<ComplianceStatus> = crate::__private::None;
+                    let mut __f4: crate::__private::Option<DateTimeOffset> = crate::__private::None;
+                    let mut __f5: crate::__private::Option<Option<String>> = crate::__private::None;
+                    let __seed = crate::__private::PropertySeed::new(
+                        <ManagedDeviceMobileAppConfigurationUserStatus as crate::GraphEntity>::PROPERTIES,
+                        false,
+                    );
+                    while let crate::__private::Some(__key) = __map
+                        .next_key_seed(__seed)?
+                    {
+                        match __key {
+                            crate::__private::Property::Declared(0usize) => {
+                                crate::__private::next_value(&mut __map, &mut __f0, "id")?
+                            }
+                            crate::__private::Property::Declared(1usize) => {
+                                crate::__private::next_value(
+                                    &mut __map,
+                                    &mut __f1,
+                                    "userDisplayName",
+                                )?
+                            }
+                            crate::__private::Property::Declared(2usize) => {
+                                crate::__private::next_value(
+                                    &mut __map,
+                                    &mut __f2,
+                                    "devicesCount",
+                                )?
+                            }
+                            crate::__private::Property::Declared(3usize) => {
+                                crate::__private::next_value(
+                                    &mut __map,
+                                    &mut __f3,
+                                    "status",
+                                )?
+                            }
+                            crate::__private::Property::Declared(4usize) => {
+                                crate::__private::next_value(
+                                    &mut __map,
+                                    &mut __f4,
+                                    "lastReportedDateTime",
+                                )?
+                            }
+                            crate::__private::Property::Declared(5usize) => {
+                                crate::__private::next_value(
+                                    &mut __map,
+                                    &mut __f5,
+                                    "userPrincipalName",
+                                )?
+                            }
+                            _ => {
+                                __map
+                                    .next_value::<crate::__private::serde::de::IgnoredAny>()
+                                    .map(|_| ())?
+                            }
+                        }
+                    }
+                    match (__f2, __f3, __f4) {
+                        (
+                            crate::__private::Some(__f2),
+                            crate::__private::Some(__f3),
+                            crate::__private::Some(__f4),
+                        ) => {
+                            crate::__private::Ok(ManagedDeviceMobileAppConfigurationUserStatus {
+                                id: crate::__private::Option::flatten(__f0),
+                                user_display_name: crate::__private::Option::flatten(__f1),
+                                devices_count: __f2,
+                                status: __f3,
+                                last_reported_date_time: __f4,
+                                user_principal_name: crate::__private::Option::flatten(__f5),
+                            })
+                        }
+                        (__f2, __f3, __f4) => {
+                            crate::__private::Err(
+                                crate::__private::missing_properties::<
+                                    __A::Error,
+                                >(
+                                    &[
+                                        (crate::__private::Option::is_none(&__f2), "devicesCount"),
+                                        (crate::__private::Option::is_none(&__f3), "status"),
+                                        (
+                                            crate::__private::Option::is_none(&__f4),
+                                            "lastReportedDateTime",
+                                        ),
+                                    ],
+                                ),
+                            )
+                        }
+                    }
+                }
+            }
+            __deserializer.deserialize_map(__Visitor)
+        }
+    }
+};

@@ -1,0 +1,8 @@
+use graph_entity::graph_entity;
+
+#[graph_entity(path = "/things", crate = graph_entity)]
+struct Relative {
+    a: i32,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use graph_entity::graph_entity;
+
+#[graph_entity(path = "/users", pth = "/users")]
+struct UnknownArgument {
+    a: i32,
+}
+
+#[graph_entity(path = "/users")]
+struct UnknownFieldAttribute {
+    #[graph(requird)]
+    a: Option<i32>,
+}
+
+fn main() {}

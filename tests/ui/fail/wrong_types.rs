@@ -1,0 +1,16 @@
+use graph_entity::{graph_entity, graph_enum};
+
+#[graph_entity(path = "/things")]
+struct ExtraNotAMap {
+    #[graph(extra)]
+    extra: Vec<String>,
+}
+
+#[graph_enum]
+enum OtherNotAString {
+    A,
+    #[graph(other)]
+    Other(u32),
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+// A crate that re-exports graph_entity points the generated code at its own path.
+mod sdk {
+    pub use graph_entity;
+}
+
+use sdk::graph_entity::{graph_entity, graph_enum};
+
+#[graph_enum(crate = crate::sdk::graph_entity)]
+pub enum Level {
+    Low,
+    #[graph(other)]
+    Other(String),
+}
+
+#[graph_entity(path = "/levels", crate = crate::sdk::graph_entity)]
+pub struct Levelled {
+    pub level: Level,
+}
+
+fn main() {
+    let value = Levelled { level: Level::Low };
+    assert!(value.validate().is_ok());
+    assert_eq!(Levelled::PATH, "/levels");
+}
