@@ -99,6 +99,11 @@ pub use graph_entity_runtime::{
     from_slice,
 };
 
+/// The README's examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Not public API: the paths generated code uses. Anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
