@@ -9,6 +9,10 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValu
 use reqwest::{Method, Url};
 use serde_json::Value;
 
+use tracing::Instrument as _;
+
+use crate::auth::{StaticToken, TokenCredential};
+use crate::cloud::{ApiVersion, NationalCloud};
 use crate::decode::from_slice;
 use crate::entity::GraphEntity;
 use crate::error::{Error, ErrorDetail, GraphError, TransportError, snippet};
@@ -19,20 +23,33 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// The most bytes read of an error body: Graph's errors are small.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// `User-Agent` and `SdkVersion` of every request.
+pub(crate) const USER_AGENT: &str = concat!("graph-entity/", env!("CARGO_PKG_VERSION"));
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const SDK_VERSION: HeaderValue = HeaderValue::from_static(USER_AGENT);
 
-/// A Microsoft Graph client: a service root, credentials and an HTTP connection pool.
+/// A Microsoft Graph client: a service root, a credential and an HTTP connection pool.
 ///
-/// Cheap to clone (it is an `Arc`); share one per application. `Debug` never shows the token.
+/// Cheap to clone (it is an `Arc`); share one per application. `Debug` never shows a token.
+///
+/// Every request carries `Authorization: Bearer …`, `Accept: application/json`,
+/// `Content-Type: application/json` when it has a body, a fresh `client-request-id` GUID
+/// (quote it with the `request-id` of the answer when asking Microsoft for help), and
+/// `User-Agent` and `SdkVersion` naming this library. Each request is a `tracing` span
+/// `graph.request` with the method, the path template, the attempt, the status and the
+/// `request-id`; never a token.
 ///
 /// ```
-/// use graph_entity_runtime::Client;
+/// use graph_entity_runtime::{ApiVersion, Client, NationalCloud};
 ///
 /// let client = Client::builder()
-///     .base_url("http://127.0.0.1:8080/v1.0")
+///     .cloud(NationalCloud::UsGovL4)
+///     .api_version(ApiVersion::Beta)
 ///     .bearer_token("eyJ0eXAi...")
 ///     .build()?;
+/// assert_eq!(client.base_url(), "https://graph.microsoft.us/beta");
+/// assert_eq!(client.scope(), "https://graph.microsoft.us/.default");
 /// assert!(!format!("{client:?}").contains("eyJ0eXAi"));
 /// # Ok::<(), graph_entity_runtime::Error>(())
 /// ```
@@ -45,7 +62,9 @@ struct Inner {
     http: reqwest::Client,
     /// Without a trailing `/`.
     base_url: String,
-    authorization: HeaderValue,
+    origin: url::Origin,
+    credential: Arc<dyn TokenCredential>,
+    scope: String,
     max_response_bytes: usize,
 }
 
@@ -53,10 +72,20 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("authorization", &"Bearer <redacted>")
+            .field("scope", &self.inner.scope)
+            .field("credential", &self.inner.credential)
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
+}
+
+/// One page of a collection.
+#[derive(serde::Deserialize)]
+#[serde(bound = "E: serde::de::DeserializeOwned")]
+struct Page<E> {
+    value: Vec<E>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
 }
 
 impl Client {
@@ -70,54 +99,136 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The scope tokens are requested for, such as `https://graph.microsoft.com/.default`.
+    pub fn scope(&self) -> &str {
+        &self.inner.scope
+    }
+
     /// Creates `entity` in the collection at `E::TEMPLATE` filled with `path_args`: validates
     /// it, sends `POST` with its JSON, and returns the entity the service created.
     ///
     /// The generated `create` method of each entity calls this with checked arguments; call it
     /// directly from code that is generic over entities.
     ///
+    /// A `POST` is not idempotent, so this sends it once: it is not retried.
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] or [`Error::Path`] before any I/O; otherwise the error of the
-    /// request or of its response (see [`Error`]).
+    /// credential, of the request or of its response (see [`Error`]).
     pub async fn create<E: GraphEntity>(&self, entity: &E, path_args: &[&str]) -> Result<E, Error> {
         entity.validate()?;
         let path = E::TEMPLATE.render(path_args)?;
         let body = serde_json::to_vec(entity).map_err(Error::Encode)?;
-        let response = self.send(Method::POST, &path, Some(body)).await?;
-        self.read_entity(response).await
+        let url = format!("{}{path}", self.inner.base_url);
+        let (status, body) =
+            self.execute(Method::POST, E::TEMPLATE.as_str(), url, Some(body)).await?;
+        decode(status, &body)
     }
 
-    async fn send(
+    /// Reads the entity with key `id` from the collection at `E::TEMPLATE` filled with
+    /// `path_args`: `GET {path}/{id}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Path`] before any I/O (an empty `id` included); otherwise the error of the
+    /// request or of its response.
+    pub async fn get<E: GraphEntity>(&self, path_args: &[&str], id: &str) -> Result<E, Error> {
+        let mut path = E::TEMPLATE.render(path_args)?;
+        crate::path::push_segment(&mut path, "id", id)?;
+        let url = format!("{}{path}", self.inner.base_url);
+        let (status, body) = self.execute(Method::GET, E::TEMPLATE.as_str(), url, None).await?;
+        decode(status, &body)
+    }
+
+    /// Reads the whole collection at `E::TEMPLATE` filled with `path_args`, following
+    /// `@odata.nextLink` from page to page.
+    ///
+    /// A next link to another origin than the client's service root is not followed (the
+    /// token would go with it): that is [`Error::UntrustedNextLink`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Path`] before any I/O; otherwise the error of a request or of its response.
+    pub async fn list<E: GraphEntity>(&self, path_args: &[&str]) -> Result<Vec<E>, Error> {
+        let path = E::TEMPLATE.render(path_args)?;
+        let mut url = format!("{}{path}", self.inner.base_url);
+        let mut items = Vec::new();
+        loop {
+            let (status, body) = self.execute(Method::GET, E::TEMPLATE.as_str(), url, None).await?;
+            let page: Page<E> = decode(status, &body)?;
+            items.extend(page.value);
+            match page.next_link {
+                None => return Ok(items),
+                Some(link) => {
+                    let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == self.inner.origin);
+                    if !trusted {
+                        return Err(Error::UntrustedNextLink { link });
+                    }
+                    url = link;
+                }
+            }
+        }
+    }
+
+    /// Sends one request and returns a success status with its body, or the error.
+    async fn execute(
         &self,
         method: Method,
-        path: &str,
+        template: &'static str,
+        url: String,
         body: Option<Vec<u8>>,
-    ) -> Result<reqwest::Response, Error> {
-        let url = format!("{}{path}", self.inner.base_url);
-        let mut request = self
-            .inner
-            .http
-            .request(method, url)
-            .header(AUTHORIZATION, self.inner.authorization.clone())
-            .header(ACCEPT, JSON);
-        if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, JSON).body(body);
+    ) -> Result<(u16, Vec<u8>), Error> {
+        let client_request_id = uuid::Uuid::new_v4();
+        let span = tracing::info_span!(
+            "graph.request",
+            method = %method,
+            path = template,
+            attempt = 1_u32,
+            client_request_id = %client_request_id,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        async move {
+            let token =
+                self.inner.credential.get_token(&self.inner.scope).await.map_err(Error::Auth)?;
+            let mut request = self
+                .inner
+                .http
+                .request(method, url)
+                .header(AUTHORIZATION, token.header().clone())
+                .header(ACCEPT, JSON)
+                .header("client-request-id", client_request_id.to_string())
+                .header("SdkVersion", SDK_VERSION);
+            if let Some(body) = body {
+                request = request.header(CONTENT_TYPE, JSON).body(body);
+            }
+            let response = request.send().await.map_err(transport)?;
+            let status = response.status().as_u16();
+            let span = tracing::Span::current();
+            span.record("status", status);
+            if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+                span.record("request_id", id);
+            }
+            if !response.status().is_success() {
+                let error = read_error(response).await;
+                tracing::debug!(%error, "graph request failed");
+                return Err(error);
+            }
+            let body = read_limited(response, self.inner.max_response_bytes, true).await?;
+            Ok((status, body))
         }
-        request.send().await.map_err(transport)
+        .instrument(span)
+        .await
     }
+}
 
-    async fn read_entity<E: GraphEntity>(&self, response: reqwest::Response) -> Result<E, Error> {
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            return Err(read_error(response).await);
-        }
-        let body = read_limited(response, self.inner.max_response_bytes, true).await?;
-        from_slice::<E>(&body).map_err(|mut error| {
-            error.status = Some(status);
-            Error::from(error)
-        })
-    }
+/// Decodes a success body, keeping the status in the error.
+fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    from_slice::<T>(body).map_err(|mut error| {
+        error.status = Some(status);
+        Error::from(error)
+    })
 }
 
 fn transport(error: reqwest::Error) -> Error {
@@ -206,7 +317,22 @@ fn graph_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<GraphErr
         client_request_id: header(headers, "client-request-id")
             .or_else(|| inner_text("client-request-id")),
         date: inner_text("date").or_else(|| header(headers, "date")),
+        retry_after: headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after),
     })
+}
+
+/// `Retry-After` as whole seconds, fractional seconds (Graph sends `2.128`) or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -214,67 +340,76 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Builds a [`Client`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: String,
-    token: Option<Token>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_bytes: usize,
-}
-
-/// A bearer token that never shows itself.
-struct Token(String);
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            token: None,
-            // The official SDKs' defaults (kiota: 100 s total, 30 s to connect).
-            timeout: Duration::from_secs(100),
-            connect_timeout: Duration::from_secs(30),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
-    }
+    cloud: NationalCloud,
+    api_version: ApiVersion,
+    base_url: Option<String>,
+    credential: Option<Result<Arc<dyn TokenCredential>, crate::AuthError>>,
+    scope: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
 }
 
 impl ClientBuilder {
-    /// The service root, including the API version: `https://graph.microsoft.com/v1.0` by
-    /// default; a loopback `http://127.0.0.1:PORT/v1.0` for a local emulator.
+    /// The national cloud (default [`NationalCloud::Global`]): sets the service root and the
+    /// token scope.
+    pub fn cloud(mut self, cloud: NationalCloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+
+    /// The API version (default [`ApiVersion::V1`]).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
+    /// A service root including the API version, instead of the cloud's: a loopback
+    /// `http://127.0.0.1:PORT/v1.0` for a local emulator, or a proxy.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
-    /// A bearer token sent as `Authorization: Bearer <token>` on every request.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Token(token.into()));
+    /// A bearer token obtained elsewhere, sent as is on every request.
+    pub fn bearer_token(mut self, token: impl AsRef<str>) -> Self {
+        self.credential =
+            Some(StaticToken::new(token.as_ref()).map(|t| Arc::new(t) as Arc<dyn TokenCredential>));
         self
     }
 
-    /// The longest a request may take, from sending to the end of the body (default 100 s).
+    /// The credential that provides tokens, such as a
+    /// [`ClientSecretCredential`](crate::ClientSecretCredential).
+    pub fn credential(mut self, credential: impl TokenCredential + 'static) -> Self {
+        self.credential = Some(Ok(Arc::new(credential)));
+        self
+    }
+
+    /// The token scope, instead of the cloud's `.default` scope.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// The longest a request may take, from sending to the end of the body (default 100 s, as
+    /// the official SDKs).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
     /// The longest connecting may take (default 30 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
     /// The largest success body read, in bytes (default 16 MiB); a larger one is
     /// [`Error::ResponseTooLarge`], not buffered.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -283,39 +418,44 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] for a base URL that does not parse, has a query, fragment or user
-    /// info, or would send the token over plain `http` to a host other than loopback; for a
-    /// missing or malformed token.
+    /// info, or would send the token over plain `http` to a host other than loopback, and for
+    /// a missing credential; [`Error::Auth`] for a malformed token.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = check_base_url(&self.base_url)?;
-        let Some(Token(token)) = self.token else {
-            return Err(Error::Config("no credentials: set a bearer token".to_owned()));
+        let raw = match &self.base_url {
+            Some(url) => url.clone(),
+            None => format!("{}/{}", self.cloud.graph_root(), self.api_version.as_str()),
         };
-        let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-            Error::Config(
-                "the bearer token has characters that are not allowed in an HTTP header".to_owned(),
-            )
-        })?;
-        authorization.set_sensitive(true);
+        let (base_url, origin) = check_base_url(&raw)?;
+        let credential = match self.credential {
+            Some(credential) => credential.map_err(Error::Auth)?,
+            None => {
+                return Err(Error::Config(
+                    "no credential: set a bearer token or a credential".to_owned(),
+                ));
+            }
+        };
         let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout.unwrap_or(Duration::from_secs(100)))
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
             // Following redirects could carry the request somewhere the caller did not choose.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("graph-entity/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                authorization,
-                max_response_bytes: self.max_response_bytes,
+                origin,
+                credential,
+                scope: self.scope.unwrap_or_else(|| self.cloud.default_scope().to_owned()),
+                max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             }),
         })
     }
 }
 
-fn check_base_url(raw: &str) -> Result<String, Error> {
+fn check_base_url(raw: &str) -> Result<(String, url::Origin), Error> {
     let url = Url::parse(raw)
         .map_err(|e| Error::Config(format!("base URL `{raw}` does not parse: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {
@@ -336,7 +476,7 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
             return Err(Error::Config(format!("base URL scheme `{other}` is not http or https")));
         }
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok((url.as_str().trim_end_matches('/').to_owned(), url.origin()))
 }
 
 /// `localhost`, `127.0.0.0/8` or `::1`.
@@ -375,7 +515,10 @@ mod tests {
         ] {
             assert!(matches!(check_base_url(bad), Err(Error::Config(_))), "{bad}");
         }
-        assert_eq!(check_base_url("http://127.0.0.1:1/v1.0/").unwrap(), "http://127.0.0.1:1/v1.0");
+        assert_eq!(
+            check_base_url("http://127.0.0.1:1/v1.0/").unwrap().0,
+            "http://127.0.0.1:1/v1.0"
+        );
     }
 
     #[test]
@@ -386,6 +529,7 @@ mod tests {
         let builder = Client::builder().bearer_token(secret);
         assert!(!format!("{builder:?}").contains(secret));
         let error = Client::builder().bearer_token(format!("{secret}\n")).build().unwrap_err();
+        assert!(matches!(error, Error::Auth(_)), "{error}");
         assert!(!error.to_string().contains(secret) && !format!("{error:?}").contains(secret));
     }
 

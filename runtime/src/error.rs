@@ -61,6 +61,18 @@ pub enum Error {
     /// The request could not be sent or its answer not received.
     #[error("transport error: {0}")]
     Transport(#[source] TransportError),
+
+    /// No token could be had: the token endpoint's error, or a malformed token.
+    #[error(transparent)]
+    Auth(#[from] crate::AuthError),
+
+    /// A collection page linked to a next page on another origin; it was not followed, as the
+    /// token would have gone with the request.
+    #[error("not following `@odata.nextLink` to another origin: {link}")]
+    UntrustedNextLink {
+        /// The link.
+        link: String,
+    },
 }
 
 fn unexpected(status: u16, content_type: Option<&str>, snippet: &str) -> String {
@@ -127,6 +139,8 @@ pub struct GraphError {
     pub client_request_id: Option<String>,
     /// `innerError.date` (Graph writes it without an offset), or the `Date` header.
     pub date: Option<String>,
+    /// How long the service asked to wait before retrying (`Retry-After`), when it did.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl fmt::Display for GraphError {

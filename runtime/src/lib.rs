@@ -7,7 +7,9 @@
 
 #![deny(missing_docs)]
 
+mod auth;
 mod client;
+mod cloud;
 mod datetime;
 mod decode;
 mod entity;
@@ -17,7 +19,11 @@ mod path;
 #[doc(hidden)]
 pub mod __private;
 
+pub use auth::{
+    AccessToken, AuthError, BoxFuture, ClientSecretCredential, StaticToken, TokenCredential,
+};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
+pub use cloud::{ApiVersion, NationalCloud, UnknownCloud};
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use decode::from_slice;
 pub use entity::{GraphEntity, GraphEnum};

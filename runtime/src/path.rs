@@ -107,6 +107,23 @@ impl PathTemplate {
     }
 }
 
+/// Appends `/` and `arg` as one more percent-encoded segment, such as an entity's key.
+pub(crate) fn push_segment(
+    path: &mut String,
+    name: &'static str,
+    arg: &str,
+) -> Result<(), PathError> {
+    if arg.is_empty() {
+        return Err(PathError::Empty { placeholder: name });
+    }
+    if arg == "." || arg == ".." {
+        return Err(PathError::DotSegment { placeholder: name });
+    }
+    path.push('/');
+    path.extend(utf8_percent_encode(arg, SEGMENT));
+    Ok(())
+}
+
 struct Segment {
     start: usize,
     placeholder: Option<&'static str>,
