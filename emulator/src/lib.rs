@@ -1,0 +1,277 @@
+//! `graph-emulator`: a local Microsoft Graph for the endpoints `graph-entity` covers.
+//!
+//! It serves, on loopback, under `/v1.0` and `/beta`:
+//!
+//! - `POST /deviceAppManagement/mobileAppConfigurations` (an abstract type: send the derived
+//!   `@odata.type`, such as `#microsoft.graph.iosMobileAppConfiguration`), `GET` of the
+//!   collection and of one configuration;
+//! - `POST /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`, validated against
+//!   Microsoft's own metadata (the CSDL shipped in `metadata/`), answering `201` with the new
+//!   entity, its `id` and `@odata.context`; `GET` of the collection with `@odata.nextLink`
+//!   paging and of one status by id; `404 ResourceNotFound` under an unknown configuration;
+//! - `POST /{tenant}/oauth2/v2.0/token` (client credentials) issuing expiring bearer tokens,
+//!   checked on every Graph call: `401` without, with an unknown or an expired token, `403`
+//!   without `DeviceManagementApps.ReadWrite.All` (reads also accept `Read.All`).
+//!
+//! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
+//! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",
+//! "innerError"}}`. All state is in memory and safe under concurrent requests; request bodies
+//! are bounded.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let emulator = graph_emulator::Emulator::builder().page_size(50).start().await?;
+//! assert!(emulator.graph_url("v1.0").starts_with("http://127.0.0.1:"));
+//! let (client_id, _secret) = emulator.default_client();
+//! assert_eq!(client_id, graph_emulator::DEFAULT_CLIENT_ID);
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+mod schema;
+mod server;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+pub use schema::{EdmType, EntityType, Problem, Property, Schema, is_date_time_offset};
+
+use crate::server::{AppState, Settings, WRITE_ROLE};
+
+/// The tenant the emulator's token endpoint accepts by default.
+pub const DEFAULT_TENANT: &str = "emulator";
+/// The client id of the application registered by default.
+pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000e001";
+/// The client secret of the application registered by default. Not a secret: it is printed
+/// by the binary and written here, like Azurite's well-known development key.
+pub const DEFAULT_CLIENT_SECRET: &str = "graph-emulator-development-secret";
+
+/// An application the token endpoint knows: its credentials and its application permissions.
+#[derive(Clone)]
+pub struct Registration {
+    /// The application (client) id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: String,
+    /// Application permissions (roles) carried by its tokens.
+    pub roles: Vec<String>,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("roles", &self.roles)
+            .finish()
+    }
+}
+
+/// A request as the emulator received it, with the `Authorization` header and token-endpoint
+/// bodies redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The method, such as `POST`.
+    pub method: String,
+    /// The path and query, still percent-encoded, as sent.
+    pub path: String,
+    /// Header names (lowercase) and values, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// The first value of a header, by lowercase name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Configures an emulator.
+#[derive(Debug)]
+pub struct Emulator {
+    address: SocketAddr,
+    page_size: usize,
+    token_ttl: Duration,
+    max_body_bytes: usize,
+    tenant: String,
+    clients: Vec<Registration>,
+}
+
+impl Emulator {
+    /// The defaults: `127.0.0.1`, a free port, pages of 100, tokens valid for an hour, bodies
+    /// up to 1 MiB, tenant [`DEFAULT_TENANT`] and one application ([`DEFAULT_CLIENT_ID`]) with
+    /// `DeviceManagementApps.ReadWrite.All`.
+    pub fn builder() -> Self {
+        Self {
+            address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            page_size: 100,
+            token_ttl: Duration::from_secs(3599),
+            max_body_bytes: 1024 * 1024,
+            tenant: DEFAULT_TENANT.to_owned(),
+            clients: vec![Registration {
+                client_id: DEFAULT_CLIENT_ID.to_owned(),
+                client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
+                roles: vec![WRITE_ROLE.to_owned()],
+            }],
+        }
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// The largest page of a collection (default 100); `$top` can ask for less.
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    /// How long issued tokens are valid (default 3599 s, as Microsoft Entra ID).
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// The largest request body accepted (default 1 MiB); a larger one gets `413`.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The tenant the token endpoint accepts (default [`DEFAULT_TENANT`]).
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = tenant.into();
+        self
+    }
+
+    /// Registers another application.
+    pub fn client(mut self, registration: Registration) -> Self {
+        self.clients.push(registration);
+        self
+    }
+
+    /// Binds and starts serving in the background on the current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// The error of binding the address.
+    pub async fn start(self) -> std::io::Result<RunningEmulator> {
+        let listener = tokio::net::TcpListener::bind(self.address).await?;
+        let address = listener.local_addr()?;
+        let settings = Settings {
+            page_size: self.page_size,
+            token_ttl: self.token_ttl,
+            max_body_bytes: self.max_body_bytes,
+            tenant: self.tenant,
+            clients: self.clients,
+        };
+        let root = format!("http://{address}");
+        let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
+        let app = server::router(Arc::clone(&state));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                eprintln!("graph-emulator: server error: {error}");
+            }
+        });
+        Ok(RunningEmulator { address, root, state, stop: Some(stop), task: Some(task) })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct RunningEmulator {
+    address: SocketAddr,
+    root: String,
+    state: Arc<AppState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningEmulator").field("address", &self.address).finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:PORT`: the authority of the token endpoint.
+    pub fn root_url(&self) -> &str {
+        &self.root
+    }
+
+    /// The Graph service root for `version` (`v1.0` or `beta`), such as
+    /// `http://127.0.0.1:PORT/v1.0`.
+    pub fn graph_url(&self, version: &str) -> String {
+        format!("{}/{version}", self.root)
+    }
+
+    /// The tenant the token endpoint accepts.
+    pub fn tenant(&self) -> &str {
+        &self.state.settings.tenant
+    }
+
+    /// The client id and secret of the application registered by default.
+    pub fn default_client(&self) -> (&'static str, &'static str) {
+        (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+    }
+
+    /// Issues a token directly, with these roles and lifetime (`Duration::ZERO`: already
+    /// expired), as if the token endpoint had.
+    pub fn issue_token(&self, roles: &[&str], ttl: Duration) -> String {
+        let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
+        self.state.issue_token(&roles, ttl)
+    }
+
+    /// The requests received so far (the last 10,000), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.requests()
+    }
+
+    /// The user statuses stored under a configuration, in creation order; `None` for an
+    /// unknown configuration.
+    pub fn user_statuses(&self, configuration_id: &str) -> Option<Vec<serde_json::Value>> {
+        self.state.user_statuses(configuration_id)
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until Ctrl-C, then stops.
+    pub async fn run_until_ctrl_c(self) {
+        let _ = tokio::signal::ctrl_c().await;
+        self.shutdown().await;
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The main job: create the documentation's example user status.
+//!
+//! ```text
+//! cargo run --example create_user_status
+//! ```
+//!
+//! With no configuration it starts the Graph emulator in-process, gets a token from its token
+//! endpoint, creates an iOS app configuration, creates the user status under it, and prints the
+//! request as the server received it (token redacted) and the typed result.
+//!
+//! To talk to Microsoft Graph instead, set `GRAPH_CONFIGURATION_ID` (an existing
+//! `managedDeviceMobileAppConfiguration`), `GRAPH_CLOUD` (`global`, `usgovl4`, `usgovl5dod` or
+//! `china`; default `global`), and either `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and
+//! `AZURE_CLIENT_SECRET` (an app with `DeviceManagementApps.ReadWrite.All`; `AZURE_AUTHORITY_HOST`
+//! overrides the cloud's login host) or `GRAPH_TOKEN` (a bearer token obtained elsewhere).
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use graph_emulator::{Emulator, RunningEmulator};
+use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+use graph_entity::{Client, ClientSecretCredential, NationalCloud, StaticToken, graph_entity};
+
+/// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
+/// configuration is created as a derived type.
+#[graph_entity(
+    path = "/deviceAppManagement/mobileAppConfigurations",
+    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
+)]
+#[derive(Debug, Clone)]
+struct IosMobileAppConfiguration {
+    #[graph(key)]
+    id: Option<String>,
+    display_name: String,
+    description: Option<String>,
+    targeted_mobile_apps: Option<Vec<String>>,
+}
+
+/// The example of Microsoft's documentation page for this endpoint.
+fn documentation_example() -> Result<ManagedDeviceMobileAppConfigurationUserStatus, Box<dyn Error>>
+{
+    Ok(ManagedDeviceMobileAppConfigurationUserStatus {
+        id: None,
+        user_display_name: Some("User Display Name value".into()),
+        devices_count: 12,
+        status: ComplianceStatus::NotApplicable,
+        last_reported_date_time: "2017-01-01T00:00:17.7769392-08:00".parse()?,
+        user_principal_name: Some("User Principal Name value".into()),
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn Error>> {
+    let status = documentation_example()?;
+    match Target::from_env()? {
+        Target::Emulator => against_emulator(&status).await,
+        Target::Graph { client, configuration_id } => {
+            against_graph(&client, &configuration_id, &status).await
+        }
+    }
+}
+
+enum Target {
+    Emulator,
+    Graph { client: Client, configuration_id: String },
+}
+
+impl Target {
+    fn from_env() -> Result<Self, Box<dyn Error>> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let azure =
+            ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].map(|n| (n, var(n)));
+        let token = var("GRAPH_TOKEN");
+        let any_azure = azure.iter().any(|(_, v)| v.is_some());
+        if !any_azure && token.is_none() {
+            return Ok(Target::Emulator);
+        }
+        let cloud: NationalCloud = var("GRAPH_CLOUD").as_deref().unwrap_or("global").parse()?;
+        let builder = Client::builder().cloud(cloud);
+        let builder = match (any_azure, token) {
+            (true, _) => {
+                let missing: Vec<&str> =
+                    azure.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+                if !missing.is_empty() {
+                    return Err(
+                        format!("incomplete credentials: also set {}", missing.join(", ")).into()
+                    );
+                }
+                let [tenant, client_id, secret] = azure.map(|(_, v)| v.unwrap_or_default());
+                let authority =
+                    var("AZURE_AUTHORITY_HOST").unwrap_or_else(|| cloud.login_host().to_owned());
+                builder.credential(ClientSecretCredential::new(
+                    &authority, &tenant, client_id, secret,
+                )?)
+            }
+            (false, Some(token)) => builder.credential(StaticToken::new(&token)?),
+            (false, None) => unreachable!("checked above"),
+        };
+        let configuration_id = var("GRAPH_CONFIGURATION_ID")
+            .ok_or("set GRAPH_CONFIGURATION_ID to the id of an existing managedDeviceMobileAppConfiguration")?;
+        Ok(Target::Graph { client: builder.build()?, configuration_id })
+    }
+}
+
+async fn against_emulator(
+    status: &ManagedDeviceMobileAppConfigurationUserStatus,
+) -> Result<(), Box<dyn Error>> {
+    let emulator = Emulator::builder().start().await?;
+    println!(
+        "No Microsoft Graph credentials configured: using the Graph emulator at {}.",
+        emulator.root_url()
+    );
+    println!(
+        "(Set AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, GRAPH_CLOUD and GRAPH_CONFIGURATION_ID to use Microsoft Graph.)\n"
+    );
+
+    let (client_id, secret) = emulator.default_client();
+    let credential =
+        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), client_id, secret)?;
+    println!("Token: client credentials from {}", credential.token_url());
+    let client =
+        Client::builder().base_url(emulator.graph_url("v1.0")).credential(credential).build()?;
+
+    let configuration = IosMobileAppConfiguration {
+        id: None,
+        display_name: "Contoso Outlook for iOS settings".into(),
+        description: Some("Created by graph-entity's create_user_status example".into()),
+        targeted_mobile_apps: Some(vec![]),
+    };
+    let configuration = configuration.create(&client).await?;
+    let configuration_id =
+        configuration.id.clone().ok_or("the service returned no configuration id")?;
+    println!("Created configuration {:?} with id {configuration_id}\n", configuration.display_name);
+
+    let created = status.create(&client, &configuration_id).await?;
+    print_sent_request(&emulator)?;
+    print_result(&client, &configuration_id, &created).await?;
+    emulator.shutdown().await;
+    Ok(())
+}
+
+async fn against_graph(
+    client: &Client,
+    configuration_id: &str,
+    status: &ManagedDeviceMobileAppConfigurationUserStatus,
+) -> Result<(), Box<dyn Error>> {
+    let path =
+        <ManagedDeviceMobileAppConfigurationUserStatus as graph_entity::GraphEntity>::TEMPLATE
+            .render(&[configuration_id])?;
+    println!("Sending to Microsoft Graph:\nPOST {}{path}", client.base_url());
+    println!(
+        "Authorization: Bearer <redacted>\nAccept: application/json\nContent-Type: application/json\n"
+    );
+    println!("{}\n", serde_json::to_string_pretty(status)?);
+    let created = status.create(client, configuration_id).await?;
+    print_result(client, configuration_id, &created).await
+}
+
+/// The create request exactly as the emulator received it (it redacts the token).
+fn print_sent_request(emulator: &RunningEmulator) -> Result<(), Box<dyn Error>> {
+    let request = emulator
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.method == "POST" && r.path.ends_with("/userStatuses"))
+        .ok_or("the emulator saw no create request")?;
+    println!("Request sent, byte for byte as the emulator received it (it redacts the token):");
+    println!("{} {}", request.method, request.path);
+    for (name, value) in &request.headers {
+        println!("{name}: {value}");
+    }
+    println!("\n{}\n", String::from_utf8_lossy(&request.body));
+    Ok(())
+}
+
+async fn print_result(
+    client: &Client,
+    configuration_id: &str,
+    created: &ManagedDeviceMobileAppConfigurationUserStatus,
+) -> Result<(), Box<dyn Error>> {
+    println!("Created (typed result):\n{created:#?}\n");
+    let id = created.id.as_deref().ok_or("the service returned no id")?;
+    let read: ManagedDeviceMobileAppConfigurationUserStatus =
+        client.get(&[configuration_id], id).await?;
+    println!("Read back by id {id}: {}", if read == *created { "identical" } else { "DIFFERENT" });
+    if read != *created {
+        return Err(format!("read back {read:#?}").into());
+    }
+    Ok(())
+}
