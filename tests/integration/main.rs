@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod create;
+mod emulator;
 mod lints;
 mod required;
 mod stub;
