@@ -136,7 +136,7 @@ impl fmt::Debug for ClientSecretCredential {
 
 impl ClientSecretCredential {
     /// A credential for `tenant` (a GUID or a domain) at `authority`, such as
-    /// [`NationalCloud::login_host`] or a local emulator's root.
+    /// [`NationalCloud::login_host`](crate::NationalCloud::login_host) or a local emulator's root.
     ///
     /// # Errors
     ///

@@ -534,6 +534,30 @@ mod tests {
     }
 
     #[test]
+    fn reads_retry_after_in_every_form() {
+        assert_eq!(parse_retry_after("10"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_retry_after("2.128"), Some(Duration::from_millis(2128)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        let in_a_minute =
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(61));
+        let wait = parse_retry_after(&in_a_minute).unwrap();
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{wait:?}");
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO),
+            "past dates wait not at all"
+        );
+        for bad in ["", "-1", "soon", "NaN", "inf"] {
+            assert_eq!(parse_retry_after(bad), None, "{bad}");
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("2.128"));
+        let body = br#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#;
+        let Error::Graph(e) = parse_error(429, &headers, body) else { panic!() };
+        assert_eq!(e.retry_after, Some(Duration::from_millis(2128)));
+    }
+
+    #[test]
     fn parses_graph_errors_and_keeps_other_bodies() {
         let mut headers = HeaderMap::new();
         headers.insert("request-id", HeaderValue::from_static("rid-header"));

@@ -389,3 +389,36 @@ async fn beta_is_served_too() {
     let created = doc_example().create(&client, &parent).await.unwrap();
     assert!(created.id.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_are_each_stored_once() {
+    let emulator = start(1000).await;
+    let client = client(&emulator);
+    let parent = configuration(&client).await;
+    let tasks: Vec<_> = (0..64)
+        .map(|n| {
+            let (client, parent) = (client.clone(), parent.clone());
+            tokio::spawn(async move {
+                Status { devices_count: n, ..doc_example() }.create(&client, &parent).await
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    for task in tasks {
+        created.push(task.await.unwrap().unwrap());
+    }
+    let mut created_ids: Vec<String> = created.iter().map(|s| s.id.clone().unwrap()).collect();
+    created_ids.sort();
+    let mut stored_ids: Vec<String> = emulator
+        .user_statuses(&parent)
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    stored_ids.sort();
+    assert_eq!(stored_ids.len(), 64);
+    assert_eq!(created_ids, stored_ids);
+    let mut counts: Vec<i32> = created.iter().map(|s| s.devices_count).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, (0..64).collect::<Vec<_>>());
+}
