@@ -96,8 +96,8 @@ pub use graph_entity_runtime::{
     AccessToken, ApiVersion, AuthError, BoxFuture, Client, ClientBuilder, ClientSecretCredential,
     DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DateTimeOffset, DateTimeParseError, DecodeError,
     Error, ErrorDetail, ExtraProperties, GraphEntity, GraphEnum, GraphError, NationalCloud,
-    PathError, PathTemplate, SNIPPET_LEN, StaticToken, TokenCredential, TransportError,
-    UnknownCloud, ValidationError, Violation, from_slice,
+    PathError, PathTemplate, RequestOptions, RetryPolicy, SNIPPET_LEN, StaticToken,
+    TokenCredential, TransportError, UnknownCloud, ValidationError, Violation, from_slice,
 };
 
 /// The README's examples, compiled as doctests so that they stay true.

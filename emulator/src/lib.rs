@@ -13,6 +13,10 @@
 //!   checked on every Graph call: `401` without, with an unknown or an expired token, `403`
 //!   without `DeviceManagementApps.ReadWrite.All` (reads also accept `Read.All`).
 //!
+//! Faults can be injected (see [`Faults`]): throttling with or without `Retry-After`, `503`,
+//! `504`, latency, a second `429` for a client that retries too early, and connections dropped
+//! after the entity was stored; each is counted ([`RunningEmulator::fault_counts`]).
+//!
 //! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
 //! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",
 //! "innerError"}}`. All state is in memory and safe under concurrent requests; request bodies
@@ -31,6 +35,7 @@
 
 #![deny(missing_docs)]
 
+mod faults;
 mod schema;
 mod server;
 
@@ -40,6 +45,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+pub use faults::{FaultCounts, Faults, RetryAfter};
 pub use schema::{EdmType, EntityType, Problem, Property, Schema, is_date_time_offset};
 
 use crate::server::{AppState, Settings, WRITE_ROLE};
@@ -103,6 +109,7 @@ pub struct Emulator {
     max_body_bytes: usize,
     tenant: String,
     clients: Vec<Registration>,
+    faults: Faults,
 }
 
 impl Emulator {
@@ -121,7 +128,14 @@ impl Emulator {
                 client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
                 roles: vec![WRITE_ROLE.to_owned()],
             }],
+            faults: Faults::default(),
         }
+    }
+
+    /// Faults to inject (default: none).
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
     }
 
     /// The address to listen on (default `127.0.0.1:0`, a free port).
@@ -174,6 +188,7 @@ impl Emulator {
             max_body_bytes: self.max_body_bytes,
             tenant: self.tenant,
             clients: self.clients,
+            faults: self.faults,
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
@@ -249,6 +264,11 @@ impl RunningEmulator {
     /// unknown configuration.
     pub fn user_statuses(&self, configuration_id: &str) -> Option<Vec<serde_json::Value>> {
         self.state.user_statuses(configuration_id)
+    }
+
+    /// How many faults were injected so far, by kind.
+    pub fn fault_counts(&self) -> FaultCounts {
+        self.state.faults.counts()
     }
 
     /// Stops the server and waits for it to finish.

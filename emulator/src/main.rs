@@ -8,13 +8,15 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use graph_emulator::Emulator;
+use graph_emulator::{Emulator, Faults};
 
 const USAGE: &str = "usage: graph-emulator [--port PORT] [--host IP] [--page-size N] [--token-ttl SECONDS] [--max-body-bytes N] [--tenant NAME]
+                      [--throttle-rate R] [--retry-after none|S|S.FFF|date:S] [--unavailable-rate R]
+                      [--gateway-timeout-rate R] [--latency-ms MS] [--drop-after-store-rate R] [--seed N]
 
 A local Microsoft Graph for deviceAppManagement/mobileAppConfigurations and their userStatuses,
 with a client-credentials token endpoint. Defaults: 127.0.0.1, port 8080, pages of 100, tokens
-valid for 3599 s, bodies up to 1 MiB, tenant `emulator`.";
+valid for 3599 s, bodies up to 1 MiB, tenant `emulator`, no faults. Rates are fractions from 0 to 1.";
 
 fn main() -> ExitCode {
     match parse(std::env::args().skip(1)) {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Emulator>, String> {
     let mut emulator = Emulator::builder();
+    let mut faults = Faults::default();
     let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut port: u16 = 8080;
     while let Some(flag) = args.next() {
@@ -62,10 +65,24 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Emulator>, Str
                     .max_body_bytes(usize::try_from(number("a size")?).unwrap_or(usize::MAX))
             }
             "--tenant" => emulator = emulator.tenant(value),
+            "--throttle-rate" => faults.throttle_rate = rate(&flag, &value)?,
+            "--unavailable-rate" => faults.unavailable_rate = rate(&flag, &value)?,
+            "--gateway-timeout-rate" => faults.gateway_timeout_rate = rate(&flag, &value)?,
+            "--drop-after-store-rate" => faults.drop_after_store_rate = rate(&flag, &value)?,
+            "--retry-after" => faults.retry_after = value.parse()?,
+            "--latency-ms" => faults.latency = Duration::from_millis(number("milliseconds")?),
+            "--seed" => faults.seed = number("a number")?,
             _ => return Err(format!("unknown argument `{flag}`")),
         }
     }
-    Ok(Some(emulator.address(SocketAddr::new(host, port))))
+    Ok(Some(emulator.faults(faults).address(SocketAddr::new(host, port))))
+}
+
+fn rate(flag: &str, value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("`{flag}` takes a rate from 0 to 1, not `{value}`")),
+    }
 }
 
 fn run(emulator: Emulator) -> ExitCode {

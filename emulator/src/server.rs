@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
+use crate::faults::{FaultState, Faults, Injected, drop_connection};
 use crate::schema::{Problem, Schema};
 use crate::{RecordedRequest, Registration};
 
@@ -38,6 +39,7 @@ pub(crate) struct Settings {
     pub(crate) max_body_bytes: usize,
     pub(crate) tenant: String,
     pub(crate) clients: Vec<Registration>,
+    pub(crate) faults: Faults,
 }
 
 pub(crate) struct AppState {
@@ -49,6 +51,7 @@ pub(crate) struct AppState {
     pub(crate) store: Mutex<Store>,
     tokens: Mutex<HashMap<String, TokenInfo>>,
     log: Mutex<Vec<RecordedRequest>>,
+    pub(crate) faults: FaultState,
 }
 
 struct TokenInfo {
@@ -77,7 +80,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     pub(crate) fn new(settings: Settings, root: String) -> Result<Self, String> {
+        let faults = FaultState::new(settings.faults.clone());
         Ok(Self {
+            faults,
             settings,
             root,
             v1: Schema::parse(include_str!("../metadata/v1.0.xml"))?,
@@ -164,8 +169,13 @@ async fn frame(State(state): State<Shared>, request: Request, next: Next) -> Res
         ),
         Ok(bytes) => {
             record(&state, &parts.method, &parts.uri, &parts.headers, &bytes);
-            parts.extensions.insert(ids.clone());
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            match inject(&state, &ids, parts.uri.path()).await {
+                Some(response) => response,
+                None => {
+                    parts.extensions.insert(ids.clone());
+                    next.run(Request::from_parts(parts, Body::from(bytes))).await
+                }
+            }
         }
     };
     let headers = response.headers_mut();
@@ -181,6 +191,32 @@ async fn frame(State(state): State<Shared>, request: Request, next: Next) -> Res
     }
     headers.insert("Cache-Control", HeaderValue::from_static("no-store"));
     response
+}
+
+/// The configured faults of a Graph call (not of the token endpoint), answered before the
+/// service acts.
+async fn inject(state: &AppState, ids: &Ids, path: &str) -> Option<Response> {
+    if path.ends_with("/oauth2/v2.0/token") {
+        return None;
+    }
+    if let Some(latency) = state.faults.latency() {
+        tokio::time::sleep(latency).await;
+    }
+    let Injected::Status { status, retry_after } =
+        state.faults.before_handler(&ids.client_request_id)?;
+    let (code, message) = match status {
+        429 => ("TooManyRequests", "Please retry again later."),
+        503 => {
+            ("serviceNotAvailable", "The service is temporarily unavailable. Please retry later.")
+        }
+        _ => ("GatewayTimeout", "The gateway did not receive a timely response."),
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = graph_error(ids, status, code, message.to_owned(), &[]);
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Some(response)
 }
 
 fn record(
@@ -491,6 +527,9 @@ async fn create_user_status(
         };
         configuration.index.insert(id, configuration.statuses.len());
         configuration.statuses.push(entity.clone());
+    }
+    if state.faults.drop_after_store() {
+        drop_connection();
     }
     let mut response = Map::new();
     response.insert(

@@ -14,7 +14,8 @@ use crate::client::is_loopback;
 /// A boxed future, as returned by [`TokenCredential::get_token`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// How early a cached token is refreshed before it expires.
+/// How early a cached token is refreshed before it expires, at most: five minutes, or half the
+/// token's lifetime for a shorter-lived token.
 const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// A bearer token and when it expires. `Debug` never shows the token.
@@ -23,6 +24,8 @@ pub struct AccessToken {
     /// `Bearer <token>`, marked sensitive, built once.
     header: HeaderValue,
     expires_at: Option<Instant>,
+    /// When a cache should replace it: before it expires.
+    refresh_at: Option<Instant>,
 }
 
 impl AccessToken {
@@ -41,7 +44,11 @@ impl AccessToken {
             )
         })?;
         header.set_sensitive(true);
-        Ok(Self { header, expires_at })
+        let refresh_at = expires_at.map(|at| {
+            let lifetime = at.saturating_duration_since(Instant::now());
+            at.checked_sub(REFRESH_MARGIN.min(lifetime / 2)).unwrap_or(at)
+        });
+        Ok(Self { header, expires_at, refresh_at })
     }
 
     /// The `Authorization` header value.
@@ -59,9 +66,10 @@ impl AccessToken {
         self.expires_at
     }
 
-    /// Whether the token expires within `margin` from now.
-    pub fn expires_within(&self, margin: Duration) -> bool {
-        self.expires_at.is_some_and(|at| at <= Instant::now() + margin)
+    /// Whether a cache should replace the token now: five minutes before it expires, or
+    /// halfway through the lifetime of a shorter-lived token.
+    pub fn needs_refresh(&self) -> bool {
+        self.refresh_at.is_some_and(|at| at <= Instant::now())
     }
 }
 
@@ -80,6 +88,17 @@ impl fmt::Debug for AccessToken {
 pub trait TokenCredential: Send + Sync + fmt::Debug {
     /// A token for `scope`, such as `https://graph.microsoft.com/.default`.
     fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>>;
+
+    /// A new token after the service refused `stale` (`401`), or `None` when this credential
+    /// cannot get another one (the default). The client calls it once per call.
+    fn refresh<'a>(
+        &'a self,
+        scope: &'a str,
+        stale: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+        let _ = (scope, stale);
+        Box::pin(std::future::ready(Ok(None)))
+    }
 }
 
 /// A token obtained elsewhere (for example `GRAPH_TOKEN` from `az account get-access-token`).
@@ -106,8 +125,9 @@ impl TokenCredential for StaticToken {
 /// OAuth 2.0 client credentials with a client secret, against
 /// `{authority}/{tenant}/oauth2/v2.0/token`.
 ///
-/// Tokens are cached and refreshed five minutes before they expire; concurrent callers that
-/// find the token stale wait for one refresh instead of each sending their own.
+/// Tokens are cached and refreshed five minutes before they expire (halfway through a shorter
+/// lifetime); concurrent callers that find the token stale wait for one refresh instead of each
+/// sending their own.
 ///
 /// ```
 /// use graph_entity_runtime::{ClientSecretCredential, NationalCloud};
@@ -255,12 +275,29 @@ impl ClientSecretCredential {
 }
 
 impl TokenCredential for ClientSecretCredential {
+    fn refresh<'a>(
+        &'a self,
+        scope: &'a str,
+        stale: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            // Another call may have refreshed already: then its token is the answer.
+            if let Some(token) = cache.as_ref().filter(|t| t.header != stale.header) {
+                return Ok(Some(token.clone()));
+            }
+            let token = self.request(scope).await?;
+            *cache = Some(token.clone());
+            Ok(Some(token))
+        })
+    }
+
     fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
         Box::pin(async move {
             // Holding the lock across the request makes concurrent callers wait for this
             // refresh instead of sending their own.
             let mut cache = self.cache.lock().await;
-            if let Some(token) = cache.as_ref().filter(|t| !t.expires_within(REFRESH_MARGIN)) {
+            if let Some(token) = cache.as_ref().filter(|t| !t.needs_refresh()) {
                 return Ok(token.clone());
             }
             let token = self.request(scope).await?;

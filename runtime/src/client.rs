@@ -5,17 +5,19 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde_json::Value;
 
 use tracing::Instrument as _;
 
-use crate::auth::{StaticToken, TokenCredential};
+use crate::auth::{AccessToken, StaticToken, TokenCredential};
 use crate::cloud::{ApiVersion, NationalCloud};
 use crate::decode::from_slice;
 use crate::entity::GraphEntity;
 use crate::error::{Error, ErrorDetail, GraphError, TransportError, snippet};
+use crate::retry::{RequestOptions, RetryPolicy};
 
 /// The default service root: global Microsoft Graph, API version `v1.0`.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
@@ -36,9 +38,10 @@ const SDK_VERSION: HeaderValue = HeaderValue::from_static(USER_AGENT);
 /// Every request carries `Authorization: Bearer …`, `Accept: application/json`,
 /// `Content-Type: application/json` when it has a body, a fresh `client-request-id` GUID
 /// (quote it with the `request-id` of the answer when asking Microsoft for help), and
-/// `User-Agent` and `SdkVersion` naming this library. Each request is a `tracing` span
-/// `graph.request` with the method, the path template, the attempt, the status and the
-/// `request-id`; never a token.
+/// `User-Agent` and `SdkVersion` naming this library. Throttled and failed requests are
+/// retried as its [`RetryPolicy`] says, with the same `client-request-id`. Each attempt is a
+/// `tracing` span `graph.request` with the method, the path template, the attempt, the status
+/// and the `request-id`; never a token.
 ///
 /// ```
 /// use graph_entity_runtime::{ApiVersion, Client, NationalCloud};
@@ -65,6 +68,7 @@ struct Inner {
     origin: url::Origin,
     credential: Arc<dyn TokenCredential>,
     scope: String,
+    retry: RetryPolicy,
     max_response_bytes: usize,
 }
 
@@ -110,19 +114,36 @@ impl Client {
     /// The generated `create` method of each entity calls this with checked arguments; call it
     /// directly from code that is generic over entities.
     ///
-    /// A `POST` is not idempotent, so this sends it once: it is not retried.
+    /// Throttled (`429`) and unavailable (`503`) answers are retried as the client's
+    /// [`RetryPolicy`] says: the service did not act on them. A `POST` whose answer was lost is
+    /// not resent, as it may have created the entity: that is [`Error::UnknownOutcome`].
     ///
     /// # Errors
     ///
     /// [`Error::Validation`] or [`Error::Path`] before any I/O; otherwise the error of the
     /// credential, of the request or of its response (see [`Error`]).
     pub async fn create<E: GraphEntity>(&self, entity: &E, path_args: &[&str]) -> Result<E, Error> {
+        self.create_with(entity, path_args, &RequestOptions::default()).await
+    }
+
+    /// [`create`](Self::create) with options for this call: its retry policy, and whether the
+    /// `POST` is safe to resend when its answer is lost.
+    ///
+    /// # Errors
+    ///
+    /// As [`create`](Self::create).
+    pub async fn create_with<E: GraphEntity>(
+        &self,
+        entity: &E,
+        path_args: &[&str],
+        options: &RequestOptions,
+    ) -> Result<E, Error> {
         entity.validate()?;
         let path = E::TEMPLATE.render(path_args)?;
-        let body = serde_json::to_vec(entity).map_err(Error::Encode)?;
+        let body = Bytes::from(serde_json::to_vec(entity).map_err(Error::Encode)?);
         let url = format!("{}{path}", self.inner.base_url);
         let (status, body) =
-            self.execute(Method::POST, E::TEMPLATE.as_str(), url, Some(body)).await?;
+            self.execute(Method::POST, E::TEMPLATE.as_str(), url, Some(body), options).await?;
         decode(status, &body)
     }
 
@@ -137,7 +158,9 @@ impl Client {
         let mut path = E::TEMPLATE.render(path_args)?;
         crate::path::push_segment(&mut path, "id", id)?;
         let url = format!("{}{path}", self.inner.base_url);
-        let (status, body) = self.execute(Method::GET, E::TEMPLATE.as_str(), url, None).await?;
+        let (status, body) = self
+            .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
+            .await?;
         decode(status, &body)
     }
 
@@ -155,7 +178,9 @@ impl Client {
         let mut url = format!("{}{path}", self.inner.base_url);
         let mut items = Vec::new();
         loop {
-            let (status, body) = self.execute(Method::GET, E::TEMPLATE.as_str(), url, None).await?;
+            let (status, body) = self
+                .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
+                .await?;
             let page: Page<E> = decode(status, &body)?;
             items.extend(page.value);
             match page.next_link {
@@ -171,56 +196,179 @@ impl Client {
         }
     }
 
-    /// Sends one request and returns a success status with its body, or the error.
+    /// Sends a request, retrying as the call's policy allows, and returns a success status with
+    /// its body, or the error.
     async fn execute(
         &self,
         method: Method,
         template: &'static str,
         url: String,
-        body: Option<Vec<u8>>,
+        body: Option<Bytes>,
+        options: &RequestOptions,
     ) -> Result<(u16, Vec<u8>), Error> {
-        let client_request_id = uuid::Uuid::new_v4();
-        let span = tracing::info_span!(
-            "graph.request",
-            method = %method,
-            path = template,
-            attempt = 1_u32,
-            client_request_id = %client_request_id,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        async move {
-            let token =
-                self.inner.credential.get_token(&self.inner.scope).await.map_err(Error::Auth)?;
-            let mut request = self
-                .inner
-                .http
-                .request(method, url)
-                .header(AUTHORIZATION, token.header().clone())
-                .header(ACCEPT, JSON)
-                .header("client-request-id", client_request_id.to_string())
-                .header("SdkVersion", SDK_VERSION);
-            if let Some(body) = body {
-                request = request.header(CONTENT_TYPE, JSON).body(body);
+        let client_request_id = HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
+            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-0000-0000-000000000000"));
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let repeatable = options.idempotent || method == Method::GET;
+        let scope = self.inner.scope.as_str();
+        let mut token = self.inner.credential.get_token(scope).await.map_err(Error::Auth)?;
+        let mut refreshed = false;
+        let mut waited = Duration::ZERO;
+        let mut attempt: u32 = 1;
+        loop {
+            let span = tracing::info_span!(
+                "graph.request",
+                method = %method,
+                path = template,
+                attempt,
+                client_request_id = client_request_id.to_str().unwrap_or_default(),
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let request = Attempt {
+                method: &method,
+                url: &url,
+                body: body.clone(),
+                token: &token,
+                client_request_id: &client_request_id,
+                attempt,
+            };
+            let failure = match self.attempt(request).instrument(span).await {
+                Ok(success) => return Ok(success),
+                Err(failure) => failure,
+            };
+            let (retry_after, error) = match failure {
+                Failure::Final(error) => return Err(error),
+                Failure::Status { error, retry_after } => {
+                    let status = error.status().unwrap_or_default();
+                    if status == 401 && !refreshed && is_invalid_token(&error) {
+                        // An expired or revoked token: refresh once and try again at once.
+                        refreshed = true;
+                        match self
+                            .inner
+                            .credential
+                            .refresh(scope, &token)
+                            .await
+                            .map_err(Error::Auth)?
+                        {
+                            Some(fresh) => {
+                                token = fresh;
+                                attempt += 1;
+                                continue;
+                            }
+                            None => return Err(error),
+                        }
+                    }
+                    let retryable = status == 429 || status == 503 || (status == 504 && repeatable);
+                    if !retryable {
+                        return Err(error);
+                    }
+                    (retry_after, error)
+                }
+                Failure::NotSent(transport) => (None, Error::Transport(transport)),
+                Failure::Lost(transport) if repeatable => (None, Error::Transport(transport)),
+                Failure::Lost(transport) => {
+                    return Err(Error::UnknownOutcome { attempts: attempt, source: transport });
+                }
+            };
+            match policy.wait(attempt, retry_after, waited) {
+                Some(wait) => {
+                    tracing::debug!(attempt, wait_ms = wait.as_millis(), %error, "retrying");
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    attempt += 1;
+                }
+                None if attempt == 1 => return Err(error),
+                None => {
+                    return Err(Error::RetriesExhausted {
+                        attempts: attempt,
+                        last: Box::new(error),
+                    });
+                }
             }
-            let response = request.send().await.map_err(transport)?;
-            let status = response.status().as_u16();
-            let span = tracing::Span::current();
-            span.record("status", status);
-            if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
-                span.record("request_id", id);
-            }
-            if !response.status().is_success() {
-                let error = read_error(response).await;
-                tracing::debug!(%error, "graph request failed");
-                return Err(error);
-            }
-            let body = read_limited(response, self.inner.max_response_bytes, true).await?;
-            Ok((status, body))
         }
-        .instrument(span)
-        .await
     }
+
+    /// One attempt: a success status and body, or why it failed.
+    async fn attempt(&self, request: Attempt<'_>) -> Result<(u16, Vec<u8>), Failure> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), request.url)
+            .header(AUTHORIZATION, request.token.header().clone())
+            .header(ACCEPT, JSON)
+            .header("client-request-id", request.client_request_id.clone())
+            .header("SdkVersion", SDK_VERSION);
+        if request.attempt > 1 {
+            builder = builder.header("Retry-Attempt", request.attempt - 1);
+        }
+        if let Some(body) = request.body {
+            builder = builder.header(CONTENT_TYPE, JSON).body(body);
+        }
+        let response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let span = tracing::Span::current();
+        span.record("status", status);
+        if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+            span.record("request_id", id);
+        }
+        if !response.status().is_success() {
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let error = read_error(response).await;
+            tracing::debug!(%error, "graph request failed");
+            return Err(match error {
+                Error::Transport(transport) => Failure::Lost(transport),
+                error => Failure::Status { error, retry_after },
+            });
+        }
+        match read_limited(response, self.inner.max_response_bytes, true).await {
+            Ok(body) => Ok((status, body)),
+            // The service answered with success, then the body was cut: it acted.
+            Err(Error::Transport(transport)) => Err(Failure::Lost(transport)),
+            Err(error) => Err(Failure::Final(error)),
+        }
+    }
+}
+
+/// What one attempt needs.
+struct Attempt<'a> {
+    method: &'a Method,
+    url: &'a str,
+    body: Option<Bytes>,
+    token: &'a AccessToken,
+    client_request_id: &'a HeaderValue,
+    attempt: u32,
+}
+
+/// Why an attempt failed.
+enum Failure {
+    /// The service answered with an error status.
+    Status { error: Error, retry_after: Option<Duration> },
+    /// The request did not leave: connecting failed.
+    NotSent(TransportError),
+    /// The request left and no complete answer came: the service may have acted.
+    Lost(TransportError),
+    /// Nothing to retry.
+    Final(Error),
+}
+
+fn classify(error: reqwest::Error) -> Failure {
+    if error.is_connect() {
+        Failure::NotSent(TransportError::new(error))
+    } else {
+        Failure::Lost(TransportError::new(error))
+    }
+}
+
+/// A `401` that a fresh token may cure.
+fn is_invalid_token(error: &Error) -> bool {
+    error
+        .as_graph()
+        .is_none_or(|graph| graph.code.eq_ignore_ascii_case("InvalidAuthenticationToken"))
 }
 
 /// Decodes a success body, keeping the status in the error.
@@ -347,6 +495,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     credential: Option<Result<Arc<dyn TokenCredential>, crate::AuthError>>,
     scope: Option<String>,
+    retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
@@ -390,6 +539,13 @@ impl ClientBuilder {
     /// The token scope, instead of the cloud's `.default` scope.
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
+        self
+    }
+
+    /// How requests are retried (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns
+    /// retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -437,8 +593,9 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(Duration::from_secs(100)))
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
-            // Following redirects could carry the request somewhere the caller did not choose.
-            .redirect(reqwest::redirect::Policy::none())
+            // As the official SDKs: at most 5 redirects. On a hop to another host, scheme or port
+            // reqwest drops `Authorization` (and cookies), so the token stays with its service.
+            .redirect(reqwest::redirect::Policy::limited(5))
             .user_agent(USER_AGENT)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
@@ -449,6 +606,7 @@ impl ClientBuilder {
                 origin,
                 credential,
                 scope: self.scope.unwrap_or_else(|| self.cloud.default_scope().to_owned()),
+                retry: self.retry.unwrap_or_default(),
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             }),
         })

@@ -62,6 +62,29 @@ pub enum Error {
     #[error("transport error: {0}")]
     Transport(#[source] TransportError),
 
+    /// The request was sent and no answer came (a timeout, a dropped connection): the service
+    /// may or may not have acted. A `POST` is not resent in that case, as it could create the
+    /// entity twice; see [`RequestOptions::idempotent`](crate::RequestOptions::idempotent).
+    #[error(
+        "the request was sent but no answer came (attempt {attempts}); it may or may not have taken effect, so it was not resent: {source}"
+    )]
+    UnknownOutcome {
+        /// Attempts made, the last one included.
+        attempts: u32,
+        /// What happened to the connection.
+        source: TransportError,
+    },
+
+    /// Retries were exhausted (by count, total delay or a too long `Retry-After`); the last
+    /// error is kept.
+    #[error("gave up after {attempts} attempts: {last}")]
+    RetriesExhausted {
+        /// Attempts made, the first one included.
+        attempts: u32,
+        /// The error of the last attempt.
+        last: Box<Error>,
+    },
+
     /// No token could be had: the token endpoint's error, or a malformed token.
     #[error(transparent)]
     Auth(#[from] crate::AuthError),
@@ -88,6 +111,7 @@ impl Error {
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
+            Error::RetriesExhausted { last, .. } => last.status(),
             Error::Graph(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
@@ -101,6 +125,7 @@ impl Error {
     pub fn as_graph(&self) -> Option<&GraphError> {
         match self {
             Error::Graph(e) => Some(e),
+            Error::RetriesExhausted { last, .. } => last.as_graph(),
             _ => None,
         }
     }

@@ -15,6 +15,7 @@ mod decode;
 mod entity;
 mod error;
 mod path;
+mod retry;
 
 #[doc(hidden)]
 pub mod __private;
@@ -32,6 +33,7 @@ pub use error::{
     ValidationError, Violation,
 };
 pub use path::PathTemplate;
+pub use retry::{RequestOptions, RetryPolicy};
 
 /// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.
 pub type ExtraProperties = serde_json::Map<String, serde_json::Value>;

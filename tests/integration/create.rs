@@ -1,7 +1,7 @@
 //! `create` over real loopback HTTP against a stub server.
 
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
-use graph_entity::{Error, PathError};
+use graph_entity::{Error, PathError, RetryPolicy};
 
 use crate::stub::{Reply, Stub};
 use crate::{RESPONSE, doc_example, fixture};
@@ -138,17 +138,28 @@ async fn an_oversized_body_is_refused_not_buffered() {
 }
 
 #[tokio::test]
-async fn a_closed_port_is_a_transport_error() {
+async fn a_closed_port_is_a_transport_error_retried_as_nothing_was_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
-    let client = graph_entity::Client::builder()
-        .base_url(format!("http://{address}/v1.0"))
-        .bearer_token("secret-token")
-        .build()
-        .unwrap();
-    let error = doc_example().create(&client, "c").await.unwrap_err();
+    let client = |policy| {
+        graph_entity::Client::builder()
+            .base_url(format!("http://{address}/v1.0"))
+            .bearer_token("secret-token")
+            .retry(policy)
+            .build()
+            .unwrap()
+    };
+    let error = doc_example().create(&client(RetryPolicy::none()), "c").await.unwrap_err();
     assert!(matches!(&error, Error::Transport(t) if t.is_connect()), "{error:?}");
+    // Connecting failed, so even a POST is safe to try again.
+    let quick =
+        RetryPolicy::default().max_retries(2).base_delay(std::time::Duration::from_millis(1));
+    let exhausted = doc_example().create(&client(quick), "c").await.unwrap_err();
+    assert!(
+        matches!(&exhausted, Error::RetriesExhausted { attempts: 3, last } if matches!(**last, Error::Transport(_))),
+        "{exhausted:?}"
+    );
     assert!(
         !error.to_string().contains("secret-token")
             && !format!("{error:?}").contains("secret-token")

@@ -4,8 +4,10 @@
 
 mod create;
 mod emulator;
+mod faults;
 mod lints;
 mod required;
+mod security;
 mod stub;
 mod wire;
 
