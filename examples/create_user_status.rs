@@ -11,15 +11,18 @@
 //! To talk to Microsoft Graph instead, set `GRAPH_CONFIGURATION_ID` (an existing
 //! `managedDeviceMobileAppConfiguration`), `GRAPH_CLOUD` (`global`, `usgovl4`, `usgovl5dod` or
 //! `china`; default `global`), and either `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and
-//! `AZURE_CLIENT_SECRET` (an app with `DeviceManagementApps.ReadWrite.All`; `AZURE_AUTHORITY_HOST`
-//! overrides the cloud's login host) or `GRAPH_TOKEN` (a bearer token obtained elsewhere).
+//! `AZURE_CLIENT_SECRET` or `AZURE_CLIENT_CERTIFICATE_PATH` (an app with
+//! `DeviceManagementApps.ReadWrite.All`; `AZURE_AUTHORITY_HOST` overrides the cloud's login
+//! host), or `GRAPH_TOKEN` (a bearer token obtained elsewhere).
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
-use graph_entity::{Client, ClientSecretCredential, NationalCloud, StaticToken, graph_entity};
+use graph_entity::{
+    Client, ClientSecretCredential, EnvironmentCredential, NationalCloud, StaticToken, graph_entity,
+};
 
 /// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
 /// configuration is created as a derived type.
@@ -78,37 +81,28 @@ enum Target {
 impl Target {
     fn from_env() -> Result<Self, Box<dyn Error>> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let azure =
-            ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].map(|n| (n, var(n)));
+        let azure = [
+            "AZURE_TENANT_ID",
+            "AZURE_CLIENT_ID",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_CLIENT_CERTIFICATE_PATH",
+        ];
         let token = var("GRAPH_TOKEN");
-        let any_azure = azure.iter().any(|(_, v)| v.is_some());
-        if !any_azure && token.is_none() {
+        if !azure.iter().any(|name| var(name).is_some()) && token.is_none() {
             return Ok(Target::Emulator);
         }
-        let cloud: NationalCloud = var("GRAPH_CLOUD").as_deref().unwrap_or("global").parse()?;
-        let builder = Client::builder().cloud(cloud);
-        let builder = match (any_azure, token) {
-            (true, _) => {
-                let missing: Vec<&str> =
-                    azure.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
-                if !missing.is_empty() {
-                    return Err(
-                        format!("incomplete credentials: also set {}", missing.join(", ")).into()
-                    );
-                }
-                let [tenant, client_id, secret] = azure.map(|(_, v)| v.unwrap_or_default());
-                let authority =
-                    var("AZURE_AUTHORITY_HOST").unwrap_or_else(|| cloud.login_host().to_owned());
-                builder.credential(ClientSecretCredential::new(
-                    &authority, &tenant, client_id, secret,
-                )?)
-            }
-            (false, Some(token)) => builder.credential(StaticToken::new(&token)?),
-            (false, None) => unreachable!("checked above"),
+        let client = if azure.iter().any(|name| var(name).is_some()) {
+            // Reads AZURE_* and GRAPH_CLOUD, and names whatever is missing.
+            let credential = EnvironmentCredential::from_env()?;
+            Client::builder().cloud(credential.cloud()).credential(credential).build()?
+        } else {
+            let cloud: NationalCloud = var("GRAPH_CLOUD").as_deref().unwrap_or("global").parse()?;
+            let token = StaticToken::new(&token.unwrap_or_default())?;
+            Client::builder().cloud(cloud).credential(token).build()?
         };
         let configuration_id = var("GRAPH_CONFIGURATION_ID")
             .ok_or("set GRAPH_CONFIGURATION_ID to the id of an existing managedDeviceMobileAppConfiguration")?;
-        Ok(Target::Graph { client: builder.build()?, configuration_id })
+        Ok(Target::Graph { client, configuration_id })
     }
 }
 

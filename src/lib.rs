@@ -93,10 +93,11 @@ pub mod intune;
 
 pub use graph_entity_macros::{graph_entity, graph_enum};
 pub use graph_entity_runtime::{
-    AccessToken, ApiVersion, AuthError, BoxFuture, Client, ClientBuilder, ClientSecretCredential,
-    DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DateTimeOffset, DateTimeParseError, DecodeError,
-    Error, ErrorDetail, ExtraProperties, GraphEntity, GraphEnum, GraphError, NationalCloud,
-    PathError, PathTemplate, RequestOptions, RetryPolicy, SNIPPET_LEN, StaticToken,
+    AccessToken, ApiVersion, AuthError, BoxFuture, Client, ClientBuilder,
+    ClientCertificateCredential, ClientSecretCredential, DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES, DateTimeOffset, DateTimeParseError, DecodeError,
+    EnvironmentCredential, Error, ErrorDetail, ExtraProperties, GraphEntity, GraphEnum, GraphError,
+    NationalCloud, PathError, PathTemplate, RequestOptions, RetryPolicy, SNIPPET_LEN, StaticToken,
     TokenCredential, TransportError, UnknownCloud, ValidationError, Violation, from_slice,
 };
 

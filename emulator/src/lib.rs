@@ -9,7 +9,8 @@
 //!   Microsoft's own metadata (the CSDL shipped in `metadata/`), answering `201` with the new
 //!   entity, its `id` and `@odata.context`; `GET` of the collection with `@odata.nextLink`
 //!   paging and of one status by id; `404 ResourceNotFound` under an unknown configuration;
-//! - `POST /{tenant}/oauth2/v2.0/token` (client credentials) issuing expiring bearer tokens,
+//! - `POST /{tenant}/oauth2/v2.0/token` (client credentials, with a client secret or a
+//!   certificate-signed client assertion) issuing expiring bearer tokens,
 //!   checked on every Graph call: `401` without, with an unknown or an expired token, `403`
 //!   without `DeviceManagementApps.ReadWrite.All` (reads also accept `Read.All`).
 //!
@@ -35,6 +36,7 @@
 
 #![deny(missing_docs)]
 
+mod assertion;
 mod faults;
 mod schema;
 mod server;
@@ -63,8 +65,11 @@ pub const DEFAULT_CLIENT_SECRET: &str = "graph-emulator-development-secret";
 pub struct Registration {
     /// The application (client) id.
     pub client_id: String,
-    /// The client secret.
-    pub client_secret: String,
+    /// Its client secret, if it has one.
+    pub client_secret: Option<String>,
+    /// Its certificate, if it has one: client assertions signed with the certificate's key are
+    /// accepted.
+    pub certificate: Option<ClientCertificate>,
     /// Application permissions (roles) carried by its tokens.
     pub roles: Vec<String>,
 }
@@ -73,10 +78,22 @@ impl std::fmt::Debug for Registration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Registration")
             .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("certificate", &self.certificate.is_some())
             .field("roles", &self.roles)
             .finish()
     }
+}
+
+/// A certificate registered for an application, as uploaded to Microsoft Entra ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCertificate {
+    /// The certificate, DER: assertions name it by its SHA-1 (`x5t`) or SHA-256 (`x5t#S256`)
+    /// thumbprint.
+    pub der: Vec<u8>,
+    /// Its RSA public key as a DER `RSAPublicKey` (PKCS#1), which verifies the assertions. (The
+    /// emulator takes it apart from the certificate so that it needs no X.509 parser.)
+    pub public_key: Vec<u8>,
 }
 
 /// A request as the emulator received it, with the `Authorization` header and token-endpoint
@@ -125,7 +142,8 @@ impl Emulator {
             tenant: DEFAULT_TENANT.to_owned(),
             clients: vec![Registration {
                 client_id: DEFAULT_CLIENT_ID.to_owned(),
-                client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
+                client_secret: Some(DEFAULT_CLIENT_SECRET.to_owned()),
+                certificate: None,
                 roles: vec![WRITE_ROLE.to_owned()],
             }],
             faults: Faults::default(),

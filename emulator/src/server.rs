@@ -25,6 +25,7 @@ use crate::{RecordedRequest, Registration};
 pub(crate) const WRITE_ROLE: &str = "DeviceManagementApps.ReadWrite.All";
 const READ_ROLE: &str = "DeviceManagementApps.Read.All";
 const USER_STATUS: &str = "managedDeviceMobileAppConfigurationUserStatus";
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const CONFIGURATION: &str = "managedDeviceMobileAppConfiguration";
 /// Properties of a configuration the service computes.
 const CONFIGURATION_COMPUTED: &[&str] = &["createdDateTime", "lastModifiedDateTime", "version"];
@@ -634,10 +635,13 @@ async fn get_user_status(
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
 
+#[derive(Default)]
 struct TokenForm {
     grant_type: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    client_assertion_type: Option<String>,
+    client_assertion: Option<String>,
     scope: Option<String>,
 }
 
@@ -687,15 +691,27 @@ async fn token(State(state): State<Shared>, Path(tenant): Path<String>, body: By
             ),
         );
     };
-    if form.client_secret.as_deref() != Some(client.client_secret.as_str()) {
-        return aad_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
+    let audience = format!("{}/{tenant}/oauth2/v2.0/token", state.root);
+    let proof = match (&form.client_secret, &form.client_assertion) {
+        (Some(secret), _) if client.client_secret.as_deref() == Some(secret.as_str()) => Ok(()),
+        (Some(_), _) => Err((
             7_000_215,
-            &format!(
-                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'."
-            ),
-        );
+            format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'."),
+        )),
+        (None, Some(assertion)) => {
+            if form.client_assertion_type.as_deref() != Some(JWT_BEARER) {
+                Err((700_027, format!("client_assertion_type must be '{JWT_BEARER}'.")))
+            } else {
+                crate::assertion::verify(assertion, client, &audience)
+            }
+        }
+        (None, None) => Err((
+            7_000_218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.".to_owned(),
+        )),
+    };
+    if let Err((code, description)) = proof {
+        return aad_error(StatusCode::UNAUTHORIZED, "invalid_client", code, &description);
     }
     let scope = form.scope.unwrap_or_default();
     if !scope.ends_with("/.default") {
@@ -730,13 +746,14 @@ async fn token(State(state): State<Shared>, Path(tenant): Path<String>, body: By
 
 /// Reads the keys the token endpoint uses from an `application/x-www-form-urlencoded` body.
 fn parse_token_form(body: &Bytes) -> TokenForm {
-    let mut form =
-        TokenForm { grant_type: None, client_id: None, client_secret: None, scope: None };
+    let mut form = TokenForm::default();
     for (key, value) in url::form_urlencoded::parse(body) {
         let slot = match key.as_ref() {
             "grant_type" => &mut form.grant_type,
             "client_id" => &mut form.client_id,
             "client_secret" => &mut form.client_secret,
+            "client_assertion_type" => &mut form.client_assertion_type,
+            "client_assertion" => &mut form.client_assertion,
             "scope" => &mut form.scope,
             _ => continue,
         };

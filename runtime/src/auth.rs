@@ -3,7 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use reqwest::Url;
 use reqwest::header::HeaderValue;
@@ -136,23 +139,8 @@ impl TokenCredential for StaticToken {
 /// assert!(!format!("{credential:?}").contains("s3cret"));
 /// # Ok::<(), graph_entity_runtime::AuthError>(())
 /// ```
-pub struct ClientSecretCredential {
-    token_url: Url,
-    client_id: String,
-    client_secret: String,
-    http: reqwest::Client,
-    cache: tokio::sync::Mutex<Option<AccessToken>>,
-}
-
-impl fmt::Debug for ClientSecretCredential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientSecretCredential")
-            .field("token_url", &self.token_url.as_str())
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
-            .finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct ClientSecretCredential(ClientCredentials);
 
 impl ClientSecretCredential {
     /// A credential for `tenant` (a GUID or a domain) at `authority`, such as
@@ -168,6 +156,223 @@ impl ClientSecretCredential {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Result<Self, AuthError> {
+        ClientCredentials::new(
+            authority,
+            tenant,
+            client_id.into(),
+            Proof::Secret(client_secret.into()),
+        )
+        .map(Self)
+    }
+
+    /// The token endpoint this credential posts to.
+    pub fn token_url(&self) -> &str {
+        self.0.token_url.as_str()
+    }
+}
+
+impl TokenCredential for ClientSecretCredential {
+    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+        self.0.get_token(scope)
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        scope: &'a str,
+        stale: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+        self.0.refresh(scope, stale)
+    }
+}
+
+/// OAuth 2.0 client credentials with a certificate: each token request carries a client
+/// assertion, a JWT signed (RS256) with the certificate's RSA private key and naming the
+/// certificate by its SHA-1 and SHA-256 thumbprints (`x5t`, `x5t#S256`), as Microsoft's identity
+/// platform accepts. Caching and refreshing are as for [`ClientSecretCredential`].
+///
+/// The private key never leaves the credential and never shows in `Debug`.
+pub struct ClientCertificateCredential(ClientCredentials);
+
+impl fmt::Debug for ClientCertificateCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ClientCertificateCredential").field(&self.0).finish()
+    }
+}
+
+impl ClientCertificateCredential {
+    /// A credential from a PEM certificate and a PEM RSA private key (PKCS#8 `PRIVATE KEY` or
+    /// PKCS#1 `RSA PRIVATE KEY`); both may be in one buffer.
+    ///
+    /// # Errors
+    ///
+    /// An [`AuthError`] when the authority is not acceptable (see
+    /// [`ClientSecretCredential::new`]) or the PEM holds no certificate or no usable RSA key;
+    /// the error never contains key material.
+    pub fn new(
+        authority: &str,
+        tenant: &str,
+        client_id: impl Into<String>,
+        certificate_pem: &[u8],
+        private_key_pem: &[u8],
+    ) -> Result<Self, AuthError> {
+        let key = CertificateKey::from_pem(certificate_pem, private_key_pem)?;
+        ClientCredentials::new(
+            authority,
+            tenant,
+            client_id.into(),
+            Proof::Certificate(Box::new(key)),
+        )
+        .map(Self)
+    }
+
+    /// A credential from a PEM file holding the certificate and its private key, as
+    /// `AZURE_CLIENT_CERTIFICATE_PATH` names.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](Self::new), and when the file cannot be read.
+    pub fn from_pem_file(
+        authority: &str,
+        tenant: &str,
+        client_id: impl Into<String>,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Self, AuthError> {
+        let path = path.as_ref();
+        let pem = std::fs::read(path).map_err(|e| {
+            AuthError::new(
+                None,
+                "invalid_configuration",
+                format!("cannot read the certificate file {}: {e}", path.display()),
+            )
+        })?;
+        Self::new(authority, tenant, client_id, &pem, &pem)
+    }
+
+    /// The token endpoint this credential posts to.
+    pub fn token_url(&self) -> &str {
+        self.0.token_url.as_str()
+    }
+}
+
+impl TokenCredential for ClientCertificateCredential {
+    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+        self.0.get_token(scope)
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        scope: &'a str,
+        stale: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+        self.0.refresh(scope, stale)
+    }
+}
+
+/// How a client proves who it is.
+enum Proof {
+    Secret(String),
+    Certificate(Box<CertificateKey>),
+}
+
+/// An RSA private key and the thumbprints of its certificate.
+struct CertificateKey {
+    key: aws_lc_rs::signature::RsaKeyPair,
+    x5t: String,
+    x5t_s256: String,
+}
+
+impl CertificateKey {
+    fn from_pem(certificate_pem: &[u8], private_key_pem: &[u8]) -> Result<Self, AuthError> {
+        use rustls_pki_types::pem::PemObject as _;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+        let invalid = |message: &str| AuthError::new(None, "invalid_configuration", message);
+        let certificate = CertificateDer::from_pem_slice(certificate_pem)
+            .map_err(|_| invalid("no PEM certificate (`-----BEGIN CERTIFICATE-----`) was found"))?;
+        let key = PrivateKeyDer::from_pem_slice(private_key_pem)
+            .map_err(|_| invalid("no PEM private key (`-----BEGIN PRIVATE KEY-----`) was found"))?;
+        let key = match &key {
+            PrivateKeyDer::Pkcs8(der) => aws_lc_rs::signature::RsaKeyPair::from_pkcs8(der.secret_pkcs8_der()),
+            PrivateKeyDer::Pkcs1(der) => aws_lc_rs::signature::RsaKeyPair::from_der(der.secret_pkcs1_der()),
+            _ => return Err(invalid("the private key is not a usable RSA key: Microsoft's identity platform expects RS256 assertions")),
+        }
+        .map_err(|_| {
+            invalid("the private key is not a usable RSA key: Microsoft's identity platform expects RS256 assertions")
+        })?;
+        let thumbprint = |algorithm| {
+            URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(algorithm, certificate.as_ref()))
+        };
+        Ok(Self {
+            key,
+            x5t: thumbprint(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY),
+            x5t_s256: thumbprint(&aws_lc_rs::digest::SHA256),
+        })
+    }
+
+    /// A client assertion for `audience` (the token endpoint), valid for ten minutes.
+    fn assertion(&self, audience: &str, client_id: &str) -> Result<String, AuthError> {
+        let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "x5t": self.x5t, "x5t#S256": self.x5t_s256});
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let claims = serde_json::json!({
+            "aud": audience,
+            "iss": client_id,
+            "sub": client_id,
+            "jti": uuid::Uuid::new_v4().to_string(),
+            "nbf": now,
+            "iat": now,
+            "exp": now + 600,
+        });
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut signature = vec![0; self.key.public_modulus_len()];
+        self.key
+            .sign(
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                &aws_lc_rs::rand::SystemRandom::new(),
+                signing_input.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|_| {
+                AuthError::new(None, "signing_failed", "signing the client assertion failed")
+            })?;
+        Ok(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    }
+}
+
+/// The client-credentials flow shared by both credentials: the token request, the cache and
+/// the single refresh.
+struct ClientCredentials {
+    token_url: Url,
+    client_id: String,
+    proof: Proof,
+    http: reqwest::Client,
+    cache: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let proof = match self.proof {
+            Proof::Secret(_) => "client secret <redacted>",
+            Proof::Certificate(_) => "certificate, private key <redacted>",
+        };
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url.as_str())
+            .field("client_id", &self.client_id)
+            .field("proof", &proof)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCredentials {
+    fn new(
+        authority: &str,
+        tenant: &str,
+        client_id: String,
+        proof: Proof,
+    ) -> Result<Self, AuthError> {
         let config = |message: String| AuthError::new(None, "invalid_configuration", message);
         let mut url = Url::parse(authority)
             .map_err(|e| config(format!("authority `{authority}` does not parse: {e}")))?;
@@ -176,7 +381,7 @@ impl ClientSecretCredential {
             "http" if is_loopback(&url) => {}
             _ => {
                 return Err(config(format!(
-                    "authority `{authority}` is not https: the client secret would travel unencrypted"
+                    "authority `{authority}` is not https: the client's proof would travel unencrypted"
                 )));
             }
         }
@@ -193,27 +398,64 @@ impl ClientSecretCredential {
             .user_agent(crate::client::USER_AGENT)
             .build()
             .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self {
-            token_url: url,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            http,
-            cache: tokio::sync::Mutex::new(None),
+        Ok(Self { token_url: url, client_id, proof, http, cache: tokio::sync::Mutex::new(None) })
+    }
+
+    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+        Box::pin(async move {
+            // Holding the lock across the request makes concurrent callers wait for this
+            // refresh instead of sending their own.
+            let mut cache = self.cache.lock().await;
+            if let Some(token) = cache.as_ref().filter(|t| !t.needs_refresh()) {
+                return Ok(token.clone());
+            }
+            let token = self.request(scope).await?;
+            *cache = Some(token.clone());
+            Ok(token)
         })
     }
 
-    /// The token endpoint this credential posts to.
-    pub fn token_url(&self) -> &str {
-        self.token_url.as_str()
+    fn refresh<'a>(
+        &'a self,
+        scope: &'a str,
+        stale: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            // Another call may have refreshed already: then its token is the answer.
+            if let Some(token) = cache.as_ref().filter(|t| t.header != stale.header) {
+                return Ok(Some(token.clone()));
+            }
+            let token = self.request(scope).await?;
+            *cache = Some(token.clone());
+            Ok(Some(token))
+        })
+    }
+
+    /// The token request's form: the client, the scope and its proof.
+    fn form(&self, scope: &str) -> Result<String, AuthError> {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair("client_id", &self.client_id)
+            .append_pair("scope", scope)
+            .append_pair("grant_type", "client_credentials");
+        match &self.proof {
+            Proof::Secret(secret) => {
+                form.append_pair("client_secret", secret);
+            }
+            Proof::Certificate(key) => {
+                let assertion = key.assertion(self.token_url.as_str(), &self.client_id)?;
+                form.append_pair(
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                )
+                .append_pair("client_assertion", &assertion);
+            }
+        }
+        Ok(form.finish())
     }
 
     async fn request(&self, scope: &str) -> Result<AccessToken, AuthError> {
-        let form = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("client_id", &self.client_id)
-            .append_pair("scope", scope)
-            .append_pair("client_secret", &self.client_secret)
-            .append_pair("grant_type", "client_credentials")
-            .finish();
+        let form = self.form(scope)?;
         let sent = Instant::now();
         let response = self
             .http
@@ -274,39 +516,6 @@ impl ClientSecretCredential {
     }
 }
 
-impl TokenCredential for ClientSecretCredential {
-    fn refresh<'a>(
-        &'a self,
-        scope: &'a str,
-        stale: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
-        Box::pin(async move {
-            let mut cache = self.cache.lock().await;
-            // Another call may have refreshed already: then its token is the answer.
-            if let Some(token) = cache.as_ref().filter(|t| t.header != stale.header) {
-                return Ok(Some(token.clone()));
-            }
-            let token = self.request(scope).await?;
-            *cache = Some(token.clone());
-            Ok(Some(token))
-        })
-    }
-
-    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
-        Box::pin(async move {
-            // Holding the lock across the request makes concurrent callers wait for this
-            // refresh instead of sending their own.
-            let mut cache = self.cache.lock().await;
-            if let Some(token) = cache.as_ref().filter(|t| !t.needs_refresh()) {
-                return Ok(token.clone());
-            }
-            let token = self.request(scope).await?;
-            *cache = Some(token.clone());
-            Ok(token)
-        })
-    }
-}
-
 #[derive(Deserialize)]
 struct TokenResponse {
     token_type: String,
@@ -359,5 +568,109 @@ impl AuthError {
         description: impl Into<String>,
     ) -> Self {
         Self { status, code: code.into(), description: description.into() }
+    }
+}
+
+/// A credential configured by the environment, with the variable names the Azure SDKs use:
+///
+/// | variable | meaning |
+/// |---|---|
+/// | `AZURE_TENANT_ID` | the tenant (required) |
+/// | `AZURE_CLIENT_ID` | the application (client) id (required) |
+/// | `AZURE_CLIENT_SECRET` | a client secret, or: |
+/// | `AZURE_CLIENT_CERTIFICATE_PATH` | a PEM file with the certificate and its RSA private key |
+/// | `AZURE_AUTHORITY_HOST` | the login host, instead of the cloud's |
+/// | `GRAPH_CLOUD` | `global` (default), `usgovl4`, `usgovl5dod` or `china` |
+///
+/// ```
+/// use graph_entity_runtime::{Client, EnvironmentCredential, NationalCloud};
+///
+/// let vars = [("AZURE_TENANT_ID", "contoso.onmicrosoft.com"), ("AZURE_CLIENT_ID", "app"), ("AZURE_CLIENT_SECRET", "s"), ("GRAPH_CLOUD", "china")];
+/// let credential = EnvironmentCredential::from_lookup(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))?;
+/// assert_eq!(credential.cloud(), NationalCloud::China);
+/// let client = Client::builder().cloud(credential.cloud()).credential(credential).build()?;
+/// assert_eq!(client.base_url(), "https://microsoftgraph.chinacloudapi.cn/v1.0");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct EnvironmentCredential {
+    inner: Box<dyn TokenCredential>,
+    cloud: crate::NationalCloud,
+}
+
+impl EnvironmentCredential {
+    /// Reads the process environment.
+    ///
+    /// # Errors
+    ///
+    /// An [`AuthError`] naming every missing or invalid variable.
+    pub fn from_env() -> Result<Self, AuthError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup` (for tests and for configuration kept elsewhere).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env`](Self::from_env).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AuthError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let invalid = |message: String| AuthError::new(None, "invalid_configuration", message);
+        let cloud: crate::NationalCloud = match var("GRAPH_CLOUD") {
+            Some(name) => name
+                .parse()
+                .map_err(|e: crate::UnknownCloud| invalid(format!("GRAPH_CLOUD: {e}")))?,
+            None => crate::NationalCloud::Global,
+        };
+        let authority = match var("AZURE_AUTHORITY_HOST") {
+            Some(host) if host.contains("://") => host,
+            Some(host) => format!("https://{host}"),
+            None => cloud.login_host().to_owned(),
+        };
+        let (tenant, client_id) = (var("AZURE_TENANT_ID"), var("AZURE_CLIENT_ID"));
+        let (secret, certificate) =
+            (var("AZURE_CLIENT_SECRET"), var("AZURE_CLIENT_CERTIFICATE_PATH"));
+        let mut missing = Vec::new();
+        if tenant.is_none() {
+            missing.push("AZURE_TENANT_ID");
+        }
+        if client_id.is_none() {
+            missing.push("AZURE_CLIENT_ID");
+        }
+        if secret.is_none() && certificate.is_none() {
+            missing.push("AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH");
+        }
+        let (Some(tenant), Some(client_id)) = (tenant, client_id) else {
+            return Err(invalid(format!("set {}", missing.join(", "))));
+        };
+        let inner: Box<dyn TokenCredential> = match (secret, certificate) {
+            (Some(secret), _) => {
+                Box::new(ClientSecretCredential::new(&authority, &tenant, client_id, secret)?)
+            }
+            (None, Some(path)) => Box::new(ClientCertificateCredential::from_pem_file(
+                &authority, &tenant, client_id, path,
+            )?),
+            (None, None) => return Err(invalid(format!("set {}", missing.join(", ")))),
+        };
+        Ok(Self { inner, cloud })
+    }
+
+    /// The national cloud `GRAPH_CLOUD` named (default [`Global`](crate::NationalCloud::Global)).
+    pub fn cloud(&self) -> crate::NationalCloud {
+        self.cloud
+    }
+}
+
+impl TokenCredential for EnvironmentCredential {
+    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+        self.inner.get_token(scope)
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        scope: &'a str,
+        stale: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+        self.inner.refresh(scope, stale)
     }
 }

@@ -21,7 +21,8 @@ mod retry;
 pub mod __private;
 
 pub use auth::{
-    AccessToken, AuthError, BoxFuture, ClientSecretCredential, StaticToken, TokenCredential,
+    AccessToken, AuthError, BoxFuture, ClientCertificateCredential, ClientSecretCredential,
+    EnvironmentCredential, StaticToken, TokenCredential,
 };
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use cloud::{ApiVersion, NationalCloud, UnknownCloud};

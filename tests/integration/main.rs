@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod create;
+mod credentials;
 mod emulator;
 mod faults;
 mod lints;
