@@ -339,3 +339,29 @@ async fn many_calls_finding_the_token_stale_cause_one_refresh() {
     assert_eq!(token_requests(), 2, "64 calls found it stale; one refresh went out");
     assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 128);
 }
+
+#[tokio::test]
+async fn a_timeout_after_sending_is_an_unknown_outcome_for_a_post_and_retried_for_a_get() {
+    let faults = Faults { latency: Duration::from_millis(400), ..Faults::default() };
+    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
+    let token = emulator.issue_token(&[WRITE], Duration::from_secs(60));
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .bearer_token(&token)
+        .timeout(Duration::from_millis(100))
+        .retry(patient().max_retries(2))
+        .build()
+        .unwrap();
+    let error = doc_example().create(&client, "c").await.unwrap_err();
+    match &error {
+        Error::UnknownOutcome { attempts: 1, source } => assert!(source.is_timeout(), "{error:?}"),
+        other => panic!("{other:?}"),
+    }
+    let error = client.list::<Status>(&["c"]).await.unwrap_err();
+    match &error {
+        Error::RetriesExhausted { attempts: 3, last } => {
+            assert!(matches!(&**last, Error::Transport(t) if t.is_timeout()), "{last:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
