@@ -93,12 +93,13 @@ pub mod intune;
 
 pub use graph_entity_macros::{graph_entity, graph_enum};
 pub use graph_entity_runtime::{
-    AccessToken, ApiVersion, AuthError, BoxFuture, Client, ClientBuilder,
+    AccessToken, ApiVersion, AuthError, BoxFuture, BulkOptions, Client, ClientBuilder,
     ClientCertificateCredential, ClientSecretCredential, DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES, DateTimeOffset, DateTimeParseError, DecodeError,
     EnvironmentCredential, Error, ErrorDetail, ExtraProperties, GraphEntity, GraphEnum, GraphError,
-    NationalCloud, PathError, PathTemplate, RequestOptions, RetryPolicy, SNIPPET_LEN, StaticToken,
-    TokenCredential, TransportError, UnknownCloud, ValidationError, Violation, from_slice,
+    MAX_BATCH_SIZE, NationalCloud, PathError, PathTemplate, RequestOptions, RetryPolicy,
+    SNIPPET_LEN, StaticToken, TokenCredential, TransportError, UnknownCloud, ValidationError,
+    Violation, from_slice,
 };
 
 /// The README's examples, compiled as doctests so that they stay true.

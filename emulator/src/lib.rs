@@ -14,6 +14,8 @@
 //!   checked on every Graph call: `401` without, with an unknown or an expired token, `403`
 //!   without `DeviceManagementApps.ReadWrite.All` (reads also accept `Read.All`).
 //!
+//! - `POST /$batch`: JSON batching of up to 20 of these requests, with `dependsOn` and `424`.
+//!
 //! Faults can be injected (see [`Faults`]): throttling with or without `Retry-After`, `503`,
 //! `504`, latency, a second `429` for a client that retries too early, and connections dropped
 //! after the entity was stored; each is counted ([`RunningEmulator::fault_counts`]).
@@ -37,6 +39,7 @@
 #![deny(missing_docs)]
 
 mod assertion;
+mod batch;
 mod faults;
 mod schema;
 mod server;
@@ -210,7 +213,8 @@ impl Emulator {
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
-        let app = server::router(Arc::clone(&state));
+        let routes = server::router(Arc::clone(&state));
+        let app = routes.clone().layer(axum::Extension(server::Routes(routes)));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let shutdown = async {

@@ -53,6 +53,8 @@ pub(crate) struct AppState {
     tokens: Mutex<HashMap<String, TokenInfo>>,
     log: Mutex<Vec<RecordedRequest>>,
     pub(crate) faults: FaultState,
+    /// Orders `$batch` responses.
+    pub(crate) shuffle: Mutex<fastrand::Rng>,
 }
 
 struct TokenInfo {
@@ -82,8 +84,10 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AppState {
     pub(crate) fn new(settings: Settings, root: String) -> Result<Self, String> {
         let faults = FaultState::new(settings.faults.clone());
+        let shuffle = Mutex::new(fastrand::Rng::with_seed(settings.faults.seed ^ 0xba7c4));
         Ok(Self {
             faults,
+            shuffle,
             settings,
             root,
             v1: Schema::parse(include_str!("../metadata/v1.0.xml"))?,
@@ -126,6 +130,7 @@ pub(crate) fn router(state: Shared) -> Router {
     let graph = "/{root}/deviceAppManagement/mobileAppConfigurations";
     Router::new()
         .route("/{root}/oauth2/v2.0/token", post(token))
+        .route("/{root}/$batch", post(batch))
         .route(graph, post(create_configuration).get(list_configurations))
         .route(&format!("{graph}/{{configuration_id}}"), get(get_configuration))
         .route(
@@ -145,10 +150,15 @@ pub(crate) fn router(state: Shared) -> Router {
 /// What every request gets: a bounded body, a `request-id`, the echoed `client-request-id`, a
 /// `Date`, and a line in the request log.
 #[derive(Clone)]
-struct Ids {
+pub(crate) struct Ids {
     request_id: String,
     client_request_id: String,
 }
+
+/// The routes, for `$batch` to run its requests through (an extension outside the routes, so
+/// that the state does not hold the router that holds the state).
+#[derive(Clone)]
+pub(crate) struct Routes(pub(crate) Router);
 
 async fn frame(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
@@ -260,7 +270,7 @@ fn record(
 }
 
 /// Graph's error body: `{"error": {"code", "message", "details"?, "innerError": {…}}}`.
-fn graph_error(
+pub(crate) fn graph_error(
     ids: &Ids,
     status: StatusCode,
     code: &str,
@@ -285,7 +295,7 @@ fn graph_error(
     json_response(status, &json!({ "error": error }))
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(GRAPH_JSON));
     response
@@ -633,6 +643,27 @@ async fn get_user_status(
     );
     body.extend(entity.clone());
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
+}
+
+async fn batch(
+    State(state): State<Shared>,
+    axum::Extension(ids): axum::Extension<Ids>,
+    routes: Option<axum::Extension<Routes>>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Response> {
+    schema_for(&state, &ids, &version)?;
+    let Some(axum::Extension(Routes(routes))) = routes else {
+        return Err(graph_error(
+            &ids,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "A batch cannot contain a batch.".into(),
+            &[],
+        ));
+    };
+    Ok(crate::batch::run(&state, &routes, &ids, &version, &headers, &body).await)
 }
 
 #[derive(Default)]

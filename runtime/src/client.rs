@@ -103,6 +103,11 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The client's retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// The scope tokens are requested for, such as `https://graph.microsoft.com/.default`.
     pub fn scope(&self) -> &str {
         &self.inner.scope
@@ -198,7 +203,7 @@ impl Client {
 
     /// Sends a request, retrying as the call's policy allows, and returns a success status with
     /// its body, or the error.
-    async fn execute(
+    pub(crate) async fn execute(
         &self,
         method: Method,
         template: &'static str,
@@ -372,7 +377,7 @@ fn is_invalid_token(error: &Error) -> bool {
 }
 
 /// Decodes a success body, keeping the status in the error.
-fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     from_slice::<T>(body).map_err(|mut error| {
         error.status = Some(status);
         Error::from(error)

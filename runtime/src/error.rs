@@ -85,6 +85,23 @@ pub enum Error {
         last: Box<Error>,
     },
 
+    /// Some inputs of a bulk creation are invalid; nothing was sent.
+    #[error("{} of {total} inputs are invalid, so nothing was sent: {}", invalid.len(), list_invalid(invalid))]
+    InvalidInputs {
+        /// How many inputs there were.
+        total: usize,
+        /// Each invalid input's index and its error, in input order.
+        invalid: Vec<(usize, Error)>,
+    },
+
+    /// The `$batch` request that carried this item failed as a whole (shared by its items).
+    #[error("the $batch request carrying this item failed: {0}")]
+    Batch(std::sync::Arc<Error>),
+
+    /// A `$batch` answer had no response for this item: it may or may not have taken effect.
+    #[error("the $batch response has no answer for this item; it may or may not have taken effect")]
+    MissingSubResponse,
+
     /// No token could be had: the token endpoint's error, or a malformed token.
     #[error(transparent)]
     Auth(#[from] crate::AuthError),
@@ -96,6 +113,15 @@ pub enum Error {
         /// The link.
         link: String,
     },
+}
+
+fn list_invalid(invalid: &[(usize, Error)]) -> String {
+    let mut text: Vec<String> =
+        invalid.iter().take(10).map(|(index, error)| format!("#{index}: {error}")).collect();
+    if invalid.len() > 10 {
+        text.push(format!("and {} more", invalid.len() - 10));
+    }
+    text.join("; ")
 }
 
 fn unexpected(status: u16, content_type: Option<&str>, snippet: &str) -> String {
@@ -112,6 +138,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::RetriesExhausted { last, .. } => last.status(),
+            Error::Batch(error) => error.status(),
             Error::Graph(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
@@ -121,11 +148,22 @@ impl Error {
         }
     }
 
+    /// Whether the request may or may not have taken effect: it was sent and no answer came.
+    /// Check the service before creating again.
+    pub fn is_unknown_outcome(&self) -> bool {
+        match self {
+            Error::UnknownOutcome { .. } | Error::MissingSubResponse => true,
+            Error::Batch(error) => error.is_unknown_outcome(),
+            _ => false,
+        }
+    }
+
     /// The Graph error, when the service answered with one.
     pub fn as_graph(&self) -> Option<&GraphError> {
         match self {
             Error::Graph(e) => Some(e),
             Error::RetriesExhausted { last, .. } => last.as_graph(),
+            Error::Batch(error) => error.as_graph(),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod bulk;
 mod client;
 mod cloud;
 mod datetime;
@@ -24,6 +25,7 @@ pub use auth::{
     AccessToken, AuthError, BoxFuture, ClientCertificateCredential, ClientSecretCredential,
     EnvironmentCredential, StaticToken, TokenCredential,
 };
+pub use bulk::{BulkOptions, MAX_BATCH_SIZE};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use cloud::{ApiVersion, NationalCloud, UnknownCloud};
 pub use datetime::{DateTimeOffset, DateTimeParseError};

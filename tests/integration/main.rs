@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod bulk;
 mod create;
 mod credentials;
 mod emulator;

@@ -1,0 +1,181 @@
+//! `POST /{version}/$batch`: JSON batching as Graph does it.
+//!
+//! At most 20 requests with unique ids; `dependsOn` sequencing, with `424 Failed Dependency`
+//! when a dependency failed; each request runs through the emulator's own routes (so it is
+//! authorized, validated and exposed to faults one by one); the outer status is `200` whenever
+//! the batch itself is well formed; responses come back in an order of their own.
+
+use std::collections::HashMap;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+use tower::ServiceExt as _;
+
+use crate::server::{AppState, Ids, graph_error, json_response, lock};
+
+/// Graph's limit on requests in one batch.
+const MAX_REQUESTS: usize = 20;
+
+pub(crate) async fn run(
+    state: &AppState,
+    router: &axum::Router,
+    ids: &Ids,
+    version: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Response {
+    let bad =
+        |message: String| graph_error(ids, StatusCode::BAD_REQUEST, "BadRequest", message, &[]);
+    let Ok(Value::Object(mut payload)) = serde_json::from_slice::<Value>(body) else {
+        return bad("The batch request body must be a JSON object with `requests`.".into());
+    };
+    let Some(Value::Array(requests)) = payload.remove("requests") else {
+        return bad("The batch request body must have a `requests` array.".into());
+    };
+    if requests.is_empty() || requests.len() > MAX_REQUESTS {
+        return bad(format!(
+            "A batch holds 1 to {MAX_REQUESTS} requests; this one has {}.",
+            requests.len()
+        ));
+    }
+    let mut steps = Vec::with_capacity(requests.len());
+    let mut seen: Vec<String> = Vec::new();
+    for (position, request) in requests.iter().enumerate() {
+        match Step::parse(request, &seen) {
+            Ok(step) => {
+                seen.push(step.id.to_lowercase());
+                steps.push(step);
+            }
+            Err(message) => return bad(format!("Request {position} of the batch: {message}")),
+        }
+    }
+    let mut statuses: HashMap<String, u16> = HashMap::new();
+    let mut responses = Vec::with_capacity(steps.len());
+    for step in steps {
+        let failed = step
+            .depends_on
+            .iter()
+            .find(|d| statuses.get(&d.to_lowercase()).is_none_or(|s| *s >= 400));
+        let (status, response_headers, body) = match failed {
+            Some(dependency) => {
+                let body = json!({"error": {"code": "FailedDependency", "message": format!("The request depends on request '{dependency}', which failed.")}});
+                (424, json!({"Content-Type": "application/json"}), body)
+            }
+            None => step.execute(router, version, headers).await,
+        };
+        statuses.insert(step.id.to_lowercase(), status);
+        responses.push(
+            json!({"id": step.id, "status": status, "headers": response_headers, "body": body}),
+        );
+    }
+    // Graph returns sub-responses in any order: so does the emulator.
+    lock(&state.shuffle).shuffle(&mut responses);
+    json_response(StatusCode::OK, &json!({ "responses": responses }))
+}
+
+struct Step {
+    id: String,
+    method: Method,
+    url: String,
+    headers: Map<String, Value>,
+    body: Option<Value>,
+    depends_on: Vec<String>,
+}
+
+impl Step {
+    fn parse(request: &Value, seen: &[String]) -> Result<Self, String> {
+        let field = |name: &str| request.get(name).and_then(Value::as_str).map(str::to_owned);
+        let id =
+            field("id").filter(|id| !id.is_empty()).ok_or("`id` must be a non-empty string")?;
+        if seen.contains(&id.to_lowercase()) {
+            return Err(format!("the id '{id}' is used twice; ids must be unique"));
+        }
+        let method = field("method").ok_or("`method` is missing")?;
+        let method = Method::from_bytes(method.to_uppercase().as_bytes())
+            .map_err(|_| format!("invalid method '{method}'"))?;
+        let url = field("url").ok_or("`url` is missing")?;
+        if !url.starts_with('/')
+            || url.starts_with("//")
+            || url.starts_with("/v1.0/")
+            || url.starts_with("/beta/")
+        {
+            return Err(format!(
+                "`url` must be relative to the version root, such as '/users', not '{url}'"
+            ));
+        }
+        let headers = match request.get("headers") {
+            None => Map::new(),
+            Some(Value::Object(headers)) => headers.clone(),
+            Some(_) => return Err("`headers` must be an object".into()),
+        };
+        let body = request.get("body").cloned();
+        if body.is_some() && !headers.keys().any(|k| k.eq_ignore_ascii_case("content-type")) {
+            return Err("a request with a `body` needs a `Content-Type` header".into());
+        }
+        let depends_on = match request.get("dependsOn") {
+            None => Vec::new(),
+            Some(Value::Array(ids)) => ids
+                .iter()
+                .map(|d| d.as_str().map(str::to_owned).ok_or("`dependsOn` holds ids"))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err("`dependsOn` must be an array of ids".into()),
+        };
+        if let Some(unknown) = depends_on.iter().find(|d| !seen.contains(&d.to_lowercase())) {
+            return Err(format!(
+                "`dependsOn` names '{unknown}', which is not an earlier request of the batch"
+            ));
+        }
+        Ok(Self { id, method, url, headers, body, depends_on })
+    }
+
+    /// Runs the request through the emulator's routes with the batch's credentials.
+    async fn execute(
+        &self,
+        router: &axum::Router,
+        version: &str,
+        outer: &HeaderMap,
+    ) -> (u16, Value, Value) {
+        let mut request =
+            Request::builder().method(self.method.clone()).uri(format!("/{version}{}", self.url));
+        if let Some(headers) = request.headers_mut() {
+            for (name, value) in &self.headers {
+                let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                if let (Ok(name), Ok(value)) =
+                    (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value))
+                {
+                    headers.insert(name, value);
+                }
+            }
+            for name in [header::AUTHORIZATION, HeaderName::from_static("client-request-id")] {
+                if let (Some(value), false) = (outer.get(&name), headers.contains_key(&name)) {
+                    headers.insert(name, value.clone());
+                }
+            }
+        }
+        let body = self.body.as_ref().map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let Ok(request) = request.body(body) else {
+            return (
+                400,
+                json!({}),
+                json!({"error": {"code": "BadRequest", "message": "The request could not be built."}}),
+            );
+        };
+        let response = match router.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let status = response.status().as_u16();
+        let mut headers = Map::new();
+        for name in [header::CONTENT_TYPE, header::RETRY_AFTER, header::LOCATION] {
+            if let Some(value) = response.headers().get(&name).and_then(|v| v.to_str().ok()) {
+                headers.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
+            }
+        }
+        let bytes =
+            axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, Value::Object(headers), body)
+    }
+}

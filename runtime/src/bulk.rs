@@ -1,0 +1,391 @@
+//! Creating many entities: JSON batching (`$batch`, 20 requests a round trip) or one request
+//! each, with bounded concurrency. One result per input, in input order; nothing dropped,
+//! nothing sent twice unless it is safe.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::stream::{self, StreamExt as _};
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::client::{Client, decode, parse_error, parse_retry_after};
+use crate::entity::GraphEntity;
+use crate::error::Error;
+use crate::retry::{RequestOptions, RetryPolicy};
+
+/// Graph's limit on requests in one `$batch`.
+pub const MAX_BATCH_SIZE: usize = 20;
+
+/// How [`Client::create_many`] sends its requests.
+///
+/// ```
+/// use graph_entity_runtime::BulkOptions;
+///
+/// let batched = BulkOptions::default(); // $batch of 20, 4 batches in flight
+/// let single = BulkOptions::default().batching(false).concurrency(16);
+/// # let _ = (batched, single);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkOptions {
+    batching: bool,
+    batch_size: usize,
+    concurrency: usize,
+    retry: Option<RetryPolicy>,
+}
+
+impl Default for BulkOptions {
+    /// Batches of 20 through `$batch`, 4 requests in flight.
+    fn default() -> Self {
+        Self { batching: true, batch_size: MAX_BATCH_SIZE, concurrency: 4, retry: None }
+    }
+}
+
+impl BulkOptions {
+    /// Whether to group creations into `$batch` requests (default) or send one request each.
+    pub fn batching(mut self, batching: bool) -> Self {
+        self.batching = batching;
+        self
+    }
+
+    /// Requests per batch, from 1 to 20 (default 20).
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size.clamp(1, MAX_BATCH_SIZE);
+        self
+    }
+
+    /// Requests (batches, or single creations) in flight at once (default 4, at least 1).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// The retry policy, instead of the client's. Throttled items of a batch are sent again in
+    /// a later batch after their own `Retry-After`; the policy bounds how many rounds.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+}
+
+/// One input, ready to send.
+struct Prepared {
+    /// The path below the service root, such as `/deviceAppManagement/…/userStatuses`.
+    path: String,
+    body: Bytes,
+    /// Stable across rounds, so the service can tell a retry of this item.
+    client_request_id: String,
+}
+
+/// What became of one item in one round.
+enum Outcome<E> {
+    Done(Result<E, Error>),
+    Retry { after: Option<Duration>, error: Error },
+}
+
+impl Client {
+    /// Creates every entity of `items`, each with its path arguments, and returns one result
+    /// per input in input order.
+    ///
+    /// Every input is validated (required properties, path arguments, encoding) before the
+    /// first request; if any is invalid nothing is sent and the error lists each invalid input
+    /// by index. With batching (the default) creations travel 20 to a `$batch` request; a
+    /// throttled (`429`) or unavailable (`503`) item is sent again in a later batch after its
+    /// own `Retry-After`, while any other failure is that item's error. An item whose outcome
+    /// cannot be known (its batch's answer was lost) is reported so
+    /// ([`Error::is_unknown_outcome`]), never resent.
+    ///
+    /// ```no_run
+    /// # use graph_entity_runtime::{BulkOptions, Client, GraphEntity};
+    /// # async fn run<E: GraphEntity>(client: &Client, statuses: Vec<E>, configuration_id: &str) -> Result<(), graph_entity_runtime::Error> {
+    /// let results = client.create_many(statuses.into_iter().map(|s| (s, [configuration_id])), &BulkOptions::default()).await?;
+    /// let failed = results.iter().filter(|r| r.is_err()).count();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInputs`] when any input is invalid; otherwise `Ok` with each item's own
+    /// result.
+    pub async fn create_many<E, I, A, S>(
+        &self,
+        items: I,
+        options: &BulkOptions,
+    ) -> Result<Vec<Result<E, Error>>, Error>
+    where
+        E: GraphEntity,
+        I: IntoIterator<Item = (E, A)>,
+        A: AsRef<[S]>,
+        S: AsRef<str>,
+    {
+        let prepared = prepare(items)?;
+        let policy = options.retry.clone().unwrap_or_else(|| self.retry_policy().clone());
+        if options.batching {
+            Ok(self.create_batched(&prepared, options, &policy).await)
+        } else {
+            let call = RequestOptions::default().retry(policy);
+            let results = stream::iter(prepared.iter().enumerate())
+                .map(|(index, item)| {
+                    let call = &call;
+                    async move {
+                        let url = format!("{}{}", self.base_url(), item.path);
+                        let result = self
+                            .execute(
+                                Method::POST,
+                                E::TEMPLATE.as_str(),
+                                url,
+                                Some(item.body.clone()),
+                                call,
+                            )
+                            .await;
+                        (index, result.and_then(|(status, body)| decode::<E>(status, &body)))
+                    }
+                })
+                .buffer_unordered(options.concurrency)
+                .collect::<Vec<_>>()
+                .await;
+            Ok(in_order(prepared.len(), results))
+        }
+    }
+
+    async fn create_batched<E: GraphEntity>(
+        &self,
+        prepared: &[Prepared],
+        options: &BulkOptions,
+        policy: &RetryPolicy,
+    ) -> Vec<Result<E, Error>> {
+        let mut results: Vec<Option<Result<E, Error>>> =
+            (0..prepared.len()).map(|_| None).collect();
+        let mut pending: Vec<usize> = (0..prepared.len()).collect();
+        let mut round: u32 = 0;
+        let mut waited = Duration::ZERO;
+        let outer = RequestOptions::default().retry(policy.clone());
+        while !pending.is_empty() {
+            let chunks: Vec<Vec<usize>> =
+                pending.chunks(options.batch_size).map(<[usize]>::to_vec).collect();
+            let outcomes: Vec<Vec<(usize, Outcome<E>)>> = stream::iter(chunks)
+                .map(|chunk| self.send_batch(chunk, prepared, &outer))
+                .buffer_unordered(options.concurrency)
+                .collect()
+                .await;
+            let mut retry: Vec<(usize, Error)> = Vec::new();
+            let mut after: Option<Duration> = None;
+            for (index, outcome) in outcomes.into_iter().flatten() {
+                match outcome {
+                    Outcome::Done(result) => results[index] = Some(result),
+                    Outcome::Retry { after: wait, error } => {
+                        after = after.max(wait);
+                        retry.push((index, error));
+                    }
+                }
+            }
+            if retry.is_empty() {
+                break;
+            }
+            round += 1;
+            match policy.wait(round, after, waited) {
+                Some(wait) => {
+                    tracing::debug!(
+                        round,
+                        throttled = retry.len(),
+                        wait_ms = wait.as_millis(),
+                        "retrying batch items"
+                    );
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    pending = retry.into_iter().map(|(index, _)| index).collect();
+                    pending.sort_unstable();
+                }
+                None => {
+                    for (index, error) in retry {
+                        let attempts = round;
+                        results[index] = Some(Err(if attempts == 1 {
+                            error
+                        } else {
+                            Error::RetriesExhausted { attempts, last: Box::new(error) }
+                        }));
+                    }
+                    break;
+                }
+            }
+        }
+        results.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
+    }
+
+    /// Sends one `$batch` of the items `chunk` and sorts out each item's outcome.
+    async fn send_batch<E: GraphEntity>(
+        &self,
+        chunk: Vec<usize>,
+        prepared: &[Prepared],
+        options: &RequestOptions,
+    ) -> Vec<(usize, Outcome<E>)> {
+        let body = batch_body(&chunk, prepared);
+        let url = format!("{}/$batch", self.base_url());
+        let (status, bytes) =
+            match self.execute(Method::POST, "/$batch", url, Some(body), options).await {
+                Ok(answer) => answer,
+                Err(error) => {
+                    let error = Arc::new(error);
+                    return chunk
+                        .into_iter()
+                        .map(|i| (i, Outcome::Done(Err(Error::Batch(Arc::clone(&error))))))
+                        .collect();
+                }
+            };
+        let responses = match serde_json::from_slice::<BatchResponse<'_>>(&bytes) {
+            Ok(parsed) => parsed.responses,
+            Err(error) => {
+                let message = error.to_string();
+                let error = Arc::new(Error::from(crate::error::DecodeError {
+                    type_name: "$batch response",
+                    path: String::new(),
+                    message,
+                    line: error.line(),
+                    column: error.column(),
+                    status: Some(status),
+                    body: bytes.clone(),
+                }));
+                return chunk
+                    .into_iter()
+                    .map(|i| (i, Outcome::Done(Err(Error::Batch(Arc::clone(&error))))))
+                    .collect();
+            }
+        };
+        let mut by_index: HashMap<usize, SubResponse<'_>> = HashMap::with_capacity(responses.len());
+        for response in responses {
+            if let Ok(index) = response.id.parse::<usize>() {
+                if chunk.contains(&index) {
+                    by_index.insert(index, response);
+                }
+            }
+        }
+        chunk
+            .into_iter()
+            .map(|index| {
+                let outcome = match by_index.remove(&index) {
+                    None => Outcome::Done(Err(Error::MissingSubResponse)),
+                    Some(response) => sub_outcome(response),
+                };
+                (index, outcome)
+            })
+            .collect()
+    }
+}
+
+fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> Outcome<E> {
+    let body = response.body.map_or(&b""[..], |raw| raw.get().as_bytes());
+    if (200..300).contains(&response.status) {
+        return Outcome::Done(decode(response.status, body));
+    }
+    let mut headers = HeaderMap::new();
+    for (name, value) in &response.headers {
+        let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value))
+        {
+            headers.insert(name, value);
+        }
+    }
+    let error = parse_error(response.status, &headers, body);
+    match response.status {
+        429 | 503 => {
+            let after = headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            Outcome::Retry { after, error }
+        }
+        _ => Outcome::Done(Err(error)),
+    }
+}
+
+/// Validates and encodes every input; every invalid one is reported with its index.
+fn prepare<E, I, A, S>(items: I) -> Result<Vec<Prepared>, Error>
+where
+    E: GraphEntity,
+    I: IntoIterator<Item = (E, A)>,
+    A: AsRef<[S]>,
+    S: AsRef<str>,
+{
+    let mut prepared = Vec::new();
+    let mut invalid = Vec::new();
+    let mut total = 0;
+    for (index, (entity, args)) in items.into_iter().enumerate() {
+        total += 1;
+        let args: Vec<&str> = args.as_ref().iter().map(AsRef::as_ref).collect();
+        let checked = entity
+            .validate()
+            .map_err(Error::from)
+            .and_then(|()| E::TEMPLATE.render(&args).map_err(Error::from))
+            .and_then(|path| {
+                serde_json::to_vec(&entity).map(|body| (path, body)).map_err(Error::Encode)
+            });
+        match checked {
+            Ok((path, body)) => prepared.push(Prepared {
+                path,
+                body: Bytes::from(body),
+                client_request_id: uuid::Uuid::new_v4().to_string(),
+            }),
+            Err(error) => invalid.push((index, error)),
+        }
+    }
+    if invalid.is_empty() { Ok(prepared) } else { Err(Error::InvalidInputs { total, invalid }) }
+}
+
+/// `{"requests": [...]}` for the items `chunk`, each with its index as id; the entity bodies
+/// are embedded as they were encoded, not encoded again.
+fn batch_body(chunk: &[usize], prepared: &[Prepared]) -> Bytes {
+    let size: usize =
+        chunk.iter().map(|&i| prepared[i].body.len() + prepared[i].path.len() + 160).sum();
+    let mut out = Vec::with_capacity(size + 16);
+    out.extend_from_slice(br#"{"requests":["#);
+    for (n, &index) in chunk.iter().enumerate() {
+        let item = &prepared[index];
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(br#"{"id":""#);
+        out.extend_from_slice(index.to_string().as_bytes());
+        out.extend_from_slice(br#"","method":"POST","url":"#);
+        // Paths are percent-encoded ASCII; serde_json writes them as a JSON string.
+        out.extend_from_slice(serde_json::to_string(&item.path).unwrap_or_default().as_bytes());
+        out.extend_from_slice(
+            br#","headers":{"Content-Type":"application/json","client-request-id":""#,
+        );
+        out.extend_from_slice(item.client_request_id.as_bytes());
+        out.extend_from_slice(br#""},"body":"#);
+        out.extend_from_slice(&item.body);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+    Bytes::from(out)
+}
+
+/// Results back in input order.
+fn in_order<E>(count: usize, results: Vec<(usize, Result<E, Error>)>) -> Vec<Result<E, Error>> {
+    let mut ordered: Vec<Option<Result<E, Error>>> = (0..count).map(|_| None).collect();
+    for (index, result) in results {
+        ordered[index] = Some(result);
+    }
+    ordered.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
+}
+
+#[derive(Deserialize)]
+struct BatchResponse<'a> {
+    #[serde(borrow)]
+    responses: Vec<SubResponse<'a>>,
+}
+
+#[derive(Deserialize)]
+struct SubResponse<'a> {
+    id: String,
+    status: u16,
+    #[serde(default)]
+    headers: serde_json::Map<String, serde_json::Value>,
+    #[serde(borrow, default)]
+    body: Option<&'a RawValue>,
+}

@@ -1,0 +1,241 @@
+//! Bulk creation over `$batch` and one request each: one result per input, in order, nothing
+//! lost or duplicated.
+
+use std::time::Duration;
+
+use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
+use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+use graph_entity::{BulkOptions, Client, Error, RetryPolicy, graph_entity};
+use serde_json::{Value, json};
+
+use crate::doc_example;
+
+#[graph_entity(
+    path = "/deviceAppManagement/mobileAppConfigurations",
+    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
+)]
+struct Configuration {
+    #[graph(key)]
+    id: Option<String>,
+    display_name: String,
+}
+
+const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
+
+async fn setup(faults: Faults) -> (RunningEmulator, Client, String) {
+    let emulator = Emulator::builder().page_size(1000).faults(faults).start().await.unwrap();
+    let token = emulator.issue_token(&[WRITE], Duration::from_secs(600));
+    let policy = RetryPolicy::default().max_retries(10).base_delay(Duration::from_millis(5));
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .bearer_token(&token)
+        .retry(policy)
+        .build()
+        .unwrap();
+    // Created without faults in the way: faults apply to every Graph call.
+    let plain = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .bearer_token(&token)
+        .retry(RetryPolicy::default().max_retries(20).base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let parent = Configuration { id: None, display_name: "c".into() }
+        .create(&plain)
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    (emulator, client, parent)
+}
+
+fn statuses(count: i32) -> Vec<Status> {
+    (0..count).map(|n| Status { devices_count: n, ..doc_example() }).collect()
+}
+
+fn stored_counts(emulator: &RunningEmulator, parent: &str) -> Vec<i64> {
+    let mut counts: Vec<i64> = emulator
+        .user_statuses(parent)
+        .unwrap()
+        .iter()
+        .map(|s| s["devicesCount"].as_i64().unwrap())
+        .collect();
+    counts.sort_unstable();
+    counts
+}
+
+#[tokio::test]
+async fn batched_creates_come_back_in_input_order_and_are_stored_once() {
+    let (emulator, client, parent) = setup(Faults::default()).await;
+    let results = client
+        .create_many(
+            statuses(45).into_iter().map(|s| (s, [parent.as_str()])),
+            &BulkOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 45);
+    for (n, result) in results.iter().enumerate() {
+        let created = result.as_ref().unwrap();
+        assert_eq!(created.devices_count, i32::try_from(n).unwrap(), "input order");
+        assert!(created.id.is_some());
+    }
+    assert_eq!(stored_counts(&emulator, &parent), (0..45).collect::<Vec<_>>());
+    let batches = emulator.requests().into_iter().filter(|r| r.path == "/v1.0/$batch").count();
+    assert_eq!(batches, 3, "45 creations in batches of 20");
+}
+
+#[tokio::test]
+async fn single_requests_mode_with_bounded_concurrency() {
+    let (emulator, client, parent) = setup(Faults::default()).await;
+    let options = BulkOptions::default().batching(false).concurrency(8);
+    let results = client
+        .create_many(statuses(30).into_iter().map(|s| (s, vec![parent.clone()])), &options)
+        .await
+        .unwrap();
+    let counts: Vec<i32> = results.iter().map(|r| r.as_ref().unwrap().devices_count).collect();
+    assert_eq!(counts, (0..30).collect::<Vec<_>>());
+    assert_eq!(stored_counts(&emulator, &parent), (0..30).collect::<Vec<_>>());
+    assert!(emulator.requests().iter().all(|r| r.path != "/v1.0/$batch"));
+}
+
+#[tokio::test]
+async fn every_invalid_input_is_reported_with_its_index_before_any_request() {
+    let (emulator, client, parent) = setup(Faults::default()).await;
+    let before = emulator.requests().len();
+    let mut inputs: Vec<(Status, Vec<String>)> =
+        statuses(5).into_iter().map(|s| (s, vec![parent.clone()])).collect();
+    inputs[1].0.user_display_name = None;
+    inputs[3].1 = vec![String::new()];
+    let error = client.create_many(inputs, &BulkOptions::default()).await.unwrap_err();
+    let Error::InvalidInputs { total, invalid } = &error else { panic!("{error:?}") };
+    assert_eq!(*total, 5);
+    let indices: Vec<usize> = invalid.iter().map(|(i, _)| *i).collect();
+    assert_eq!(indices, [1, 3]);
+    assert!(matches!(invalid[0].1, Error::Validation(_)));
+    assert!(matches!(invalid[1].1, Error::Path(_)));
+    assert!(
+        error.to_string().starts_with("2 of 5 inputs are invalid, so nothing was sent: #1: "),
+        "{error}"
+    );
+    assert_eq!(emulator.requests().len(), before, "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_items_are_retried_after_their_own_retry_after() {
+    let faults = Faults {
+        throttle_rate: 0.3,
+        retry_after: RetryAfter::Fractional(0.02),
+        unavailable_rate: 0.05,
+        ..Faults::default()
+    };
+    let (emulator, client, parent) = setup(faults).await;
+    let results = client
+        .create_many(
+            statuses(200).into_iter().map(|s| (s, [parent.as_str()])),
+            &BulkOptions::default(),
+        )
+        .await
+        .unwrap();
+    for (n, result) in results.iter().enumerate() {
+        assert_eq!(
+            result.as_ref().unwrap_or_else(|e| panic!("#{n}: {e}")).devices_count,
+            i32::try_from(n).unwrap()
+        );
+    }
+    assert_eq!(
+        stored_counts(&emulator, &parent),
+        (0..200).collect::<Vec<_>>(),
+        "each stored exactly once"
+    );
+    let counts = emulator.fault_counts();
+    assert!(counts.throttled > 40, "{counts:?}");
+    assert_eq!(counts.early_retries, 0, "{counts:?}");
+}
+
+#[tokio::test]
+async fn a_failed_item_carries_its_graph_error_and_the_others_succeed() {
+    let (emulator, client, parent) = setup(Faults::default()).await;
+    let inputs = statuses(4).into_iter().enumerate().map(|(n, s)| {
+        (s, vec![if n == 2 { "no-such-configuration".to_owned() } else { parent.clone() }])
+    });
+    let results = client.create_many(inputs, &BulkOptions::default()).await.unwrap();
+    assert!(results[0].is_ok() && results[1].is_ok() && results[3].is_ok());
+    let error = results[2].as_ref().unwrap_err();
+    assert_eq!(
+        error.as_graph().map(|g| (g.status, g.code.as_str())),
+        Some((404, "ResourceNotFound")),
+        "{error:?}"
+    );
+    assert_eq!(stored_counts(&emulator, &parent), [0, 1, 3]);
+}
+
+#[tokio::test]
+async fn a_batch_whose_answer_is_lost_reports_unknown_outcomes() {
+    let faults = Faults { drop_after_store_rate: 1.0, ..Faults::default() };
+    let (emulator, client, parent) = setup(faults).await;
+    let results = client
+        .create_many(
+            statuses(3).into_iter().map(|s| (s, [parent.as_str()])),
+            &BulkOptions::default(),
+        )
+        .await
+        .unwrap();
+    for result in &results {
+        let error = result.as_ref().unwrap_err();
+        assert!(error.is_unknown_outcome(), "{error:?}");
+    }
+    // The first creation was stored, then the connection dropped: nothing was resent.
+    assert_eq!(stored_counts(&emulator, &parent), [0]);
+}
+
+/// The emulator's `$batch` on its own: limits, ids, `dependsOn` and 424.
+#[tokio::test]
+async fn the_emulator_batches_as_graph_does() {
+    let (emulator, _, parent) = setup(Faults::default()).await;
+    let token = emulator.issue_token(&[WRITE], Duration::from_secs(60));
+    let http = reqwest::Client::new();
+    let url = format!("{}/$batch", emulator.graph_url("v1.0"));
+    let post = |body: Value| {
+        let request = http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, serde_json::from_slice::<Value>(&response.bytes().await.unwrap()).unwrap())
+        }
+    };
+    let create = |id: &str, count: i32| {
+        json!({"id": id, "method": "POST", "url": format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses"),
+               "headers": {"Content-Type": "application/json"},
+               "body": serde_json::to_value(Status { devices_count: count, ..doc_example() }).unwrap()})
+    };
+    let too_many: Vec<Value> = (0..21).map(|n| create(&n.to_string(), n)).collect();
+    assert_eq!(post(json!({"requests": too_many})).await.0, 400);
+    assert_eq!(post(json!({"requests": [create("1", 1), create("1", 2)]})).await.0, 400);
+    assert_eq!(post(json!({"requests": [{"id": "1", "method": "GET", "url": "https://graph.microsoft.com/v1.0/users"}]})).await.0, 400);
+
+    let mut failing = create("2", 2);
+    failing["body"]["status"] = json!("bogus");
+    let mut dependent = create("3", 3);
+    dependent["dependsOn"] = json!(["2"]);
+    let mut fine = create("4", 4);
+    fine["dependsOn"] = json!(["1"]);
+    let (status, body) =
+        post(json!({"requests": [create("1", 1), failing, dependent, fine]})).await;
+    assert_eq!(status, 200);
+    let mut statuses: Vec<(String, u64)> = body["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_owned(), r["status"].as_u64().unwrap()))
+        .collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [("1".into(), 201), ("2".into(), 400), ("3".into(), 424), ("4".into(), 201)]
+    );
+    assert_eq!(stored_counts(&emulator, &parent), [1, 4]);
+}
