@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --example create_user_status
+//! cargo run --example create_user_status -- --count 10000   # bulk, through $batch
 //! ```
 //!
 //! With no configuration it starts the Graph emulator in-process, gets a token from its token
@@ -17,11 +18,15 @@
 
 use std::error::Error;
 use std::process::ExitCode;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
 use graph_entity::{
-    Client, ClientSecretCredential, EnvironmentCredential, NationalCloud, StaticToken, graph_entity,
+    BulkOptions, Client, ClientSecretCredential, EnvironmentCredential, NationalCloud, StaticToken,
+    graph_entity,
 };
 
 /// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
@@ -64,12 +69,73 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
+    let count = count_argument()?;
     let status = documentation_example()?;
     match Target::from_env()? {
-        Target::Emulator => against_emulator(&status).await,
-        Target::Graph { client, configuration_id } => {
-            against_graph(&client, &configuration_id, &status).await
+        Target::Emulator => against_emulator(&status, count).await,
+        Target::Graph { client, configuration_id } => match count {
+            Some(count) => bulk(&client, &configuration_id, &status, count).await,
+            None => against_graph(&client, &configuration_id, &status).await,
+        },
+    }
+}
+
+/// `--count N`: create N statuses in bulk instead of one.
+fn count_argument() -> Result<Option<usize>, Box<dyn Error>> {
+    const USAGE: &str = "usage: create_user_status [--count N]";
+    let mut args = std::env::args().skip(1);
+    let mut count = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--count" => {
+                let value = args.next().ok_or(USAGE)?;
+                let n: usize = value
+                    .parse()
+                    .map_err(|_| format!("--count takes a whole number, not `{value}`; {USAGE}"))?;
+                count = Some(n);
+            }
+            other => return Err(format!("unknown argument `{other}`; {USAGE}").into()),
         }
+    }
+    Ok(count)
+}
+
+/// Creates `count` variations of `status` through `$batch`, with a progress bar, and prints
+/// the throughput.
+async fn bulk(
+    client: &Client,
+    configuration_id: &str,
+    status: &ManagedDeviceMobileAppConfigurationUserStatus,
+    count: usize,
+) -> Result<(), Box<dyn Error>> {
+    let bar = ProgressBar::new(count as u64).with_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} created ({per_sec}, {elapsed} elapsed, eta {eta})",
+    )?);
+    let progress = bar.clone();
+    let options =
+        BulkOptions::default().on_progress(move |done, _| progress.set_position(done as u64));
+    let items = (0..count).map(|n| {
+        let item = ManagedDeviceMobileAppConfigurationUserStatus {
+            user_display_name: Some(format!("User {n}")),
+            user_principal_name: Some(format!("user{n}@contoso.com")),
+            devices_count: i32::try_from(n % 100).unwrap_or(0),
+            ..status.clone()
+        };
+        (item, [configuration_id])
+    });
+    let started = Instant::now();
+    let results = client.create_many(items, &options).await?;
+    bar.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    let failed = results.iter().filter(|r| r.is_err()).count();
+    println!(
+        "Created {} of {count} user statuses in {seconds:.2} s: {:.0} per second, {failed} failed.",
+        count - failed,
+        (count - failed) as f64 / seconds.max(f64::EPSILON)
+    );
+    match results.iter().find_map(|r| r.as_ref().err()) {
+        Some(error) => Err(format!("first failure: {error}").into()),
+        None => Ok(()),
     }
 }
 
@@ -108,6 +174,7 @@ impl Target {
 
 async fn against_emulator(
     status: &ManagedDeviceMobileAppConfigurationUserStatus,
+    count: Option<usize>,
 ) -> Result<(), Box<dyn Error>> {
     let emulator = Emulator::builder().start().await?;
     println!(
@@ -136,6 +203,13 @@ async fn against_emulator(
         configuration.id.clone().ok_or("the service returned no configuration id")?;
     println!("Created configuration {:?} with id {configuration_id}\n", configuration.display_name);
 
+    if let Some(count) = count {
+        bulk(&client, &configuration_id, status, count).await?;
+        let stored = emulator.user_statuses(&configuration_id).map_or(0, |s| s.len());
+        println!("The emulator holds {stored} user statuses under the configuration.");
+        emulator.shutdown().await;
+        return Ok(());
+    }
     let created = status.create(&client, &configuration_id).await?;
     print_sent_request(&emulator)?;
     print_result(&client, &configuration_id, &created).await?;

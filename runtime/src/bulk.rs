@@ -30,18 +30,37 @@ pub const MAX_BATCH_SIZE: usize = 20;
 /// let single = BulkOptions::default().batching(false).concurrency(16);
 /// # let _ = (batched, single);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct BulkOptions {
     batching: bool,
     batch_size: usize,
     concurrency: usize,
     retry: Option<RetryPolicy>,
+    progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
+}
+
+impl std::fmt::Debug for BulkOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BulkOptions")
+            .field("batching", &self.batching)
+            .field("batch_size", &self.batch_size)
+            .field("concurrency", &self.concurrency)
+            .field("retry", &self.retry)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for BulkOptions {
     /// Batches of 20 through `$batch`, 4 requests in flight.
     fn default() -> Self {
-        Self { batching: true, batch_size: MAX_BATCH_SIZE, concurrency: 4, retry: None }
+        Self {
+            batching: true,
+            batch_size: MAX_BATCH_SIZE,
+            concurrency: 4,
+            retry: None,
+            progress: None,
+        }
     }
 }
 
@@ -69,6 +88,19 @@ impl BulkOptions {
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+
+    /// Called as items finish, with the number finished (succeeded or failed) and the total:
+    /// to drive a progress bar.
+    pub fn on_progress(mut self, progress: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    fn report(&self, done: usize, total: usize) {
+        if let Some(progress) = &self.progress {
+            progress(done, total);
+        }
     }
 }
 
@@ -163,25 +195,30 @@ impl Client {
         let mut pending: Vec<usize> = (0..prepared.len()).collect();
         let mut round: u32 = 0;
         let mut waited = Duration::ZERO;
+        let mut done = 0;
         let outer = RequestOptions::default().retry(policy.clone());
         while !pending.is_empty() {
             let chunks: Vec<Vec<usize>> =
                 pending.chunks(options.batch_size).map(<[usize]>::to_vec).collect();
-            let outcomes: Vec<Vec<(usize, Outcome<E>)>> = stream::iter(chunks)
+            let mut batches = stream::iter(chunks)
                 .map(|chunk| self.send_batch(chunk, prepared, &outer))
-                .buffer_unordered(options.concurrency)
-                .collect()
-                .await;
+                .buffer_unordered(options.concurrency);
             let mut retry: Vec<(usize, Error)> = Vec::new();
             let mut after: Option<Duration> = None;
-            for (index, outcome) in outcomes.into_iter().flatten() {
-                match outcome {
-                    Outcome::Done(result) => results[index] = Some(result),
-                    Outcome::Retry { after: wait, error } => {
-                        after = after.max(wait);
-                        retry.push((index, error));
+            while let Some(outcomes) = batches.next().await {
+                for (index, outcome) in outcomes {
+                    match outcome {
+                        Outcome::Done(result) => {
+                            results[index] = Some(result);
+                            done += 1;
+                        }
+                        Outcome::Retry { after: wait, error } => {
+                            after = after.max(wait);
+                            retry.push((index, error));
+                        }
                     }
                 }
+                options.report(done, prepared.len());
             }
             if retry.is_empty() {
                 break;
@@ -201,6 +238,7 @@ impl Client {
                     pending.sort_unstable();
                 }
                 None => {
+                    options.report(prepared.len(), prepared.len());
                     for (index, error) in retry {
                         let attempts = round;
                         results[index] = Some(Err(if attempts == 1 {
