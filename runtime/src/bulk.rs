@@ -366,7 +366,10 @@ where
             Ok((path, body)) => prepared.push(Prepared {
                 path,
                 body: Bytes::from(body),
-                client_request_id: uuid::Uuid::new_v4().to_string(),
+                client_request_id: crate::client::client_request_id()
+                    .to_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             }),
             Err(error) => invalid.push((index, error)),
         }

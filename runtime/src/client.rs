@@ -211,8 +211,7 @@ impl Client {
         body: Option<Bytes>,
         options: &RequestOptions,
     ) -> Result<(u16, Vec<u8>), Error> {
-        let client_request_id = HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
-            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-0000-0000-000000000000"));
+        let client_request_id = client_request_id();
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let repeatable = options.idempotent || method == Method::GET;
         let scope = self.inner.scope.as_str();
@@ -374,6 +373,17 @@ fn is_invalid_token(error: &Error) -> bool {
     error
         .as_graph()
         .is_none_or(|graph| graph.code.eq_ignore_ascii_case("InvalidAuthenticationToken"))
+}
+
+/// A fresh `client-request-id`: a random (version 4) GUID. It must be unique, not secret, so it
+/// comes from a fast thread-local generator rather than the operating system's (a system call
+/// per request).
+pub(crate) fn client_request_id() -> HeaderValue {
+    let id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
+    let mut buffer = [0; uuid::fmt::Hyphenated::LENGTH];
+    let text = id.hyphenated().encode_lower(&mut buffer);
+    HeaderValue::from_str(text)
+        .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
 }
 
 /// Decodes a success body, keeping the status in the error.
