@@ -104,6 +104,28 @@ pub trait TokenCredential: Send + Sync + fmt::Debug {
     }
 }
 
+/// `TokenCredential` for a wrapper, by delegating to one of its fields.
+macro_rules! delegate_credential {
+    ($wrapper:ty, $field:tt) => {
+        impl TokenCredential for $wrapper {
+            fn get_token<'a>(
+                &'a self,
+                scope: &'a str,
+            ) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+                self.$field.get_token(scope)
+            }
+
+            fn refresh<'a>(
+                &'a self,
+                scope: &'a str,
+                stale: &'a AccessToken,
+            ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
+                self.$field.refresh(scope, stale)
+            }
+        }
+    };
+}
+
 /// A token obtained elsewhere (for example `GRAPH_TOKEN` from `az account get-access-token`).
 #[derive(Debug, Clone)]
 pub struct StaticToken(AccessToken);
@@ -171,19 +193,7 @@ impl ClientSecretCredential {
     }
 }
 
-impl TokenCredential for ClientSecretCredential {
-    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
-        self.0.get_token(scope)
-    }
-
-    fn refresh<'a>(
-        &'a self,
-        scope: &'a str,
-        stale: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
-        self.0.refresh(scope, stale)
-    }
-}
+delegate_credential!(ClientSecretCredential, 0);
 
 /// OAuth 2.0 client credentials with a certificate: each token request carries a client
 /// assertion, a JWT signed (RS256) with the certificate's RSA private key and naming the
@@ -254,19 +264,7 @@ impl ClientCertificateCredential {
     }
 }
 
-impl TokenCredential for ClientCertificateCredential {
-    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
-        self.0.get_token(scope)
-    }
-
-    fn refresh<'a>(
-        &'a self,
-        scope: &'a str,
-        stale: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
-        self.0.refresh(scope, stale)
-    }
-}
+delegate_credential!(ClientCertificateCredential, 0);
 
 /// How a client proves who it is.
 enum Proof {
@@ -661,16 +659,4 @@ impl EnvironmentCredential {
     }
 }
 
-impl TokenCredential for EnvironmentCredential {
-    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
-        self.inner.get_token(scope)
-    }
-
-    fn refresh<'a>(
-        &'a self,
-        scope: &'a str,
-        stale: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
-        self.inner.refresh(scope, stale)
-    }
-}
+delegate_credential!(EnvironmentCredential, inner);

@@ -5,20 +5,10 @@ use std::time::Duration;
 
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
-use graph_entity::{BulkOptions, Client, Error, RetryPolicy, graph_entity};
+use graph_entity::{BulkOptions, Client, Error, RetryPolicy};
 use serde_json::{Value, json};
 
-use crate::doc_example;
-
-#[graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-struct Configuration {
-    #[graph(key)]
-    id: Option<String>,
-    display_name: String,
-}
+use crate::{configuration, doc_example};
 
 const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
 
@@ -39,12 +29,7 @@ async fn setup(faults: Faults) -> (RunningEmulator, Client, String) {
         .retry(RetryPolicy::default().max_retries(20).base_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
-    let parent = Configuration { id: None, display_name: "c".into() }
-        .create(&plain)
-        .await
-        .unwrap()
-        .id
-        .unwrap();
+    let parent = configuration(&plain).await;
     (emulator, client, parent)
 }
 

@@ -4,20 +4,10 @@ use std::time::Duration;
 
 use graph_emulator::{ClientCertificate, Emulator, Registration, RunningEmulator};
 use graph_entity::{
-    Client, ClientCertificateCredential, EnvironmentCredential, Error, NationalCloud, graph_entity,
+    Client, ClientCertificateCredential, EnvironmentCredential, Error, NationalCloud,
 };
 
-use crate::doc_example;
-
-#[graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-struct Configuration {
-    #[graph(key)]
-    id: Option<String>,
-    display_name: String,
-}
+use crate::{configuration, doc_example};
 
 const APP: &str = "11111111-2222-3333-4444-555555555555";
 
@@ -76,12 +66,7 @@ async fn a_certificate_signed_assertion_gets_a_token() {
     let debug = format!("{credential:?}");
     assert!(!debug.contains("PRIVATE KEY") && !debug.contains(&key_pem[40..80]), "{debug}");
     let client = client_for(&emulator, credential);
-    let parent = Configuration { id: None, display_name: "c".into() }
-        .create(&client)
-        .await
-        .unwrap()
-        .id
-        .unwrap();
+    let parent = configuration(&client).await;
     doc_example().create(&client, &parent).await.unwrap();
     assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
 

@@ -7,23 +7,10 @@ use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
-use graph_entity::{
-    ApiVersion, Client, ClientSecretCredential, Error, NationalCloud, graph_entity,
-};
+use graph_entity::{ApiVersion, Client, ClientSecretCredential, Error, NationalCloud};
 use serde_json::{Value, json};
 
-use crate::doc_example;
-
-#[graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-#[derive(Debug, Clone)]
-struct Configuration {
-    #[graph(key)]
-    id: Option<String>,
-    display_name: String,
-}
+use crate::{configuration, doc_example};
 
 async fn start(page_size: usize) -> RunningEmulator {
     Emulator::builder().page_size(page_size).start().await.unwrap()
@@ -39,14 +26,6 @@ fn client(emulator: &RunningEmulator) -> Client {
 
 fn with_token(emulator: &RunningEmulator, token: &str) -> Client {
     Client::builder().base_url(emulator.graph_url("v1.0")).bearer_token(token).build().unwrap()
-}
-
-async fn configuration(client: &Client) -> String {
-    let created = Configuration { id: None, display_name: "Test configuration".into() }
-        .create(client)
-        .await
-        .unwrap();
-    created.id.unwrap()
 }
 
 #[tokio::test]

@@ -9,20 +9,10 @@ use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 use graph_entity::{
     AccessToken, AuthError, BoxFuture, Client, ClientSecretCredential, Error, RequestOptions,
-    RetryPolicy, TokenCredential, graph_entity,
+    RetryPolicy, TokenCredential,
 };
 
-use crate::doc_example;
-
-#[graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-struct Configuration {
-    #[graph(key)]
-    id: Option<String>,
-    display_name: String,
-}
+use crate::{configuration, doc_example};
 
 const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
 
@@ -45,12 +35,7 @@ async fn setup(faults: Faults, policy: RetryPolicy) -> (RunningEmulator, Client,
         .retry(policy)
         .build()
         .unwrap();
-    let parent = Configuration { id: None, display_name: "c".into() }
-        .create(&client)
-        .await
-        .unwrap()
-        .id
-        .unwrap();
+    let parent = configuration(&client).await;
     (emulator, client, parent)
 }
 
@@ -319,12 +304,7 @@ async fn many_calls_finding_the_token_stale_cause_one_refresh() {
         .credential(credential)
         .build()
         .unwrap();
-    let parent = Configuration { id: None, display_name: "c".into() }
-        .create(&client)
-        .await
-        .unwrap()
-        .id
-        .unwrap();
+    let parent = configuration(&client).await;
     let token_requests =
         || emulator.requests().iter().filter(|r| r.path.ends_with("/token")).count();
     assert_eq!(token_requests(), 1);
