@@ -295,6 +295,12 @@ impl RunningEmulator {
 
     /// Stops the server and waits for it to finish.
     pub async fn shutdown(mut self) {
+        self.stop().await;
+    }
+
+    /// Stops serving (connections close; new ones are refused) but keeps the state, so that
+    /// what was stored can still be read: for tests of a service that goes away mid-way.
+    pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -7,6 +7,7 @@ mod create;
 mod credentials;
 mod emulator;
 mod faults;
+mod hostile;
 mod lints;
 mod required;
 mod security;
