@@ -16,10 +16,15 @@ const POWERS_OF_TEN: [u32; 10] =
 
 /// The most fractional digits written: .NET's `DateTimeOffset` counts 100 ns ticks.
 const MAX_WRITTEN_DIGITS: u8 = 7;
+/// The resolution kept: .NET's tick, 100 ns, the most that 7 fractional digits carry.
+const TICK_NANOS: u32 = 100;
 /// The most fractional digits read (Graph's OpenAPI pattern allows 1 to 12).
 const MAX_READ_DIGITS: usize = 12;
 
 /// A date and time with a UTC offset: Graph's `Edm.DateTimeOffset`.
+///
+/// It keeps 100 ns resolution (.NET's ticks, what Graph stores and writes): more fractional
+/// digits are read and dropped, so that what is written reads back as the same value.
 ///
 /// It reads the form Graph's OpenAPI description gives,
 /// `YYYY-MM-DDThh:mm:ss[.f{1,12}](Z|±hh:mm)`, keeps the offset it was given (and whether it was
@@ -133,7 +138,7 @@ impl DateTimeOffset {
             hour: (secs_of_day / 3600) as u8,
             minute: (secs_of_day % 3600 / 60) as u8,
             second: (secs_of_day % 60) as u8,
-            nanosecond: nanoseconds,
+            nanosecond: nanoseconds - nanoseconds % TICK_NANOS,
             precision: MAX_WRITTEN_DIGITS,
             offset_minutes: 0,
             zulu: true,
@@ -185,7 +190,8 @@ impl DateTimeOffset {
     pub fn second(&self) -> u8 {
         self.second
     }
-    /// The fraction of the second in nanoseconds (digits past the ninth are dropped).
+    /// The fraction of the second in nanoseconds, at the 100 ns resolution of .NET's ticks
+    /// (digits past the seventh are dropped when read).
     pub fn nanosecond(&self) -> u32 {
         self.nanosecond
     }
@@ -424,6 +430,9 @@ impl Parser<'_> {
                 }
             }
             nanosecond *= 10u32.pow(9u32.saturating_sub(count as u32));
+            // Keep what the wire carries (.NET's 100 ns ticks), so that reading what was
+            // written gives the same value.
+            nanosecond -= nanosecond % TICK_NANOS;
             precision = count.min(usize::from(MAX_WRITTEN_DIGITS)) as u8;
             at += count;
         }
@@ -543,9 +552,26 @@ mod tests {
     #[test]
     fn reads_up_to_twelve_digits_and_writes_seven() {
         let t = DateTimeOffset::parse("2017-01-01T00:00:17.776939212345-08:00").unwrap();
-        assert_eq!(t.nanosecond(), 776_939_212);
+        assert_eq!(t.nanosecond(), 776_939_200);
         assert_eq!(t.to_string(), "2017-01-01T00:00:17.7769392-08:00");
         assert!(DateTimeOffset::parse("2017-01-01T00:00:17.7769392123456Z").is_err());
+    }
+
+    /// Found by the `date_time_offset` fuzz target: nine fractional digits were kept but only
+    /// seven written, so the value read back differed.
+    #[test]
+    fn what_is_written_reads_back_as_the_same_value() {
+        for input in [
+            "9859-04-01T10:30:56.904985590Z",
+            "2017-01-01T00:00:17.123456789012+01:00",
+            "2017-01-01T00:00:17.00000009Z",
+        ] {
+            let value = DateTimeOffset::parse(input).unwrap();
+            assert_eq!(DateTimeOffset::parse(&value.to_string()).unwrap(), value, "{input}");
+        }
+        let odd = DateTimeOffset::from_unix_timestamp(0, 123_456_789).unwrap();
+        assert_eq!(odd.nanosecond(), 123_456_700);
+        assert_eq!(DateTimeOffset::parse(&odd.to_string()).unwrap(), odd);
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub enum Error {
         status: u16,
         /// The `Content-Type` of the response, when there was one.
         content_type: Option<String>,
-        /// The start of the body, at most [`SNIPPET_LEN`](crate::SNIPPET_LEN) bytes, lossily
-        /// decoded.
+        /// The start of the body, lossily decoded: at most [`SNIPPET_LEN`](crate::SNIPPET_LEN)
+        /// bytes of text, plus `…` when cut.
         snippet: String,
     },
 
@@ -300,11 +300,22 @@ fn short_type_name(name: &str) -> &str {
 /// The most bytes of a body kept in error messages.
 pub const SNIPPET_LEN: usize = 1024;
 
-/// The start of a body, lossily decoded, cut at a character boundary.
+/// The start of a body, lossily decoded: at most [`SNIPPET_LEN`] bytes of text, cut at a
+/// character boundary, plus `…` when cut. (Invalid bytes decode to three-byte U+FFFD, so the
+/// bound applies to the text, not to the bytes read.)
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(SNIPPET_LEN)];
-    let text = String::from_utf8_lossy(cut);
-    if body.len() > SNIPPET_LEN { format!("{text}…") } else { text.into_owned() }
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LEN)]);
+    let mut out = String::with_capacity(SNIPPET_LEN + 3);
+    for c in text.chars() {
+        if out.len() + c.len_utf8() > SNIPPET_LEN {
+            break;
+        }
+        out.push(c);
+    }
+    if out.len() < text.len() || body.len() > SNIPPET_LEN {
+        out.push('…');
+    }
+    out
 }
 
 /// An entity breaks rules the compiler cannot check. Lists every problem at once.
@@ -460,5 +471,27 @@ impl TransportError {
     /// The connection could not be made.
     pub fn is_connect(&self) -> bool {
         self.inner.is_connect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `error_body` fuzz target: invalid bytes decode to three-byte U+FFFD, so a
+    /// snippet cut by bytes read could be three times the bound.
+    #[test]
+    fn a_snippet_is_bounded_whatever_the_bytes() {
+        for body in [
+            vec![0xff; 5000],
+            vec![b'x'; 5000],
+            "\u{1f600}".repeat(1000).into_bytes(),
+            vec![0xff; 10],
+        ] {
+            let text = snippet(&body);
+            assert!(text.len() <= SNIPPET_LEN + '…'.len_utf8(), "{}", text.len());
+        }
+        assert_eq!(snippet(b"short"), "short");
+        assert!(snippet(&[b'a'; 2000]).ends_with('…'));
     }
 }
