@@ -9,7 +9,9 @@ fuzz_target!(|data: &[u8]| {
     let error = graph_entity_runtime::__private::parse_error_body(400, data);
     match &error {
         Error::Graph(graph) => assert_eq!(graph.status, 400),
-        Error::UnexpectedResponse { snippet, .. } => assert!(snippet.len() <= graph_entity::SNIPPET_LEN + 3),
+        Error::UnexpectedResponse { snippet, .. } => {
+            assert!(snippet.len() <= graph_entity::SNIPPET_LEN + 3)
+        }
         other => panic!("unexpected {other:?}"),
     }
     let _ = error.to_string();
