@@ -22,6 +22,9 @@ use graph_entity::intune::{
 };
 use graph_entity::{BulkOptions, Client, RetryPolicy};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 /// Runs per measurement (the median is reported).
 const RUNS: usize = 15;
 const CREATES: usize = 5_000;
@@ -202,16 +205,7 @@ async fn bulk(variant: &str) -> f64 {
         .retry(RetryPolicy::none())
         .build()
         .expect("a client");
-    #[graph_entity::graph_entity(
-        path = "/deviceAppManagement/mobileAppConfigurations",
-        odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-    )]
-    struct Configuration {
-        #[graph(key)]
-        id: Option<String>,
-        display_name: String,
-    }
-    let parent = Configuration { id: None, display_name: "bench".into() }
+    let parent = common::Configuration { id: None, display_name: "bench".into() }
         .create(&client)
         .await
         .expect("created")

@@ -17,17 +17,12 @@ use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
-use graph_entity::{BulkOptions, Client, Error, RetryPolicy, graph_entity};
+use graph_entity::{BulkOptions, Client, Error, RetryPolicy};
 
-#[graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-struct Configuration {
-    #[graph(key)]
-    id: Option<String>,
-    display_name: String,
-}
+#[path = "common/mod.rs"]
+mod common;
+
+use common::Configuration;
 
 fn count() -> usize {
     std::env::var("SOAK_COUNT").ok().and_then(|n| n.parse().ok()).unwrap_or(2_000)

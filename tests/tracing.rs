@@ -8,20 +8,13 @@
 use std::time::Duration;
 
 use graph_emulator::Emulator;
+use graph_entity::Client;
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
-use graph_entity::{Client, graph_entity};
 
-#[graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-struct Configuration {
-    #[graph(key)]
-    id: Option<String>,
-    display_name: String,
-}
+#[path = "common/mod.rs"]
+mod common;
 
 fn status() -> Status {
     Status {
@@ -68,9 +61,7 @@ async fn each_request_is_a_tracing_span_without_secrets() {
         .bearer_token(&token)
         .build()
         .unwrap();
-    let configuration =
-        Configuration { id: None, display_name: "c".into() }.create(&client).await.unwrap();
-    let parent = configuration.id.unwrap();
+    let parent = common::configuration(&client).await;
     status().create(&client, &parent).await.unwrap();
     let _ = status().create(&client, "missing").await.unwrap_err();
 

@@ -28,23 +28,10 @@ pub(crate) fn doc_example() -> ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
-/// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
-/// configuration is created as a derived type.
-#[graph_entity::graph_entity(
-    path = "/deviceAppManagement/mobileAppConfigurations",
-    odata_type = "#microsoft.graph.iosMobileAppConfiguration"
-)]
-pub(crate) struct Configuration {
-    #[graph(key)]
-    pub(crate) id: Option<String>,
-    pub(crate) display_name: String,
-}
+#[path = "../common/mod.rs"]
+mod common;
 
-/// Creates a configuration and returns its id.
-pub(crate) async fn configuration(client: &graph_entity::Client) -> String {
-    let created = Configuration { id: None, display_name: "Test configuration".into() };
-    created.create(client).await.unwrap().id.unwrap()
-}
+pub(crate) use common::configuration;
 
 /// A fixture without the final newline the file ends with.
 pub(crate) fn fixture(text: &'static str) -> &'static str {
