@@ -8,7 +8,7 @@ use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Statu
 use graph_entity::{BulkOptions, Client, Error, RetryPolicy};
 use serde_json::{Value, json};
 
-use crate::{configuration, doc_example};
+use crate::{configuration, doc_example, stored_counts};
 
 const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
 
@@ -35,17 +35,6 @@ async fn setup(faults: Faults) -> (RunningEmulator, Client, String) {
 
 fn statuses(count: i32) -> Vec<Status> {
     (0..count).map(|n| Status { devices_count: n, ..doc_example() }).collect()
-}
-
-fn stored_counts(emulator: &RunningEmulator, parent: &str) -> Vec<i64> {
-    let mut counts: Vec<i64> = emulator
-        .user_statuses(parent)
-        .unwrap()
-        .iter()
-        .map(|s| s["devicesCount"].as_i64().unwrap())
-        .collect();
-    counts.sort_unstable();
-    counts
 }
 
 #[tokio::test]

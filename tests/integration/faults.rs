@@ -12,7 +12,7 @@ use graph_entity::{
     RetryPolicy, TokenCredential,
 };
 
-use crate::{configuration, doc_example};
+use crate::{configuration, doc_example, stored_counts};
 
 const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
 
@@ -71,18 +71,6 @@ async fn create_all(
         }
     }
     results.into_iter().map(|r| r.expect("every input has a result")).collect()
-}
-
-/// Each stored status's `devicesCount`, sorted.
-fn stored_counts(emulator: &RunningEmulator, parent: &str) -> Vec<i64> {
-    let mut counts: Vec<i64> = emulator
-        .user_statuses(parent)
-        .unwrap()
-        .iter()
-        .map(|s| s["devicesCount"].as_i64().unwrap())
-        .collect();
-    counts.sort_unstable();
-    counts
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

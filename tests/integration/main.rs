@@ -33,6 +33,19 @@ mod common;
 
 pub(crate) use common::configuration;
 
+/// The `devicesCount` of every user status the emulator stored under `parent`, sorted: the
+/// tests give each input its own count, so this shows what was stored, and how often.
+pub(crate) fn stored_counts(emulator: &graph_emulator::RunningEmulator, parent: &str) -> Vec<i64> {
+    let mut counts: Vec<i64> = emulator
+        .user_statuses(parent)
+        .unwrap()
+        .iter()
+        .map(|s| s["devicesCount"].as_i64().unwrap())
+        .collect();
+    counts.sort_unstable();
+    counts
+}
+
 /// A fixture without the final newline the file ends with.
 pub(crate) fn fixture(text: &'static str) -> &'static str {
     text.strip_suffix('\n').unwrap_or(text)
