@@ -32,8 +32,9 @@ impl Template {
 ///
 /// The rules: the path starts with `/`; it has no query (`?`) or fragment (`#`); no segment is
 /// empty, `.` or `..`; literal text uses only characters allowed in a URL path segment (RFC 3986
-/// `pchar`, with `%XX` escapes); each `{placeholder}` is a non-empty ASCII identifier, closed in
-/// the segment that opened it, and used once.
+/// `pchar`, with `%XX` escapes only of characters that need them: `%2e` for `.` would let an
+/// argument `.` make a `..` segment once URLs are normalised); each `{placeholder}` is a
+/// non-empty ASCII identifier, closed in the segment that opened it, and used once.
 pub(crate) fn parse(path: &str) -> Result<Template, Vec<String>> {
     let mut errors = Vec::new();
     if path.is_empty() {
@@ -121,7 +122,18 @@ fn parse_segment<'a>(
             b'%' => {
                 let hex = bytes.get(i + 1..i + 3);
                 if hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
-                    literal.push_str(&segment[i..i + 3]);
+                    let escape = &segment[i..i + 3];
+                    let decoded = u8::from_str_radix(&escape[1..], 16).unwrap_or(b'%');
+                    if is_unreserved(decoded) {
+                        // `%2e` reads as `.` once URLs are normalised: with a placeholder next to
+                        // it, an argument `.` would make a `..` segment.
+                        errors.push(format!(
+                            "`{escape}` in segment `{segment}` encodes `{}`, which needs no encoding; write it as is",
+                            char::from(decoded)
+                        ));
+                        return;
+                    }
+                    literal.push_str(escape);
                     i += 3;
                     continue;
                 }
@@ -164,6 +176,11 @@ fn check_placeholder<'a>(name: &'a str, seen: &mut Vec<&'a str>, errors: &mut Ve
         return;
     }
     seen.push(name);
+}
+
+/// RFC 3986 `unreserved`: never percent-encoded in a normalised URL.
+fn is_unreserved(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"-._~".contains(&c)
 }
 
 /// RFC 3986 `pchar` without `%` (handled apart): unreserved, sub-delims, `:` and `@`.
@@ -313,6 +330,10 @@ mod tests {
             ("/caf\u{e9}", "character `\u{e9}` is not allowed"),
             ("/a%2", "`%`"),
             ("/a%zz", "`%`"),
+            ("/a/{x}%2e", "`%2e` in segment `{x}%2e` encodes `.`"),
+            ("/a/%2E%2E", "encodes `.`"),
+            ("/a/%41", "encodes `A`"),
+            ("/a/%7e", "encodes `~`"),
         ];
         for (path, expected) in table {
             let errors = parse(path).expect_err(path);

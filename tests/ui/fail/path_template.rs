@@ -45,4 +45,9 @@ struct NotAnIdentifier {
     a: i32,
 }
 
+#[graph_entity(path = "/users/{userId}%2e/events")]
+struct EncodedDot {
+    a: i32,
+}
+
 fn main() {}
