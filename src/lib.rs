@@ -92,18 +92,38 @@
 pub mod intune;
 
 pub use graph_entity_macros::{graph_entity, graph_enum};
+#[cfg(feature = "client")]
 pub use graph_entity_runtime::{
-    AccessToken, ApiVersion, AuthError, BoxFuture, BulkOptions, Client, ClientBuilder,
-    ClientCertificateCredential, ClientSecretCredential, DEFAULT_BASE_URL,
-    DEFAULT_MAX_RESPONSE_BYTES, DateTimeOffset, DateTimeParseError, DecodeError,
-    EnvironmentCredential, Error, ErrorDetail, ExtraProperties, GraphEntity, GraphEnum, GraphError,
-    MAX_BATCH_SIZE, NationalCloud, PathError, PathTemplate, RequestOptions, RetryPolicy,
-    SNIPPET_LEN, StaticToken, TokenCredential, TransportError, UnknownCloud, ValidationError,
-    Violation, from_slice,
+    AccessToken, BoxFuture, BulkOptions, Client, ClientBuilder, ClientCertificateCredential,
+    ClientSecretCredential, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
+    EnvironmentCredential, MAX_BATCH_SIZE, RequestOptions, RetryPolicy, StaticToken,
+    TokenCredential, TransportError,
+};
+pub use graph_entity_runtime::{
+    ApiVersion, AuthError, DateTimeOffset, DateTimeParseError, DecodeError, Error, ErrorDetail,
+    ExtraProperties, GiveUp, GraphEntity, GraphEnum, GraphError, NationalCloud, Outcome, PathError,
+    PathTemplate, SNIPPET_LEN, UnknownCloud, ValidationError, Violation, from_slice,
 };
 
+/// Not public API: expands to its input with the `client` feature, to nothing without it, so
+/// that generated code has `create` exactly when there is a client to create with.
+#[cfg(feature = "client")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_client {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Not public API: see the other definition.
+#[cfg(not(feature = "client"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_client {
+    ($($item:tt)*) => {};
+}
+
 /// The README's examples, compiled as doctests so that they stay true.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "client"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
@@ -118,6 +138,7 @@ pub mod __private {
     pub use core::unreachable;
     pub use std::string::String;
 
+    pub use crate::__with_client as with_client;
     pub use graph_entity_runtime::__private::*;
     pub use serde;
 

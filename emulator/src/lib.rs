@@ -22,8 +22,32 @@
 //!
 //! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
 //! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",
-//! "innerError"}}`. All state is in memory and safe under concurrent requests; request bodies
-//! are bounded.
+//! "innerError"}}`. All state is in memory and safe under concurrent requests.
+//!
+//! # Bounds
+//!
+//! No input makes the emulator panic (the connections that [`Faults::drop_after_store_rate`]
+//! drops on purpose aside), and what it keeps in memory, besides the entities it stores, has a
+//! ceiling:
+//!
+//! - request bodies: at most [`Emulator::max_body_bytes`] (default 1 MiB, any size allowed),
+//!   one limit for every route, answered `413 RequestEntityTooLarge` in Graph's format;
+//! - `$skiptoken`: one at or past the end of a collection, however large, gets an empty page
+//!   without `@odata.nextLink`;
+//! - `Retry-After`: at most [`RetryAfter::MAX_SECONDS`] (a day); longer waits are answered as a
+//!   day;
+//! - token lifetimes: at most [`Emulator::MAX_TOKEN_TTL`] (ten years); longer ones are clamped;
+//! - tokens: at most 100,000 kept; a token is forgotten an hour after it expired (until then it
+//!   is answered "expired"), and past the cap the soonest to expire are forgotten first;
+//! - throttled clients (by `client-request-id`, for the second `429` of a client back too
+//!   early): at most 100,000, forgotten once their `Retry-After` has passed, the soonest first
+//!   past the cap;
+//! - the request log ([`RunningEmulator::requests`]): the latest 10,000 requests and at most
+//!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
+//!   than that keeps the start of its body.
+//!
+//! The log redacts credentials: `Authorization` headers (also those of the requests inside a
+//! `$batch` body), and token endpoint bodies.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -40,6 +64,7 @@
 
 mod assertion;
 mod batch;
+mod bounded;
 mod faults;
 mod schema;
 mod server;
@@ -53,6 +78,7 @@ use tokio::sync::oneshot;
 pub use faults::{FaultCounts, Faults, RetryAfter};
 pub use schema::{EdmType, EntityType, Problem, Property, Schema, is_date_time_offset};
 
+use crate::bounded::Limits;
 use crate::server::{AppState, Settings, WRITE_ROLE};
 
 /// The tenant the emulator's token endpoint accepts by default.
@@ -99,8 +125,8 @@ pub struct ClientCertificate {
     pub public_key: Vec<u8>,
 }
 
-/// A request as the emulator received it, with the `Authorization` header and token-endpoint
-/// bodies redacted.
+/// A request as the emulator received it, with credentials redacted: the `Authorization`
+/// header, those of the requests of a `$batch` body, and token-endpoint bodies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// The method, such as `POST`.
@@ -133,6 +159,9 @@ pub struct Emulator {
 }
 
 impl Emulator {
+    /// The longest token lifetime: ten years (of 365 days). Longer ones are clamped to it.
+    pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 86_400);
+
     /// The defaults: `127.0.0.1`, a free port, pages of 100, tokens valid for an hour, bodies
     /// up to 1 MiB, tenant [`DEFAULT_TENANT`] and one application ([`DEFAULT_CLIENT_ID`]) with
     /// `DeviceManagementApps.ReadWrite.All`.
@@ -171,13 +200,15 @@ impl Emulator {
         self
     }
 
-    /// How long issued tokens are valid (default 3599 s, as Microsoft Entra ID).
+    /// How long issued tokens are valid (default 3599 s, as Microsoft Entra ID), at most
+    /// [`Emulator::MAX_TOKEN_TTL`].
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
-        self.token_ttl = ttl;
+        self.token_ttl = ttl.min(Self::MAX_TOKEN_TTL);
         self
     }
 
-    /// The largest request body accepted (default 1 MiB); a larger one gets `413`.
+    /// The largest request body accepted (default 1 MiB, any size allowed); a larger one gets
+    /// Graph's `413 RequestEntityTooLarge`.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
         self
@@ -210,6 +241,7 @@ impl Emulator {
             tenant: self.tenant,
             clients: self.clients,
             faults: self.faults,
+            limits: Limits::default(),
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
@@ -271,13 +303,14 @@ impl RunningEmulator {
     }
 
     /// Issues a token directly, with these roles and lifetime (`Duration::ZERO`: already
-    /// expired), as if the token endpoint had.
+    /// expired; at most [`Emulator::MAX_TOKEN_TTL`]), as if the token endpoint had.
     pub fn issue_token(&self, roles: &[&str], ttl: Duration) -> String {
         let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
         self.state.issue_token(&roles, ttl)
     }
 
-    /// The requests received so far (the last 10,000), oldest first.
+    /// The requests received so far (the last 10,000, and at most 64 MiB of them), oldest
+    /// first, credentials redacted.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.requests()
     }

@@ -3,86 +3,139 @@
 //! ```text
 //! cargo run -p graph-emulator -- --port 8080
 //! ```
+//!
+//! Every option can also be set by an environment variable, `GRAPH_EMULATOR_` and the option's
+//! name (`--page-size`: `GRAPH_EMULATOR_PAGE_SIZE`); an option on the command line wins.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use graph_emulator::{Emulator, Faults};
+use clap::Parser;
+use clap::builder::RangedU64ValueParser;
+use graph_emulator::{Emulator, Faults, RetryAfter};
 
-const USAGE: &str = "usage: graph-emulator [--port PORT] [--host IP] [--page-size N] [--token-ttl SECONDS] [--max-body-bytes N] [--tenant NAME]
-                      [--throttle-rate R] [--retry-after none|S|S.FFF|date:S] [--unavailable-rate R]
-                      [--gateway-timeout-rate R] [--latency-ms MS] [--drop-after-store-rate R] [--seed N]
+/// The largest `--max-body-bytes`: 1 GiB.
+const MAX_BODY_BYTES: u64 = 1 << 30;
 
-A local Microsoft Graph for deviceAppManagement/mobileAppConfigurations and their userStatuses,
-with a client-credentials token endpoint. Defaults: 127.0.0.1, port 8080, pages of 100, tokens
-valid for 3599 s, bodies up to 1 MiB, tenant `emulator`, no faults. Rates are fractions from 0 to 1.";
+/// A local Microsoft Graph for deviceAppManagement/mobileAppConfigurations and their
+/// userStatuses, with a client-credentials token endpoint.
+///
+/// Faults apply to Graph calls, not to the token endpoint; rates are fractions of requests, from
+/// 0 to 1.
+#[derive(Debug, Parser)]
+#[command(name = "graph-emulator", version)]
+struct Cli {
+    /// The port to listen on (0: a free one).
+    #[arg(long, value_name = "PORT", env = "GRAPH_EMULATOR_PORT", default_value_t = 8080)]
+    port: u16,
 
-fn main() -> ExitCode {
-    match parse(std::env::args().skip(1)) {
-        Ok(None) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Ok(Some(emulator)) => run(emulator),
-        Err(message) => {
-            eprintln!("graph-emulator: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+    /// The IP address to listen on.
+    #[arg(long, value_name = "IP", env = "GRAPH_EMULATOR_HOST",
+          default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    host: IpAddr,
+
+    /// The largest page of a collection, at least 1.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_PAGE_SIZE", default_value_t = 100,
+          value_parser = at_least_one)]
+    page_size: usize,
+
+    /// How long issued tokens are valid, in seconds: at most ten years (315360000).
+    #[arg(long, value_name = "SECONDS", env = "GRAPH_EMULATOR_TOKEN_TTL", default_value_t = 3599,
+          value_parser = clap::value_parser!(u64).range(0..=Emulator::MAX_TOKEN_TTL.as_secs()))]
+    token_ttl: u64,
+
+    /// The largest request body accepted, in bytes, from 1 to 1 GiB (1073741824); a larger one
+    /// is answered 413.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_MAX_BODY_BYTES",
+          default_value_t = 1024 * 1024,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_BODY_BYTES))]
+    max_body_bytes: usize,
+
+    /// The tenant the token endpoint accepts.
+    #[arg(long, value_name = "NAME", env = "GRAPH_EMULATOR_TENANT",
+          default_value = graph_emulator::DEFAULT_TENANT)]
+    tenant: String,
+
+    /// The rate of requests answered 429 Too Many Requests.
+    #[arg(long, value_name = "RATE", env = "GRAPH_EMULATOR_THROTTLE_RATE", default_value_t = 0.0,
+          value_parser = rate)]
+    throttle_rate: f64,
+
+    /// What throttled answers say about when to retry: `none` (no header), whole seconds (`2`),
+    /// fractional seconds (`2.128`) or an HTTP date so many seconds ahead (`date:2`); at most a
+    /// day (86400 seconds).
+    #[arg(long, value_name = "MODE", env = "GRAPH_EMULATOR_RETRY_AFTER",
+          default_value_t = Faults::default().retry_after,
+          value_parser = str::parse::<RetryAfter>)]
+    retry_after: RetryAfter,
+
+    /// The rate of requests answered 503 Service Unavailable.
+    #[arg(long, value_name = "RATE", env = "GRAPH_EMULATOR_UNAVAILABLE_RATE",
+          default_value_t = 0.0, value_parser = rate)]
+    unavailable_rate: f64,
+
+    /// The rate of requests answered 504 Gateway Timeout.
+    #[arg(long, value_name = "RATE", env = "GRAPH_EMULATOR_GATEWAY_TIMEOUT_RATE",
+          default_value_t = 0.0, value_parser = rate)]
+    gateway_timeout_rate: f64,
+
+    /// Latency added to every Graph call, in milliseconds.
+    #[arg(long, value_name = "MS", env = "GRAPH_EMULATOR_LATENCY_MS", default_value_t = 0)]
+    latency_ms: u64,
+
+    /// The rate of user status creations that are stored and then lose their connection.
+    #[arg(long, value_name = "RATE", env = "GRAPH_EMULATOR_DROP_AFTER_STORE_RATE",
+          default_value_t = 0.0, value_parser = rate)]
+    drop_after_store_rate: f64,
+
+    /// The seed of the fault generator: the same seed and requests inject the same faults.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_SEED",
+          default_value_t = Faults::default().seed)]
+    seed: u64,
+}
+
+/// A count of at least 1.
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err("expected a whole number of at least 1".to_owned()),
     }
 }
 
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Emulator>, String> {
-    let mut emulator = Emulator::builder();
-    let mut faults = Faults::default();
-    let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let mut port: u16 = 8080;
-    while let Some(flag) = args.next() {
-        if flag == "--help" || flag == "-h" {
-            return Ok(None);
-        }
-        let value = args.next().ok_or_else(|| format!("`{flag}` needs a value"))?;
-        let number = |what: &str| {
-            value.parse::<u64>().map_err(|_| format!("`{flag}` takes {what}, not `{value}`"))
-        };
-        match flag.as_str() {
-            "--port" => {
-                port = u16::try_from(number("a port number")?)
-                    .map_err(|_| format!("port `{value}` is out of range"))?
-            }
-            "--host" => {
-                host = value
-                    .parse()
-                    .map_err(|_| format!("`--host` takes an IP address, not `{value}`"))?
-            }
-            "--page-size" => {
-                emulator =
-                    emulator.page_size(usize::try_from(number("a count")?).unwrap_or(usize::MAX))
-            }
-            "--token-ttl" => emulator = emulator.token_ttl(Duration::from_secs(number("seconds")?)),
-            "--max-body-bytes" => {
-                emulator = emulator
-                    .max_body_bytes(usize::try_from(number("a size")?).unwrap_or(usize::MAX))
-            }
-            "--tenant" => emulator = emulator.tenant(value),
-            "--throttle-rate" => faults.throttle_rate = rate(&flag, &value)?,
-            "--unavailable-rate" => faults.unavailable_rate = rate(&flag, &value)?,
-            "--gateway-timeout-rate" => faults.gateway_timeout_rate = rate(&flag, &value)?,
-            "--drop-after-store-rate" => faults.drop_after_store_rate = rate(&flag, &value)?,
-            "--retry-after" => faults.retry_after = value.parse()?,
-            "--latency-ms" => faults.latency = Duration::from_millis(number("milliseconds")?),
-            "--seed" => faults.seed = number("a number")?,
-            _ => return Err(format!("unknown argument `{flag}`")),
-        }
-    }
-    Ok(Some(emulator.faults(faults).address(SocketAddr::new(host, port))))
-}
-
-fn rate(flag: &str, value: &str) -> Result<f64, String> {
+/// A rate: a fraction from 0 to 1.
+fn rate(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
-        _ => Err(format!("`{flag}` takes a rate from 0 to 1, not `{value}`")),
+        _ => Err("a rate is a number from 0 to 1".to_owned()),
     }
+}
+
+impl Cli {
+    /// The emulator these options describe.
+    fn emulator(self) -> Emulator {
+        let faults = Faults {
+            throttle_rate: self.throttle_rate,
+            retry_after: self.retry_after,
+            unavailable_rate: self.unavailable_rate,
+            gateway_timeout_rate: self.gateway_timeout_rate,
+            latency: Duration::from_millis(self.latency_ms),
+            drop_after_store_rate: self.drop_after_store_rate,
+            seed: self.seed,
+        };
+        Emulator::builder()
+            .address(SocketAddr::new(self.host, self.port))
+            .page_size(self.page_size)
+            .token_ttl(Duration::from_secs(self.token_ttl))
+            .max_body_bytes(self.max_body_bytes)
+            .tenant(self.tenant)
+            .faults(faults)
+    }
+}
+
+fn main() -> ExitCode {
+    // Errors as clap prints them, with exit code 2; `--help` and `--version` exit 0.
+    run(Cli::parse().emulator())
 }
 
 fn run(emulator: Emulator) -> ExitCode {
@@ -119,4 +172,141 @@ fn run(emulator: Emulator) -> ExitCode {
         running.run_until_ctrl_c().await;
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use clap::CommandFactory as _;
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("graph-emulator").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_are_the_builders() {
+        let cli = parse(&[]).unwrap();
+        assert_eq!((cli.port, cli.host), (8080, IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (100, 3599, 1 << 20));
+        assert_eq!(cli.tenant, graph_emulator::DEFAULT_TENANT);
+        let defaults = Faults::default();
+        assert_eq!((cli.retry_after, cli.seed), (defaults.retry_after, defaults.seed));
+        assert_eq!(cli.throttle_rate + cli.unavailable_rate + cli.gateway_timeout_rate, 0.0);
+        assert_eq!((cli.latency_ms, cli.drop_after_store_rate), (0, 0.0));
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let cli = parse(&[
+            "--port=9000",
+            "--host=::1",
+            "--page-size=7",
+            "--token-ttl=60",
+            "--max-body-bytes=2048",
+            "--tenant=contoso",
+            "--throttle-rate=0.5",
+            "--retry-after=date:3",
+            "--unavailable-rate=0.25",
+            "--gateway-timeout-rate=1",
+            "--latency-ms=15",
+            "--drop-after-store-rate=0",
+            "--seed=42",
+        ])
+        .unwrap();
+        assert_eq!((cli.port, cli.host.to_string().as_str()), (9000, "::1"));
+        assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (7, 60, 2048));
+        assert_eq!(cli.tenant, "contoso");
+        assert_eq!((cli.throttle_rate, cli.unavailable_rate), (0.5, 0.25));
+        assert_eq!((cli.gateway_timeout_rate, cli.drop_after_store_rate), (1.0, 0.0));
+        assert_eq!((cli.retry_after, cli.latency_ms, cli.seed), (RetryAfter::HttpDate(3), 15, 42));
+        let _ = cli.emulator();
+    }
+
+    #[test]
+    fn values_in_bounds_are_accepted() {
+        for args in [
+            ["--retry-after", "86400"],
+            ["--retry-after", "86400.0"],
+            ["--retry-after", "date:86400"],
+            ["--retry-after", "none"],
+            ["--token-ttl", "315360000"],
+            ["--token-ttl", "0"],
+            ["--page-size", "1"],
+            ["--max-body-bytes", "1"],
+            ["--max-body-bytes", "1073741824"],
+            ["--throttle-rate", "0"],
+            ["--throttle-rate", "1.0"],
+        ] {
+            assert!(parse(&args).is_ok(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn values_out_of_bounds_are_refused() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["--retry-after", "86401"], "at most 86400 seconds"),
+            (&["--retry-after", "86400.001"], "at most 86400 seconds"),
+            (&["--retry-after", "1e300"], "at most 86400 seconds"),
+            (&["--retry-after", "date:18446744073709551615"], "at most 86400 seconds"),
+            (&["--retry-after", "soon"], "not a Retry-After mode"),
+            (&["--token-ttl", "315360001"], "315360001 is not in 0..=315360000"),
+            (&["--token-ttl=-1"], "--token-ttl"),
+            (&["--page-size", "0"], "at least 1"),
+            (&["--page-size", "many"], "at least 1"),
+            (&["--max-body-bytes", "0"], "--max-body-bytes"),
+            (&["--max-body-bytes", "1073741825"], "1073741825 is not in 1..=1073741824"),
+            (&["--throttle-rate", "1.01"], "a rate is a number from 0 to 1"),
+            (&["--unavailable-rate=-0.1"], "--unavailable-rate"),
+            (&["--gateway-timeout-rate", "NaN"], "a rate is a number from 0 to 1"),
+            (&["--drop-after-store-rate", "x"], "--drop-after-store-rate"),
+            (&["--port", "65536"], "--port"),
+            (&["--host", "localhost"], "--host"),
+            (&["--latency-ms=-5"], "--latency-ms"),
+        ];
+        for (args, expected) in cases {
+            let error = parse(args).err().unwrap_or_else(|| panic!("{args:?} accepted"));
+            assert_eq!(error.kind(), ErrorKind::ValueValidation, "{args:?}: {error}");
+            assert_eq!(error.exit_code(), 2);
+            let message = error.to_string();
+            assert!(message.contains(expected), "{args:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn unknown_options_and_missing_values_are_refused() {
+        for (args, kind) in [
+            (&["--bogus"][..], ErrorKind::UnknownArgument),
+            (&["--port"][..], ErrorKind::InvalidValue),
+        ] {
+            assert_eq!(parse(args).err().map(|e| e.kind()), Some(kind), "{args:?}");
+        }
+        assert_eq!(parse(&["--help"]).err().map(|e| e.kind()), Some(ErrorKind::DisplayHelp));
+    }
+
+    #[test]
+    fn every_option_has_its_environment_variable() {
+        let command = Cli::command();
+        let mut options = 0;
+        for arg in command.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if ["help", "version"].contains(&long) {
+                continue;
+            }
+            options += 1;
+            let expected = format!("GRAPH_EMULATOR_{}", long.replace('-', "_").to_uppercase());
+            let env = arg.get_env().and_then(|e| e.to_str());
+            assert_eq!(env, Some(expected.as_str()), "--{long}");
+            assert!(arg.get_help().is_some(), "--{long} is described");
+        }
+        assert_eq!(options, 13);
+    }
 }

@@ -4,22 +4,24 @@
 //! once per request, so its size as an error costs nothing worth boxing.
 #![allow(clippy::result_large_err)]
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
+use crate::bounded::{Deadlines, Limits, RequestLog};
 use crate::faults::{FaultState, Faults, Injected, drop_connection};
 use crate::schema::{Problem, Schema};
-use crate::{RecordedRequest, Registration};
+use crate::{Emulator, Registration};
 
 /// The permission the user status endpoints need to write; reading also accepts `Read.All`.
 pub(crate) const WRITE_ROLE: &str = "DeviceManagementApps.ReadWrite.All";
@@ -29,8 +31,6 @@ const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer
 const CONFIGURATION: &str = "managedDeviceMobileAppConfiguration";
 /// Properties of a configuration the service computes.
 const CONFIGURATION_COMPUTED: &[&str] = &["createdDateTime", "lastModifiedDateTime", "version"];
-/// The most requests kept in the request log.
-const LOG_LIMIT: usize = 10_000;
 /// Graph's content type for JSON responses.
 const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
@@ -41,6 +41,7 @@ pub(crate) struct Settings {
     pub(crate) tenant: String,
     pub(crate) clients: Vec<Registration>,
     pub(crate) faults: Faults,
+    pub(crate) limits: Limits,
 }
 
 pub(crate) struct AppState {
@@ -50,16 +51,12 @@ pub(crate) struct AppState {
     v1: Schema,
     beta: Schema,
     pub(crate) store: Mutex<Store>,
-    tokens: Mutex<HashMap<String, TokenInfo>>,
-    log: Mutex<Vec<RecordedRequest>>,
+    /// Issued tokens: when each expires, and its roles.
+    tokens: Mutex<Deadlines<Vec<String>>>,
+    log: Mutex<RequestLog>,
     pub(crate) faults: FaultState,
     /// Orders `$batch` responses.
     pub(crate) shuffle: Mutex<fastrand::Rng>,
-}
-
-struct TokenInfo {
-    roles: Vec<String>,
-    expires_at: Instant,
 }
 
 /// Everything stored, in memory.
@@ -83,7 +80,8 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     pub(crate) fn new(settings: Settings, root: String) -> Result<Self, String> {
-        let faults = FaultState::new(settings.faults.clone());
+        let limits = settings.limits;
+        let faults = FaultState::new(settings.faults.clone(), limits.throttled_clients);
         let shuffle = Mutex::new(fastrand::Rng::with_seed(settings.faults.seed ^ 0xba7c4));
         Ok(Self {
             faults,
@@ -93,20 +91,29 @@ impl AppState {
             v1: Schema::parse(include_str!("../metadata/v1.0.xml"))?,
             beta: Schema::parse(include_str!("../metadata/beta.xml"))?,
             store: Mutex::new(Store::default()),
-            tokens: Mutex::new(HashMap::new()),
-            log: Mutex::new(Vec::new()),
+            tokens: Mutex::new(Deadlines::new(limits.tokens)),
+            log: Mutex::new(RequestLog::new(limits.logged_requests, limits.logged_bytes)),
         })
     }
 
+    /// A new token valid for `ttl`, at most [`Emulator::MAX_TOKEN_TTL`]. Tokens expired for
+    /// longer than the grace period are forgotten; past the cap, the soonest to expire are.
     pub(crate) fn issue_token(&self, roles: &[String], ttl: Duration) -> String {
         let token = format!("emulator.{}", uuid::Uuid::new_v4().simple());
-        let info = TokenInfo { roles: roles.to_vec(), expires_at: Instant::now() + ttl };
-        lock(&self.tokens).insert(token.clone(), info);
+        let now = Instant::now();
+        // Ten years fit in an `Instant` on every platform; were they not to, the token would
+        // be born expired rather than the call panic.
+        let expires_at = now.checked_add(ttl.min(Emulator::MAX_TOKEN_TTL)).unwrap_or(now);
+        let mut tokens = lock(&self.tokens);
+        if let Some(forgotten) = now.checked_sub(self.settings.limits.expired_token_grace) {
+            tokens.purge(forgotten);
+        }
+        tokens.insert(token.clone(), expires_at, roles.to_vec());
         token
     }
 
-    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.log).clone()
+    pub(crate) fn requests(&self) -> Vec<crate::RecordedRequest> {
+        lock(&self.log).to_vec()
     }
 
     pub(crate) fn user_statuses(&self, configuration_id: &str) -> Option<Vec<Value>> {
@@ -143,6 +150,9 @@ pub(crate) fn router(state: Shared) -> Router {
         )
         .fallback(unknown_segment)
         .method_not_allowed_fallback(method_not_allowed)
+        // One body limit, `max_body_bytes`, enforced by `frame` with Graph's error; not axum's
+        // default of 2 MiB with a plain-text one.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), frame))
         .with_state(state)
 }
@@ -241,10 +251,7 @@ fn record(
         .iter()
         .map(|(name, value)| {
             let value = if name == header::AUTHORIZATION {
-                match value.to_str() {
-                    Ok(v) if v.starts_with("Bearer ") => "Bearer <redacted>".to_owned(),
-                    _ => "<redacted>".to_owned(),
-                }
+                redacted_authorization(value.to_str().ok())
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
             };
@@ -253,20 +260,43 @@ fn record(
         .collect();
     let body = if uri.path().ends_with("/oauth2/v2.0/token") {
         // The form carries the client secret.
-        Bytes::from_static(b"<redacted>")
+        Cow::Borrowed(&b"<redacted>"[..])
+    } else if uri.path().ends_with("/$batch") {
+        redact_batch(body)
     } else {
-        body.clone()
+        Cow::Borrowed(&body[..])
     };
-    let mut log = lock(&state.log);
-    if log.len() >= LOG_LIMIT {
-        log.remove(0);
+    let path = uri.path_and_query().map(ToString::to_string).unwrap_or_default();
+    lock(&state.log).push(method.as_str(), path, headers, &body);
+}
+
+/// An `Authorization` value as the log keeps it.
+fn redacted_authorization(value: Option<&str>) -> String {
+    match value {
+        Some(v) if v.starts_with("Bearer ") => "Bearer <redacted>".to_owned(),
+        _ => "<redacted>".to_owned(),
     }
-    log.push(RecordedRequest {
-        method: method.as_str().to_owned(),
-        path: uri.path_and_query().map(ToString::to_string).unwrap_or_default(),
-        headers,
-        body: body.to_vec(),
-    });
+}
+
+/// A `$batch` body as the log keeps it: the `Authorization` headers of its requests (names in
+/// any case) redacted, and then re-serialized; unchanged when it has none. A body that is not
+/// JSON cannot be searched reliably, so it is not kept.
+fn redact_batch(body: &[u8]) -> Cow<'_, [u8]> {
+    let Ok(mut batch) = serde_json::from_slice::<Value>(body) else {
+        return Cow::Borrowed(&b"<redacted: not JSON>"[..]);
+    };
+    let mut redacted = false;
+    let requests = batch.get_mut("requests").and_then(Value::as_array_mut);
+    for request in requests.into_iter().flatten() {
+        let headers = request.get_mut("headers").and_then(Value::as_object_mut);
+        for (name, value) in headers.into_iter().flatten() {
+            if name.eq_ignore_ascii_case("authorization") {
+                *value = Value::String(redacted_authorization(value.as_str()));
+                redacted = true;
+            }
+        }
+    }
+    if redacted { Cow::Owned(batch.to_string().into_bytes()) } else { Cow::Borrowed(body) }
 }
 
 /// Graph's error body: `{"error": {"code", "message", "details"?, "innerError": {…}}}`.
@@ -324,13 +354,9 @@ fn utc_now_without_offset() -> String {
     )
 }
 
-/// The permission check of every Graph route, with Graph's 401 and 403 bodies.
-fn authorize(
-    state: &AppState,
-    ids: &Ids,
-    headers: &HeaderMap,
-    write: bool,
-) -> Result<(), Response> {
+/// The token check of every Graph route and of `$batch`: Graph's 401 for a missing, unknown or
+/// expired bearer token; the token's roles otherwise.
+fn authenticate(state: &AppState, ids: &Ids, headers: &HeaderMap) -> Result<Vec<String>, Response> {
     let unauthorized = |message: &str| {
         graph_error(
             ids,
@@ -348,13 +374,24 @@ fn authorize(
         .filter(|t| !t.is_empty());
     let Some(token) = token else { return Err(unauthorized("Access token is empty.")) };
     let tokens = lock(&state.tokens);
-    let Some(info) = tokens.get(token) else {
+    let Some((expires_at, roles)) = tokens.get(token) else {
         return Err(unauthorized("Access token validation failure. Invalid audience."));
     };
-    if info.expires_at <= Instant::now() {
+    if *expires_at <= Instant::now() {
         return Err(unauthorized("Lifetime validation failed, the token is expired."));
     }
-    let allowed = info.roles.iter().any(|r| r == WRITE_ROLE || (!write && r == READ_ROLE));
+    Ok(roles.clone())
+}
+
+/// The permission check of every Graph route, with Graph's 401 and 403 bodies.
+fn authorize(
+    state: &AppState,
+    ids: &Ids,
+    headers: &HeaderMap,
+    write: bool,
+) -> Result<(), Response> {
+    let roles = authenticate(state, ids, headers)?;
+    let allowed = roles.iter().any(|r| r == WRITE_ROLE || (!write && r == READ_ROLE));
     if !allowed {
         let needed =
             if write { WRITE_ROLE.to_owned() } else { format!("{READ_ROLE}, {WRITE_ROLE}") };
@@ -563,6 +600,9 @@ struct Paging {
     skiptoken: Option<String>,
 }
 
+/// `GET …/userStatuses`: pages of at most the page size (`$top` asks for less), linked by
+/// `@odata.nextLink` with a numeric `$skiptoken`. A skiptoken at or past the end, however large,
+/// is an empty page without a next link; one that is not a number is a `400`.
 async fn list_user_statuses(
     State(state): State<Shared>,
     axum::Extension(ids): axum::Extension<Ids>,
@@ -596,7 +636,8 @@ async fn list_user_statuses(
         "@odata.context": context_url(&state, &version, &collection),
         "value": page,
     });
-    let next = skip + page_size;
+    // A skiptoken at or past the end is an empty page without a next link.
+    let next = skip.saturating_add(page_size);
     if next < configuration.statuses.len() {
         let encoded: String = url_segment(&configuration_id);
         body["@odata.nextLink"] = Value::String(format!(
@@ -645,6 +686,8 @@ async fn get_user_status(
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
 
+/// `POST /{version}/$batch`: the outer token is checked (`401` without a valid one), then the
+/// requests run one by one through the routes.
 async fn batch(
     State(state): State<Shared>,
     axum::Extension(ids): axum::Extension<Ids>,
@@ -654,6 +697,9 @@ async fn batch(
     body: Bytes,
 ) -> Result<Response, Response> {
     schema_for(&state, &ids, &version)?;
+    // The batch itself needs a valid token before any of its requests runs; each request is
+    // then authorized on its own.
+    authenticate(&state, &ids, &headers)?;
     let Some(axum::Extension(Routes(routes))) = routes else {
         return Err(graph_error(
             &ids,
@@ -824,4 +870,79 @@ async fn method_not_allowed(request: Request) -> Response {
         format!("The method '{}' is not supported on this resource.", request.method()),
         &[],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn app(limits: Limits) -> AppState {
+        let settings = Settings {
+            page_size: 100,
+            token_ttl: Duration::from_secs(60),
+            max_body_bytes: 1024,
+            tenant: "t".into(),
+            clients: Vec::new(),
+            faults: Faults::default(),
+            limits,
+        };
+        AppState::new(settings, "http://127.0.0.1:1".into()).unwrap()
+    }
+
+    #[test]
+    fn tokens_past_the_cap_evict_the_soonest_to_expire() {
+        let state = app(Limits { tokens: 4, ..Limits::default() });
+        let tokens: Vec<String> =
+            (0..20).map(|n| state.issue_token(&[], Duration::from_secs(100 + n))).collect();
+        let kept = lock(&state.tokens);
+        assert_eq!(kept.len(), 4);
+        for (n, token) in tokens.iter().enumerate() {
+            assert_eq!(kept.get(token).is_some(), n >= 16, "{n}");
+        }
+    }
+
+    #[test]
+    fn expired_tokens_are_forgotten_after_the_grace_period() {
+        let state = app(Limits::default());
+        let expired = state.issue_token(&[], Duration::ZERO);
+        let _ = state.issue_token(&[], Duration::from_secs(60));
+        assert!(lock(&state.tokens).get(&expired).is_some(), "still answered 'expired'");
+
+        let state = app(Limits { expired_token_grace: Duration::ZERO, ..Limits::default() });
+        for _ in 0..10 {
+            let _ = state.issue_token(&[], Duration::ZERO);
+            assert_eq!(lock(&state.tokens).len(), 1, "the previous ones were purged");
+        }
+        let live = state.issue_token(&[], Duration::from_secs(60));
+        let tokens = lock(&state.tokens);
+        assert_eq!(tokens.len(), 1);
+        assert!(tokens.get(&live).is_some());
+    }
+
+    #[test]
+    fn the_request_log_is_bounded() {
+        let state = app(Limits { logged_requests: 3, logged_bytes: 1000, ..Limits::default() });
+        let uri: axum::http::Uri = "/v1.0/x".parse().unwrap();
+        for n in 0..10u8 {
+            record(&state, &Method::POST, &uri, &HeaderMap::new(), &Bytes::from(vec![n; 100]));
+        }
+        let bodies: Vec<u8> = state.requests().iter().map(|r| r.body[0]).collect();
+        assert_eq!(bodies, [7, 8, 9]);
+        record(&state, &Method::POST, &uri, &HeaderMap::new(), &Bytes::from(vec![0; 5000]));
+        let requests = state.requests();
+        assert_eq!(requests.len(), 1);
+        assert!(requests[0].body.len() < 1000);
+    }
+
+    #[test]
+    fn batch_bodies_are_redacted_only_where_needed() {
+        let plain = br#"{"requests": [{"id": "1", "headers": {"Content-Type": "a"}}]}"#;
+        assert!(matches!(redact_batch(plain), Cow::Borrowed(b) if b == plain), "kept as sent");
+        let with = br#"{"requests": [{"headers": {"aUtHoRiZaTiOn": "Basic c2VjcmV0"}}, 1]}"#;
+        let redacted: Value = serde_json::from_slice(&redact_batch(with)).unwrap();
+        assert_eq!(redacted["requests"][0]["headers"]["aUtHoRiZaTiOn"], json!("<redacted>"));
+        assert_eq!(&*redact_batch(b"{not json Authorization"), b"<redacted: not JSON>");
+    }
 }

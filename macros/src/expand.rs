@@ -281,14 +281,20 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             pub fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
                 #validate_body
             }
+        }
 
-            #(#[doc = #create_doc])*
-            pub async fn create(
-                &self,
-                client: &#krate::Client,
-                #(#args: &str),*
-            ) -> #private::Result<Self, #krate::Error> {
-                #private::create(client, self, &[#(#args),*]).await
+        // Only with the facade's `client` feature.
+        #private::with_client! {
+            #[automatically_derived]
+            impl #ident {
+                #(#[doc = #create_doc])*
+                pub async fn create(
+                    &self,
+                    client: &#krate::Client,
+                    #(#args: &str),*
+                ) -> #private::Result<Self, #krate::Error> {
+                    #private::create(client, self, &[#(#args),*]).await
+                }
             }
         }
 
@@ -432,13 +438,17 @@ pub(crate) fn fallback(
     }
     let create = args.map(|args| {
         quote! {
-            #[allow(unused_variables)]
-            pub async fn create(
-                &self,
-                client: &#krate::Client,
-                #(#args: &str),*
-            ) -> #private::Result<Self, #krate::Error> {
-                #private::unreachable!()
+            #private::with_client! {
+                impl #ident {
+                    #[allow(unused_variables)]
+                    pub async fn create(
+                        &self,
+                        client: &#krate::Client,
+                        #(#args: &str),*
+                    ) -> #private::Result<Self, #krate::Error> {
+                        #private::unreachable!()
+                    }
+                }
             }
         }
     });
@@ -450,8 +460,8 @@ pub(crate) fn fallback(
             pub fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
                 #private::unreachable!()
             }
-            #create
         }
+        #create
         #serde_impls
     }
 }

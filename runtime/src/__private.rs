@@ -12,15 +12,21 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::{self, SerializeMap};
 use serde_json::{Map, Value};
 
+#[cfg(feature = "client")]
 use crate::client::Client;
-use crate::entity::{GraphEntity, GraphEnum};
-use crate::error::{Error, ValidationError, Violation, write_list};
+#[cfg(feature = "client")]
+use crate::entity::GraphEntity;
+use crate::entity::GraphEnum;
+#[cfg(feature = "client")]
+use crate::error::Error;
+use crate::error::{ValidationError, Violation, write_list};
 
 pub use crate::path::PathPart;
 
 const ODATA_TYPE: &str = "@odata.type";
 
 /// The generic body of every generated `create`.
+#[cfg(feature = "client")]
 pub async fn create<E: GraphEntity>(
     client: &Client,
     entity: &E,
@@ -271,6 +277,7 @@ impl<E: GraphEnum> Visitor<'_> for EnumVisitor<E> {
 }
 
 /// Graph's error-body parsing on its own, for the fuzz target.
+#[cfg(feature = "client")]
 pub fn parse_error_body(status: u16, body: &[u8]) -> Error {
     crate::client::parse_error(status, &reqwest::header::HeaderMap::new(), body)
 }

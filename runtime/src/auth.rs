@@ -1,8 +1,11 @@
 //! Credentials: where bearer tokens come from.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -12,7 +15,8 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
 
-use crate::client::is_loopback;
+use crate::error::AuthError;
+use crate::http::{Proxy, is_loopback};
 
 /// A boxed future, as returned by [`TokenCredential::get_token`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -73,6 +77,11 @@ impl AccessToken {
     /// halfway through the lifetime of a shorter-lived token.
     pub fn needs_refresh(&self) -> bool {
         self.refresh_at.is_some_and(|at| at <= Instant::now())
+    }
+
+    /// Whether the token has expired: the service would refuse it.
+    pub fn is_expired(&self) -> bool {
+        self.expires_at.is_some_and(|at| at <= Instant::now())
     }
 }
 
@@ -193,6 +202,31 @@ impl ClientSecretCredential {
     }
 }
 
+impl ClientSecretCredential {
+    /// Sends token requests through this proxy (`http://host:port`), instead of the one the
+    /// environment names (`HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`). A loopback token
+    /// endpoint is always reached directly.
+    ///
+    /// # Errors
+    ///
+    /// An [`AuthError`] when the proxy URL is not `http` or `https` (the error does not repeat
+    /// the URL, which may hold a password).
+    pub fn proxy(self, url: &str) -> Result<Self, AuthError> {
+        let proxy = Proxy::parse(url)
+            .map_err(|message| AuthError::new(None, "invalid_configuration", message))?;
+        self.0.with_proxy(&proxy).map(Self)
+    }
+
+    /// Sends token requests directly, whatever proxy the environment names.
+    ///
+    /// # Errors
+    ///
+    /// An [`AuthError`] when the HTTP client cannot be built.
+    pub fn no_proxy(self) -> Result<Self, AuthError> {
+        self.0.with_proxy(&Proxy::Direct).map(Self)
+    }
+}
+
 delegate_credential!(ClientSecretCredential, 0);
 
 /// OAuth 2.0 client credentials with a certificate: each token request carries a client
@@ -261,6 +295,31 @@ impl ClientCertificateCredential {
     /// The token endpoint this credential posts to.
     pub fn token_url(&self) -> &str {
         self.0.token_url.as_str()
+    }
+}
+
+impl ClientCertificateCredential {
+    /// Sends token requests through this proxy (`http://host:port`), instead of the one the
+    /// environment names (`HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`). A loopback token
+    /// endpoint is always reached directly.
+    ///
+    /// # Errors
+    ///
+    /// An [`AuthError`] when the proxy URL is not `http` or `https` (the error does not repeat
+    /// the URL, which may hold a password).
+    pub fn proxy(self, url: &str) -> Result<Self, AuthError> {
+        let proxy = Proxy::parse(url)
+            .map_err(|message| AuthError::new(None, "invalid_configuration", message))?;
+        self.0.with_proxy(&proxy).map(Self)
+    }
+
+    /// Sends token requests directly, whatever proxy the environment names.
+    ///
+    /// # Errors
+    ///
+    /// An [`AuthError`] when the HTTP client cannot be built.
+    pub fn no_proxy(self) -> Result<Self, AuthError> {
+        self.0.with_proxy(&Proxy::Direct).map(Self)
     }
 }
 
@@ -341,14 +400,48 @@ impl CertificateKey {
 }
 
 /// The client-credentials flow shared by both credentials: the token request, the cache and
-/// the single refresh.
+/// the single flight.
 struct ClientCredentials {
     token_url: Url,
     client_id: String,
     proof: Proof,
     http: reqwest::Client,
-    cache: tokio::sync::Mutex<Option<AccessToken>>,
+    /// Tokens and flights by scope.
+    slots: Mutex<HashMap<String, Arc<Slot>>>,
 }
+
+/// The token of one scope and the single flight that renews it.
+#[derive(Default)]
+struct Slot {
+    /// The newest token, readable without waiting for a flight.
+    token: Mutex<Option<AccessToken>>,
+    /// Held while a token request is under way; keeps the last request's failure.
+    flight: tokio::sync::Mutex<Option<AuthError>>,
+    /// Token requests finished, counted: a caller that waited through one takes its outcome.
+    flights: AtomicU64,
+}
+
+impl Slot {
+    fn current(&self) -> Option<AccessToken> {
+        self.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn set(&self, token: Option<AccessToken>) {
+        *self.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = token;
+    }
+
+    /// The cached token while the service still accepts it.
+    fn unexpired(&self) -> Option<AccessToken> {
+        self.current().filter(|t| !t.is_expired())
+    }
+}
+
+/// The most scopes a credential caches tokens for; past it, idle ones are forgotten.
+const MAX_SCOPES: usize = 64;
+/// The largest token response read.
+const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
+/// The longest token lifetime believed: a year. A larger `expires_in` is taken as this.
+const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
 
 impl fmt::Debug for ClientCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -390,26 +483,75 @@ impl ClientCredentials {
             .map_err(|()| config(format!("authority `{authority}` cannot have a path")))?
             .pop_if_empty()
             .extend([tenant, "oauth2", "v2.0", "token"]);
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(crate::client::USER_AGENT)
-            .build()
-            .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { token_url: url, client_id, proof, http, cache: tokio::sync::Mutex::new(None) })
+        let http = http_client(&url, &Proxy::Environment)?;
+        Ok(Self { token_url: url, client_id, proof, http, slots: Mutex::default() })
+    }
+
+    fn with_proxy(mut self, proxy: &Proxy) -> Result<Self, AuthError> {
+        self.http = http_client(&self.token_url, proxy)?;
+        Ok(self)
+    }
+
+    fn slot(&self, scope: &str) -> Arc<Slot> {
+        let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(slot) = slots.get(scope) {
+            return Arc::clone(slot);
+        }
+        if slots.len() >= MAX_SCOPES {
+            slots.retain(|_, slot| Arc::strong_count(slot) > 1);
+        }
+        let slot = Arc::new(Slot::default());
+        slots.insert(scope.to_owned(), Arc::clone(&slot));
+        slot
     }
 
     fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
         Box::pin(async move {
-            // Holding the lock across the request makes concurrent callers wait for this
-            // refresh instead of sending their own.
-            let mut cache = self.cache.lock().await;
-            if let Some(token) = cache.as_ref().filter(|t| !t.needs_refresh()) {
-                return Ok(token.clone());
+            let slot = self.slot(scope);
+            if let Some(token) = slot.current().filter(|t| !t.needs_refresh()) {
+                return Ok(token);
             }
-            let token = self.request(scope).await?;
-            *cache = Some(token.clone());
-            Ok(token)
+            let seen = slot.flights.load(Ordering::Acquire);
+            let mut failure = match slot.flight.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => {
+                    // A token request is under way: a token the service still accepts serves
+                    // meanwhile; without one, wait for the request and take its outcome.
+                    if let Some(token) = slot.unexpired() {
+                        return Ok(token);
+                    }
+                    slot.flight.lock().await
+                }
+            };
+            if let Some(token) = slot.current().filter(|t| !t.needs_refresh()) {
+                return Ok(token);
+            }
+            if slot.flights.load(Ordering::Acquire) != seen {
+                // A request finished while this call waited, and failed (or it would have left
+                // a fresh token): share its failure instead of sending another.
+                if let Some(error) = failure.as_ref() {
+                    return slot.unexpired().ok_or_else(|| error.clone());
+                }
+            }
+            let result = self.request(scope).await;
+            slot.flights.fetch_add(1, Ordering::Release);
+            match result {
+                Ok(token) => {
+                    slot.set(Some(token.clone()));
+                    *failure = None;
+                    Ok(token)
+                }
+                Err(error) => {
+                    *failure = Some(error.clone());
+                    match slot.unexpired() {
+                        Some(token) => {
+                            tracing::warn!(%error, "renewing the token failed; the current one serves until it expires");
+                            Ok(token)
+                        }
+                        None => Err(error),
+                    }
+                }
+            }
         })
     }
 
@@ -419,14 +561,33 @@ impl ClientCredentials {
         stale: &'a AccessToken,
     ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
         Box::pin(async move {
-            let mut cache = self.cache.lock().await;
+            let slot = self.slot(scope);
+            let seen = slot.flights.load(Ordering::Acquire);
+            let mut failure = slot.flight.lock().await;
             // Another call may have refreshed already: then its token is the answer.
-            if let Some(token) = cache.as_ref().filter(|t| t.header != stale.header) {
-                return Ok(Some(token.clone()));
+            if let Some(token) = slot.unexpired().filter(|t| t.header != stale.header) {
+                return Ok(Some(token));
             }
-            let token = self.request(scope).await?;
-            *cache = Some(token.clone());
-            Ok(Some(token))
+            // The service refused this token: never hand it out again.
+            slot.set(None);
+            if slot.flights.load(Ordering::Acquire) != seen {
+                if let Some(error) = failure.as_ref() {
+                    return Err(error.clone());
+                }
+            }
+            let result = self.request(scope).await;
+            slot.flights.fetch_add(1, Ordering::Release);
+            match result {
+                Ok(token) => {
+                    slot.set(Some(token.clone()));
+                    *failure = None;
+                    Ok(Some(token))
+                }
+                Err(error) => {
+                    *failure = Some(error.clone());
+                    Err(error)
+                }
+            }
         })
     }
 
@@ -471,13 +632,7 @@ impl ClientCredentials {
                 )
             })?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| {
-            AuthError::new(
-                Some(status),
-                "request_failed",
-                format!("reading the token response failed: {}", e.without_url()),
-            )
-        })?;
+        let body = read_bounded(response, status).await?;
         if !(200..300).contains(&status) {
             return Err(match serde_json::from_slice::<AadError>(&body) {
                 Ok(error) => AuthError::new(
@@ -509,31 +664,66 @@ impl ClientCredentials {
                 format!("unsupported token type `{}`", token.token_type),
             ));
         }
-        let expires_at = sent + Duration::from_secs(token.expires_in.seconds());
-        AccessToken::new(&token.access_token, Some(expires_at))
+        let Some(lifetime) = token.lifetime() else {
+            return Err(AuthError::new(
+                Some(status),
+                "unexpected_response",
+                "the token response's `expires_in` is not a number of seconds",
+            ));
+        };
+        let lifetime = Duration::from_secs(lifetime).min(MAX_LIFETIME);
+        AccessToken::new(&token.access_token, sent.checked_add(lifetime))
     }
+}
+
+fn http_client(token_url: &Url, proxy: &Proxy) -> Result<reqwest::Client, AuthError> {
+    crate::http::builder(token_url, proxy).timeout(Duration::from_secs(30)).build().map_err(|e| {
+        AuthError::new(
+            None,
+            "invalid_configuration",
+            format!("cannot build the HTTP client: {}", e.without_url()),
+        )
+    })
+}
+
+/// The token endpoint's answer, up to [`MAX_TOKEN_RESPONSE_BYTES`].
+async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, AuthError> {
+    let failed = |message: String| AuthError::new(Some(status), "request_failed", message);
+    let too_large =
+        || failed(format!("the token response exceeds {MAX_TOKEN_RESPONSE_BYTES} bytes"));
+    if response.content_length().is_some_and(|n| n > MAX_TOKEN_RESPONSE_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| failed(format!("reading the token response failed: {}", e.without_url())))?
+    {
+        if body.len() + chunk.len() > MAX_TOKEN_RESPONSE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[derive(Deserialize)]
 struct TokenResponse {
     token_type: String,
-    expires_in: Seconds,
+    /// A number in v2.0 responses, a string in some older ones: read either way.
+    #[serde(default)]
+    expires_in: serde_json::Value,
     access_token: String,
 }
 
-/// `expires_in` is a number in v2.0 responses and a string in some older ones.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Seconds {
-    Number(u64),
-    Text(String),
-}
-
-impl Seconds {
-    fn seconds(&self) -> u64 {
-        match self {
-            Seconds::Number(n) => *n,
-            Seconds::Text(t) => t.trim().parse().unwrap_or(0),
+impl TokenResponse {
+    /// `expires_in` in whole seconds, when it is one.
+    fn lifetime(&self) -> Option<u64> {
+        match &self.expires_in {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(text) => text.trim().parse().ok(),
+            _ => None,
         }
     }
 }
@@ -542,31 +732,6 @@ impl Seconds {
 struct AadError {
     error: String,
     error_description: Option<String>,
-}
-
-/// Authentication failed: the token endpoint's error (`invalid_client`, `invalid_scope` …) with
-/// its description, or why no token could be had. Never contains a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("authentication failed: {code}: {description}")]
-#[non_exhaustive]
-pub struct AuthError {
-    /// The HTTP status of the token endpoint's answer, when there was one.
-    pub status: Option<u16>,
-    /// The OAuth error code, such as `invalid_client`.
-    pub code: String,
-    /// The description, such as `AADSTS7000215: Invalid client secret provided …`.
-    pub description: String,
-}
-
-impl AuthError {
-    /// An error with this status, code and description.
-    pub fn new(
-        status: Option<u16>,
-        code: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Self {
-        Self { status, code: code.into(), description: description.into() }
-    }
 }
 
 /// A credential configured by the environment, with the variable names the Azure SDKs use:

@@ -13,9 +13,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::client::{Client, decode, parse_error, parse_retry_after};
+use crate::client::{Client, decode, parse_error, parse_retry_after, unreadable};
 use crate::entity::GraphEntity;
-use crate::error::Error;
+use crate::error::{Error, GiveUp};
 use crate::retry::{RequestOptions, RetryPolicy};
 
 /// Graph's limit on requests in one `$batch`.
@@ -114,7 +114,7 @@ struct Prepared {
 }
 
 /// What became of one item in one round.
-enum Outcome<E> {
+enum ItemOutcome<E> {
     Done(Result<E, Error>),
     Retry { after: Option<Duration>, error: Error },
 }
@@ -174,7 +174,7 @@ impl Client {
                                 call,
                             )
                             .await;
-                        (index, result.and_then(|(status, body)| decode::<E>(status, &body)))
+                        (index, result.and_then(|answer| answer.decode_written::<E>()))
                     }
                 })
                 .buffer_unordered(options.concurrency)
@@ -208,11 +208,11 @@ impl Client {
             while let Some(outcomes) = batches.next().await {
                 for (index, outcome) in outcomes {
                     match outcome {
-                        Outcome::Done(result) => {
+                        ItemOutcome::Done(result) => {
                             results[index] = Some(result);
                             done += 1;
                         }
-                        Outcome::Retry { after: wait, error } => {
+                        ItemOutcome::Retry { after: wait, error } => {
                             after = after.max(wait);
                             retry.push((index, error));
                         }
@@ -225,7 +225,7 @@ impl Client {
             }
             round += 1;
             match policy.wait(round, after, waited) {
-                Some(wait) => {
+                Ok(wait) => {
                     tracing::debug!(
                         round,
                         throttled = retry.len(),
@@ -237,14 +237,15 @@ impl Client {
                     pending = retry.into_iter().map(|(index, _)| index).collect();
                     pending.sort_unstable();
                 }
-                None => {
+                Err(reason) => {
                     options.report(prepared.len(), prepared.len());
                     for (index, error) in retry {
                         let attempts = round;
-                        results[index] = Some(Err(if attempts == 1 {
-                            error
-                        } else {
-                            Error::RetriesExhausted { attempts, last: Box::new(error) }
+                        results[index] = Some(Err(match reason {
+                            GiveUp::MaxRetries { max_retries: 0 } => error,
+                            reason => {
+                                Error::RetriesExhausted { attempts, reason, last: Box::new(error) }
+                            }
                         }));
                     }
                     break;
@@ -260,64 +261,99 @@ impl Client {
         chunk: Vec<usize>,
         prepared: &[Prepared],
         options: &RequestOptions,
-    ) -> Vec<(usize, Outcome<E>)> {
+    ) -> Vec<(usize, ItemOutcome<E>)> {
         let body = batch_body(&chunk, prepared);
         let url = format!("{}/$batch", self.base_url());
-        let (status, bytes) =
-            match self.execute(Method::POST, "/$batch", url, Some(body), options).await {
-                Ok(answer) => answer,
-                Err(error) => {
-                    let error = Arc::new(error);
-                    return chunk
-                        .into_iter()
-                        .map(|i| (i, Outcome::Done(Err(Error::Batch(Arc::clone(&error))))))
-                        .collect();
-                }
-            };
-        let responses = match serde_json::from_slice::<BatchResponse<'_>>(&bytes) {
+        let all = |error: Error| {
+            let error = Arc::new(error);
+            chunk
+                .iter()
+                .map(|&i| (i, ItemOutcome::Done(Err(Error::Batch(Arc::clone(&error))))))
+                .collect()
+        };
+        let answer = match self.execute(Method::POST, "/$batch", url, Some(body), options).await {
+            Ok(answer) => answer,
+            Err(error) => return all(error),
+        };
+        let responses = match serde_json::from_slice::<BatchResponse<'_>>(&answer.body) {
             Ok(parsed) => parsed.responses,
+            // The batch was received and acted on, item by item: each may or may not have
+            // taken effect.
             Err(error) => {
                 let message = error.to_string();
-                let error = Arc::new(Error::from(crate::error::DecodeError {
+                let decode = Error::from(crate::error::DecodeError {
                     type_name: "$batch response",
                     path: String::new(),
                     message,
                     line: error.line(),
                     column: error.column(),
-                    status: Some(status),
-                    body: bytes.clone(),
-                }));
-                return chunk
-                    .into_iter()
-                    .map(|i| (i, Outcome::Done(Err(Error::Batch(Arc::clone(&error))))))
-                    .collect();
+                    status: Some(answer.status),
+                    body: answer.body.clone(),
+                });
+                return all(unreadable(answer.status, answer.location, &answer.body, decode));
             }
         };
-        let mut by_index: HashMap<usize, SubResponse<'_>> = HashMap::with_capacity(responses.len());
-        for response in responses {
-            if let Ok(index) = response.id.parse::<usize>() {
-                if chunk.contains(&index) {
-                    by_index.insert(index, response);
-                }
-            }
-        }
-        chunk
-            .into_iter()
-            .map(|index| {
-                let outcome = match by_index.remove(&index) {
-                    None => Outcome::Done(Err(Error::MissingSubResponse)),
-                    Some(response) => sub_outcome(response),
-                };
-                (index, outcome)
-            })
-            .collect()
+        match_responses(&chunk, responses)
     }
 }
 
-fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> Outcome<E> {
+/// Each item's answer, by its id: the exact decimal index it was sent with. An item answered
+/// twice, or under another spelling of its id (`"+0"`, `"00"`), is ambiguous; an item not
+/// answered is missing; both may or may not have taken effect, and neither is resent.
+fn match_responses<E: GraphEntity>(
+    chunk: &[usize],
+    responses: Vec<SubResponse<'_>>,
+) -> Vec<(usize, ItemOutcome<E>)> {
+    let mut by_index: HashMap<usize, Vec<SubResponse<'_>>> = HashMap::with_capacity(chunk.len());
+    let mut aliased: HashMap<usize, String> = HashMap::new();
+    for response in responses {
+        // Read leniently (`" +00"` is 0), so that another spelling of an id is caught.
+        let loose = response.id.trim().trim_start_matches('+').parse::<usize>().ok();
+        let index = loose.filter(|index| chunk.contains(index));
+        match index {
+            Some(index) if response.id == index.to_string() => {
+                by_index.entry(index).or_default().push(response);
+            }
+            Some(index) => {
+                aliased.insert(index, response.id);
+            }
+            None => {
+                tracing::warn!(id = %response.id, "a $batch response names an id that was not sent")
+            }
+        }
+    }
+    chunk
+        .iter()
+        .map(|&index| {
+            let answers = by_index.remove(&index).unwrap_or_default();
+            let ambiguous =
+                |reason: String| ItemOutcome::Done(Err(Error::AmbiguousSubResponse { reason }));
+            let outcome = if let Some(alias) = aliased.remove(&index) {
+                ambiguous(format!("an answer has the id `{alias}`, another spelling of `{index}`"))
+            } else if answers.len() > 1 {
+                ambiguous(format!("the id `{index}` is answered {} times", answers.len()))
+            } else {
+                match answers.into_iter().next() {
+                    None => ItemOutcome::Done(Err(Error::MissingSubResponse)),
+                    Some(response) => sub_outcome(response),
+                }
+            };
+            (index, outcome)
+        })
+        .collect()
+}
+
+fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> ItemOutcome<E> {
     let body = response.body.map_or(&b""[..], |raw| raw.get().as_bytes());
     if (200..300).contains(&response.status) {
-        return Outcome::Done(decode(response.status, body));
+        // The item's `POST` took effect, whatever its body says.
+        let location =
+            response.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("location"));
+        let location = location.and_then(|(_, value)| value.as_str()).map(str::to_owned);
+        return ItemOutcome::Done(
+            decode(response.status, body)
+                .map_err(|error| unreadable(response.status, location, body, error)),
+        );
     }
     let mut headers = HeaderMap::new();
     for (name, value) in &response.headers {
@@ -330,14 +366,18 @@ fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> Outcome<E> {
     }
     let error = parse_error(response.status, &headers, body);
     match response.status {
+        // The service may have passed the item on before its gateway timed out.
+        504 => {
+            ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 1, source: Box::new(error) }))
+        }
         429 | 503 => {
             let after = headers
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
-            Outcome::Retry { after, error }
+            ItemOutcome::Retry { after, error }
         }
-        _ => Outcome::Done(Err(error)),
+        _ => ItemOutcome::Done(Err(error)),
     }
 }
 

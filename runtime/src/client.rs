@@ -1,7 +1,6 @@
 //! The HTTP client.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,13 +15,16 @@ use crate::auth::{AccessToken, StaticToken, TokenCredential};
 use crate::cloud::{ApiVersion, NationalCloud};
 use crate::decode::from_slice;
 use crate::entity::GraphEntity;
-use crate::error::{Error, ErrorDetail, GraphError, TransportError, snippet};
+use crate::error::{Error, ErrorDetail, GiveUp, GraphError, TransportError, snippet};
+use crate::http::{Proxy, is_loopback};
 use crate::retry::{RequestOptions, RetryPolicy};
 
 /// The default service root: global Microsoft Graph, API version `v1.0`.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
 /// The default largest success body read, in bytes.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// The default most pages read of one collection: 10,000 pages of up to 999 entities.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
 /// The most bytes read of an error body: Graph's errors are small.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// `User-Agent` and `SdkVersion` of every request.
@@ -70,6 +72,7 @@ struct Inner {
     scope: String,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    max_pages: usize,
 }
 
 impl fmt::Debug for Client {
@@ -147,9 +150,9 @@ impl Client {
         let path = E::TEMPLATE.render(path_args)?;
         let body = Bytes::from(serde_json::to_vec(entity).map_err(Error::Encode)?);
         let url = format!("{}{path}", self.inner.base_url);
-        let (status, body) =
+        let answer =
             self.execute(Method::POST, E::TEMPLATE.as_str(), url, Some(body), options).await?;
-        decode(status, &body)
+        answer.decode_written()
     }
 
     /// Reads the entity with key `id` from the collection at `E::TEMPLATE` filled with
@@ -163,17 +166,18 @@ impl Client {
         let mut path = E::TEMPLATE.render(path_args)?;
         crate::path::push_segment(&mut path, "id", id)?;
         let url = format!("{}{path}", self.inner.base_url);
-        let (status, body) = self
-            .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
-            .await?;
-        decode(status, &body)
+        self.execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
+            .await?
+            .decode()
     }
 
     /// Reads the whole collection at `E::TEMPLATE` filled with `path_args`, following
     /// `@odata.nextLink` from page to page.
     ///
     /// A next link to another origin than the client's service root is not followed (the
-    /// token would go with it): that is [`Error::UntrustedNextLink`].
+    /// token would go with it): that is [`Error::UntrustedNextLink`]. A next link that repeats
+    /// a page already read, or more pages than [`ClientBuilder::max_pages`], stop the paging
+    /// with [`Error::Paging`] rather than loop forever.
     ///
     /// # Errors
     ///
@@ -182,27 +186,42 @@ impl Client {
         let path = E::TEMPLATE.render(path_args)?;
         let mut url = format!("{}{path}", self.inner.base_url);
         let mut items = Vec::new();
+        // Links already followed, by hash: bounded by the page cap.
+        let mut seen = std::collections::HashSet::from([hash(&url)]);
+        let mut pages = 0;
         loop {
-            let (status, body) = self
+            pages += 1;
+            let page: Page<E> = self
                 .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
-                .await?;
-            let page: Page<E> = decode(status, &body)?;
+                .await?
+                .decode()?;
             items.extend(page.value);
-            match page.next_link {
-                None => return Ok(items),
-                Some(link) => {
-                    let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == self.inner.origin);
-                    if !trusted {
-                        return Err(Error::UntrustedNextLink { link });
-                    }
-                    url = link;
-                }
+            let Some(link) = page.next_link else { return Ok(items) };
+            let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == self.inner.origin);
+            if !trusted {
+                return Err(Error::UntrustedNextLink { link });
             }
+            if pages >= self.inner.max_pages {
+                return Err(Error::Paging {
+                    pages,
+                    reason: format!(
+                        "the collection has more than {} pages (ClientBuilder::max_pages)",
+                        self.inner.max_pages
+                    ),
+                });
+            }
+            if !seen.insert(hash(&link)) {
+                return Err(Error::Paging {
+                    pages,
+                    reason: format!("`@odata.nextLink` repeats a page already read: {link}"),
+                });
+            }
+            url = link;
         }
     }
 
-    /// Sends a request, retrying as the call's policy allows, and returns a success status with
-    /// its body, or the error.
+    /// Sends a request, retrying as the call's policy allows, and returns the success answer,
+    /// or the error.
     pub(crate) async fn execute(
         &self,
         method: Method,
@@ -210,7 +229,7 @@ impl Client {
         url: String,
         body: Option<Bytes>,
         options: &RequestOptions,
-    ) -> Result<(u16, Vec<u8>), Error> {
+    ) -> Result<Answer, Error> {
         let client_request_id = client_request_id();
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let repeatable = options.idempotent || method == Method::GET;
@@ -263,8 +282,14 @@ impl Client {
                             None => return Err(error),
                         }
                     }
-                    let retryable = status == 429 || status == 503 || (status == 504 && repeatable);
-                    if !retryable {
+                    if status == 504 && !repeatable {
+                        // The gateway may have passed the request on before timing out.
+                        return Err(Error::UnknownOutcome {
+                            attempts: attempt,
+                            source: Box::new(error),
+                        });
+                    }
+                    if !(status == 429 || status == 503 || status == 504) {
                         return Err(error);
                     }
                     (retry_after, error)
@@ -272,20 +297,25 @@ impl Client {
                 Failure::NotSent(transport) => (None, Error::Transport(transport)),
                 Failure::Lost(transport) if repeatable => (None, Error::Transport(transport)),
                 Failure::Lost(transport) => {
-                    return Err(Error::UnknownOutcome { attempts: attempt, source: transport });
+                    return Err(Error::UnknownOutcome {
+                        attempts: attempt,
+                        source: Box::new(Error::Transport(transport)),
+                    });
                 }
             };
             match policy.wait(attempt, retry_after, waited) {
-                Some(wait) => {
+                Ok(wait) => {
                     tracing::debug!(attempt, wait_ms = wait.as_millis(), %error, "retrying");
                     tokio::time::sleep(wait).await;
                     waited += wait;
                     attempt += 1;
                 }
-                None if attempt == 1 => return Err(error),
-                None => {
+                // Retries are off: the error as it came.
+                Err(GiveUp::MaxRetries { max_retries: 0 }) => return Err(error),
+                Err(reason) => {
                     return Err(Error::RetriesExhausted {
                         attempts: attempt,
+                        reason,
                         last: Box::new(error),
                     });
                 }
@@ -293,12 +323,73 @@ impl Client {
         }
     }
 
-    /// One attempt: a success status and body, or why it failed.
-    async fn attempt(&self, request: Attempt<'_>) -> Result<(u16, Vec<u8>), Failure> {
+    /// One attempt: the success answer, or why it failed. Redirects within the client's origin
+    /// are followed here (at most [`MAX_REDIRECTS`]), as long as they keep the method.
+    async fn attempt(&self, request: Attempt<'_>) -> Result<Answer, Failure> {
+        let mut url = request.url.to_owned();
+        let mut hops = 0;
+        loop {
+            let response = self.send(&request, &url).await?;
+            let status = response.status().as_u16();
+            let span = tracing::Span::current();
+            span.record("status", status);
+            if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+                span.record("request_id", id);
+            }
+            if matches!(status, 301 | 302 | 303 | 307 | 308) {
+                let location = header(response.headers(), "location").unwrap_or_default();
+                match self.follow(request.method, &url, status, &location, hops) {
+                    Ok(next) => {
+                        tracing::debug!(status, "following a redirect within the origin");
+                        url = next;
+                        hops += 1;
+                        continue;
+                    }
+                    Err(error) if status == 303 && *request.method != Method::GET => {
+                        // `303 See Other` answers a write the service may have acted on.
+                        return Err(Failure::Final(Error::UnknownOutcome {
+                            attempts: request.attempt,
+                            source: Box::new(error),
+                        }));
+                    }
+                    Err(error) => return Err(Failure::Final(error)),
+                }
+            }
+            if !response.status().is_success() {
+                let retry_after = response
+                    .headers()
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
+                // The status arrived: it decides, even when the body is cut.
+                let error = read_error(response).await;
+                tracing::debug!(%error, "graph request failed");
+                return Err(Failure::Status { error, retry_after });
+            }
+            let location = header(response.headers(), "location");
+            return match read_limited(response, self.inner.max_response_bytes, true).await {
+                Ok(body) => Ok(Answer { status, location, body }),
+                // A write answered with success took effect, whatever became of its body.
+                Err(error) if *request.method != Method::GET => {
+                    Err(Failure::Final(Error::UnreadableSuccess {
+                        status,
+                        location,
+                        id: None,
+                        source: Box::new(error),
+                    }))
+                }
+                Err(Error::Transport(transport)) => Err(Failure::Lost(transport)),
+                Err(error) => Err(Failure::Final(error)),
+            };
+        }
+    }
+
+    /// Sends one request of an attempt to `url`.
+    async fn send(&self, request: &Attempt<'_>, url: &str) -> Result<reqwest::Response, Failure> {
         let mut builder = self
             .inner
             .http
-            .request(request.method.clone(), request.url)
+            .request(request.method.clone(), url)
             .header(AUTHORIZATION, request.token.header().clone())
             .header(ACCEPT, JSON)
             .header("client-request-id", request.client_request_id.clone())
@@ -306,36 +397,89 @@ impl Client {
         if request.attempt > 1 {
             builder = builder.header("Retry-Attempt", request.attempt - 1);
         }
-        if let Some(body) = request.body {
-            builder = builder.header(CONTENT_TYPE, JSON).body(body);
+        if let Some(body) = &request.body {
+            builder = builder.header(CONTENT_TYPE, JSON).body(body.clone());
         }
-        let response = builder.send().await.map_err(classify)?;
-        let status = response.status().as_u16();
-        let span = tracing::Span::current();
-        span.record("status", status);
-        if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
-            span.record("request_id", id);
-        }
-        if !response.status().is_success() {
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
-            let error = read_error(response).await;
-            tracing::debug!(%error, "graph request failed");
-            return Err(match error {
-                Error::Transport(transport) => Failure::Lost(transport),
-                error => Failure::Status { error, retry_after },
-            });
-        }
-        match read_limited(response, self.inner.max_response_bytes, true).await {
-            Ok(body) => Ok((status, body)),
-            // The service answered with success, then the body was cut: it acted.
-            Err(Error::Transport(transport)) => Err(Failure::Lost(transport)),
-            Err(error) => Err(Failure::Final(error)),
-        }
+        builder.send().await.map_err(classify)
     }
+
+    /// Where a redirect from `from` leads, if it may be followed: within the client's origin
+    /// (every request carries the token), keeping the method (a write is never turned into a
+    /// `GET`), at most [`MAX_REDIRECTS`] times.
+    fn follow(
+        &self,
+        method: &Method,
+        from: &str,
+        status: u16,
+        location: &str,
+        hops: usize,
+    ) -> Result<String, Error> {
+        let refuse =
+            |reason: String| Error::Redirect { status, location: location.to_owned(), reason };
+        let target = Url::parse(from).ok().filter(|_| !location.trim().is_empty());
+        let Some(target) = target.and_then(|base| base.join(location).ok()) else {
+            return Err(refuse("it has no usable `Location`".to_owned()));
+        };
+        if target.origin() != self.inner.origin {
+            return Err(refuse(
+                "it leads to another origin, and the request carries the token".to_owned(),
+            ));
+        }
+        if *method != Method::GET && !matches!(status, 307 | 308) {
+            return Err(refuse(format!(
+                "following it would turn the {method} into a GET; only 307 and 308 keep the method"
+            )));
+        }
+        if hops >= MAX_REDIRECTS {
+            return Err(refuse(format!("more than {MAX_REDIRECTS} redirects in a row")));
+        }
+        Ok(target.into())
+    }
+}
+
+/// A link's hash, to recognise it again without keeping it.
+fn hash(link: &str) -> u64 {
+    use std::hash::{BuildHasher as _, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(link)
+}
+
+/// The most redirects followed for one attempt, as the official SDKs.
+const MAX_REDIRECTS: usize = 5;
+
+/// A success answer: its status, its `Location` and its body.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Answer {
+    /// Decodes the answer to a read: a body that does not match is [`Error::Decode`].
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        decode(self.status, &self.body)
+    }
+
+    /// Decodes the answer to a write, which took effect: a body that does not match is
+    /// [`Error::UnreadableSuccess`], with the new entity's id when it can be found.
+    pub(crate) fn decode_written<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        decode(self.status, &self.body)
+            .map_err(|error| unreadable(self.status, self.location, &self.body, error))
+    }
+}
+
+/// A write's success whose body could not be read, with the `id` found in it, if any.
+pub(crate) fn unreadable(
+    status: u16,
+    location: Option<String>,
+    body: &[u8],
+    error: Error,
+) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Key {
+        id: String,
+    }
+    let id = serde_json::from_slice::<Key>(body).ok().map(|key| key.id);
+    Error::UnreadableSuccess { status, location, id, source: Box::new(error) }
 }
 
 /// What one attempt needs.
@@ -398,7 +542,7 @@ fn transport(error: reqwest::Error) -> Error {
     Error::Transport(TransportError::new(error))
 }
 
-/// Reads at most `limit` bytes of the body; more is an error when `strict`, cut otherwise.
+/// Reads at most `limit` bytes of a success body; a larger one is [`Error::ResponseTooLarge`].
 async fn read_limited(
     mut response: reqwest::Response,
     limit: usize,
@@ -411,7 +555,14 @@ async fn read_limited(
         return Err(too_large);
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            // An error body cut short still says what it can.
+            Err(_) if !strict => break,
+            Err(error) => return Err(transport(error)),
+        };
         let room = limit - body.len();
         if chunk.len() > room {
             if strict {
@@ -426,15 +577,14 @@ async fn read_limited(
 }
 
 /// Turns a non-success response into [`Error::Graph`], or [`Error::UnexpectedResponse`] when the
-/// body is not Graph's error format.
+/// body is not Graph's error format (a body cut short included: the status stands).
 async fn read_error(response: reqwest::Response) -> Error {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = match read_limited(response, MAX_ERROR_BODY_BYTES, false).await {
-        Ok(body) => body,
-        Err(error) => return error,
-    };
-    parse_error(status, &headers, &body)
+    match read_limited(response, MAX_ERROR_BODY_BYTES, false).await {
+        Ok(body) => parse_error(status, &headers, &body),
+        Err(error) => error,
+    }
 }
 
 pub(crate) fn parse_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
@@ -514,6 +664,8 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
+    max_pages: Option<usize>,
+    proxy: Option<Result<Proxy, String>>,
 }
 
 impl ClientBuilder {
@@ -584,19 +736,56 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages [`Client::list`] reads of one collection (default
+    /// [`DEFAULT_MAX_PAGES`]); past it the listing fails with [`Error::Paging`] rather than
+    /// grow without bound.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = Some(pages.max(1));
+        self
+    }
+
+    /// Sends every request through this proxy (`http://host:port`, with `user:password@` if it
+    /// needs them), instead of the one the environment names. Requests to loopback never go
+    /// through a proxy. Requests to Graph are `https`, tunnelled through the proxy, so it never
+    /// sees the token.
+    ///
+    /// By default the environment decides, as curl and the Azure SDKs read it: `HTTPS_PROXY`
+    /// (or `ALL_PROXY`), minus the hosts in `NO_PROXY`.
+    ///
+    /// ```
+    /// # use graph_entity_runtime::Client;
+    /// let client = Client::builder().proxy("http://proxy.contoso.com:3128").bearer_token("t").build()?;
+    /// # Ok::<(), graph_entity_runtime::Error>(())
+    /// ```
+    pub fn proxy(mut self, url: impl AsRef<str>) -> Self {
+        self.proxy = Some(Proxy::parse(url.as_ref()));
+        self
+    }
+
+    /// Sends every request directly, whatever proxy the environment names.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = Some(Ok(Proxy::Direct));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] for a base URL that does not parse, has a query, fragment or user
-    /// info, or would send the token over plain `http` to a host other than loopback, and for
-    /// a missing credential; [`Error::Auth`] for a malformed token.
+    /// info, or would send the token over plain `http` to a host other than loopback, for a
+    /// proxy URL that is not `http` or `https`, and for a missing credential; [`Error::Auth`]
+    /// for a malformed token.
     pub fn build(self) -> Result<Client, Error> {
         let raw = match &self.base_url {
             Some(url) => url.clone(),
             None => format!("{}/{}", self.cloud.graph_root(), self.api_version.as_str()),
         };
         let (base_url, origin) = check_base_url(&raw)?;
+        let proxy = match self.proxy {
+            None => Proxy::Environment,
+            Some(proxy) => proxy.map_err(Error::Config)?,
+        };
         let credential = match self.credential {
             Some(credential) => credential.map_err(Error::Auth)?,
             None => {
@@ -605,13 +794,12 @@ impl ClientBuilder {
                 ));
             }
         };
-        let http = reqwest::Client::builder()
+        let target = Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL `{raw}` does not parse: {e}")))?;
+        // Redirects are followed by `Client::attempt`, which knows the method and the origin.
+        let http = crate::http::builder(&target, &proxy)
             .timeout(self.timeout.unwrap_or(Duration::from_secs(100)))
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
-            // As the official SDKs: at most 5 redirects. On a hop to another host, scheme or port
-            // reqwest drops `Authorization` (and cookies), so the token stays with its service.
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(USER_AGENT)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -623,6 +811,7 @@ impl ClientBuilder {
                 scope: self.scope.unwrap_or_else(|| self.cloud.default_scope().to_owned()),
                 retry: self.retry.unwrap_or_default(),
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             }),
         })
     }
@@ -650,16 +839,6 @@ fn check_base_url(raw: &str) -> Result<(String, url::Origin), Error> {
         }
     }
     Ok((url.as_str().trim_end_matches('/').to_owned(), url.origin()))
-}
-
-/// `localhost`, `127.0.0.0/8` or `::1`.
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
 }
 
 #[cfg(test)]

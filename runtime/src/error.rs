@@ -59,28 +59,51 @@ pub enum Error {
     },
 
     /// The request could not be sent or its answer not received.
+    #[cfg(feature = "client")]
     #[error("transport error: {0}")]
     Transport(#[source] TransportError),
 
-    /// The request was sent and no answer came (a timeout, a dropped connection): the service
-    /// may or may not have acted. A `POST` is not resent in that case, as it could create the
-    /// entity twice; see [`RequestOptions::idempotent`](crate::RequestOptions::idempotent).
+    /// The request may or may not have taken effect: it was sent and no answer came (a timeout,
+    /// a dropped connection), or a gateway timed out (`504`) after it may have passed the request
+    /// on, or the service redirected a write elsewhere with `303 See Other`. It was not resent,
+    /// as a `POST` could then create the entity twice; check the service before creating again
+    /// (see [`RequestOptions::idempotent`](crate::RequestOptions::idempotent)).
     #[error(
-        "the request was sent but no answer came (attempt {attempts}); it may or may not have taken effect, so it was not resent: {source}"
+        "the request may or may not have taken effect (attempt {attempts}), so it was not resent: {source}"
     )]
     UnknownOutcome {
         /// Attempts made, the last one included.
         attempts: u32,
-        /// What happened to the connection.
-        source: TransportError,
+        /// What left the outcome unknown: a [`Transport`](Error::Transport) error, a `504`
+        /// [`Graph`](Error::Graph) error, a refused `303` [`Redirect`](Error::Redirect) …
+        source: Box<Error>,
     },
 
-    /// Retries were exhausted (by count, total delay or a too long `Retry-After`); the last
-    /// error is kept.
-    #[error("gave up after {attempts} attempts: {last}")]
+    /// The service answered a write with success (such as `201 Created`), so **it took
+    /// effect**, but the answer could not be read: an empty or truncated body, one that does
+    /// not match the entity, or one over the size limit. Do not send the request again: the
+    /// entity exists (see [`Error::outcome`]).
+    #[error("{}", unreadable_success(*.status, .location.as_deref(), .id.as_deref(), .source))]
+    UnreadableSuccess {
+        /// The success status, such as `201`.
+        status: u16,
+        /// The `Location` header of the answer, when there was one: the new entity's URL.
+        location: Option<String>,
+        /// The new entity's `id`, when it could be found in the body all the same.
+        id: Option<String>,
+        /// Why the answer could not be read ([`Decode`](Error::Decode),
+        /// [`ResponseTooLarge`](Error::ResponseTooLarge) or [`Transport`](Error::Transport)).
+        source: Box<Error>,
+    },
+
+    /// The client stopped retrying, for the [`reason`](GiveUp) given (the number of retries,
+    /// the total delay, or a `Retry-After` longer than the policy waits); the last error is kept.
+    #[error("gave up after {attempts} attempt{}: {reason}: {last}", if *.attempts == 1 { "" } else { "s" })]
     RetriesExhausted {
         /// Attempts made, the first one included.
         attempts: u32,
+        /// Which limit of the [`RetryPolicy`](crate::RetryPolicy) stopped the retries.
+        reason: GiveUp,
         /// The error of the last attempt.
         last: Box<Error>,
     },
@@ -102,9 +125,20 @@ pub enum Error {
     #[error("the $batch response has no answer for this item; it may or may not have taken effect")]
     MissingSubResponse,
 
+    /// A `$batch` answer cannot be matched to this item with certainty (the item's id answered
+    /// twice, or under another spelling such as `"+0"` for `"0"`): it may or may not have taken
+    /// effect, and it is not resent.
+    #[error(
+        "the $batch response for this item is ambiguous ({reason}); it may or may not have taken effect"
+    )]
+    AmbiguousSubResponse {
+        /// What was wrong with the answers for this item.
+        reason: String,
+    },
+
     /// No token could be had: the token endpoint's error, or a malformed token.
     #[error(transparent)]
-    Auth(#[from] crate::AuthError),
+    Auth(#[from] AuthError),
 
     /// A collection page linked to a next page on another origin; it was not followed, as the
     /// token would have gone with the request.
@@ -113,6 +147,132 @@ pub enum Error {
         /// The link.
         link: String,
     },
+
+    /// Paging through a collection went wrong: an `@odata.nextLink` that repeats a page already
+    /// read (which would loop forever), or more pages than the client's
+    /// [`max_pages`](crate::ClientBuilder::max_pages).
+    #[error("paging stopped after {pages} pages: {reason}")]
+    Paging {
+        /// Pages read before stopping.
+        pages: usize,
+        /// What was wrong.
+        reason: String,
+    },
+
+    /// The service answered with a redirect that was not followed: to another origin (the
+    /// token would go with it), one that would turn a write into a `GET`, a redirect without
+    /// a usable `Location`, or too many of them.
+    #[error("not following the redirect (HTTP {status}) to `{location}`: {reason}")]
+    Redirect {
+        /// The redirect's status, such as `303`.
+        status: u16,
+        /// Its `Location`, as sent (empty when there was none).
+        location: String,
+        /// Why it was not followed.
+        reason: String,
+    },
+}
+
+/// What became of a request that failed: whether the service acted on it.
+///
+/// A caller deciding whether to send a write again asks [`Error::outcome`]: only
+/// [`NotApplied`](Outcome::NotApplied) makes that safe.
+///
+/// ```
+/// use graph_entity_runtime::{Error, Outcome};
+///
+/// fn safe_to_resend(error: &Error) -> bool {
+///     error.outcome() == Outcome::NotApplied
+/// }
+/// # let _ = safe_to_resend;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The service did not act on the request: it refused it, throttled it, or it was never
+    /// sent. Sending it again is safe.
+    NotApplied,
+    /// The service may or may not have acted: the answer was lost, a gateway timed out, or a
+    /// `$batch` item's answer is missing or ambiguous. Check the service before sending again.
+    Unknown,
+    /// The service acted (it answered with success) but its answer could not be read. Do not
+    /// send it again.
+    Applied,
+}
+
+/// Why the client stopped retrying: which setting of the [`RetryPolicy`](crate::RetryPolicy)
+/// was reached, so that the caller knows which one to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GiveUp {
+    /// Every retry the policy allows was made.
+    MaxRetries {
+        /// The policy's [`max_retries`](crate::RetryPolicy::max_retries).
+        max_retries: u32,
+    },
+    /// The next wait would take the total past the policy's limit.
+    MaxTotalDelay {
+        /// The wait that was due.
+        wait: std::time::Duration,
+        /// Waited so far.
+        waited: std::time::Duration,
+        /// The policy's [`max_total_delay`](crate::RetryPolicy::max_total_delay).
+        limit: std::time::Duration,
+    },
+    /// The service asked to wait longer than the policy's longest single wait.
+    RetryAfterTooLong {
+        /// The wait the service asked for (`Retry-After`).
+        asked: std::time::Duration,
+        /// The policy's [`max_delay`](crate::RetryPolicy::max_delay).
+        max_delay: std::time::Duration,
+    },
+}
+
+impl fmt::Display for GiveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GiveUp::MaxRetries { max_retries } => write!(
+                f,
+                "the retry policy allows {max_retries} retr{} (RetryPolicy::max_retries)",
+                if *max_retries == 1 { "y" } else { "ies" }
+            ),
+            GiveUp::MaxTotalDelay { wait, waited, limit } => write!(
+                f,
+                "waiting {} more after {} would pass the retry policy's total of {} (RetryPolicy::max_total_delay)",
+                seconds(*wait),
+                seconds(*waited),
+                seconds(*limit)
+            ),
+            GiveUp::RetryAfterTooLong { asked, max_delay } => write!(
+                f,
+                "the service asked to wait {} (Retry-After), longer than the retry policy's longest wait of {} (RetryPolicy::max_delay)",
+                seconds(*asked),
+                seconds(*max_delay)
+            ),
+        }
+    }
+}
+
+fn seconds(duration: std::time::Duration) -> String {
+    format!("{} s", (duration.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+fn unreadable_success(
+    status: u16,
+    location: Option<&str>,
+    id: Option<&str>,
+    source: &Error,
+) -> String {
+    let mut text = format!(
+        "the service answered HTTP {status}, so the request took effect, but the answer could not be read"
+    );
+    if let Some(id) = id {
+        text.push_str(&format!(" (id `{id}`)"));
+    }
+    if let Some(location) = location {
+        text.push_str(&format!(" (Location `{location}`)"));
+    }
+    text.push_str(&format!("; do not send it again: {source}"));
+    text
 }
 
 fn list_invalid(invalid: &[(usize, Error)]) -> String {
@@ -137,8 +297,13 @@ impl Error {
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::RetriesExhausted { last, .. } => last.status(),
+            Error::RetriesExhausted { last, .. } | Error::UnknownOutcome { source: last, .. } => {
+                last.status()
+            }
             Error::Batch(error) => error.status(),
+            Error::UnreadableSuccess { status, .. } | Error::Redirect { status, .. } => {
+                Some(*status)
+            }
             Error::Graph(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
@@ -148,21 +313,45 @@ impl Error {
         }
     }
 
-    /// Whether the request may or may not have taken effect: it was sent and no answer came.
-    /// Check the service before creating again.
-    pub fn is_unknown_outcome(&self) -> bool {
+    /// Whether the service acted on the request: decides whether sending a write again is safe
+    /// (only for [`Outcome::NotApplied`]).
+    ///
+    /// ```
+    /// use graph_entity_runtime::{Error, Outcome};
+    ///
+    /// assert_eq!(Error::MissingSubResponse.outcome(), Outcome::Unknown);
+    /// assert_eq!(Error::Config("x".into()).outcome(), Outcome::NotApplied);
+    /// ```
+    pub fn outcome(&self) -> Outcome {
         match self {
-            Error::UnknownOutcome { .. } | Error::MissingSubResponse => true,
-            Error::Batch(error) => error.is_unknown_outcome(),
-            _ => false,
+            Error::UnknownOutcome { .. }
+            | Error::MissingSubResponse
+            | Error::AmbiguousSubResponse { .. } => Outcome::Unknown,
+            Error::UnreadableSuccess { .. } => Outcome::Applied,
+            Error::RetriesExhausted { last, .. } => last.outcome(),
+            // The `$batch` envelope took effect, or may have: each of its items may or may not
+            // have.
+            Error::Batch(error) => match error.outcome() {
+                Outcome::NotApplied => Outcome::NotApplied,
+                Outcome::Unknown | Outcome::Applied => Outcome::Unknown,
+            },
+            _ => Outcome::NotApplied,
         }
+    }
+
+    /// Whether the request may or may not have taken effect ([`Outcome::Unknown`]): check the
+    /// service before creating again.
+    pub fn is_unknown_outcome(&self) -> bool {
+        self.outcome() == Outcome::Unknown
     }
 
     /// The Graph error, when the service answered with one.
     pub fn as_graph(&self) -> Option<&GraphError> {
         match self {
             Error::Graph(e) => Some(e),
-            Error::RetriesExhausted { last, .. } => last.as_graph(),
+            Error::RetriesExhausted { last, .. } | Error::UnknownOutcome { source: last, .. } => {
+                last.as_graph()
+            }
             Error::Batch(error) => error.as_graph(),
             _ => None,
         }
@@ -447,10 +636,38 @@ pub enum PathError {
     },
 }
 
+/// Authentication failed: the token endpoint's error (`invalid_client`, `invalid_scope` …) with
+/// its description, or why no token could be had. Never contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("authentication failed: {code}: {description}")]
+#[non_exhaustive]
+pub struct AuthError {
+    /// The HTTP status of the token endpoint's answer, when there was one.
+    pub status: Option<u16>,
+    /// The OAuth error code, such as `invalid_client`.
+    pub code: String,
+    /// The description, such as `AADSTS7000215: Invalid client secret provided …`.
+    pub description: String,
+}
+
+impl AuthError {
+    /// An error with this status, code and description.
+    pub fn new(
+        status: Option<u16>,
+        code: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self { status, code: code.into(), description: description.into() }
+    }
+}
+
 /// The request could not be sent, or its answer not received.
+///
+/// Only with the `client` feature.
 ///
 /// Wraps the HTTP client's error without exposing its type, so that the HTTP stack can evolve
 /// without breaking this API. The URL in the message holds no secret: tokens travel in headers.
+#[cfg(feature = "client")]
 #[derive(Debug, thiserror::Error)]
 #[error("{inner}")]
 pub struct TransportError {
@@ -458,6 +675,7 @@ pub struct TransportError {
     inner: reqwest::Error,
 }
 
+#[cfg(feature = "client")]
 impl TransportError {
     pub(crate) fn new(inner: reqwest::Error) -> Self {
         Self { inner }

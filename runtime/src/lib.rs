@@ -4,38 +4,56 @@
 //! Depend on `graph-entity`, which re-exports everything here together with the
 //! `#[graph_entity]` and `#[graph_enum]` attributes; code the macros generate calls into this
 //! crate through the facade's hidden `__private` module.
+//!
+//! The `client` feature (on by default) brings the HTTP client, credentials, retries and bulk
+//! creation; without it the crate has the types, the wire format and validation only, and none
+//! of reqwest, tokio or aws-lc.
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "client")]
 mod auth;
+#[cfg(feature = "client")]
 mod bulk;
+#[cfg(feature = "client")]
 mod client;
 mod cloud;
 mod datetime;
 mod decode;
 mod entity;
 mod error;
+#[cfg(feature = "client")]
+mod http;
 mod path;
+#[cfg(feature = "client")]
 mod retry;
 
 #[doc(hidden)]
 pub mod __private;
 
+#[cfg(feature = "client")]
 pub use auth::{
-    AccessToken, AuthError, BoxFuture, ClientCertificateCredential, ClientSecretCredential,
+    AccessToken, BoxFuture, ClientCertificateCredential, ClientSecretCredential,
     EnvironmentCredential, StaticToken, TokenCredential,
 };
+#[cfg(feature = "client")]
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
+#[cfg(feature = "client")]
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
+};
 pub use cloud::{ApiVersion, NationalCloud, UnknownCloud};
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use decode::from_slice;
 pub use entity::{GraphEntity, GraphEnum};
+#[cfg(feature = "client")]
+pub use error::TransportError;
 pub use error::{
-    DecodeError, Error, ErrorDetail, GraphError, PathError, SNIPPET_LEN, TransportError,
-    ValidationError, Violation,
+    AuthError, DecodeError, Error, ErrorDetail, GiveUp, GraphError, Outcome, PathError,
+    SNIPPET_LEN, ValidationError, Violation,
 };
 pub use path::PathTemplate;
+#[cfg(feature = "client")]
 pub use retry::{RequestOptions, RetryPolicy};
 
 /// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.

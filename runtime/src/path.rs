@@ -108,6 +108,7 @@ impl PathTemplate {
 }
 
 /// Appends `/` and `arg` as one more percent-encoded segment, such as an entity's key.
+#[cfg(feature = "client")]
 pub(crate) fn push_segment(
     path: &mut String,
     name: &'static str,
@@ -130,9 +131,13 @@ struct Segment {
 }
 
 impl Segment {
+    /// Refuses a segment with a placeholder that reads as `.` or `..` once URL normalisation
+    /// decodes it (`%2e` is `.`): it would change the endpoint.
     fn close(&self, out: &str) -> Result<(), PathError> {
-        match (self.placeholder, &out[self.start..]) {
-            (Some(placeholder), "." | "..") => Err(PathError::DotSegment { placeholder }),
+        let Some(placeholder) = self.placeholder else { return Ok(()) };
+        let segment = percent_encoding::percent_decode_str(&out[self.start..]);
+        match &*segment.decode_utf8_lossy() {
+            "." | ".." => Err(PathError::DotSegment { placeholder }),
             _ => Ok(()),
         }
     }
@@ -184,6 +189,13 @@ mod tests {
         );
         assert_eq!(TWO.render(&[".", "."]), Err(PathError::DotSegment { placeholder: "y" }));
         assert_eq!(TWO.render(&[".", "x"]).unwrap(), "/a/.x");
+        // The macro refuses `%2e` in a literal; a template built by hand is checked all the same.
+        const ENCODED_DOT: PathTemplate = PathTemplate::__from_parts(
+            "/a/{x}%2e",
+            &[PathPart::Literal("/a/"), PathPart::Placeholder("x"), PathPart::Literal("%2e")],
+        );
+        assert_eq!(ENCODED_DOT.render(&["."]), Err(PathError::DotSegment { placeholder: "x" }));
+        assert_eq!(ENCODED_DOT.render(&["%"]).unwrap(), "/a/%25%2e");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::error::GiveUp;
+
 /// When and how long the client retries a request.
 ///
 /// Retried: `429 Too Many Requests` and `503 Service Unavailable` for every method (the service
@@ -68,7 +70,9 @@ impl RetryPolicy {
     }
 
     /// The longest single wait. A `Retry-After` longer than this is not waited for: the call
-    /// fails with the throttling error.
+    /// fails with [`Error::RetriesExhausted`](crate::Error::RetriesExhausted) and
+    /// [`GiveUp::RetryAfterTooLong`](crate::GiveUp::RetryAfterTooLong), keeping the throttling
+    /// error.
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
@@ -85,7 +89,7 @@ impl RetryPolicy {
         self.max_retries
     }
 
-    /// How long to wait before retry number `retry` (1-based), or `None` to give up.
+    /// How long to wait before retry number `retry` (1-based), or why to give up.
     ///
     /// `retry_after` is the service's own answer; `waited` is the total waited so far.
     pub(crate) fn wait(
@@ -93,16 +97,21 @@ impl RetryPolicy {
         retry: u32,
         retry_after: Option<Duration>,
         waited: Duration,
-    ) -> Option<Duration> {
+    ) -> Result<Duration, GiveUp> {
         if retry > self.max_retries {
-            return None;
+            return Err(GiveUp::MaxRetries { max_retries: self.max_retries });
         }
         let wait = match retry_after {
-            Some(after) if after > self.max_delay => return None,
+            Some(asked) if asked > self.max_delay => {
+                return Err(GiveUp::RetryAfterTooLong { asked, max_delay: self.max_delay });
+            }
             Some(after) => after,
             None => self.backoff(retry),
         };
-        (waited + wait <= self.max_total_delay).then_some(wait)
+        if waited.saturating_add(wait) > self.max_total_delay {
+            return Err(GiveUp::MaxTotalDelay { wait, waited, limit: self.max_total_delay });
+        }
+        Ok(wait)
     }
 
     /// Exponential backoff with jitter: `base * 2^(retry-1) + random(0..base)`, capped.
@@ -151,16 +160,30 @@ mod tests {
     #[test]
     fn gives_up_after_max_retries_and_total_delay() {
         let policy = RetryPolicy::default().base_delay(Duration::from_millis(10));
-        assert!(policy.wait(1, None, Duration::ZERO).is_some());
-        assert!(policy.wait(3, None, Duration::ZERO).is_some());
-        assert_eq!(policy.wait(4, None, Duration::ZERO), None);
-        assert_eq!(RetryPolicy::none().wait(1, Some(Duration::ZERO), Duration::ZERO), None);
+        assert!(policy.wait(1, None, Duration::ZERO).is_ok());
+        assert!(policy.wait(3, None, Duration::ZERO).is_ok());
+        assert_eq!(
+            policy.wait(4, None, Duration::ZERO),
+            Err(GiveUp::MaxRetries { max_retries: 3 })
+        );
+        assert_eq!(
+            RetryPolicy::none().wait(1, Some(Duration::ZERO), Duration::ZERO),
+            Err(GiveUp::MaxRetries { max_retries: 0 })
+        );
         let tight = RetryPolicy::default().max_total_delay(Duration::from_secs(5));
-        assert_eq!(tight.wait(1, Some(Duration::from_secs(4)), Duration::from_secs(2)), None);
+        assert_eq!(
+            tight.wait(1, Some(Duration::from_secs(4)), Duration::from_secs(2)),
+            Err(GiveUp::MaxTotalDelay {
+                wait: Duration::from_secs(4),
+                waited: Duration::from_secs(2),
+                limit: Duration::from_secs(5)
+            })
+        );
         assert_eq!(
             tight.wait(1, Some(Duration::from_secs(3)), Duration::from_secs(2)),
-            Some(Duration::from_secs(3))
+            Ok(Duration::from_secs(3))
         );
+        assert!(tight.wait(1, None, Duration::MAX).is_err(), "no overflow");
     }
 
     #[test]
@@ -168,9 +191,18 @@ mod tests {
         let policy = RetryPolicy::default().max_delay(Duration::from_secs(10));
         assert_eq!(
             policy.wait(1, Some(Duration::from_millis(2128)), Duration::ZERO),
-            Some(Duration::from_millis(2128))
+            Ok(Duration::from_millis(2128))
         );
-        assert_eq!(policy.wait(1, Some(Duration::from_secs(11)), Duration::ZERO), None);
+        let too_long = policy.wait(1, Some(Duration::from_secs(200)), Duration::ZERO).unwrap_err();
+        assert_eq!(
+            too_long,
+            GiveUp::RetryAfterTooLong {
+                asked: Duration::from_secs(200),
+                max_delay: Duration::from_secs(10)
+            }
+        );
+        let text = too_long.to_string();
+        assert!(text.contains("200 s") && text.contains("RetryPolicy::max_delay"), "{text}");
     }
 
     #[test]

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
-use graph_entity::{BulkOptions, Client, Error, RetryPolicy};
+use graph_entity::{BulkOptions, Client, Error, Outcome, RetryPolicy};
 use serde_json::{Value, json};
 
+use crate::stub::{Reply, Stub};
 use crate::{configuration, doc_example, stored_counts};
 
 const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
@@ -212,4 +213,122 @@ async fn the_emulator_batches_as_graph_does() {
         [("1".into(), 201), ("2".into(), 400), ("3".into(), 424), ("4".into(), 201)]
     );
     assert_eq!(stored_counts(&emulator, &parent), [1, 4]);
+}
+
+/// A `$batch` answer with these `(id, status)` sub-responses, each `201` with the documented
+/// entity (or a Graph error); `429`s ask to come back at once.
+fn batch_answer(items: &[(&str, u16)]) -> String {
+    let entity: Value = serde_json::from_str(crate::RESPONSE).unwrap();
+    let responses: Vec<Value> = items
+        .iter()
+        .map(|&(id, status)| {
+            let body = if status < 300 {
+                entity.clone()
+            } else {
+                json!({"error": {"code": "TooManyRequests", "message": "later"}})
+            };
+            json!({"id": id, "status": status, "headers": {"Retry-After": "0"}, "body": body})
+        })
+        .collect();
+    json!({ "responses": responses }).to_string()
+}
+
+/// Sends 3 items in one `$batch` to a stub answering `answer`, and returns each item's result
+/// and how many requests the stub received.
+async fn batch_against(answer: String) -> (Vec<Result<Status, Error>>, usize) {
+    let stub = Stub::start(move |_| Reply::json(200, &answer)).await;
+    let client = Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let items = statuses(3).into_iter().map(|s| (s, ["c"]));
+    let results = client.create_many(items, &BulkOptions::default()).await.unwrap();
+    (results, stub.requests().len())
+}
+
+#[tokio::test]
+async fn an_item_answered_twice_or_under_another_id_is_unknown_and_never_resent() {
+    // Item 0 is throttled once and created once: which one counts? Neither is certain.
+    let (results, requests) =
+        batch_against(batch_answer(&[("0", 429), ("0", 201), ("1", 201), ("2", 201)])).await;
+    assert!(
+        matches!(&results[0], Err(Error::AmbiguousSubResponse { reason }) if reason.contains("2 times")),
+        "{:?}",
+        results[0]
+    );
+    assert!(results[1].is_ok() && results[2].is_ok());
+    assert_eq!(requests, 1, "item 0 was not resent");
+
+    for alias in ["+0", "00", " 0"] {
+        let (results, requests) =
+            batch_against(batch_answer(&[(alias, 201), ("0", 429), ("1", 201), ("2", 201)])).await;
+        let error = results[0].as_ref().unwrap_err();
+        assert!(error.is_unknown_outcome(), "{alias}: {error:?}");
+        assert!(error.to_string().contains("another spelling"), "{alias}: {error}");
+        assert!(results[1].is_ok() && results[2].is_ok(), "{alias}");
+        assert_eq!(requests, 1, "{alias}: item 0 was not resent");
+    }
+
+    // An id that was never sent concerns no item; a missing one is unknown.
+    let (results, requests) =
+        batch_against(batch_answer(&[("7", 201), ("1", 201), ("2", 201)])).await;
+    assert!(matches!(results[0], Err(Error::MissingSubResponse)), "{:?}", results[0]);
+    assert!(results[1].is_ok() && results[2].is_ok());
+    assert_eq!(requests, 1);
+}
+
+#[tokio::test]
+async fn a_batch_whose_200_answer_cannot_be_read_leaves_every_item_unknown() {
+    for answer in ["", "[]", r#"{"responses":"#, r#"{"responses":[{"id":"0"}]}"#] {
+        let (results, requests) = batch_against(answer.to_owned()).await;
+        for result in &results {
+            let error = result.as_ref().unwrap_err();
+            assert_eq!(error.outcome(), Outcome::Unknown, "{answer:?}: {error:?}");
+        }
+        assert_eq!(requests, 1, "{answer:?}: nothing resent");
+    }
+}
+
+#[tokio::test]
+async fn a_sub_request_answered_504_is_an_unknown_outcome() {
+    let (results, _) = batch_against(batch_answer(&[("0", 201), ("1", 201), ("2", 504)])).await;
+    let error = results[2].as_ref().unwrap_err();
+    assert!(error.is_unknown_outcome(), "{error:?}");
+    assert_eq!(error.status(), Some(504));
+}
+
+#[tokio::test]
+async fn a_401_for_the_whole_batch_refreshes_the_token_and_sends_it_again() {
+    let emulator = Emulator::builder().page_size(1000).start().await.unwrap();
+    let writer = emulator.issue_token(&[WRITE], Duration::from_secs(3600));
+    let parent = configuration(
+        &Client::builder()
+            .base_url(emulator.graph_url("v1.0"))
+            .bearer_token(&writer)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    // The first token has expired when the batch is sent; the refresh brings a valid one.
+    let expired = emulator.issue_token(&[WRITE], Duration::ZERO);
+    let credential = crate::faults::Rotating::new(expired, writer);
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .credential(credential)
+        .build()
+        .unwrap();
+    let results = client
+        .create_many(
+            statuses(3).into_iter().map(|s| (s, [parent.as_str()])),
+            &BulkOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(stored_counts(&emulator, &parent), [0, 1, 2]);
+    let batches: Vec<_> =
+        emulator.requests().into_iter().filter(|r| r.path.ends_with("/$batch")).collect();
+    assert_eq!(batches.len(), 2, "refused whole, then sent again with the fresh token");
 }

@@ -95,6 +95,7 @@ async fn a_body_that_is_not_a_graph_error_keeps_status_and_snippet() {
         status: 502,
         headers: vec![("content-type", "text/html".into())],
         body: b"<html><h1>502 Bad Gateway</h1></html>".to_vec(),
+        delay: std::time::Duration::ZERO,
     })
     .await;
     let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
@@ -109,18 +110,25 @@ async fn a_body_that_is_not_a_graph_error_keeps_status_and_snippet() {
 }
 
 #[tokio::test]
-async fn a_success_body_of_the_wrong_shape_is_a_decode_error_with_the_body() {
+async fn a_created_entity_of_the_wrong_shape_is_an_unreadable_success_with_the_body() {
     let wrong = fixture(RESPONSE).replace("\"devicesCount\": 12", "\"devicesCount\": \"twelve\"");
     let stub = Stub::start(move |_| Reply::json(201, &wrong)).await;
     let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
-    let Error::Decode(decode) = &error else { panic!("{error:?}") };
+    let Error::UnreadableSuccess { status: 201, id, source, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(id.as_deref(), Some("44960944-0944-4496-4409-964444099644"));
+    let Error::Decode(decode) = &**source else { panic!("{source:?}") };
     assert_eq!(decode.path, "devicesCount");
     assert_eq!(decode.status, Some(201));
     assert!(String::from_utf8_lossy(&decode.body).contains("twelve"));
 
     let stub = Stub::start(|_| Reply::json(201, "")).await;
     let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
-    assert!(matches!(&error, Error::Decode(d) if d.message.contains("EOF")), "{error}");
+    assert!(
+        matches!(&error, Error::UnreadableSuccess { id: None, source, .. } if matches!(&**source, Error::Decode(d) if d.message.contains("EOF"))),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -134,6 +142,12 @@ async fn an_oversized_body_is_refused_not_buffered() {
         .build()
         .unwrap();
     let error = doc_example().create(&client, "c").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::UnreadableSuccess { status: 201, source, .. } if matches!(**source, Error::ResponseTooLarge { status: 201, limit: 1024 })),
+        "{error}"
+    );
+    // A read is refused the same way, and nothing took effect.
+    let error = client.get::<Status>(&["c"], "x").await.unwrap_err();
     assert!(matches!(error, Error::ResponseTooLarge { status: 201, limit: 1024 }), "{error}");
 }
 
@@ -157,7 +171,7 @@ async fn a_closed_port_is_a_transport_error_retried_as_nothing_was_sent() {
         RetryPolicy::default().max_retries(2).base_delay(std::time::Duration::from_millis(1));
     let exhausted = doc_example().create(&client(quick), "c").await.unwrap_err();
     assert!(
-        matches!(&exhausted, Error::RetriesExhausted { attempts: 3, last } if matches!(**last, Error::Transport(_))),
+        matches!(&exhausted, Error::RetriesExhausted { attempts: 3, last, .. } if matches!(**last, Error::Transport(_))),
         "{exhausted:?}"
     );
     assert!(

@@ -8,8 +8,8 @@ use std::time::Duration;
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 use graph_entity::{
-    AccessToken, AuthError, BoxFuture, Client, ClientSecretCredential, Error, RequestOptions,
-    RetryPolicy, TokenCredential,
+    AccessToken, AuthError, BoxFuture, Client, ClientSecretCredential, Error, GiveUp, Outcome,
+    RequestOptions, RetryPolicy, TokenCredential,
 };
 
 use crate::{configuration, doc_example, stored_counts};
@@ -140,7 +140,7 @@ async fn retries_give_up_at_the_bound_and_say_how_many_attempts() {
 
     let error = doc_example().create(&client(patient().max_retries(3)), "c").await.unwrap_err();
     match &error {
-        Error::RetriesExhausted { attempts: 4, last } => {
+        Error::RetriesExhausted { attempts: 4, last, .. } => {
             assert_eq!(
                 last.as_graph().map(|g| (g.status, g.code.as_str())),
                 Some((429, "TooManyRequests"))
@@ -149,7 +149,9 @@ async fn retries_give_up_at_the_bound_and_say_how_many_attempts() {
         other => panic!("{other:?}"),
     }
     assert!(
-        error.to_string().starts_with("gave up after 4 attempts: Graph error 429 TooManyRequests"),
+        error.to_string().starts_with(
+            "gave up after 4 attempts: the retry policy allows 3 retries (RetryPolicy::max_retries): Graph error 429 TooManyRequests"
+        ),
         "{error}"
     );
     assert_eq!(error.status(), Some(429));
@@ -165,10 +167,29 @@ async fn retries_give_up_at_the_bound_and_say_how_many_attempts() {
     let error = doc_example().create(&client(RetryPolicy::none()), "c").await.unwrap_err();
     assert_eq!(error.as_graph().map(|g| g.status), Some(429), "{error:?}");
     assert!(!matches!(error, Error::RetriesExhausted { .. }));
-    // A Retry-After longer than the policy accepts is not waited for.
+    // A Retry-After longer than the policy accepts is not waited for, and the error says so
+    // and names the setting.
     let impatient = patient().max_delay(Duration::from_millis(5));
     let error = doc_example().create(&client(impatient), "c").await.unwrap_err();
     assert_eq!(error.as_graph().map(|g| g.status), Some(429), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::RetriesExhausted {
+                attempts: 1,
+                reason: GiveUp::RetryAfterTooLong { asked, max_delay },
+                ..
+            } if asked == Duration::from_millis(10) && max_delay == Duration::from_millis(5)
+        ),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("asked to wait 0.01 s (Retry-After)")
+            && text.contains("RetryPolicy::max_delay")
+            && text.contains("TooManyRequests"),
+        "{text}"
+    );
     assert_eq!(emulator.fault_counts().early_retries, 0);
 }
 
@@ -205,16 +226,27 @@ async fn a_504_is_retried_for_reads_but_not_for_a_post() {
     let error = doc_example().create(&client, "c").await.unwrap_err();
     assert_eq!(error.as_graph().map(|g| g.status), Some(504), "{error:?}");
     assert!(!matches!(error, Error::RetriesExhausted { .. }), "POST + 504: not retried");
+    // The gateway may have passed the POST on: the outcome is unknown, not a failure.
+    assert!(matches!(error, Error::UnknownOutcome { attempts: 1, .. }), "{error:?}");
+    assert!(error.is_unknown_outcome());
+    assert_eq!(error.outcome(), Outcome::Unknown);
+    assert_eq!(emulator.requests().len(), 1);
     let error = client.list::<Status>(&["c"]).await.unwrap_err();
     assert!(matches!(error, Error::RetriesExhausted { attempts: 3, .. }), "{error:?}");
 }
 
 /// A credential that hands out an expired token first, then fresh ones on refresh.
 #[derive(Debug)]
-struct Rotating {
+pub(crate) struct Rotating {
     expired: String,
     fresh: String,
     refreshes: AtomicUsize,
+}
+
+impl Rotating {
+    pub(crate) fn new(expired: String, fresh: String) -> Self {
+        Self { expired, fresh, refreshes: AtomicUsize::new(0) }
+    }
 }
 
 impl TokenCredential for Rotating {
@@ -322,12 +354,14 @@ async fn a_timeout_after_sending_is_an_unknown_outcome_for_a_post_and_retried_fo
         .unwrap();
     let error = doc_example().create(&client, "c").await.unwrap_err();
     match &error {
-        Error::UnknownOutcome { attempts: 1, source } => assert!(source.is_timeout(), "{error:?}"),
+        Error::UnknownOutcome { attempts: 1, source } => {
+            assert!(matches!(&**source, Error::Transport(t) if t.is_timeout()), "{error:?}");
+        }
         other => panic!("{other:?}"),
     }
     let error = client.list::<Status>(&["c"]).await.unwrap_err();
     match &error {
-        Error::RetriesExhausted { attempts: 3, last } => {
+        Error::RetriesExhausted { attempts: 3, last, .. } => {
             assert!(matches!(&**last, Error::Transport(t) if t.is_timeout()), "{last:?}");
         }
         other => panic!("{other:?}"),

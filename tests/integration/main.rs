@@ -9,9 +9,12 @@ mod emulator;
 mod faults;
 mod hostile;
 mod lints;
+mod paging;
+mod proxy;
 mod required;
 mod security;
 mod stub;
+mod tokens;
 mod wire;
 
 use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};

@@ -8,16 +8,51 @@ use crate::stub::{Reply, Stub};
 const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret-token-body";
 
 #[tokio::test]
-async fn a_redirect_to_another_origin_does_not_carry_the_token() {
+async fn a_redirect_to_another_origin_is_refused() {
     let elsewhere = Stub::start(|_| Reply::json(200, r#"{"value":[]}"#)).await;
     let target = format!("{}/landing", elsewhere.base_url);
     let origin = Stub::start(move |_| Reply::json(307, "").header("location", &target)).await;
     let client = Client::builder().base_url(&origin.base_url).bearer_token(TOKEN).build().unwrap();
-    let listed: Vec<Status> = client.list(&["c"]).await.unwrap();
-    assert!(listed.is_empty());
-    assert_eq!(origin.requests()[0].headers["authorization"], format!("Bearer {TOKEN}"));
-    let landed = &elsewhere.requests()[0];
-    assert!(landed.headers.get("authorization").is_none(), "{:?}", landed.headers);
+    let error = client.list::<Status>(&["c"]).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Redirect { status: 307, reason, .. } if reason.contains("another origin")),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains(TOKEN));
+    let error = crate::doc_example().create(&client, "c").await.unwrap_err();
+    assert!(matches!(error, Error::Redirect { status: 307, .. }), "{error:?}");
+    assert_eq!(origin.requests().len(), 2);
+    assert!(elsewhere.requests().is_empty(), "nothing reached the other origin");
+}
+
+#[tokio::test]
+async fn a_307_within_the_origin_repeats_the_post_with_its_body_and_no_referer() {
+    let stub = Stub::start(|seen| {
+        if seen.path.ends_with("/moved") {
+            Reply::json(201, crate::RESPONSE)
+        } else {
+            Reply::json(307, "").header("location", "/v1.0/moved")
+        }
+    })
+    .await;
+    let created = crate::doc_example().create(&stub.client(), "c").await.unwrap();
+    assert_eq!(created.devices_count, 12);
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].method, "POST");
+    assert_eq!(requests[1].body, requests[0].body);
+    assert!(requests.iter().all(|r| r.headers.get("referer").is_none()));
+}
+
+#[tokio::test]
+async fn redirects_in_a_loop_stop_after_five() {
+    let stub = Stub::start(|_| Reply::json(302, "").header("location", "/v1.0/again")).await;
+    let error = stub.client().list::<Status>(&["c"]).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Redirect { status: 302, reason, .. } if reason.contains("more than 5")),
+        "{error:?}"
+    );
+    assert_eq!(stub.requests().len(), 6);
 }
 
 #[tokio::test]

@@ -183,27 +183,20 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
         );
         __v.finish()
     }
-    /// Creates this entity: validates it, sends `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`,
-    /// and returns the entity the service created.
-    ///
-    /// Each path argument fills one segment, percent-encoded; it must not be empty:
-    /// - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`
-    ///
-    /// # Errors
-    ///
-    /// A validation or path error before any I/O, or the error of the request: see `Error`.
-    pub async fn create(
-        &self,
-        client: &crate::Client,
-        managed_device_mobile_app_configuration_id: &str,
-    ) -> crate::__private::Result<Self, crate::Error> {
-        crate::__private::create(
-                client,
-                self,
-                &[managed_device_mobile_app_configuration_id],
-            )
-            .await
-    }
+}
+crate::__private::with_client! {
+    #[automatically_derived] impl ManagedDeviceMobileAppConfigurationUserStatus { #[doc =
+    " Creates this entity: validates it, sends `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`,"]
+    #[doc = " and returns the entity the service created."] #[doc = ""] #[doc =
+    " Each path argument fills one segment, percent-encoded; it must not be empty:"]
+    #[doc =
+    " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
+    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
+    " A validation or path error before any I/O, or the error of the request: see `Error`."]
+    pub async fn create(& self, client : & crate ::Client,
+    managed_device_mobile_app_configuration_id : & str) -> crate ::__private::Result <
+    Self, crate ::Error > { crate ::__private::create(client, self, &
+    [managed_device_mobile_app_configuration_id]). await } }
 }
 #[doc(hidden)]
 #[allow(

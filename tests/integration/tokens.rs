@@ -1,0 +1,109 @@
+//! Token outages and odd token responses: failures shared by the single flight, the cached
+//! token kept while it is valid, one cache per scope, and no panic or unbounded read.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use graph_entity::{ClientSecretCredential, TokenCredential};
+
+use crate::stub::{Reply, Stub};
+
+const SCOPE: &str = "https://graph.microsoft.com/.default";
+
+fn credential(stub: &Stub) -> ClientSecretCredential {
+    let authority = stub.base_url.trim_end_matches("/v1.0");
+    ClientSecretCredential::new(authority, "tenant", "app", "secret").unwrap()
+}
+
+fn token(access_token: &str, expires_in: &str) -> Reply {
+    Reply::json(
+        200,
+        &format!(
+            r#"{{"token_type":"Bearer","expires_in":{expires_in},"access_token":"{access_token}"}}"#
+        ),
+    )
+}
+
+fn outage() -> Reply {
+    Reply::json(503, r#"{"error":"temporarily_unavailable","error_description":"AADSTS90006"}"#)
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_one_failed_token_request() {
+    let stub = Stub::start(|_| outage().after(Duration::from_millis(300))).await;
+    let credential = credential(&stub);
+    let started = Instant::now();
+    let results =
+        futures_util::future::join_all((0..50).map(|_| credential.get_token(SCOPE))).await;
+    assert!(results.iter().all(Result::is_err));
+    assert_eq!(stub.requests().len(), 1, "one request for all 50 callers");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let error = results[0].as_ref().unwrap_err();
+    assert_eq!(error.code, "temporarily_unavailable");
+}
+
+#[tokio::test]
+async fn an_outage_during_the_refresh_window_keeps_the_valid_token_until_it_expires() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&calls);
+    // A token valid for 2 s is renewed after 1 s; from then on the endpoint is down.
+    let stub = Stub::start(move |_| match seen.fetch_add(1, Ordering::Relaxed) {
+        0 => token("first", "2"),
+        _ => outage(),
+    })
+    .await;
+    let credential = credential(&stub);
+    let first = credential.get_token(SCOPE).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(first.needs_refresh());
+    let during = credential.get_token(SCOPE).await.expect("the valid token serves");
+    assert_eq!(during.secret(), "first");
+    assert_eq!(calls.load(Ordering::Relaxed), 2, "a renewal was tried");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let error = credential.get_token(SCOPE).await.unwrap_err();
+    assert_eq!(error.status, Some(503), "expired: the outage shows");
+}
+
+#[tokio::test]
+async fn each_scope_has_its_own_token() {
+    let stub = Stub::start(|seen| {
+        let form = String::from_utf8_lossy(&seen.body).into_owned();
+        let scope = if form.contains("scope=a") { "token-a" } else { "token-b" };
+        token(scope, "3600")
+    })
+    .await;
+    let credential = credential(&stub);
+    for _ in 0..2 {
+        assert_eq!(credential.get_token("a/.default").await.unwrap().secret(), "token-a");
+        assert_eq!(credential.get_token("b/.default").await.unwrap().secret(), "token-b");
+    }
+    assert_eq!(stub.requests().len(), 2, "one request per scope, then the cache");
+}
+
+#[tokio::test]
+async fn odd_token_responses_give_errors_not_panics() {
+    // A lifetime past what `Instant` can hold is taken as a long one.
+    let stub = Stub::start(|_| token("forever", "18446744073709551615")).await;
+    let credential = credential(&stub);
+    let forever = credential.get_token(SCOPE).await.unwrap();
+    assert!(!forever.needs_refresh());
+    credential.get_token(SCOPE).await.unwrap();
+    assert_eq!(stub.requests().len(), 1, "cached");
+
+    // An unreadable lifetime is an error, not a token that expires at once.
+    for expires_in in [r#""soon""#, "-1", "1e3", "null"] {
+        let stub = Stub::start(move |_| token("t", expires_in)).await;
+        let error = credential_error(&stub).await;
+        assert!(error.contains("expires_in"), "{expires_in}: {error}");
+    }
+
+    // A body larger than any token response is not read whole.
+    let stub = Stub::start(|_| token(&"x".repeat(100_000), "3600")).await;
+    let error = credential_error(&stub).await;
+    assert!(error.contains("exceeds"), "{error}");
+}
+
+async fn credential_error(stub: &Stub) -> String {
+    credential(stub).get_token(SCOPE).await.unwrap_err().to_string()
+}
