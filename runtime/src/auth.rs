@@ -135,6 +135,36 @@ macro_rules! delegate_credential {
     };
 }
 
+/// The proxy settings of a credential that wraps [`ClientCredentials`].
+macro_rules! proxy_settings {
+    ($wrapper:ident) => {
+        impl $wrapper {
+            /// Sends token requests through this proxy (`http://host:port`), instead of the one
+            /// the environment names (`HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`). A loopback
+            /// token endpoint is always reached directly.
+            ///
+            /// # Errors
+            ///
+            /// An [`AuthError`] when the proxy URL is not `http` or `https` (the error does not
+            /// repeat the URL, which may hold a password).
+            pub fn proxy(self, url: &str) -> Result<Self, AuthError> {
+                let proxy = Proxy::parse(url)
+                    .map_err(|message| AuthError::new(None, "invalid_configuration", message))?;
+                self.0.with_proxy(&proxy).map(Self)
+            }
+
+            /// Sends token requests directly, whatever proxy the environment names.
+            ///
+            /// # Errors
+            ///
+            /// An [`AuthError`] when the HTTP client cannot be built.
+            pub fn no_proxy(self) -> Result<Self, AuthError> {
+                self.0.with_proxy(&Proxy::Direct).map(Self)
+            }
+        }
+    };
+}
+
 /// A token obtained elsewhere (for example `GRAPH_TOKEN` from `az account get-access-token`).
 #[derive(Debug, Clone)]
 pub struct StaticToken(AccessToken);
@@ -202,31 +232,7 @@ impl ClientSecretCredential {
     }
 }
 
-impl ClientSecretCredential {
-    /// Sends token requests through this proxy (`http://host:port`), instead of the one the
-    /// environment names (`HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`). A loopback token
-    /// endpoint is always reached directly.
-    ///
-    /// # Errors
-    ///
-    /// An [`AuthError`] when the proxy URL is not `http` or `https` (the error does not repeat
-    /// the URL, which may hold a password).
-    pub fn proxy(self, url: &str) -> Result<Self, AuthError> {
-        let proxy = Proxy::parse(url)
-            .map_err(|message| AuthError::new(None, "invalid_configuration", message))?;
-        self.0.with_proxy(&proxy).map(Self)
-    }
-
-    /// Sends token requests directly, whatever proxy the environment names.
-    ///
-    /// # Errors
-    ///
-    /// An [`AuthError`] when the HTTP client cannot be built.
-    pub fn no_proxy(self) -> Result<Self, AuthError> {
-        self.0.with_proxy(&Proxy::Direct).map(Self)
-    }
-}
-
+proxy_settings!(ClientSecretCredential);
 delegate_credential!(ClientSecretCredential, 0);
 
 /// OAuth 2.0 client credentials with a certificate: each token request carries a client
@@ -298,31 +304,7 @@ impl ClientCertificateCredential {
     }
 }
 
-impl ClientCertificateCredential {
-    /// Sends token requests through this proxy (`http://host:port`), instead of the one the
-    /// environment names (`HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`). A loopback token
-    /// endpoint is always reached directly.
-    ///
-    /// # Errors
-    ///
-    /// An [`AuthError`] when the proxy URL is not `http` or `https` (the error does not repeat
-    /// the URL, which may hold a password).
-    pub fn proxy(self, url: &str) -> Result<Self, AuthError> {
-        let proxy = Proxy::parse(url)
-            .map_err(|message| AuthError::new(None, "invalid_configuration", message))?;
-        self.0.with_proxy(&proxy).map(Self)
-    }
-
-    /// Sends token requests directly, whatever proxy the environment names.
-    ///
-    /// # Errors
-    ///
-    /// An [`AuthError`] when the HTTP client cannot be built.
-    pub fn no_proxy(self) -> Result<Self, AuthError> {
-        self.0.with_proxy(&Proxy::Direct).map(Self)
-    }
-}
-
+proxy_settings!(ClientCertificateCredential);
 delegate_credential!(ClientCertificateCredential, 0);
 
 /// How a client proves who it is.

@@ -123,8 +123,10 @@ impl Client {
     /// directly from code that is generic over entities.
     ///
     /// Throttled (`429`) and unavailable (`503`) answers are retried as the client's
-    /// [`RetryPolicy`] says: the service did not act on them. A `POST` whose answer was lost is
-    /// not resent, as it may have created the entity: that is [`Error::UnknownOutcome`].
+    /// [`RetryPolicy`] says: the service did not act on them. A `POST` whose answer was lost,
+    /// or that a gateway answered `504`, is not resent, as it may have created the entity: that
+    /// is [`Error::UnknownOutcome`]. A `201` whose body cannot be read is
+    /// [`Error::UnreadableSuccess`]: the entity exists. [`Error::outcome`] tells the three apart.
     ///
     /// # Errors
     ///

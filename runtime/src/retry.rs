@@ -13,9 +13,14 @@ use crate::error::GiveUp;
 /// with jitter. Every retry carries `Retry-Attempt: <n>` and the call's `client-request-id`.
 ///
 /// **`POST` is not idempotent.** When a `POST` was sent and no answer came (a timeout, a dropped
-/// connection) the service may or may not have created the entity, so it is not resent: the
-/// call fails with [`Error::UnknownOutcome`](crate::Error::UnknownOutcome). A caller that can
-/// make its `POST` safe to repeat says so with [`RequestOptions::idempotent`].
+/// connection), or a gateway answered `504`, the service may or may not have created the
+/// entity, so it is not resent: the call fails with
+/// [`Error::UnknownOutcome`](crate::Error::UnknownOutcome). A caller that can make its `POST`
+/// safe to repeat says so with [`RequestOptions::idempotent`].
+///
+/// When the client gives up, [`Error::RetriesExhausted`](crate::Error::RetriesExhausted) says
+/// which limit stopped it ([`GiveUp`](crate::GiveUp)); with no retries at all
+/// ([`RetryPolicy::none`]) the first error is returned as it came.
 ///
 /// ```
 /// use std::time::Duration;

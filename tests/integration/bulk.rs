@@ -38,16 +38,16 @@ fn statuses(count: i32) -> Vec<Status> {
     (0..count).map(|n| Status { devices_count: n, ..doc_example() }).collect()
 }
 
+/// Creates `count` statuses under `parent` with the default bulk options.
+async fn create_batched(client: &Client, parent: &str, count: i32) -> Vec<Result<Status, Error>> {
+    let items = statuses(count).into_iter().map(|s| (s, [parent]));
+    client.create_many(items, &BulkOptions::default()).await.unwrap()
+}
+
 #[tokio::test]
 async fn batched_creates_come_back_in_input_order_and_are_stored_once() {
     let (emulator, client, parent) = setup(Faults::default()).await;
-    let results = client
-        .create_many(
-            statuses(45).into_iter().map(|s| (s, [parent.as_str()])),
-            &BulkOptions::default(),
-        )
-        .await
-        .unwrap();
+    let results = create_batched(&client, &parent, 45).await;
     assert_eq!(results.len(), 45);
     for (n, result) in results.iter().enumerate() {
         let created = result.as_ref().unwrap();
@@ -104,13 +104,7 @@ async fn throttled_items_are_retried_after_their_own_retry_after() {
         ..Faults::default()
     };
     let (emulator, client, parent) = setup(faults).await;
-    let results = client
-        .create_many(
-            statuses(200).into_iter().map(|s| (s, [parent.as_str()])),
-            &BulkOptions::default(),
-        )
-        .await
-        .unwrap();
+    let results = create_batched(&client, &parent, 200).await;
     for (n, result) in results.iter().enumerate() {
         assert_eq!(
             result.as_ref().unwrap_or_else(|e| panic!("#{n}: {e}")).devices_count,
@@ -148,13 +142,7 @@ async fn a_failed_item_carries_its_graph_error_and_the_others_succeed() {
 async fn a_batch_whose_answer_is_lost_reports_unknown_outcomes() {
     let faults = Faults { drop_after_store_rate: 1.0, ..Faults::default() };
     let (emulator, client, parent) = setup(faults).await;
-    let results = client
-        .create_many(
-            statuses(3).into_iter().map(|s| (s, [parent.as_str()])),
-            &BulkOptions::default(),
-        )
-        .await
-        .unwrap();
+    let results = create_batched(&client, &parent, 3).await;
     for result in &results {
         let error = result.as_ref().unwrap_err();
         assert!(error.is_unknown_outcome(), "{error:?}");
@@ -319,13 +307,7 @@ async fn a_401_for_the_whole_batch_refreshes_the_token_and_sends_it_again() {
         .credential(credential)
         .build()
         .unwrap();
-    let results = client
-        .create_many(
-            statuses(3).into_iter().map(|s| (s, [parent.as_str()])),
-            &BulkOptions::default(),
-        )
-        .await
-        .unwrap();
+    let results = create_batched(&client, &parent, 3).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(stored_counts(&emulator, &parent), [0, 1, 2]);
     let batches: Vec<_> =
