@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
 # Compile time of 100 `#[graph_entity]` structs vs the same 100 structs with plain serde
-# derives. Dependencies are built once; then each crate is rebuilt RUNS times after touching
-# its source, so what is timed is the crate itself (the macros' expansion and the generated
-# code), not reqwest or tokio. Prints the median of each and the ratio.
+# derives, in three crates: graph-entity with its HTTP client (the default), graph-entity with
+# `default-features = false` (types, wire format and validation only), and serde derives.
 #
-#   bash benches/compile-time.sh [RUNS]     (default 5)
+# 1. Rebuild: dependencies are built once; then each crate is rebuilt RUNS times after touching
+#    its source, so what is timed is the crate itself (the macros' expansion and the generated
+#    code). Prints the median of each and the ratio to serde.
+# 2. From clean: each crate is built CLEAN_RUNS times in an empty target folder, dependencies
+#    included (crates.io sources must be in the local registry cache: run it once online).
+#
+#   bash benches/compile-time.sh [RUNS] [CLEAN_RUNS]     (defaults 5 and 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 runs=${1:-5}
+clean_runs=${2:-1}
 work=$root/target/compile-time
 mkdir -p "$work"
 
-generate() { # $1 = macro|serde
+generate() { # $1 = macro|types|serde
     local dir=$work/$1
     mkdir -p "$dir/src"
-    if [ "$1" = macro ]; then
+    if [ "$1" = macro ] || [ "$1" = types ]; then
+        local features=""
+        [ "$1" = types ] && features=", default-features = false"
         cat > "$dir/Cargo.toml" <<TOML
 [package]
-name = "bench-macro"
+name = "bench-$1"
 version = "0.0.0"
 edition = "2024"
 publish = false
 [dependencies]
-graph-entity = { path = "$root" }
+graph-entity = { path = "$root"$features }
 [workspace]
 TOML
     else
@@ -40,13 +48,13 @@ serde_json = "1"
 TOML
     fi
     {
-        if [ "$1" = macro ]; then
+        if [ "$1" != serde ]; then
             echo 'use graph_entity::{DateTimeOffset, graph_entity};'
         else
             echo 'use serde::{Deserialize, Serialize};'
         fi
         for i in $(seq 1 100); do
-            if [ "$1" = macro ]; then
+            if [ "$1" != serde ]; then
                 echo "#[graph_entity(path = \"/things/{thingId}/parts$i\")]"
                 echo "#[derive(Debug, Clone, PartialEq)]"
                 echo "pub struct Entity$i {"
@@ -75,7 +83,9 @@ TOML
 
 now() { date +%s.%N; }
 
-measure() { # $1 = macro|serde ; prints the median seconds
+median() { sort -g | awk -v n="$1" 'NR == int((n + 1) / 2) { print }'; }
+
+measure() { # $1 = macro|types|serde ; prints the median seconds of a rebuild
     local dir=$work/$1 times=()
     (cd "$dir" && CARGO_TARGET_DIR=$work/target-$1 cargo build -q 2>/dev/null)
     for _ in $(seq 1 "$runs"); do
@@ -86,12 +96,34 @@ measure() { # $1 = macro|serde ; prints the median seconds
         end=$(now)
         times+=("$(echo "$end - $start" | bc -l)")
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk -v n="$runs" 'NR == int((n + 1) / 2) { print }'
+    printf '%s\n' "${times[@]}" | median "$runs"
 }
 
-generate macro
-generate serde
+measure_clean() { # $1 = macro|types|serde ; prints the median seconds from clean
+    local dir=$work/$1 times=()
+    for _ in $(seq 1 "$clean_runs"); do
+        rm -rf "$work/clean-$1"
+        local start end
+        start=$(now)
+        (cd "$dir" && CARGO_TARGET_DIR=$work/clean-$1 cargo build -q --offline 2>/dev/null \
+            || CARGO_TARGET_DIR=$work/clean-$1 cargo build -q)
+        end=$(now)
+        times+=("$(echo "$end - $start" | bc -l)")
+    done
+    rm -rf "$work/clean-$1"
+    printf '%s\n' "${times[@]}" | median "$clean_runs"
+}
+
+for variant in macro types serde; do generate "$variant"; done
 macro_s=$(measure macro)
+types_s=$(measure types)
 serde_s=$(measure serde)
-printf '| 100 entities, rebuild of the crate (median of %s) | %.2f s | %.2f s (serde derives) | %.3f |\n' \
-    "$runs" "$macro_s" "$serde_s" "$(echo "$macro_s / $serde_s" | bc -l)"
+printf '| rebuild of the crate (median of %s) | %.2f s | %.2f s | %.2f s | %.3f | %.3f |\n' \
+    "$runs" "$macro_s" "$types_s" "$serde_s" \
+    "$(echo "$macro_s / $serde_s" | bc -l)" "$(echo "$types_s / $serde_s" | bc -l)"
+macro_c=$(measure_clean macro)
+types_c=$(measure_clean types)
+serde_c=$(measure_clean serde)
+printf '| from clean, dependencies included (median of %s) | %.1f s | %.1f s | %.1f s | %.2f | %.2f |\n' \
+    "$clean_runs" "$macro_c" "$types_c" "$serde_c" \
+    "$(echo "$macro_c / $serde_c" | bc -l)" "$(echo "$types_c / $serde_c" | bc -l)"
