@@ -401,22 +401,47 @@ struct Slot {
     flight: tokio::sync::Mutex<Option<AuthError>>,
     /// Token requests finished, counted: a caller that waited through one takes its outcome.
     flights: AtomicU64,
+    /// After a renewal failed while the token was still valid: no new attempt before this, so
+    /// that calls are not each held up by a token endpoint that is down.
+    renew_after: Mutex<Option<Instant>>,
 }
 
 impl Slot {
     fn current(&self) -> Option<AccessToken> {
-        self.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        lock(&self.token).clone()
     }
 
     fn set(&self, token: Option<AccessToken>) {
-        *self.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = token;
+        *lock(&self.token) = token;
     }
 
     /// The cached token while the service still accepts it.
     fn unexpired(&self) -> Option<AccessToken> {
         self.current().filter(|t| !t.is_expired())
     }
+
+    /// The cached token if it needs no renewal now: fresh, or valid while renewals pause after
+    /// a failure.
+    fn usable(&self) -> Option<AccessToken> {
+        let token = self.current()?;
+        if !token.needs_refresh() {
+            return Some(token);
+        }
+        let paused = lock(&self.renew_after).is_some_and(|at| Instant::now() < at);
+        (paused && !token.is_expired()).then_some(token)
+    }
+
+    fn pause_renewals(&self, paused: bool) {
+        *lock(&self.renew_after) = paused.then(|| Instant::now() + RENEWAL_PAUSE);
+    }
 }
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// How long renewals pause after one failed while the token was still valid.
+const RENEWAL_PAUSE: Duration = Duration::from_secs(15);
 
 /// The most scopes a credential caches tokens for; past it, idle ones are forgotten.
 const MAX_SCOPES: usize = 64;
@@ -490,7 +515,7 @@ impl ClientCredentials {
     fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
         Box::pin(async move {
             let slot = self.slot(scope);
-            if let Some(token) = slot.current().filter(|t| !t.needs_refresh()) {
+            if let Some(token) = slot.usable() {
                 return Ok(token);
             }
             let seen = slot.flights.load(Ordering::Acquire);
@@ -505,14 +530,16 @@ impl ClientCredentials {
                     slot.flight.lock().await
                 }
             };
-            if let Some(token) = slot.current().filter(|t| !t.needs_refresh()) {
+            if let Some(token) = slot.usable() {
                 return Ok(token);
             }
             if slot.flights.load(Ordering::Acquire) != seen {
-                // A request finished while this call waited, and failed (or it would have left
-                // a fresh token): share its failure instead of sending another.
-                if let Some(error) = failure.as_ref() {
-                    return slot.unexpired().ok_or_else(|| error.clone());
+                // A request finished while this call waited: take its outcome rather than send
+                // another, its token however short-lived, or its failure.
+                match (failure.as_ref(), slot.current()) {
+                    (Some(error), _) => return slot.unexpired().ok_or_else(|| error.clone()),
+                    (None, Some(token)) => return Ok(token),
+                    (None, None) => {}
                 }
             }
             let result = self.request(scope).await;
@@ -520,6 +547,7 @@ impl ClientCredentials {
             match result {
                 Ok(token) => {
                     slot.set(Some(token.clone()));
+                    slot.pause_renewals(false);
                     *failure = None;
                     Ok(token)
                 }
@@ -528,6 +556,7 @@ impl ClientCredentials {
                     match slot.unexpired() {
                         Some(token) => {
                             tracing::warn!(%error, "renewing the token failed; the current one serves until it expires");
+                            slot.pause_renewals(true);
                             Ok(token)
                         }
                         None => Err(error),
@@ -562,6 +591,7 @@ impl ClientCredentials {
             match result {
                 Ok(token) => {
                     slot.set(Some(token.clone()));
+                    slot.pause_renewals(false);
                     *failure = None;
                     Ok(Some(token))
                 }
@@ -703,7 +733,11 @@ impl TokenResponse {
     /// `expires_in` in whole seconds, when it is one.
     fn lifetime(&self) -> Option<u64> {
         match &self.expires_in {
-            serde_json::Value::Number(n) => n.as_u64(),
+            // `3599.0` too: seconds written as a float (the cast saturates; the lifetime is capped
+            // later).
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .or_else(|| n.as_f64().filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64)),
             serde_json::Value::String(text) => text.trim().parse().ok(),
             _ => None,
         }

@@ -306,6 +306,8 @@ fn match_responses<E: GraphEntity>(
 ) -> Vec<(usize, ItemOutcome<E>)> {
     let mut by_index: HashMap<usize, Vec<SubResponse<'_>>> = HashMap::with_capacity(chunk.len());
     let mut aliased: HashMap<usize, String> = HashMap::new();
+    // An answer that cannot be placed could belong to any item that did not succeed.
+    let mut stray: Option<String> = None;
     for response in responses {
         // Read leniently (`" +00"` is 0), so that another spelling of an id is caught.
         let loose = response.id.trim().trim_start_matches('+').parse::<usize>().ok();
@@ -318,7 +320,8 @@ fn match_responses<E: GraphEntity>(
                 aliased.insert(index, response.id);
             }
             None => {
-                tracing::warn!(id = %response.id, "a $batch response names an id that was not sent")
+                tracing::warn!(id = %response.id, "a $batch response names an id that was not sent");
+                stray.get_or_insert(response.id);
             }
         }
     }
@@ -335,7 +338,13 @@ fn match_responses<E: GraphEntity>(
             } else {
                 match answers.into_iter().next() {
                     None => ItemOutcome::Done(Err(Error::MissingSubResponse)),
-                    Some(response) => sub_outcome(response),
+                    Some(response) => match (sub_outcome(response), &stray) {
+                        // A success is this item's own: one request creates once.
+                        (ok @ ItemOutcome::Done(Ok(_)), _) | (ok, None) => ok,
+                        (_, Some(id)) => ambiguous(format!(
+                            "the batch also answered an id that was not sent, `{id}`, which may be this item's"
+                        )),
+                    },
                 }
             };
             (index, outcome)
@@ -366,8 +375,8 @@ fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> ItemOutcome<E> {
     }
     let error = parse_error(response.status, &headers, body);
     match response.status {
-        // The service may have passed the item on before its gateway timed out.
-        504 => {
+        // The service may have acted before failing, or before its gateway timed out.
+        status if crate::client::may_have_acted(status) => {
             ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 1, source: Box::new(error) }))
         }
         429 | 503 => {

@@ -238,6 +238,8 @@ impl Client {
         let scope = self.inner.scope.as_str();
         let mut token = self.inner.credential.get_token(scope).await.map_err(Error::Auth)?;
         let mut refreshed = false;
+        // Whether an earlier attempt of this write may have acted (a lost answer, a `504`).
+        let mut uncertain = false;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 1;
         loop {
@@ -284,8 +286,7 @@ impl Client {
                             None => return Err(error),
                         }
                     }
-                    if status == 504 && !repeatable {
-                        // The gateway may have passed the request on before timing out.
+                    if method != Method::GET && may_have_acted(status) && !repeatable {
                         return Err(Error::UnknownOutcome {
                             attempts: attempt,
                             source: Box::new(error),
@@ -294,10 +295,14 @@ impl Client {
                     if !(status == 429 || status == 503 || status == 504) {
                         return Err(error);
                     }
+                    uncertain |= method != Method::GET && status == 504;
                     (retry_after, error)
                 }
                 Failure::NotSent(transport) => (None, Error::Transport(transport)),
-                Failure::Lost(transport) if repeatable => (None, Error::Transport(transport)),
+                Failure::Lost(transport) if repeatable => {
+                    uncertain |= method != Method::GET;
+                    (None, Error::Transport(transport))
+                }
                 Failure::Lost(transport) => {
                     return Err(Error::UnknownOutcome {
                         attempts: attempt,
@@ -312,13 +317,22 @@ impl Client {
                     waited += wait;
                     attempt += 1;
                 }
-                // Retries are off: the error as it came.
-                Err(GiveUp::MaxRetries { max_retries: 0 }) => return Err(error),
                 Err(reason) => {
-                    return Err(Error::RetriesExhausted {
-                        attempts: attempt,
-                        reason,
-                        last: Box::new(error),
+                    let error = match reason {
+                        // Retries are off: the error as it came.
+                        GiveUp::MaxRetries { max_retries: 0 } => error,
+                        reason => Error::RetriesExhausted {
+                            attempts: attempt,
+                            reason,
+                            last: Box::new(error),
+                        },
+                    };
+                    // A write declared idempotent was resent after an attempt that may have
+                    // acted: resending was safe, but whether it took effect is not known.
+                    return Err(if uncertain {
+                        Error::UnknownOutcome { attempts: attempt, source: Box::new(error) }
+                    } else {
+                        error
                     });
                 }
             }
@@ -347,8 +361,12 @@ impl Client {
                         hops += 1;
                         continue;
                     }
-                    Err(error) if status == 303 && *request.method != Method::GET => {
-                        // `303 See Other` answers a write the service may have acted on.
+                    Err(error)
+                        if !matches!(status, 307 | 308) && *request.method != Method::GET =>
+                    {
+                        // `303 See Other` answers a write the service acted on; `301` and `302`
+                        // too, in the old Post/Redirect/Get pattern. Only `307` and `308` say
+                        // "send it there instead".
                         return Err(Failure::Final(Error::UnknownOutcome {
                             attempts: request.attempt,
                             source: Box::new(error),
@@ -512,6 +530,13 @@ fn classify(error: reqwest::Error) -> Failure {
     } else {
         Failure::Lost(TransportError::new(error))
     }
+}
+
+/// Whether an error status to a write leaves its outcome unknown: a server error after which the
+/// service, or the service behind a gateway, may have acted (`500`, `502`, `504`). `503` says the
+/// service did not act; `501` and `505` that it could not.
+pub(crate) fn may_have_acted(status: u16) -> bool {
+    matches!(status, 500 | 502 | 504)
 }
 
 /// A `401` that a fresh token may cure.

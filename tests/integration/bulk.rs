@@ -259,6 +259,21 @@ async fn an_item_answered_twice_or_under_another_id_is_unknown_and_never_resent(
         assert_eq!(requests, 1, "{alias}: item 0 was not resent");
     }
 
+    // An id that cannot be placed may be the answer of any item that did not succeed.
+    for stray in ["0.0", "-0", "x", "\u{ff10}"] {
+        let (results, requests) =
+            batch_against(batch_answer(&[("0", 429), (stray, 201), ("1", 201), ("2", 400)])).await;
+        for index in [0, 2] {
+            let error = results[index].as_ref().unwrap_err();
+            assert!(
+                matches!(error, Error::AmbiguousSubResponse { reason } if reason.contains("not sent")),
+                "{stray} #{index}: {error:?}"
+            );
+        }
+        assert!(results[1].is_ok(), "{stray}: a success is the item's own");
+        assert_eq!(requests, 1, "{stray}: item 0 was not resent");
+    }
+
     // An id that was never sent concerns no item; a missing one is unknown.
     let (results, requests) =
         batch_against(batch_answer(&[("7", 201), ("1", 201), ("2", 201)])).await;
@@ -280,11 +295,15 @@ async fn a_batch_whose_200_answer_cannot_be_read_leaves_every_item_unknown() {
 }
 
 #[tokio::test]
-async fn a_sub_request_answered_504_is_an_unknown_outcome() {
-    let (results, _) = batch_against(batch_answer(&[("0", 201), ("1", 201), ("2", 504)])).await;
-    let error = results[2].as_ref().unwrap_err();
-    assert!(error.is_unknown_outcome(), "{error:?}");
-    assert_eq!(error.status(), Some(504));
+async fn a_sub_request_answered_500_502_or_504_is_an_unknown_outcome() {
+    for status in [500, 502, 504] {
+        let (results, _) =
+            batch_against(batch_answer(&[("0", 201), ("1", 400), ("2", status)])).await;
+        let error = results[2].as_ref().unwrap_err();
+        assert!(error.is_unknown_outcome(), "{status}: {error:?}");
+        assert_eq!(error.status(), Some(status));
+        assert_eq!(results[1].as_ref().unwrap_err().outcome(), Outcome::NotApplied);
+    }
 }
 
 #[tokio::test]

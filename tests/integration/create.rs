@@ -91,6 +91,7 @@ async fn graph_errors_carry_their_fields() {
 
 #[tokio::test]
 async fn a_body_that_is_not_a_graph_error_keeps_status_and_snippet() {
+    // A read: the error as it came (a 502 to a write is an unknown outcome around it).
     let stub = Stub::start(|_| Reply {
         status: 502,
         headers: vec![("content-type", "text/html".into())],
@@ -98,7 +99,7 @@ async fn a_body_that_is_not_a_graph_error_keeps_status_and_snippet() {
         delay: std::time::Duration::ZERO,
     })
     .await;
-    let error = doc_example().create(&stub.client(), "c").await.unwrap_err();
+    let error = stub.client().get::<Status>(&["c"], "x").await.unwrap_err();
     match &error {
         Error::UnexpectedResponse { status, content_type, snippet } => {
             assert_eq!(*status, 502);

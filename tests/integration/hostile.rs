@@ -16,6 +16,9 @@ enum Expect {
     Value(fn(&Status) -> bool),
     /// An error passing this check.
     Error(fn(&Error) -> bool),
+    /// The service may or may not have acted ([`Outcome::Unknown`]), for the reason passing this
+    /// check.
+    Unknown(fn(&Error) -> bool),
     /// A success whose body cannot be read: the entity was created ([`Outcome::Applied`]), and
     /// the reason passes this check.
     Unreadable(fn(&Error) -> bool),
@@ -42,7 +45,7 @@ async fn hostile_responses_give_typed_errors_or_the_right_value() {
                 body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
                 delay: Duration::ZERO,
             },
-            Expect::Error(
+            Expect::Unknown(
                 |e| matches!(e, Error::UnexpectedResponse { status: 502, snippet, .. } if snippet.contains("Bad Gateway")),
             ),
         ),
@@ -190,29 +193,26 @@ async fn hostile_responses_give_typed_errors_or_the_right_value() {
         (
             "an error body that is JSON but not Graph's",
             Reply::json(500, r#"{"message":"boom"}"#),
-            Expect::Error(|e| matches!(e, Error::UnexpectedResponse { status: 500, .. })),
+            Expect::Unknown(|e| matches!(e, Error::UnexpectedResponse { status: 500, .. })),
         ),
         (
             "a 3xx without Location",
             Reply::json(302, ""),
-            Expect::Error(
+            Expect::Unknown(
                 |e| matches!(e, Error::Redirect { status: 302, reason, .. } if reason.contains("Location")),
             ),
         ),
         (
             "a 302 turning the POST into a GET",
             Reply::json(302, "").header("location", "/v1.0/elsewhere"),
-            Expect::Error(
+            Expect::Unknown(
                 |e| matches!(e, Error::Redirect { status: 302, reason, .. } if reason.contains("GET")),
             ),
         ),
         (
             "a 303 See Other to the POST",
             Reply::json(303, "").header("location", "/v1.0/elsewhere"),
-            Expect::Error(|e| {
-                e.is_unknown_outcome()
-                    && matches!(e, Error::UnknownOutcome { source, .. } if matches!(**source, Error::Redirect { status: 303, .. }))
-            }),
+            Expect::Unknown(|e| matches!(e, Error::Redirect { status: 303, .. })),
         ),
         (
             "a 429 whose body is not whole JSON",
@@ -241,6 +241,11 @@ async fn hostile_responses_give_typed_errors_or_the_right_value() {
             (Err(error), Expect::Error(check)) => {
                 assert!(check(error), "{name}: {error:?}");
                 assert!(!error.to_string().is_empty());
+            }
+            (Err(error @ Error::UnknownOutcome { source, .. }), Expect::Unknown(check)) => {
+                assert!(check(source), "{name}: {source:?}");
+                assert_eq!(error.outcome(), Outcome::Unknown, "{name}");
+                assert!(error.to_string().contains("may or may not"), "{name}: {error}");
             }
             (Err(error @ Error::UnreadableSuccess { source, .. }), Expect::Unreadable(check)) => {
                 assert!(check(source), "{name}: {source:?}");

@@ -44,6 +44,16 @@ async fn concurrent_callers_share_one_failed_token_request() {
 }
 
 #[tokio::test]
+async fn concurrent_callers_share_one_token_however_short_lived() {
+    let stub = Stub::start(|_| token("brief", "0").after(Duration::from_millis(300))).await;
+    let credential = credential(&stub);
+    let results =
+        futures_util::future::join_all((0..50).map(|_| credential.get_token(SCOPE))).await;
+    assert!(results.iter().all(|r| r.as_ref().is_ok_and(|t| t.secret() == "brief")));
+    assert_eq!(stub.requests().len(), 1, "the waiters took the flight's token");
+}
+
+#[tokio::test]
 async fn an_outage_during_the_refresh_window_keeps_the_valid_token_until_it_expires() {
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = Arc::clone(&calls);
@@ -60,6 +70,11 @@ async fn an_outage_during_the_refresh_window_keeps_the_valid_token_until_it_expi
     let during = credential.get_token(SCOPE).await.expect("the valid token serves");
     assert_eq!(during.secret(), "first");
     assert_eq!(calls.load(Ordering::Relaxed), 2, "a renewal was tried");
+    // Renewals pause after a failure: calls in a row are not each held up by the outage.
+    for _ in 0..5 {
+        assert_eq!(credential.get_token(SCOPE).await.unwrap().secret(), "first");
+    }
+    assert_eq!(calls.load(Ordering::Relaxed), 2, "no renewal per call during the pause");
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let error = credential.get_token(SCOPE).await.unwrap_err();
     assert_eq!(error.status, Some(503), "expired: the outage shows");
@@ -92,11 +107,15 @@ async fn odd_token_responses_give_errors_not_panics() {
     assert_eq!(stub.requests().len(), 1, "cached");
 
     // An unreadable lifetime is an error, not a token that expires at once.
-    for expires_in in [r#""soon""#, "-1", "1e3", "null"] {
+    for expires_in in [r#""soon""#, "-1", "null", "true", r#"{"s":1}"#] {
         let stub = Stub::start(move |_| token("t", expires_in)).await;
         let error = credential_error(&stub).await;
         assert!(error.contains("expires_in"), "{expires_in}: {error}");
     }
+
+    // Seconds written as a float are read.
+    let stub = Stub::start(|_| token("float", "3599.0")).await;
+    assert!(!self::credential(&stub).get_token(SCOPE).await.unwrap().needs_refresh());
 
     // A body larger than any token response is not read whole.
     let stub = Stub::start(|_| token(&"x".repeat(100_000), "3600")).await;
