@@ -6,7 +6,9 @@
 //!   `@odata.type`, such as `#microsoft.graph.iosMobileAppConfiguration`), `GET` of the
 //!   collection and of one configuration;
 //! - `POST /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`, validated against
-//!   Microsoft's own metadata (the CSDL shipped in `metadata/`), answering `201` with the new
+//!   Microsoft's own metadata (all of v1.0, read by `graph-entity-schema`; an excerpt of
+//!   beta's in `metadata/beta.xml`): types, nullability, enum members, complex values and
+//!   collections in depth, derived `@odata.type`s; answering `201` with the new
 //!   entity, its `id` and `@odata.context`; `GET` of the collection with `@odata.nextLink`
 //!   paging and of one status by id; `404 ResourceNotFound` under an unknown configuration;
 //! - `POST /{tenant}/oauth2/v2.0/token` (client credentials, with a client secret or a
@@ -66,8 +68,8 @@ mod assertion;
 mod batch;
 mod bounded;
 mod faults;
-mod schema;
 mod server;
+mod validate;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -76,7 +78,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 pub use faults::{FaultCounts, Faults, RetryAfter};
-pub use schema::{EdmType, EntityType, Problem, Property, Schema, is_date_time_offset};
+pub use graph_entity_schema::Schema;
+pub use validate::{Problem, is_date_time_offset, validate_create, validate_create_in_excerpt};
 
 use crate::bounded::Limits;
 use crate::server::{AppState, Settings, WRITE_ROLE};

@@ -20,8 +20,9 @@ use serde_json::{Map, Value, json};
 
 use crate::bounded::{Deadlines, Limits, RequestLog};
 use crate::faults::{FaultState, Faults, Injected, drop_connection};
-use crate::schema::{Problem, Schema};
+use crate::validate::{Problem, validate_create, validate_create_in_excerpt};
 use crate::{Emulator, Registration};
+use graph_entity_schema::{Clouds, Schema};
 
 /// The permission the user status endpoints need to write; reading also accepts `Read.All`.
 pub(crate) const WRITE_ROLE: &str = "DeviceManagementApps.ReadWrite.All";
@@ -48,7 +49,9 @@ pub(crate) struct AppState {
     pub(crate) settings: Settings,
     /// `http://127.0.0.1:PORT`, for links in responses.
     pub(crate) root: String,
-    v1: Schema,
+    /// Microsoft Graph v1.0, all of its metadata.
+    v1: &'static Schema,
+    /// An excerpt of the beta metadata, for the endpoints served under `/beta`.
     beta: Schema,
     pub(crate) store: Mutex<Store>,
     /// Issued tokens: when each expires, and its roles.
@@ -88,8 +91,8 @@ impl AppState {
             shuffle,
             settings,
             root,
-            v1: Schema::parse(include_str!("../metadata/v1.0.xml"))?,
-            beta: Schema::parse(include_str!("../metadata/beta.xml"))?,
+            v1: Schema::v1(),
+            beta: Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL)?,
             store: Mutex::new(Store::default()),
             tokens: Mutex::new(Deadlines::new(limits.tokens)),
             log: Mutex::new(RequestLog::new(limits.logged_requests, limits.logged_bytes)),
@@ -124,7 +127,7 @@ impl AppState {
 
     fn schema(&self, version: &str) -> Option<&Schema> {
         match version {
-            "v1.0" => Some(&self.v1),
+            "v1.0" => Some(self.v1),
             "beta" => Some(&self.beta),
             _ => None,
         }
@@ -451,6 +454,21 @@ fn not_found(ids: &Ids, what: &str, id: &str) -> Response {
     )
 }
 
+/// Checks a create body against the version's metadata: all of v1.0's, or beta's excerpt.
+fn validate_body(
+    version: &str,
+    schema: &Schema,
+    name: &str,
+    body: &Value,
+    server_assigned: &[&str],
+) -> Vec<Problem> {
+    if version == "beta" {
+        validate_create_in_excerpt(schema, name, body, server_assigned)
+    } else {
+        validate_create(schema, name, body, server_assigned)
+    }
+}
+
 fn context_url(state: &AppState, version: &str, fragment: &str) -> String {
     format!("{}/{version}/$metadata#{fragment}", state.root)
 }
@@ -465,7 +483,7 @@ async fn create_configuration(
     let schema = schema_for(&state, &ids, &version)?;
     authorize(&state, &ids, &headers, true)?;
     let value = parse_body(&ids, &body)?;
-    let problems = schema.validate_create(CONFIGURATION, &value, CONFIGURATION_COMPUTED);
+    let problems = validate_body(&version, schema, CONFIGURATION, &value, CONFIGURATION_COMPUTED);
     if !problems.is_empty() {
         return Err(invalid(&ids, &problems));
     }
@@ -552,7 +570,7 @@ async fn create_user_status(
         return Err(not_found(&ids, "managedDeviceMobileAppConfiguration", &configuration_id));
     }
     let value = parse_body(&ids, &body)?;
-    let problems = schema.validate_create(USER_STATUS, &value, &[]);
+    let problems = validate_body(&version, schema, USER_STATUS, &value, &[]);
     if !problems.is_empty() {
         return Err(invalid(&ids, &problems));
     }

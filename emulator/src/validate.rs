@@ -1,0 +1,575 @@
+//! Validation of request bodies against Microsoft's metadata, read by `graph-entity-schema`
+//! (the full v1.0 metadata of the three clouds, or a CSDL excerpt for beta).
+//!
+//! Written independently of the `graph-entity` macros: the emulator checks what the client
+//! sends against Microsoft's metadata, not against the client's idea of it.
+
+use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
+use serde_json::{Map, Value};
+
+/// One problem found in a request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// A short code for the kind of problem.
+    pub code: &'static str,
+    /// The property it concerns, as a JSON path (empty for the whole body).
+    pub target: String,
+    /// The message, in the style of Graph's OData errors.
+    pub message: String,
+}
+
+/// Checks the body of a create (`POST`) request for an entity of type `name` (qualified, or
+/// without the `microsoft.graph.` namespace): every problem at once.
+///
+/// `@odata.type` may name the type or a type derived from it, and must for an abstract type;
+/// the body is then checked against that type. Every property must be declared (unless the type
+/// is open), of its type (primitives, enum members, complex values, collections, recursively),
+/// and not `null` unless nullable; every non-nullable property must be present, except the key
+/// and the `server_assigned` ones (computed by the service, such as `createdDateTime`).
+pub fn validate_create(
+    schema: &Schema,
+    name: &str,
+    body: &Value,
+    server_assigned: &[&str],
+) -> Vec<Problem> {
+    validate(Checker { schema, excerpt: false }, name, body, server_assigned)
+}
+
+/// [`validate_create`] against an excerpt of a metadata document (the beta excerpt): a derived
+/// `@odata.type` the excerpt does not have is taken on trust, and checked as its base type
+/// without refusing the properties only the derived type would declare.
+pub fn validate_create_in_excerpt(
+    schema: &Schema,
+    name: &str,
+    body: &Value,
+    server_assigned: &[&str],
+) -> Vec<Problem> {
+    validate(Checker { schema, excerpt: true }, name, body, server_assigned)
+}
+
+#[derive(Clone, Copy)]
+struct Checker<'s> {
+    schema: &'s Schema,
+    excerpt: bool,
+}
+
+fn validate(
+    checker: Checker<'_>,
+    name: &str,
+    body: &Value,
+    server_assigned: &[&str],
+) -> Vec<Problem> {
+    let schema = checker.schema;
+    let mut problems = Vec::new();
+    let qualified = qualify(name);
+    let Some(declared) = schema.get(&qualified).filter(|t| t.kind == TypeKind::Entity) else {
+        problems.push(problem(
+            "UnknownType",
+            "",
+            format!("The type '{qualified}' is not in the model."),
+        ));
+        return problems;
+    };
+    let Some(object) = body.as_object() else {
+        problems.push(problem("InvalidBody", "", "The request body must be a JSON object.".into()));
+        return problems;
+    };
+    let Some((ty, open)) = instance_type(checker, declared, object, "", &mut problems) else {
+        return problems;
+    };
+    check_object(checker, ty, open, object, "", &mut problems);
+    let key: Vec<&str> = schema
+        .ancestry(&ty.name)
+        .find(|t| !t.key.is_empty())
+        .map(|t| t.key.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    for property in schema.properties(&ty.name) {
+        let assigned = key.contains(&property.name.as_str())
+            || server_assigned.contains(&property.name.as_str());
+        if !property.nullable && !assigned && !object.contains_key(&property.name) {
+            problems.push(problem(
+                "MissingProperty",
+                &property.name,
+                format!(
+                    "The property '{}' is required and was not found in the request.",
+                    property.name
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// `managedDeviceMobileAppConfiguration` → `microsoft.graph.managedDeviceMobileAppConfiguration`.
+fn qualify(name: &str) -> String {
+    if name.contains('.') { name.to_owned() } else { format!("microsoft.graph.{name}") }
+}
+
+/// The type of the instance: `@odata.type` when it names `declared` or a type derived from it,
+/// else `declared`; an abstract type needs a derived `@odata.type`.
+/// The second value says whether undeclared properties are to be accepted (an open type, or a
+/// derived type an excerpt does not have).
+fn instance_type<'s>(
+    checker: Checker<'s>,
+    declared: &'s TypeDef,
+    object: &Map<String, Value>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(&'s TypeDef, bool)> {
+    let schema = checker.schema;
+    let target = join(path, "@odata.type");
+    match object.get("@odata.type") {
+        None if declared.is_abstract => {
+            problems.push(problem(
+                "MissingType",
+                &target,
+                format!(
+                    "'{}' is abstract: '@odata.type' must name the derived type to create.",
+                    declared.name
+                ),
+            ));
+            None
+        }
+        None => Some((declared, declared.open)),
+        Some(Value::String(written)) => {
+            let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+            match named {
+                Some(ty) if schema.is_derived_from(&ty.name, &declared.name) && !ty.is_abstract => {
+                    Some((ty, ty.open))
+                }
+                None if checker.excerpt && written.starts_with("#microsoft.graph.") => {
+                    Some((declared, true))
+                }
+                Some(ty) if ty.is_abstract && schema.is_derived_from(&ty.name, &declared.name) => {
+                    problems.push(problem(
+                        "InvalidType",
+                        &target,
+                        format!(
+                            "'{}' is abstract and cannot be created; name a derived type.",
+                            ty.name
+                        ),
+                    ));
+                    None
+                }
+                _ => {
+                    problems.push(problem(
+                        "InvalidType",
+                        &target,
+                        format!(
+                            "A type named '{}' could not be resolved by the model here; expected '#{}' or a type derived from it.",
+                            display(&Value::String(written.clone())),
+                            declared.name
+                        ),
+                    ));
+                    // Go on with the declared type, to report every problem at once.
+                    (!declared.is_abstract).then_some((declared, declared.open))
+                }
+            }
+        }
+        Some(other) => {
+            problems.push(problem(
+                "InvalidType",
+                &target,
+                format!("'@odata.type' must be a string, not '{}'.", display(other)),
+            ));
+            (!declared.is_abstract).then_some((declared, declared.open))
+        }
+    }
+}
+
+/// Checks every member of `object` against the properties of `ty`.
+fn check_object(
+    checker: Checker<'_>,
+    ty: &TypeDef,
+    open: bool,
+    object: &Map<String, Value>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let schema = checker.schema;
+    let properties = schema.properties(&ty.name);
+    for (name, value) in object {
+        if name.contains('@') {
+            // Instance annotations (`@odata.type` is checked apart, `…@odata.bind` links).
+            continue;
+        }
+        let target = join(path, name);
+        match properties.iter().find(|p| &p.name == name) {
+            Some(property) => check_value(checker, property, value, &target, problems),
+            // Navigation properties (deep insert) and open types' dynamic properties.
+            None if open || schema.navigation(&ty.name, name).is_some() => {}
+            None => problems.push(problem(
+                "InvalidProperty",
+                &target,
+                format!(
+                    "The property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
+                    ty.name
+                ),
+            )),
+        }
+    }
+}
+
+fn check_value(
+    checker: Checker<'_>,
+    property: &PropertyDef,
+    value: &Value,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) {
+    if value.is_null() {
+        if !property.nullable {
+            let ty = property.ty.to_string();
+            problems.push(problem(
+                "NullValue",
+                path,
+                format!(
+                    "A null value was found for the property named '{}', which has the expected type '{ty}[Nullable=False]'. The expected type '{ty}[Nullable=False]' does not allow null values.",
+                    property.name
+                ),
+            ));
+        }
+        return;
+    }
+    if property.ty.collection {
+        let Some(items) = value.as_array() else {
+            problems.push(problem("InvalidValue", path, literal(value, &property.ty)));
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            check_element(checker, &property.ty, item, &format!("{path}[{i}]"), problems);
+        }
+    } else {
+        check_element(checker, &property.ty, value, path, problems);
+    }
+}
+
+/// Checks one value of the element type of `ty` (collections were taken apart).
+fn check_element(
+    checker: Checker<'_>,
+    ty: &TypeRef,
+    value: &Value,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let schema = checker.schema;
+    let mismatch = || problem("InvalidValue", path, literal(value, ty));
+    if ty.is_primitive() {
+        if !primitive_fits(&ty.name, value) {
+            problems.push(mismatch());
+        }
+        return;
+    }
+    let Some(def) = schema.get(&ty.name) else { return };
+    match def.kind {
+        TypeKind::Enum => {
+            let Some(text) = value.as_str() else { return problems.push(mismatch()) };
+            // A flags enum takes a comma-separated list of members.
+            let names: Vec<&str> =
+                if def.flags { text.split(',').map(str::trim).collect() } else { vec![text] };
+            if let Some(unknown) = names.iter().find(|n| !def.members.iter().any(|m| m.name == **n))
+            {
+                let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+                problems.push(problem(
+                    "InvalidValue",
+                    path,
+                    format!(
+                        "The value '{}' is not a member of the enum type '{}'; its members are {}.",
+                        display(&Value::String((*unknown).to_owned())),
+                        def.name,
+                        members.join(", ")
+                    ),
+                ));
+            }
+        }
+        TypeKind::Complex | TypeKind::Entity => {
+            let Some(object) = value.as_object() else { return problems.push(mismatch()) };
+            if let Some((instance, open)) = instance_type(checker, def, object, path, problems) {
+                check_object(checker, instance, open, object, path, problems);
+            }
+        }
+    }
+}
+
+/// Whether `value` is a literal of the primitive type `name`, as Graph's JSON writes it.
+fn primitive_fits(name: &str, value: &Value) -> bool {
+    let int_in = |min: i64, max: i64| value.as_i64().is_some_and(|n| (min..=max).contains(&n));
+    let text = value.as_str();
+    match name {
+        "Edm.String" => value.is_string(),
+        "Edm.Boolean" => value.is_boolean(),
+        "Edm.Byte" => int_in(0, 255),
+        "Edm.SByte" => int_in(-128, 127),
+        "Edm.Int16" => int_in(i64::from(i16::MIN), i64::from(i16::MAX)),
+        "Edm.Int32" => int_in(i64::from(i32::MIN), i64::from(i32::MAX)),
+        "Edm.Int64" => value.is_i64() || value.as_u64().is_some_and(|n| i64::try_from(n).is_ok()),
+        "Edm.Double" | "Edm.Single" | "Edm.Decimal" => {
+            value.is_number() || matches!(text, Some("NaN" | "INF" | "-INF"))
+        }
+        "Edm.Guid" => text.is_some_and(is_guid),
+        "Edm.DateTimeOffset" => text.is_some_and(is_date_time_offset),
+        "Edm.Date" => text.is_some_and(|s| is_date_time_offset(&format!("{s}T00:00:00Z"))),
+        "Edm.TimeOfDay" => text.is_some_and(|s| is_date_time_offset(&format!("2000-01-01T{s}Z"))),
+        "Edm.Duration" => text.is_some_and(|s| s.trim_start_matches('-').starts_with('P')),
+        "Edm.Binary" => text
+            .is_some_and(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b))),
+        // `Edm.Stream`, `Edm.Untyped`, geography …: any JSON.
+        _ => true,
+    }
+}
+
+fn literal(value: &Value, ty: &TypeRef) -> String {
+    format!("Cannot convert the literal '{}' to the expected type '{ty}'.", display(value))
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+}
+
+fn problem(code: &'static str, target: &str, message: String) -> Problem {
+    Problem { code, target: target.to_owned(), message }
+}
+
+/// A JSON value as a literal in a message, bounded in length.
+fn display(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 64 {
+        format!("{}…", text.chars().take(64).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Graph's OpenAPI pattern for `Edm.DateTimeOffset`,
+/// `^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$`,
+/// plus the calendar (no 30 February), as the service's parser rejects those.
+pub fn is_date_time_offset(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |from: usize, n: usize| {
+        b.get(from..from + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let number = |from: usize, n: usize| -> u32 {
+        b[from..from + n].iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
+    };
+    let year_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(4..=9).contains(&year_len) {
+        return false;
+    }
+    let y = year_len;
+    let shape = b.get(y) == Some(&b'-')
+        && digits(y + 1, 2)
+        && b.get(y + 3) == Some(&b'-')
+        && digits(y + 4, 2)
+        && b.get(y + 6) == Some(&b'T')
+        && digits(y + 7, 2)
+        && b.get(y + 9) == Some(&b':')
+        && digits(y + 10, 2)
+        && b.get(y + 12) == Some(&b':')
+        && digits(y + 13, 2);
+    if !shape {
+        return false;
+    }
+    let (year, month, day) = (number(0, y), number(y + 1, 2), number(y + 4, 2));
+    let (hour, minute, second) = (number(y + 7, 2), number(y + 10, 2), number(y + 13, 2));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&month) || day == 0 || day > month_days[(month - 1) as usize] {
+        return false;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return false;
+    }
+    let mut at = y + 15;
+    if b.get(at) == Some(&b'.') {
+        let fraction = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=12).contains(&fraction) {
+            return false;
+        }
+        at += 1 + fraction;
+    }
+    match b.get(at) {
+        Some(b'Z') => at + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            at + 6 == b.len() && digits(at + 1, 2) && b[at + 3] == b':' && digits(at + 4, 2)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use graph_entity_schema::Clouds;
+    use serde_json::json;
+
+    fn v1() -> &'static Schema {
+        Schema::v1()
+    }
+
+    fn validate(body: &Value) -> Vec<Problem> {
+        validate_create(v1(), STATUS, body, &[])
+    }
+
+    const STATUS: &str = "managedDeviceMobileAppConfigurationUserStatus";
+
+    #[test]
+    fn the_beta_excerpt_reads_with_the_same_reader() {
+        let beta = Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL).unwrap();
+        assert_eq!(beta.properties(&qualify(STATUS)).len(), 6);
+    }
+
+    #[test]
+    fn accepts_the_documented_body() {
+        let body = json!({
+            "@odata.type": "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+            "userDisplayName": "User Display Name value",
+            "devicesCount": 12,
+            "status": "notApplicable",
+            "lastReportedDateTime": "2017-01-01T00:00:17.7769392-08:00",
+            "userPrincipalName": "User Principal Name value"
+        });
+        assert_eq!(validate(&body), []);
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let body = json!({
+            "@odata.type": "#microsoft.graph.somethingElse",
+            "devicesCount": 2_147_483_648_i64,
+            "status": "pendingReboot",
+            "userDisplayName": 5,
+            "bogus": true,
+        });
+        let problems = validate(&body);
+        let codes: Vec<_> = problems.iter().map(|p| (p.code, p.target.as_str())).collect();
+        assert_eq!(
+            codes,
+            [
+                ("InvalidType", "@odata.type"),
+                ("InvalidProperty", "bogus"),
+                ("InvalidValue", "devicesCount"),
+                ("InvalidValue", "status"),
+                ("InvalidValue", "userDisplayName"),
+                ("MissingProperty", "lastReportedDateTime"),
+            ],
+            "{problems:#?}"
+        );
+        let nulls = validate(
+            &json!({"devicesCount": null, "status": "error", "lastReportedDateTime": "2017-01-01T00:00:00Z"}),
+        );
+        assert_eq!(nulls.len(), 1);
+        assert!(nulls[0].message.contains("Nullable=False"));
+        assert_eq!(validate(&json!([1]))[0].code, "InvalidBody");
+    }
+
+    #[test]
+    fn derived_types_complex_values_and_collections_are_checked_in_depth() {
+        let configuration = "managedDeviceMobileAppConfiguration";
+        let computed = ["createdDateTime", "lastModifiedDateTime", "version"];
+        let ios = json!({
+            "@odata.type": "#microsoft.graph.iosMobileAppConfiguration",
+            "displayName": "x",
+            "targetedMobileApps": ["a", "b"],
+            "settings": [{"appConfigKey": "k", "appConfigKeyType": "stringType", "appConfigKeyValue": "v"}],
+        });
+        assert_eq!(validate_create(v1(), configuration, &ios, &computed), []);
+        let bad = json!({
+            "@odata.type": "#microsoft.graph.iosMobileAppConfiguration",
+            "displayName": "x",
+            "targetedMobileApps": ["a", 2],
+            "settings": [{"appConfigKey": "k", "appConfigKeyType": "nope", "colour": 1}],
+        });
+        let problems = validate_create(v1(), configuration, &bad, &computed);
+        let targets: Vec<(&str, &str)> =
+            problems.iter().map(|p| (p.code, p.target.as_str())).collect();
+        assert_eq!(
+            targets,
+            [
+                ("InvalidValue", "settings[0].appConfigKeyType"),
+                ("InvalidProperty", "settings[0].colour"),
+                ("InvalidValue", "targetedMobileApps[1]"),
+            ],
+            "{problems:#?}"
+        );
+        // The abstract type itself, or a type outside its family, cannot be created.
+        for (odata_type, code) in [
+            (None, "MissingType"),
+            (Some("#microsoft.graph.managedDeviceMobileAppConfiguration"), "InvalidType"),
+            (Some("#microsoft.graph.user"), "InvalidType"),
+        ] {
+            let mut body = json!({"displayName": "x"});
+            if let Some(ty) = odata_type {
+                body["@odata.type"] = json!(ty);
+            }
+            let problems = validate_create(v1(), configuration, &body, &computed);
+            assert_eq!(
+                problems.first().map(|p| p.code),
+                Some(code),
+                "{odata_type:?}: {problems:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_excerpt_takes_derived_types_it_lacks_on_trust_and_the_full_metadata_does_not() {
+        let beta = Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL).unwrap();
+        let body = json!({
+            "@odata.type": "#microsoft.graph.iosMobileAppConfiguration",
+            "displayName": "x",
+            "settings": [],
+        });
+        let computed = ["createdDateTime", "lastModifiedDateTime", "version"];
+        let configuration = "managedDeviceMobileAppConfiguration";
+        assert_eq!(validate_create_in_excerpt(&beta, configuration, &body, &computed), []);
+        assert_eq!(validate_create(&beta, configuration, &body, &computed)[0].code, "InvalidType");
+        let made_up =
+            json!({"@odata.type": "#microsoft.graph.madeUpConfiguration", "displayName": "x"});
+        assert_eq!(
+            validate_create(v1(), configuration, &made_up, &computed)[0].code,
+            "InvalidType"
+        );
+        // Base properties are still checked against the excerpt.
+        let wrong =
+            json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": 1});
+        let problems = validate_create_in_excerpt(&beta, configuration, &wrong, &computed);
+        assert_eq!(problems.iter().map(|p| p.target.as_str()).collect::<Vec<_>>(), ["displayName"]);
+    }
+
+    #[test]
+    fn date_time_offset_pattern() {
+        for ok in [
+            "2017-01-01T00:00:17.7769392-08:00",
+            "2017-01-01T00:00:17Z",
+            "2024-02-29T23:59:59.123456789012+14:00",
+            "12017-01-01T00:00:00Z",
+        ] {
+            assert!(is_date_time_offset(ok), "{ok}");
+        }
+        for bad in [
+            "2017-01-01T00:00:17",
+            "2017-13-01T00:00:17Z",
+            "2017-02-29T00:00:17Z",
+            "2017-01-01T24:00:00Z",
+            "2017-01-01T00:00:17.Z",
+            "2017-01-01T00:00:17.1234567890123Z",
+            "2017-01-01t00:00:17Z",
+            "2017-01-01T00:00:17+0800",
+            "17-01-01T00:00:17Z",
+            "",
+        ] {
+            assert!(!is_date_time_offset(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Microsoft Graph's v1.0 metadata, as the service publishes it at `$metadata`, for the global,
+//! US Government and China clouds: entity, complex and enum types, their properties and
+//! navigation properties, the entity sets and singletons, the annotations worth keeping
+//! (computed properties, descriptions, insert/update/delete restrictions), and for each item
+//! the clouds whose metadata has it.
+//!
+//! The metadata (`metadata/`, MIT, from microsoftgraph/msgraph-metadata) is read once, when this
+//! crate is built, into a compact form that [`Schema::v1`] loads once per process: nothing
+//! parses XML when the `#[graph_entity]` macro runs. The same reader serves other documents
+//! through [`Schema::from_csdl`].
+//!
+//! ```
+//! use graph_entity_schema::{Clouds, Schema};
+//!
+//! let schema = Schema::v1();
+//! let path = "/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses";
+//! let resolved = schema.resolve(path)?;
+//! assert_eq!(resolved.ty, "microsoft.graph.managedDeviceMobileAppConfigurationUserStatus");
+//! assert!(resolved.collection);
+//! assert!(resolved.clouds.contains(Clouds::GLOBAL));
+//! let status = schema.property(&resolved.ty, "devicesCount").unwrap();
+//! assert_eq!(status.ty.name, "Edm.Int32");
+//! assert!(!status.nullable);
+//! # Ok::<(), graph_entity_schema::PathProblem>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod compact;
+mod csdl;
+mod model;
+mod resolve;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub use model::{
+    Clouds, MemberDef, Model, NavigationDef, PropertyDef, Restrictions, RootDef, RootKind, TypeDef,
+    TypeKind, TypeRef,
+};
+pub use resolve::{PathProblem, Resolved};
+
+/// Microsoft Graph's schema, indexed for lookups.
+#[derive(Debug)]
+pub struct Schema {
+    model: Model,
+    types: HashMap<String, usize>,
+    roots: HashMap<String, usize>,
+}
+
+/// The compact form of the three clouds' v1.0 metadata, written by the build script.
+static V1: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/v1.0.schema"));
+
+impl Schema {
+    /// Microsoft Graph v1.0, all three clouds merged: loaded on first use, once per process.
+    ///
+    /// # Panics
+    ///
+    /// Never for a build of this crate: the embedded form is written by its own build script
+    /// (a corrupt one would be a bug, caught by this crate's tests).
+    pub fn v1() -> &'static Schema {
+        static SCHEMA: OnceLock<Schema> = OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            #[allow(clippy::expect_used)]
+            let model = compact::decode(V1).expect("the embedded schema is written by build.rs");
+            Schema::from_model(model)
+        })
+    }
+
+    /// Reads a CSDL document (such as an excerpt of the beta metadata) for these clouds.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the document.
+    pub fn from_csdl(xml: &str, clouds: Clouds) -> Result<Schema, String> {
+        csdl::read(xml, clouds).map(Schema::from_model)
+    }
+
+    /// Indexes a model.
+    pub fn from_model(mut model: Model) -> Schema {
+        model.sort();
+        let types = model.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        let roots = model.roots.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        Schema { model, types, roots }
+    }
+
+    /// Every type, sorted by qualified name.
+    pub fn types(&self) -> &[TypeDef] {
+        &self.model.types
+    }
+
+    /// Every entity set and singleton, sorted by name.
+    pub fn roots(&self) -> &[RootDef] {
+        &self.model.roots
+    }
+
+    /// The type with this name: qualified (`microsoft.graph.user`), with the `graph.` alias, or
+    /// `#microsoft.graph.user` as `@odata.type` writes it.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        let name = name.strip_prefix('#').unwrap_or(name);
+        let index = match name.strip_prefix("graph.") {
+            Some(rest) => self.types.get(&format!("microsoft.graph.{rest}")),
+            None => self.types.get(name),
+        };
+        index.map(|&i| &self.model.types[i])
+    }
+
+    /// The entity set or singleton with this name.
+    pub fn root(&self, name: &str) -> Option<&RootDef> {
+        self.roots.get(name).map(|&i| &self.model.roots[i])
+    }
+
+    /// The type and its base types, the type first.
+    pub fn ancestry<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s TypeDef> + 's {
+        let mut next = self.get(name);
+        // A cycle in the bases would be a broken document: stop after as many steps as types.
+        let mut budget = self.model.types.len();
+        std::iter::from_fn(move || {
+            let current = next.filter(|_| budget > 0)?;
+            budget -= 1;
+            next = current.base.as_deref().and_then(|base| self.get(base));
+            Some(current)
+        })
+    }
+
+    /// Every property of the type, inherited ones included (the base's first).
+    pub fn properties(&self, ty: &str) -> Vec<&PropertyDef> {
+        let chain: Vec<&TypeDef> = self.ancestry(ty).collect();
+        chain.iter().rev().flat_map(|t| t.properties.iter()).collect()
+    }
+
+    /// The property of this name on the type or a base type.
+    pub fn property(&self, ty: &str, name: &str) -> Option<&PropertyDef> {
+        self.ancestry(ty).find_map(|t| t.properties.iter().find(|p| p.name == name))
+    }
+
+    /// Every navigation property of the type, inherited ones included (the base's first).
+    pub fn navigations(&self, ty: &str) -> Vec<&NavigationDef> {
+        let chain: Vec<&TypeDef> = self.ancestry(ty).collect();
+        chain.iter().rev().flat_map(|t| t.navigation.iter()).collect()
+    }
+
+    /// The navigation property of this name on the type or a base type.
+    pub fn navigation(&self, ty: &str, name: &str) -> Option<&NavigationDef> {
+        self.ancestry(ty).find_map(|t| t.navigation.iter().find(|n| n.name == name))
+    }
+
+    /// Whether `ty` is `base` or derives from it.
+    pub fn is_derived_from(&self, ty: &str, base: &str) -> bool {
+        let Some(base) = self.get(base) else { return false };
+        self.ancestry(ty).any(|t| t.name == base.name)
+    }
+
+    /// The types deriving from `ty`, directly or not, sorted by name.
+    pub fn derived(&self, ty: &str) -> Vec<&TypeDef> {
+        let Some(root) = self.get(ty) else { return Vec::new() };
+        self.model
+            .types
+            .iter()
+            .filter(|t| t.name != root.name && self.is_derived_from(&t.name, &root.name))
+            .collect()
+    }
+
+    /// The types an instance of `ty` can be: `ty` unless abstract, and every non-abstract
+    /// derived type.
+    pub fn concrete(&self, ty: &str) -> Vec<&TypeDef> {
+        let own = self.get(ty).filter(|t| !t.is_abstract);
+        own.into_iter().chain(self.derived(ty).into_iter().filter(|t| !t.is_abstract)).collect()
+    }
+}
+
+/// The candidate closest to `name` by edit distance, when it is close enough to be a likely
+/// misspelling (case is ignored; at most a third of the name's length may differ).
+///
+/// ```
+/// use graph_entity_schema::suggest;
+///
+/// let names = ["userDisplayName", "userPrincipalName", "devicesCount"];
+/// assert_eq!(suggest("userDispalyName", names), Some("userDisplayName"));
+/// assert_eq!(suggest("color", names), None);
+/// ```
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if name.is_empty() {
+        return None;
+    }
+    let wanted = name.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|candidate| (distance(&wanted, &candidate.to_lowercase()), candidate))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, candidate)| (*d, *candidate))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, with transpositions of neighbours counting one (optimal string
+/// alignment), over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best =
+                (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests;

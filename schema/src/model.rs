@@ -1,0 +1,310 @@
+//! The schema model: types, their properties and navigation, the service's roots, and in which
+//! clouds each exists. Shared by the build script (which fills it from the CSDL) and the crate.
+
+use std::fmt;
+
+/// A set of national clouds whose metadata has an item.
+///
+/// The US Government metadata (`Fairfax`) serves both `UsGovL4` and `UsGovL5Dod`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Clouds(u8);
+
+impl Clouds {
+    /// No cloud.
+    pub const NONE: Clouds = Clouds(0);
+    /// The global service (`graph.microsoft.com`).
+    pub const GLOBAL: Clouds = Clouds(1);
+    /// US Government L4 and L5 (DoD) (`graph.microsoft.us`, `dod-graph.microsoft.us`).
+    pub const US_GOV: Clouds = Clouds(2);
+    /// China, operated by 21Vianet (`microsoftgraph.chinacloudapi.cn`).
+    pub const CHINA: Clouds = Clouds(4);
+    /// Every cloud.
+    pub const ALL: Clouds = Clouds(7);
+
+    /// The clouds in either set.
+    #[must_use]
+    pub const fn union(self, other: Clouds) -> Clouds {
+        Clouds(self.0 | other.0)
+    }
+
+    /// The clouds in both sets.
+    #[must_use]
+    pub const fn intersection(self, other: Clouds) -> Clouds {
+        Clouds(self.0 & other.0)
+    }
+
+    /// Whether every cloud of `other` is in this set.
+    pub const fn contains(self, other: Clouds) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The raw bits: `1` global, `2` US Government, `4` China.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set with these bits (others ignored).
+    pub const fn from_bits(bits: u8) -> Clouds {
+        Clouds(bits & 7)
+    }
+
+    /// The names of the clouds in the set, as `#[graph_entity(clouds(...))]` spells them.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        [(Clouds::GLOBAL, "global"), (Clouds::US_GOV, "us_gov"), (Clouds::CHINA, "china")]
+            .into_iter()
+            .filter(move |(cloud, _)| self.contains(*cloud))
+            .map(|(_, name)| name)
+    }
+}
+
+impl fmt::Debug for Clouds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.names()).finish()
+    }
+}
+
+impl fmt::Display for Clouds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.names().collect();
+        if names.is_empty() { f.write_str("no cloud") } else { f.write_str(&names.join(", ")) }
+    }
+}
+
+/// What kind of type a [`TypeDef`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeKind {
+    /// An entity type: has a key, can be addressed.
+    Entity,
+    /// A complex type: structured, no key.
+    Complex,
+    /// An enum type: named members.
+    Enum,
+}
+
+/// A type reference: `Edm.String`, `microsoft.graph.user`, or a collection of one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TypeRef {
+    /// The element type's qualified name, such as `Edm.Int32` or `microsoft.graph.user`.
+    pub name: String,
+    /// `Collection(...)`.
+    pub collection: bool,
+}
+
+impl TypeRef {
+    /// Whether the element type is a primitive (`Edm.*`).
+    pub fn is_primitive(&self) -> bool {
+        self.name.starts_with("Edm.")
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.collection {
+            write!(f, "Collection({})", self.name)
+        } else {
+            f.write_str(&self.name)
+        }
+    }
+}
+
+/// A structural property of an entity or complex type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyDef {
+    /// Its JSON name, such as `devicesCount`.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether `null` is allowed (CSDL's default: yes).
+    pub nullable: bool,
+    /// `Org.OData.Core.V1.Computed`: the service sets it; a client never writes it.
+    pub computed: bool,
+    /// `Org.OData.Core.V1.Description`.
+    pub description: Option<String>,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+/// Which operations the metadata allows on a collection or entity (`Capabilities.V1.*Restrictions`;
+/// allowed unless it says otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Restrictions {
+    /// `InsertRestrictions/Insertable`: `POST` to the collection.
+    pub insertable: bool,
+    /// `UpdateRestrictions/Updatable`: `PATCH`.
+    pub updatable: bool,
+    /// `DeleteRestrictions/Deletable`: `DELETE`.
+    pub deletable: bool,
+}
+
+impl Default for Restrictions {
+    fn default() -> Self {
+        Self { insertable: true, updatable: true, deletable: true }
+    }
+}
+
+/// A navigation property: a link from an entity to other entities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavigationDef {
+    /// Its name, such as `userStatuses`.
+    pub name: String,
+    /// The entity type it leads to, or a collection of them.
+    pub ty: TypeRef,
+    /// `ContainsTarget`: the targets live under their parent (and are created through it).
+    pub contains_target: bool,
+    /// `Org.OData.Core.V1.Description`.
+    pub description: Option<String>,
+    /// What the metadata allows on it.
+    pub restrictions: Restrictions,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+/// A member of an enum type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberDef {
+    /// Its name, as written on the wire, such as `notApplicable`.
+    pub name: String,
+    /// Its value.
+    pub value: i64,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+/// An entity, complex or enum type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDef {
+    /// The qualified name, such as `microsoft.graph.user`.
+    pub name: String,
+    /// Entity, complex or enum.
+    pub kind: TypeKind,
+    /// The base type's qualified name.
+    pub base: Option<String>,
+    /// `Abstract`: never an instance's own type; create a derived type.
+    pub is_abstract: bool,
+    /// `OpenType`: may carry properties the metadata does not declare.
+    pub open: bool,
+    /// `IsFlags`, for enums: a value may combine members.
+    pub flags: bool,
+    /// The key's property names (entity types that declare one; most inherit `id`).
+    pub key: Vec<String>,
+    /// Declared properties, not the inherited ones.
+    pub properties: Vec<PropertyDef>,
+    /// Declared navigation properties, not the inherited ones.
+    pub navigation: Vec<NavigationDef>,
+    /// Members, for enums.
+    pub members: Vec<MemberDef>,
+    /// `Org.OData.Core.V1.Description`.
+    pub description: Option<String>,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+impl TypeDef {
+    /// The type's own name, without its namespace: `user` for `microsoft.graph.user`.
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+}
+
+/// Whether a root of the service is a collection or a single entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RootKind {
+    /// An entity set, such as `users`.
+    EntitySet,
+    /// A singleton, such as `me` or `deviceAppManagement`.
+    Singleton,
+}
+
+/// An entity set or singleton of the service's entity container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootDef {
+    /// Its name, such as `users`.
+    pub name: String,
+    /// Set or singleton.
+    pub kind: RootKind,
+    /// The entity type's qualified name.
+    pub ty: String,
+    /// What the metadata allows on it.
+    pub restrictions: Restrictions,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+/// Everything read from the metadata: types and roots, each sorted by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Model {
+    /// Every type, sorted by qualified name.
+    pub types: Vec<TypeDef>,
+    /// Every entity set and singleton, sorted by name.
+    pub roots: Vec<RootDef>,
+}
+
+impl Model {
+    /// Sorts types, roots, and the members of each by name, as lookups expect.
+    pub fn sort(&mut self) {
+        self.types.sort_by(|a, b| a.name.cmp(&b.name));
+        self.roots.sort_by(|a, b| a.name.cmp(&b.name));
+        for ty in &mut self.types {
+            ty.properties.sort_by(|a, b| a.name.cmp(&b.name));
+            ty.navigation.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+
+    /// Adds `other`, read from another cloud's metadata: what both have is kept once with both
+    /// clouds; what one has is added with its own. Where both declare an item, this model's
+    /// definition stands (read the global metadata first).
+    pub fn merge(&mut self, other: Model) {
+        let mut index: std::collections::HashMap<String, usize> =
+            self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        for ty in other.types {
+            match index.get(&ty.name) {
+                None => {
+                    index.insert(ty.name.clone(), self.types.len());
+                    self.types.push(ty);
+                }
+                Some(&i) => {
+                    let mine = &mut self.types[i];
+                    mine.clouds = mine.clouds.union(ty.clouds);
+                    merge_named(
+                        &mut mine.properties,
+                        ty.properties,
+                        |p| &p.name,
+                        |p| &mut p.clouds,
+                    );
+                    merge_named(
+                        &mut mine.navigation,
+                        ty.navigation,
+                        |n| &n.name,
+                        |n| &mut n.clouds,
+                    );
+                    merge_named(&mut mine.members, ty.members, |m| &m.name, |m| &mut m.clouds);
+                }
+            }
+        }
+        merge_named(&mut self.roots, other.roots, |r| &r.name, |r| &mut r.clouds);
+        self.sort();
+    }
+}
+
+fn merge_named<T>(
+    mine: &mut Vec<T>,
+    theirs: Vec<T>,
+    name: impl Fn(&T) -> &String,
+    clouds: impl Fn(&mut T) -> &mut Clouds,
+) {
+    for mut item in theirs {
+        match mine.iter().position(|m| name(m) == name(&item)) {
+            None => mine.push(item),
+            Some(index) => {
+                let added = *clouds(&mut item);
+                let own = clouds(&mut mine[index]);
+                *own = own.union(added);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Facts read by hand from `metadata/`, checked against what the reader made of them.
+#![allow(clippy::unwrap_used)]
+
+use crate::*;
+
+const SEED: &str = "microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+const SEED_PATH: &str = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
+
+fn count(kind: TypeKind, cloud: Clouds) -> usize {
+    Schema::v1().types().iter().filter(|t| t.kind == kind && t.clouds.contains(cloud)).count()
+}
+
+#[test]
+fn every_type_of_each_cloud_is_read() {
+    // The counts of the metadata's README, which it took from the files.
+    assert_eq!(count(TypeKind::Entity, Clouds::GLOBAL), 1182);
+    assert_eq!(count(TypeKind::Complex, Clouds::GLOBAL), 1779);
+    assert_eq!(count(TypeKind::Enum, Clouds::GLOBAL), 861);
+    assert_eq!(count(TypeKind::Entity, Clouds::US_GOV), 832);
+    assert_eq!(count(TypeKind::Complex, Clouds::US_GOV), 1032);
+    assert_eq!(count(TypeKind::Enum, Clouds::US_GOV), 628);
+    assert_eq!(count(TypeKind::Entity, Clouds::CHINA), 582);
+    assert_eq!(count(TypeKind::Complex, Clouds::CHINA), 709);
+    assert_eq!(count(TypeKind::Enum, Clouds::CHINA), 412);
+    let roots = |cloud| Schema::v1().roots().iter().filter(|r| r.clouds.contains(cloud)).count();
+    assert_eq!((roots(Clouds::GLOBAL), roots(Clouds::US_GOV), roots(Clouds::CHINA)), (72, 66, 55));
+}
+
+#[test]
+fn the_seed_entity_has_its_five_properties_and_the_key_from_entity() {
+    let schema = Schema::v1();
+    let seed = schema.get(SEED).unwrap();
+    assert_eq!(seed.kind, TypeKind::Entity);
+    assert_eq!(seed.base.as_deref(), Some("microsoft.graph.entity"));
+    let own: Vec<(&str, &str, bool)> =
+        seed.properties.iter().map(|p| (p.name.as_str(), p.ty.name.as_str(), p.nullable)).collect();
+    assert_eq!(
+        own,
+        [
+            ("devicesCount", "Edm.Int32", false),
+            ("lastReportedDateTime", "Edm.DateTimeOffset", false),
+            ("status", "microsoft.graph.complianceStatus", false),
+            ("userDisplayName", "Edm.String", true),
+            ("userPrincipalName", "Edm.String", true),
+        ]
+    );
+    let id = schema.property(SEED, "id").unwrap();
+    assert_eq!((id.ty.name.as_str(), id.nullable), ("Edm.String", false));
+    assert_eq!(schema.properties(SEED).first().map(|p| p.name.as_str()), Some("id"));
+    assert_eq!(schema.get("microsoft.graph.entity").unwrap().key, ["id"]);
+    let status = schema.get("#microsoft.graph.complianceStatus").unwrap();
+    assert_eq!(status.kind, TypeKind::Enum);
+    assert!(status.members.iter().any(|m| m.name == "notApplicable" && m.value == 1));
+    assert!(seed.clouds.contains(Clouds::ALL), "{:?}", seed.clouds);
+}
+
+#[test]
+fn abstract_types_and_their_derived_types() {
+    let schema = Schema::v1();
+    let configuration = "microsoft.graph.managedDeviceMobileAppConfiguration";
+    assert!(schema.get(configuration).unwrap().is_abstract);
+    let concrete: Vec<&str> =
+        schema.concrete(configuration).iter().map(|t| t.short_name()).collect();
+    assert!(concrete.contains(&"iosMobileAppConfiguration"), "{concrete:?}");
+    assert!(!concrete.contains(&"managedDeviceMobileAppConfiguration"));
+    assert!(schema.is_derived_from("graph.iosMobileAppConfiguration", configuration));
+    assert!(!schema.is_derived_from(configuration, "microsoft.graph.iosMobileAppConfiguration"));
+    let settings =
+        schema.property("microsoft.graph.iosMobileAppConfiguration", "settings").unwrap();
+    assert_eq!(settings.ty.to_string(), "Collection(microsoft.graph.appConfigurationSettingItem)");
+}
+
+#[test]
+fn containment_singletons_and_computed_properties() {
+    let schema = Schema::v1();
+    let user_statuses = schema
+        .navigation("microsoft.graph.managedDeviceMobileAppConfiguration", "userStatuses")
+        .unwrap();
+    assert!(user_statuses.contains_target && user_statuses.ty.collection);
+    assert_eq!(user_statuses.ty.name, SEED);
+    let root = schema.root("deviceAppManagement").unwrap();
+    assert_eq!(
+        (root.kind, root.ty.as_str()),
+        (RootKind::Singleton, "microsoft.graph.deviceAppManagement")
+    );
+    assert_eq!(schema.root("users").unwrap().kind, RootKind::EntitySet);
+    assert!(schema.property("microsoft.graph.androidStoreApp", "packageId").unwrap().computed);
+    assert!(!schema.property(SEED, "devicesCount").unwrap().computed);
+    let described = schema.property("microsoft.graph.androidStoreApp", "packageId").unwrap();
+    assert!(described.description.as_deref().unwrap().contains("read-only"));
+    // `admin/people` may not be inserted, updated or deleted.
+    let people = schema.navigation("microsoft.graph.admin", "people").unwrap();
+    assert_eq!(
+        people.restrictions,
+        Restrictions { insertable: false, updatable: false, deletable: false }
+    );
+}
+
+#[test]
+fn clouds_say_where_each_item_exists() {
+    let schema = Schema::v1();
+    let todo = schema.get("microsoft.graph.todoTask").unwrap();
+    assert_eq!(todo.clouds, Clouds::GLOBAL.union(Clouds::US_GOV));
+    let resolved = schema.resolve("/me/todo/lists/{id}/tasks").unwrap();
+    assert!(!resolved.clouds.contains(Clouds::CHINA), "{:?}", resolved.clouds);
+    assert!(resolved.clouds.contains(Clouds::GLOBAL));
+    assert_eq!(schema.resolve(SEED_PATH).unwrap().clouds, Clouds::ALL);
+    // Aliases are resolved per document (`self.` in the security namespace).
+    assert!(schema.get("microsoft.graph.security.alert").is_some());
+}
+
+#[test]
+fn paths_resolve_segment_by_segment() {
+    let schema = Schema::v1();
+    let seed = schema.resolve(SEED_PATH).unwrap();
+    assert_eq!((seed.ty.as_str(), seed.collection, seed.contained), (SEED, true, true));
+    let one = schema.resolve(&format!("{SEED_PATH}/{{id}}")).unwrap();
+    assert!(!one.collection);
+    let cast = schema
+        .resolve("/deviceAppManagement/mobileAppConfigurations/microsoft.graph.iosMobileAppConfiguration")
+        .unwrap();
+    assert_eq!(
+        (cast.ty.as_str(), cast.collection),
+        ("microsoft.graph.iosMobileAppConfiguration", true)
+    );
+    assert_eq!(schema.resolve("/me").unwrap().ty, "microsoft.graph.user");
+    assert!(schema.resolve("/users/{userId}/events").unwrap().collection);
+}
+
+#[test]
+fn a_path_that_does_not_resolve_names_the_segment_and_suggests() {
+    let schema = Schema::v1();
+    let problem = schema.resolve("/deviceAppManagment/mobileAppConfigurations").unwrap_err();
+    assert_eq!((problem.index, problem.suggestion.as_deref()), (0, Some("deviceAppManagement")));
+    let problem = schema.resolve("/users/{id}/evnts").unwrap_err();
+    assert_eq!((problem.index, problem.suggestion.as_deref()), (2, Some("events")));
+    assert!(problem.to_string().ends_with("did you mean `events`?"), "{problem}");
+    let problem = schema.resolve("/users/events").unwrap_err();
+    assert!(problem.message.contains("key placeholder"), "{problem}");
+    let problem = schema.resolve("/me/{id}").unwrap_err();
+    assert!(problem.message.contains("single `user`"), "{problem}");
+    let problem = schema.resolve("/users/{id}/displayName").unwrap_err();
+    assert!(problem.message.contains("is a property"), "{problem}");
+    let problem = schema.resolve("/users/microsoft.graph.group").unwrap_err();
+    assert!(problem.message.contains("does not derive"), "{problem}");
+    let problem = schema.resolve("/directoryObjects/{id}/memberOf").unwrap_err();
+    assert!(problem.message.contains("cast to it first"), "{problem}");
+}
+
+#[test]
+fn the_compact_form_round_trips_and_refuses_damage_without_panicking() {
+    let model = compact::decode(V1).unwrap();
+    assert_eq!(compact::encode(&model), V1);
+    for cut in (0..V1.len()).step_by(V1.len() / 97 + 1) {
+        assert!(compact::decode(&V1[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut flipped = V1.to_vec();
+    for i in (5..flipped.len()).step_by(flipped.len() / 211 + 1) {
+        flipped[i] ^= 0xff;
+        let _ = compact::decode(&flipped);
+        flipped[i] ^= 0xff;
+    }
+}
+
+#[test]
+fn a_csdl_excerpt_reads_with_the_same_reader() {
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <EntityType Name="thing" BaseType="graph.entity"><Property Name="tags" Type="Collection(Edm.String)"/></EntityType>
+  <EntityContainer Name="GraphService"><EntitySet Name="things" EntityType="microsoft.graph.thing"/></EntityContainer>
+  <Annotations Target="microsoft.graph.thing/tags"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true"/></Annotations>
+  <Annotations Target="microsoft.graph.GraphService/things"><Annotation Term="Org.OData.Capabilities.V1.InsertRestrictions"><Record><PropertyValue Property="Insertable" Bool="false"/></Record></Annotation></Annotations>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+    let schema = Schema::from_csdl(xml, Clouds::GLOBAL).unwrap();
+    let tags = schema.property("graph.thing", "tags").unwrap();
+    assert!(tags.computed && tags.ty.collection);
+    assert!(!schema.resolve("/things").unwrap().restrictions.insertable);
+    assert!(Schema::from_csdl("<nope", Clouds::GLOBAL).is_err());
+    assert!(Schema::from_csdl("<a/>", Clouds::GLOBAL).is_err());
+}
+
+#[test]
+fn suggestions_are_close_or_absent() {
+    assert_eq!(suggest("devicescount", ["devicesCount", "status"]), Some("devicesCount"));
+    assert_eq!(suggest("x", ["id", "ab"]), None);
+    assert_eq!(suggest("stauts", ["status", "statuses"]), Some("status"));
+    assert_eq!(suggest("", ["a"]), None);
+}
+
+#[test]
+#[ignore = "a measurement: cargo test -p graph-entity-schema --release -- --ignored --nocapture"]
+fn load_time() {
+    let started = std::time::Instant::now();
+    let model = compact::decode(V1).unwrap();
+    let decoded = started.elapsed();
+    let schema = Schema::from_model(model);
+    println!(
+        "{} bytes: decoded in {decoded:?}, indexed in {:?} ({} types)",
+        V1.len(),
+        started.elapsed(),
+        schema.types().len()
+    );
+}
