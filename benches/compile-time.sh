@@ -55,15 +55,16 @@ TOML
         fi
         for i in $(seq 1 100); do
             if [ "$1" != serde ]; then
-                echo "#[graph_entity(path = \"/things/{thingId}/parts$i\")]"
+                # Checked against Microsoft's metadata: a real path, type and properties.
+                echo "#[graph_entity(path = \"/deviceAppManagement/mobileAppConfigurations\", odata_type = \"#microsoft.graph.iosMobileAppConfiguration\")]"
                 echo "#[derive(Debug, Clone, PartialEq)]"
                 echo "pub struct Entity$i {"
                 echo "    #[graph(key)] pub id: Option<String>,"
                 echo "    #[graph(required)] pub display_name: Option<String>,"
-                echo "    pub devices_count: i32,"
+                echo "    pub version: i32,"
                 echo "    pub description: Option<String>,"
                 echo "    pub last_modified_date_time: DateTimeOffset,"
-                echo "    pub targeted_apps: Option<Vec<String>>,"
+                echo "    pub targeted_mobile_apps: Option<Vec<String>>,"
                 echo "}"
             else
                 echo "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]"
@@ -71,10 +72,10 @@ TOML
                 echo "pub struct Entity$i {"
                 echo "    #[serde(skip_serializing_if = \"Option::is_none\")] pub id: Option<String>,"
                 echo "    #[serde(skip_serializing_if = \"Option::is_none\")] pub display_name: Option<String>,"
-                echo "    pub devices_count: i32,"
+                echo "    pub version: i32,"
                 echo "    #[serde(skip_serializing_if = \"Option::is_none\")] pub description: Option<String>,"
                 echo "    pub last_modified_date_time: String,"
-                echo "    #[serde(skip_serializing_if = \"Option::is_none\")] pub targeted_apps: Option<Vec<String>>,"
+                echo "    #[serde(skip_serializing_if = \"Option::is_none\")] pub targeted_mobile_apps: Option<Vec<String>>,"
                 echo "}"
             fi
         done

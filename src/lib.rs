@@ -53,7 +53,7 @@
 //! ```no_run
 //! # use graph_entity::{graph_entity, Client};
 //! # #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
-//! # pub struct TodoTask { #[graph(key)] pub id: Option<String>, pub title: String }
+//! # pub struct TodoTask { #[graph(key)] pub id: Option<String>, pub title: Option<String> }
 //! # async fn run(task: TodoTask) -> Result<(), graph_entity::Error> {
 //! let client = Client::builder().bearer_token(std::env::var("GRAPH_TOKEN").unwrap_or_default()).build()?;
 //! let created = task.create(&client, "adele@contoso.com", "AAMkAGI2").await?;
@@ -66,7 +66,8 @@
 //! | attribute | meaning |
 //! |---|---|
 //! | `#[graph_entity(path = "...")]` | the collection's path; each `{placeholder}` becomes an argument of `create` |
-//! | `#[graph_entity(odata_type = "#microsoft.graph.x")]` | the `@odata.type` written first (default: `#microsoft.graph.` + the struct name in lowerCamelCase) |
+//! | `#[graph_entity(odata_type = "#microsoft.graph.x")]` | the `@odata.type` written first: the type `path` addresses (the default) or a type derived from it, as an abstract type needs |
+//! | `#[graph_entity(unchecked)]` | not checked against Microsoft's metadata, for what it does not cover (beta-only types, extensions); `odata_type` then defaults to `#microsoft.graph.` + the struct name in lowerCamelCase |
 //! | `#[graph_entity(crate = ::path)]`, `#[graph_enum(crate = ::path)]` | where generated code finds this crate, for crates that re-export it |
 //! | `#[graph(rename = "jsonName")]` | the JSON name of a field or enum member (default: lowerCamelCase) |
 //! | `#[graph(required)]` | an `Option` field that must be `Some` when creating, but may be absent or `null` when read |

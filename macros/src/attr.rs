@@ -19,6 +19,8 @@ pub(crate) struct MacroArgs {
     pub(crate) krate: Option<syn::Path>,
     /// `path` was given, even if its value was rejected: it is not also "missing".
     pub(crate) path_given: bool,
+    /// `unchecked`: not checked against Microsoft's metadata (beta-only types, extensions).
+    pub(crate) unchecked: Option<Span>,
 }
 
 /// Which macro the arguments belong to: they accept different keys.
@@ -59,6 +61,16 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     } else {
                         *slot = Some(lit);
                     }
+                }
+            }
+            UNCHECKED if kind == MacroKind::Entity => {
+                if out.unchecked.is_some() {
+                    cx.error_spanned_by(&key, "duplicate `unchecked` argument");
+                }
+                out.unchecked = Some(syn::spanned::Spanned::span(&key));
+                if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                    cx.error_spanned_by(&key, "`unchecked` takes no value");
+                    skip_value(&meta)?;
                 }
             }
             CRATE => {

@@ -6,6 +6,7 @@
 //! reported at once, each at the span of the offending token.
 
 mod attr;
+mod check;
 mod ctxt;
 mod expand;
 mod model;

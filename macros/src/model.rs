@@ -131,14 +131,26 @@ impl<'a> Entity<'a> {
                 {
                     cx.error_spanned_by(lit, "`odata_type` must be `#` followed by a qualified type name, such as `#microsoft.graph.user`");
                 }
-                value
+                Some(value)
             }
-            None => {
-                format!("#microsoft.graph.{}", template::to_lower_first(&input.ident.to_string()))
-            }
+            // Unchecked: the struct's name is the best guess there is.
+            None if args.unchecked.is_some() => Some(format!(
+                "#microsoft.graph.{}",
+                template::to_lower_first(&input.ident.to_string())
+            )),
+            // Checked: the type the path addresses.
+            None => None,
         };
 
         let fields = fields.map(|fields| check_fields(cx, fields));
+        // Against Microsoft's metadata, when the declaration is otherwise sound enough to check.
+        let checked = match (&args.path, &template_and_args, &fields, args.unchecked) {
+            (Some(path), Some(_), Some(fields), None) => {
+                crate::check::entity(cx, path, args.odata_type.as_ref(), fields)
+            }
+            _ => None,
+        };
+        let odata_type = odata_type.or(checked)?;
         let (template, args_idents) = template_and_args?;
         Some(Entity {
             input,

@@ -3,8 +3,9 @@
 pub(crate) const PATH: &str = "path";
 pub(crate) const ODATA_TYPE: &str = "odata_type";
 pub(crate) const CRATE: &str = "crate";
+pub(crate) const UNCHECKED: &str = "unchecked";
 /// The arguments of `#[graph_entity(...)]`, as listed in error messages.
-pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `crate`";
+pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `crate`, `unchecked`";
 /// The arguments of `#[graph_enum(...)]`.
 pub(crate) const ENUM_ARGS: &str = "`crate`";
 

@@ -23,8 +23,96 @@ fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> 
     }
 }
 
+/// The errors of a declaration not checked against the metadata: for the attribute rules.
 fn entity_errors(args: TokenStream, item: TokenStream) -> Vec<String> {
+    let args = if args.is_empty() { quote!(unchecked) } else { quote!(#args, unchecked) };
     errors(MacroKind::Entity, args, item)
+}
+
+/// The errors of a declaration checked against Microsoft's metadata.
+fn checked_errors(args: TokenStream, item: TokenStream) -> Vec<String> {
+    errors(MacroKind::Entity, args, item)
+}
+
+const SEED_PATH: &str = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
+
+#[test]
+fn a_declaration_graph_agrees_with_has_no_errors_and_takes_its_type_from_the_path() {
+    let item = quote!(
+        struct AnyName {
+            #[graph(key)]
+            id: Option<String>,
+            #[graph(required)]
+            user_display_name: Option<String>,
+            devices_count: i32,
+            status: ComplianceStatus,
+            last_reported_date_time: DateTimeOffset,
+            #[graph(extra)]
+            rest: Map,
+        }
+    );
+    assert_eq!(checked_errors(quote!(path = #SEED_PATH), item.clone()), Vec::<String>::new());
+    let input: DeriveInput = syn::parse2(item).unwrap();
+    let args =
+        attr::parse_macro_args(&mut Ctxt::new(), MacroKind::Entity, quote!(path = #SEED_PATH));
+    let entity = Entity::from_input(&mut Ctxt::new(), &args, &input).unwrap();
+    assert_eq!(entity.odata_type, "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus");
+}
+
+#[test]
+fn checks_against_the_metadata_report_every_problem_at_once() {
+    let item = quote!(
+        struct S {
+            user_dispaly_name: Option<String>,
+            user_principal_name: String,
+            devices_count: i64,
+            status: String,
+            last_reported_date_time: Option<String>,
+            colour: i32,
+        }
+    );
+    let errors = checked_errors(quote!(path = #SEED_PATH), item);
+    let expected = [
+        "did you mean `user_display_name`?",
+        "`userPrincipalName` is nullable",
+        "`devicesCount` is `Edm.Int32`: declare it as `i32`",
+        "a `#[graph_enum]` type for `microsoft.graph.complianceStatus`",
+        "`lastReportedDateTime` is `Edm.DateTimeOffset`: declare it as `DateTimeOffset`",
+        "has no property `colour`; its properties are",
+    ];
+    assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+    for (error, expected) in errors.iter().zip(expected) {
+        assert!(error.contains(expected), "expected {expected:?} in {error:?}");
+    }
+}
+
+#[test]
+fn paths_and_types_are_checked() {
+    let item = quote!(
+        struct S {
+            id: Option<String>,
+        }
+    );
+    for (args, expected) in [
+        (quote!(path = "/usres"), "did you mean `users`?"),
+        (quote!(path = "/me"), "must name a collection"),
+        (
+            quote!(path = "/deviceAppManagement/mobileAppConfigurations"),
+            "`#microsoft.graph.iosMobileAppConfiguration`",
+        ),
+        (
+            quote!(
+                path = "/deviceAppManagement/mobileAppConfigurations",
+                odata_type = "#microsoft.graph.user"
+            ),
+            "does not derive from `microsoft.graph.managedDeviceMobileAppConfiguration`",
+        ),
+        (quote!(path = "/users/{id}/evnts"), "did you mean `events`?"),
+    ] {
+        assert_one(&checked_errors(args, item.clone()), expected);
+    }
+    // `unchecked` checks nothing against the metadata.
+    assert_eq!(checked_errors(quote!(path = "/usres", unchecked), item), Vec::<String>::new());
 }
 
 #[track_caller]
@@ -69,7 +157,7 @@ fn macro_argument_errors() {
         (quote!(path = "/a", path = "/b"), "duplicate `path` argument"),
         (
             quote!(path = "/a", pth = "/b"),
-            "unknown `graph_entity` argument `pth`; expected one of `path`, `odata_type`, `crate`",
+            "unknown `graph_entity` argument `pth`; expected one of `path`, `odata_type`, `crate`, `unchecked`",
         ),
         (
             quote!(path = "/a", odata_type = "microsoft.graph.x"),

@@ -19,7 +19,7 @@ pub(crate) enum Strict {
 }
 
 /// An entity under strict lints, using every attribute.
-#[graph_entity(path = "/a/{aId}/b/{type}/c", odata_type = "#contoso.strict")]
+#[graph_entity(path = "/a/{aId}/b/{type}/c", odata_type = "#contoso.strict", unchecked)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StrictEntity {
     /// The key.

@@ -92,7 +92,7 @@ fn reading_ignores_control_information_and_unknown_properties() {
     );
 }
 
-#[graph_entity(path = "/things", odata_type = "#contoso.thing")]
+#[graph_entity(path = "/things", odata_type = "#contoso.thing", unchecked)]
 #[derive(Debug, Clone, PartialEq)]
 struct Thing {
     #[graph(key)]

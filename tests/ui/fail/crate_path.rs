@@ -1,6 +1,6 @@
 use graph_entity::graph_entity;
 
-#[graph_entity(path = "/things", crate = graph_entity)]
+#[graph_entity(path = "/things", unchecked, crate = graph_entity)]
 struct Relative {
     a: i32,
 }

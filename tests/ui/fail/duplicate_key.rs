@@ -1,6 +1,6 @@
 use graph_entity::graph_entity;
 
-#[graph_entity(path = "/users")]
+#[graph_entity(path = "/users", unchecked)]
 struct User {
     #[graph(key)]
     id: Option<String>,

@@ -10,7 +10,7 @@ struct NotAString {
     a: i32,
 }
 
-#[graph_entity(path = "/a", path = "/b")]
+#[graph_entity(path = "/a", path = "/b", unchecked)]
 struct TwoPaths {
     a: i32,
 }

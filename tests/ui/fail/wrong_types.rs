@@ -1,6 +1,6 @@
 use graph_entity::{graph_entity, graph_enum};
 
-#[graph_entity(path = "/things")]
+#[graph_entity(path = "/things", unchecked)]
 struct ExtraNotAMap {
     #[graph(extra)]
     extra: Vec<String>,

@@ -10,7 +10,7 @@ pub enum Kind {
     Other(String),
 }
 
-#[graph_entity(path = "/a/{aId}/b/{type}/c('{cId}')", odata_type = "#contoso.thing")]
+#[graph_entity(path = "/a/{aId}/b/{type}/c('{cId}')", odata_type = "#contoso.thing", unchecked)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     #[graph(key)]

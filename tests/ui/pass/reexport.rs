@@ -12,7 +12,7 @@ pub enum Level {
     Other(String),
 }
 
-#[graph_entity(path = "/levels", crate = crate::sdk::graph_entity)]
+#[graph_entity(path = "/levels", crate = crate::sdk::graph_entity, unchecked)]
 pub struct Levelled {
     pub level: Level,
 }

@@ -1,0 +1,270 @@
+//! Checks of a `#[graph_entity]` declaration against Microsoft's published metadata
+//! (`graph-entity-schema`): the path resolves, `@odata.type` is the type it addresses or derives
+//! from it, every field is a property of that type, of a Rust type that fits the property's
+//! Edm type, and an `Option` where Graph may send `null`.
+//!
+//! The schema is loaded once per compiler process from its compact form; nothing here reads a
+//! file or parses XML.
+
+use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest};
+use syn::{LitStr, Type};
+
+use crate::ctxt::Ctxt;
+use crate::model::{Field, option_inner};
+use crate::template::to_snake_case;
+
+/// The `@odata.type` of a checked declaration, such as `#microsoft.graph.user`, or `None` when
+/// the path or `odata_type` did not check (the errors are in `cx`).
+pub(crate) fn entity(
+    cx: &mut Ctxt,
+    path: &LitStr,
+    odata_type: Option<&LitStr>,
+    fields: &[Field<'_>],
+) -> Option<String> {
+    let schema = Schema::v1();
+    let resolved = match schema.resolve(&path.value()) {
+        Ok(resolved) => resolved,
+        Err(problem) => {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "{problem} (add `unchecked` to declare what Microsoft's v1.0 metadata does not cover)"
+                ),
+            );
+            return None;
+        }
+    };
+    if !resolved.collection {
+        cx.error_spanned_by(
+            path,
+            format!(
+                "`path` must name a collection, where `create` posts: this one addresses a single `{}`",
+                short(&resolved.ty)
+            ),
+        );
+    }
+    let ty = instance_type(cx, schema, path, &resolved.ty, odata_type)?;
+    for field in fields.iter().filter(|f| !f.extra) {
+        check_field(cx, schema, ty, field);
+    }
+    Some(format!("#{}", ty.name))
+}
+
+/// The type the body is of: `odata_type`'s, checked to derive from the path's, or the path's.
+fn instance_type<'s>(
+    cx: &mut Ctxt,
+    schema: &'s Schema,
+    path: &LitStr,
+    addressed: &str,
+    odata_type: Option<&LitStr>,
+) -> Option<&'s TypeDef> {
+    let base = schema.get(addressed)?;
+    let Some(lit) = odata_type else {
+        if base.is_abstract {
+            cx.error_spanned_by(path, abstract_message(schema, base));
+            return None;
+        }
+        return Some(base);
+    };
+    let written = lit.value();
+    let Some(ty) = written.strip_prefix('#').and_then(|n| schema.get(n)) else {
+        let concrete = schema.concrete(addressed);
+        let names = concrete.iter().map(|t| t.name.as_str());
+        let hint = suggest(written.trim_start_matches('#'), names)
+            .map(|n| format!("; did you mean `#{n}`?"))
+            .unwrap_or_default();
+        cx.error_spanned_by(
+            lit,
+            format!("`{written}` is not a type of Microsoft Graph v1.0{hint}"),
+        );
+        return None;
+    };
+    if !schema.is_derived_from(&ty.name, addressed) {
+        cx.error_spanned_by(
+            lit,
+            format!("`{written}` does not derive from `{addressed}`, the type `path` addresses"),
+        );
+        return None;
+    }
+    if ty.is_abstract {
+        cx.error_spanned_by(lit, abstract_message(schema, ty));
+        return None;
+    }
+    Some(ty)
+}
+
+/// Why an abstract type needs `odata_type`, with the types that can be created.
+fn abstract_message(schema: &Schema, ty: &TypeDef) -> String {
+    let concrete: Vec<String> =
+        schema.concrete(&ty.name).iter().map(|t| format!("`#{}`", t.name)).collect();
+    let shown = concrete.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    let more = match concrete.len() {
+        n if n > 8 => format!(" and {} more", n - 8),
+        _ => String::new(),
+    };
+    format!(
+        "`{}` is abstract: set `odata_type` to the derived type to create, one of {shown}{more}",
+        ty.name
+    )
+}
+
+fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) {
+    let Some(property) = schema.property(&ty.name, &field.json) else {
+        let properties = schema.properties(&ty.name);
+        let names = properties.iter().map(|p| p.name.as_str());
+        let message = match suggest(&field.json, names) {
+            Some(close) => format!(
+                "`{}` has no property `{}`; did you mean `{}`?",
+                short(&ty.name),
+                field.json,
+                to_snake_case(close)
+            ),
+            None if schema.navigation(&ty.name, &field.json).is_some() => format!(
+                "`{}` is a navigation property of `{}`, not a structural property: it is not part of the entity's JSON",
+                field.json,
+                short(&ty.name)
+            ),
+            None => format!(
+                "`{}` has no property `{}`; its properties are {}",
+                short(&ty.name),
+                field.json,
+                list(properties.iter().map(|p| p.name.as_str()))
+            ),
+        };
+        cx.error_spanned_by(field.ident, message);
+        return;
+    };
+    let inner = option_inner(field.ty);
+    if property.nullable && inner.is_none() {
+        cx.error_spanned_by(
+            field.ty,
+            format!(
+                "`{}` is nullable in Microsoft Graph (`{}`): declare the field as an `Option`, or reading Graph's `null` fails; mark it `#[graph(required)]` to require it when creating",
+                property.name,
+                property.ty
+            ),
+        );
+    }
+    if let Some(message) = type_mismatch(schema, property, inner.unwrap_or(field.ty)) {
+        cx.error_spanned_by(inner.unwrap_or(field.ty), message);
+    }
+}
+
+/// Why `rust` cannot hold the property's values, if it cannot.
+fn type_mismatch(schema: &Schema, property: &PropertyDef, rust: &Type) -> Option<String> {
+    let element = expected(schema, &property.ty);
+    if property.ty.collection {
+        return match vec_element(rust) {
+            Some(rust) if fits(schema, &property.ty, rust) => None,
+            _ => Some(format!(
+                "`{}` is `{}`: declare it as a `Vec` of {element}",
+                property.name, property.ty
+            )),
+        };
+    }
+    (!fits(schema, &property.ty, rust))
+        .then(|| format!("`{}` is `{}`: declare it as {element}", property.name, property.ty))
+}
+
+/// Whether the Rust type (the element type for a collection) holds the Edm type.
+fn fits(schema: &Schema, ty: &TypeRef, rust: &Type) -> bool {
+    let Some(name) = last_ident(rust) else { return false };
+    match accepted(&ty.name) {
+        Some(names) => names.contains(&name.as_str()),
+        // An enum or complex type: a user type, never a primitive. (Its Graph name is checked
+        // by the type's own declaration.)
+        None => schema.get(&ty.name).is_none() || !PRIMITIVES.contains(&name.as_str()),
+    }
+}
+
+/// The Rust types of this crate's wire format, by Edm type; `None` for a type of the schema.
+///
+/// `Edm.Date`, `Edm.TimeOfDay`, `Edm.Duration`, `Edm.Guid` and `Edm.Binary` are read and written
+/// as their text until their own wire types exist.
+fn accepted(edm: &str) -> Option<&'static [&'static str]> {
+    Some(match edm {
+        "Edm.String" => &["String"],
+        "Edm.Boolean" => &["bool"],
+        "Edm.Byte" => &["u8"],
+        "Edm.SByte" => &["i8"],
+        "Edm.Int16" => &["i16"],
+        "Edm.Int32" => &["i32"],
+        "Edm.Int64" => &["i64"],
+        "Edm.Single" => &["f32"],
+        "Edm.Double" | "Edm.Decimal" => &["f64"],
+        "Edm.DateTimeOffset" => &["DateTimeOffset"],
+        "Edm.Date" | "Edm.TimeOfDay" | "Edm.Duration" | "Edm.Guid" | "Edm.Binary" => &["String"],
+        "Edm.Stream" => &[],
+        other if other.starts_with("Edm.") => &["Value"],
+        _ => return None,
+    })
+}
+
+/// Rust types that hold a primitive, never an enum or complex value.
+const PRIMITIVES: &[&str] = &[
+    "String",
+    "str",
+    "bool",
+    "u8",
+    "i8",
+    "i16",
+    "u16",
+    "i32",
+    "u32",
+    "i64",
+    "u64",
+    "f32",
+    "f64",
+    "DateTimeOffset",
+];
+
+/// The Rust type to suggest for a property's (element) type, as a phrase.
+fn expected(schema: &Schema, ty: &TypeRef) -> String {
+    match accepted(&ty.name) {
+        Some([]) => "nothing: a stream is not part of the JSON body".to_owned(),
+        Some(names) => format!("`{}`", names[0]),
+        None => match schema.get(&ty.name) {
+            Some(def) if def.kind == TypeKind::Enum => {
+                format!("a `#[graph_enum]` type for `{}`", def.name)
+            }
+            Some(def) => format!("a struct for the complex type `{}`", def.name),
+            None => format!("a type for `{}`", ty.name),
+        },
+    }
+}
+
+fn vec_element(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        Type::Reference(reference) => last_ident(&reference.elem),
+        Type::Group(group) => last_ident(&group.elem),
+        Type::Paren(paren) => last_ident(&paren.elem),
+        _ => None,
+    }
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.map(|n| format!("`{}`", to_snake_case(n))).collect();
+    if names.len() > 12 {
+        format!("{} and {} more", names[..12].join(", "), names.len() - 12)
+    } else {
+        names.join(", ")
+    }
+}
