@@ -178,9 +178,6 @@ fn fits(schema: &Schema, ty: &TypeRef, rust: &Type) -> bool {
 }
 
 /// The Rust types of this crate's wire format, by Edm type; `None` for a type of the schema.
-///
-/// `Edm.Date`, `Edm.TimeOfDay`, `Edm.Duration`, `Edm.Guid` and `Edm.Binary` are read and written
-/// as their text until their own wire types exist.
 fn accepted(edm: &str) -> Option<&'static [&'static str]> {
     Some(match edm {
         "Edm.String" => &["String"],
@@ -193,7 +190,11 @@ fn accepted(edm: &str) -> Option<&'static [&'static str]> {
         "Edm.Single" => &["f32"],
         "Edm.Double" | "Edm.Decimal" => &["f64"],
         "Edm.DateTimeOffset" => &["DateTimeOffset"],
-        "Edm.Date" | "Edm.TimeOfDay" | "Edm.Duration" | "Edm.Guid" | "Edm.Binary" => &["String"],
+        "Edm.Date" => &["Date"],
+        "Edm.TimeOfDay" => &["TimeOfDay"],
+        "Edm.Duration" => &["Duration"],
+        "Edm.Guid" => &["Guid"],
+        "Edm.Binary" => &["Base64"],
         "Edm.Stream" => &[],
         other if other.starts_with("Edm.") => &["Value"],
         _ => return None,

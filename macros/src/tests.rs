@@ -87,6 +87,31 @@ fn checks_against_the_metadata_report_every_problem_at_once() {
 }
 
 #[test]
+fn edm_types_without_a_rust_primitive_take_the_wire_types() {
+    let args = quote!(
+        path = "/deviceAppManagement/mobileAppConfigurations",
+        odata_type = "#microsoft.graph.iosMobileAppConfiguration"
+    );
+    let good = quote!(
+        struct S {
+            display_name: String,
+            encoded_setting_xml: Option<Base64>,
+        }
+    );
+    assert_eq!(checked_errors(args.clone(), good), Vec::<String>::new());
+    let text = quote!(
+        struct S {
+            display_name: String,
+            encoded_setting_xml: Option<String>,
+        }
+    );
+    assert_one(
+        &checked_errors(args, text),
+        "`encodedSettingXml` is `Edm.Binary`: declare it as `Base64`",
+    );
+}
+
+#[test]
 fn paths_and_types_are_checked() {
     let item = quote!(
         struct S {

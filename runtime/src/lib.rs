@@ -27,6 +27,7 @@ mod http;
 mod path;
 #[cfg(feature = "client")]
 mod retry;
+mod wire;
 
 #[doc(hidden)]
 pub mod __private;
@@ -55,6 +56,7 @@ pub use error::{
 pub use path::PathTemplate;
 #[cfg(feature = "client")]
 pub use retry::{RequestOptions, RetryPolicy};
+pub use wire::{Base64, Date, Duration, Guid, TimeOfDay, WireParseError};
 
 /// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.
 pub type ExtraProperties = serde_json::Map<String, serde_json::Value>;
