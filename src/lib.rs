@@ -74,6 +74,7 @@
 //! | `#[graph(key)]` | the server-assigned key (`Option<String>`), written only when `Some` |
 //! | `#[graph(extra)]` | an [`ExtraProperties`] map keeping the properties the struct does not declare |
 //! | `#[graph(other)]` | the catch-all variant `Other(String)` of a `#[graph_enum]` |
+//! | `#[graph_enum(name = "complianceStatus")]` | the Graph enum declared (default: the enum's name in lowerCamelCase), checked with its members; `unchecked` skips that |
 //!
 //! Put `#[graph_entity]` above any `#[derive]`, so that the derives do not see the `#[graph]`
 //! helper attributes. The wire format is written by the macro, so do not also derive serde's
@@ -135,6 +136,7 @@ pub mod __private {
     pub use core::convert::From;
     pub use core::fmt;
     pub use core::option::Option::{self, None, Some};
+    pub use core::panic;
     pub use core::primitive::usize;
     pub use core::result::Result::{self, Err, Ok};
     pub use core::unreachable;

@@ -21,6 +21,8 @@ pub(crate) struct MacroArgs {
     pub(crate) path_given: bool,
     /// `unchecked`: not checked against Microsoft's metadata (beta-only types, extensions).
     pub(crate) unchecked: Option<Span>,
+    /// `name = "..."` of a `#[graph_enum]`: its Graph name.
+    pub(crate) name: Option<LitStr>,
 }
 
 /// Which macro the arguments belong to: they accept different keys.
@@ -63,7 +65,16 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            UNCHECKED if kind == MacroKind::Entity => {
+            NAME if kind == MacroKind::Enum => {
+                if let Some(lit) = string_value(cx, &meta, NAME)? {
+                    if out.name.is_some() {
+                        cx.error_spanned_by(&key, "duplicate `name` argument");
+                    } else {
+                        out.name = Some(lit);
+                    }
+                }
+            }
+            UNCHECKED => {
                 if out.unchecked.is_some() {
                     cx.error_spanned_by(&key, "duplicate `unchecked` argument");
                 }

@@ -7,20 +7,28 @@
 //! file or parses XML.
 
 use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest};
-use syn::{LitStr, Type};
+use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
 use crate::model::{Field, option_inner};
 use crate::template::to_snake_case;
 
-/// The `@odata.type` of a checked declaration, such as `#microsoft.graph.user`, or `None` when
-/// the path or `odata_type` did not check (the errors are in `cx`).
-pub(crate) fn entity(
+/// What checking a declaration found.
+pub(crate) struct Checked<'a> {
+    /// The `@odata.type`, such as `#microsoft.graph.user`.
+    pub(crate) odata_type: String,
+    /// Fields of a Graph enum property: the Rust element type, the field, the enum's name.
+    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+}
+
+/// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
+/// `cx`).
+pub(crate) fn entity<'a>(
     cx: &mut Ctxt,
     path: &LitStr,
     odata_type: Option<&LitStr>,
-    fields: &[Field<'_>],
-) -> Option<String> {
+    fields: &[Field<'a>],
+) -> Option<Checked<'a>> {
     let schema = Schema::v1();
     let resolved = match schema.resolve(&path.value()) {
         Ok(resolved) => resolved,
@@ -44,10 +52,58 @@ pub(crate) fn entity(
         );
     }
     let ty = instance_type(cx, schema, path, &resolved.ty, odata_type)?;
+    let mut enum_fields = Vec::new();
     for field in fields.iter().filter(|f| !f.extra) {
-        check_field(cx, schema, ty, field);
+        if let Some(name) = check_field(cx, schema, ty, field) {
+            let rust = option_inner(field.ty).unwrap_or(field.ty);
+            enum_fields.push((vec_element(rust).unwrap_or(rust), field.ident, name));
+        }
     }
-    Some(format!("#{}", ty.name))
+    Some(Checked { odata_type: format!("#{}", ty.name), enum_fields })
+}
+
+/// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
+/// of Graph's (fewer is fine: the `other` variant keeps the rest).
+pub(crate) fn graph_enum(
+    cx: &mut Ctxt,
+    input: &syn::DeriveInput,
+    name: Option<&LitStr>,
+    graph_name: &str,
+    members: &[crate::model::Member<'_>],
+) {
+    let schema = Schema::v1();
+    let Some(def) = schema.get(graph_name).filter(|t| t.kind == TypeKind::Enum) else {
+        let enums = schema.types().iter().filter(|t| t.kind == TypeKind::Enum);
+        let hint = suggest(short(graph_name), enums.map(TypeDef::short_name))
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        let message = format!(
+            "`{graph_name}` is not an enum type of Microsoft Graph v1.0{hint} (name it with `name = \"...\"`, or add `unchecked`)"
+        );
+        match name {
+            Some(lit) => cx.error_spanned_by(lit, message),
+            None => cx.error_spanned_by(&input.ident, message),
+        }
+        return;
+    };
+    for member in members {
+        if def.members.iter().any(|m| m.name == member.wire) {
+            continue;
+        }
+        let names = def.members.iter().map(|m| m.name.as_str());
+        let message = match suggest(&member.wire, names) {
+            Some(close) => {
+                format!("`{}` has no member `{}`; did you mean `{close}`?", def.name, member.wire)
+            }
+            None => format!(
+                "`{}` has no member `{}`; its members are {}",
+                def.name,
+                member.wire,
+                def.members.iter().map(|m| format!("`{}`", m.name)).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        cx.error_spanned_by(member.ident, message);
+    }
 }
 
 /// The type the body is of: `odata_type`'s, checked to derive from the path's, or the path's.
@@ -108,7 +164,8 @@ fn abstract_message(schema: &Schema, ty: &TypeDef) -> String {
     )
 }
 
-fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) {
+/// Checks one field; returns the Graph enum's name when the property is one.
+fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) -> Option<String> {
     let Some(property) = schema.property(&ty.name, &field.json) else {
         let properties = schema.properties(&ty.name);
         let names = properties.iter().map(|p| p.name.as_str());
@@ -132,7 +189,7 @@ fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) 
             ),
         };
         cx.error_spanned_by(field.ident, message);
-        return;
+        return None;
     };
     let inner = option_inner(field.ty);
     if property.nullable && inner.is_none() {
@@ -147,7 +204,9 @@ fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) 
     }
     if let Some(message) = type_mismatch(schema, property, inner.unwrap_or(field.ty)) {
         cx.error_spanned_by(inner.unwrap_or(field.ty), message);
+        return None;
     }
+    schema.get(&property.ty.name).filter(|t| t.kind == TypeKind::Enum).map(|t| t.name.clone())
 }
 
 /// Why `rust` cannot hold the property's values, if it cannot.

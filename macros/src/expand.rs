@@ -260,6 +260,21 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             __v.finish()
         }
     };
+    // Each field of a Graph enum property must be a `#[graph_enum]` of that enum: the type's
+    // declaration is out of the macro's sight, so the compiler compares the names.
+    let enum_checks = entity.enum_fields.iter().map(|(ty, field, expected)| {
+        let message = format!(
+            "field `{field}` holds the Graph enum `{expected}`, but its type is a `#[graph_enum]` of another Graph enum"
+        );
+        quote_spanned! {ty.span()=>
+            const _: () = {
+                if !#private::str_eq(<#ty as #krate::GraphEnum>::GRAPH_NAME, #expected) {
+                    #private::panic!(#message);
+                }
+            };
+        }
+    });
+    let impls = quote!(#impls #(#enum_checks)*);
     let wrapped = wrap_in_const(impls);
     quote! {
         #item
@@ -338,10 +353,12 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
     let idents: Vec<_> = model.members.iter().map(|m| m.ident).collect();
     let wires: Vec<_> = model.members.iter().map(|m| m.wire.as_str()).collect();
     let other_access = quote_spanned!(other_ty.span()=> #private::other::<#other_ty>());
+    let graph_name = &model.graph_name;
 
     let impls = quote! {
         #[automatically_derived]
         impl #krate::GraphEnum for #ident {
+            const GRAPH_NAME: &'static str = #graph_name;
             const MEMBERS: &'static [&'static str] = &[#(#wires),*];
 
             fn from_member(__member: &str) -> #private::Option<Self> {

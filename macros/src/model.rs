@@ -23,6 +23,9 @@ pub(crate) struct Entity<'a> {
     pub(crate) args: Vec<Ident>,
     pub(crate) odata_type: String,
     pub(crate) fields: Vec<Field<'a>>,
+    /// Fields whose property is a Graph enum: the Rust element type, the field, and the enum's
+    /// qualified name, compared with the type's `GraphEnum::GRAPH_NAME` at compile time.
+    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
 }
 
 /// One field of an entity.
@@ -53,6 +56,8 @@ pub(crate) struct Enum<'a> {
     pub(crate) members: Vec<Member<'a>>,
     /// The catch-all variant and the type of its one field.
     pub(crate) other: (&'a Ident, &'a Type),
+    /// Its qualified Graph name, such as `microsoft.graph.complianceStatus`.
+    pub(crate) graph_name: String,
 }
 
 /// One known member of a Graph enum.
@@ -150,7 +155,11 @@ impl<'a> Entity<'a> {
             }
             _ => None,
         };
-        let odata_type = odata_type.or(checked)?;
+        let (checked_type, enum_fields) = match checked {
+            Some(checked) => (Some(checked.odata_type), checked.enum_fields),
+            None => (None, Vec::new()),
+        };
+        let odata_type = odata_type.or(checked_type)?;
         let (template, args_idents) = template_and_args?;
         Some(Entity {
             input,
@@ -160,6 +169,7 @@ impl<'a> Entity<'a> {
             args: args_idents,
             odata_type,
             fields: fields?,
+            enum_fields,
         })
     }
 }
@@ -409,6 +419,18 @@ impl<'a> Enum<'a> {
         if other.is_none() {
             cx.error_spanned_by(&input.ident, "a Graph enum needs a catch-all variant for members added after this code was written: add `#[graph(other)] Other(String)`");
         }
-        Some(Enum { input, krate: crate_path(args), members, other: other? })
+        let written = match &args.name {
+            Some(lit) => lit.value(),
+            None => template::to_lower_first(&input.ident.to_string()),
+        };
+        let graph_name = if written.contains('.') {
+            written.trim_start_matches('#').to_owned()
+        } else {
+            format!("microsoft.graph.{written}")
+        };
+        if args.unchecked.is_none() {
+            crate::check::graph_enum(cx, input, args.name.as_ref(), &graph_name, &members);
+        }
+        Some(Enum { input, krate: crate_path(args), members, other: other?, graph_name })
     }
 }

@@ -6,8 +6,9 @@ pub(crate) const CRATE: &str = "crate";
 pub(crate) const UNCHECKED: &str = "unchecked";
 /// The arguments of `#[graph_entity(...)]`, as listed in error messages.
 pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `crate`, `unchecked`";
+pub(crate) const NAME: &str = "name";
 /// The arguments of `#[graph_enum(...)]`.
-pub(crate) const ENUM_ARGS: &str = "`crate`";
+pub(crate) const ENUM_ARGS: &str = "`name`, `crate`, `unchecked`";
 
 /// The field and variant attribute, `#[graph(...)]`.
 pub(crate) const GRAPH: &str = "graph";

@@ -112,6 +112,41 @@ fn edm_types_without_a_rust_primitive_take_the_wire_types() {
 }
 
 #[test]
+fn enums_are_checked_against_graph() {
+    let checked = |args: TokenStream, item| errors(MacroKind::Enum, args, item);
+    let compliance = quote!(
+        enum ComplianceStatus {
+            Unknown,
+            NotApplicable,
+            #[graph(other)]
+            Other(String),
+        }
+    );
+    assert_eq!(checked(quote!(), compliance.clone()), Vec::<String>::new());
+    let renamed = quote!(
+        enum ComplianceStatuz {
+            Compliant,
+            #[graph(other)]
+            Other(String),
+        }
+    );
+    assert_eq!(checked(quote!(name = "complianceStatus"), renamed.clone()), Vec::<String>::new());
+    assert_one(&checked(quote!(), renamed), "did you mean `complianceStatus`?");
+    let wrong_member = quote!(
+        enum ComplianceStatus {
+            NotAplicable,
+            Quarantined,
+            #[graph(other)]
+            Other(String),
+        }
+    );
+    let errors = checked(quote!(), wrong_member);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].contains("did you mean `notApplicable`?"), "{errors:#?}");
+    assert!(errors[1].contains("its members are `unknown`, `notApplicable`"), "{errors:#?}");
+}
+
+#[test]
 fn paths_and_types_are_checked() {
     let item = quote!(
         struct S {
@@ -410,7 +445,7 @@ fn every_error_is_reported_at_once() {
 
 #[test]
 fn enum_errors() {
-    let enum_errors = |item| errors(MacroKind::Enum, quote!(), item);
+    let enum_errors = |item| errors(MacroKind::Enum, quote!(unchecked), item);
     assert_eq!(
         enum_errors(quote!(
             enum E {
@@ -509,7 +544,7 @@ fn enum_errors() {
     }
     let with_path = errors(
         MacroKind::Enum,
-        quote!(path = "/a"),
+        quote!(path = "/a", unchecked),
         quote!(
             enum E {
                 #[graph(other)]
@@ -517,7 +552,10 @@ fn enum_errors() {
             }
         ),
     );
-    assert_one(&with_path, "unknown `graph_enum` argument `path`; expected one of `crate`");
+    assert_one(
+        &with_path,
+        "unknown `graph_enum` argument `path`; expected one of `name`, `crate`, `unchecked`",
+    );
 }
 
 #[test]

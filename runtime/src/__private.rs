@@ -35,6 +35,23 @@ pub async fn create<E: GraphEntity>(
     client.create(entity, args).await
 }
 
+/// `a == b`, in a constant: generated code compares a field type's Graph enum name with the
+/// property's.
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The type a `#[graph(extra)]` field must have.
 #[diagnostic::on_unimplemented(
     message = "a `#[graph(extra)]` field must be `graph_entity::ExtraProperties` (a `serde_json::Map<String, Value>`), not `{Self}`",

@@ -42,7 +42,15 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
 ///
 /// Graph writes members as camelCase strings and adds members over time: a member this code does
 /// not know is kept, as read, in the enum's `#[graph(other)]` variant and written back unchanged.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `#[graph_enum]`: the property is a Graph enum",
+    label = "declare this type with `#[graph_enum]`"
+)]
 pub trait GraphEnum: Sized {
+    /// The enum's qualified Graph name, such as `microsoft.graph.complianceStatus`: checked
+    /// against the property a field of this type declares.
+    const GRAPH_NAME: &'static str;
+
     /// The known member strings, in declaration order.
     const MEMBERS: &'static [&'static str];
 

@@ -5,7 +5,7 @@
 use graph_entity::{DateTimeOffset, ExtraProperties, graph_entity, graph_enum};
 
 /// An enum under strict lints.
-#[graph_enum]
+#[graph_enum(unchecked)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Strict {
     /// A member.

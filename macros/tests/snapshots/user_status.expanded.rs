@@ -64,6 +64,7 @@ impl ComplianceStatus {
 const _: () = {
     #[automatically_derived]
     impl crate::GraphEnum for ComplianceStatus {
+        const GRAPH_NAME: &'static str = "microsoft.graph.complianceStatus";
         const MEMBERS: &'static [&'static str] = &[
             "unknown",
             "notApplicable",
@@ -402,4 +403,14 @@ const _: () = {
             __deserializer.deserialize_map(__Visitor)
         }
     }
+    const _: () = {
+        if !crate::__private::str_eq(
+            <ComplianceStatus as crate::GraphEnum>::GRAPH_NAME,
+            "microsoft.graph.complianceStatus",
+        ) {
+            crate::__private::panic!(
+                "field `status` holds the Graph enum `microsoft.graph.complianceStatus`, but its type is a `#[graph_enum]` of another Graph enum"
+            );
+        }
+    };
 };

@@ -6,7 +6,7 @@ struct ExtraNotAMap {
     extra: Vec<String>,
 }
 
-#[graph_enum]
+#[graph_enum(unchecked)]
 enum OtherNotAString {
     A,
     #[graph(other)]

@@ -1,6 +1,6 @@
 use graph_entity::{DateTimeOffset, ExtraProperties, GraphEntity, graph_entity, graph_enum};
 
-#[graph_enum]
+#[graph_enum(unchecked)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     First,

@@ -5,7 +5,7 @@ mod sdk {
 
 use sdk::graph_entity::{graph_entity, graph_enum};
 
-#[graph_enum(crate = crate::sdk::graph_entity)]
+#[graph_enum(crate = crate::sdk::graph_entity, unchecked)]
 pub enum Level {
     Low,
     #[graph(other)]
