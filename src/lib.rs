@@ -102,10 +102,10 @@ pub use graph_entity_runtime::{
     TokenCredential, TransportError,
 };
 pub use graph_entity_runtime::{
-    ApiVersion, AuthError, Base64, Date, DateTimeOffset, DateTimeParseError, DecodeError, Duration,
-    Error, ErrorDetail, ExtraProperties, GiveUp, GraphEntity, GraphEnum, GraphError, Guid,
-    NationalCloud, Outcome, PathError, PathTemplate, SNIPPET_LEN, TimeOfDay, UnknownCloud,
-    ValidationError, Violation, WireParseError, from_slice,
+    ApiVersion, AuthError, Availability, Base64, Date, DateTimeOffset, DateTimeParseError,
+    DecodeError, Duration, Error, ErrorDetail, ExtraProperties, GiveUp, GraphEntity, GraphEnum,
+    GraphError, Guid, NationalCloud, Outcome, PathError, PathTemplate, SNIPPET_LEN, TimeOfDay,
+    UnknownCloud, ValidationError, Violation, WireParseError, from_slice,
 };
 
 /// Not public API: expands to its input with the `client` feature, to nothing without it, so

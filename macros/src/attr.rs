@@ -23,6 +23,9 @@ pub(crate) struct MacroArgs {
     pub(crate) unchecked: Option<Span>,
     /// `name = "..."` of a `#[graph_enum]`: its Graph name.
     pub(crate) name: Option<LitStr>,
+    /// `clouds(global, us_gov, china)`: the clouds the entity must exist in, each with its
+    /// span.
+    pub(crate) clouds: Vec<(graph_entity_schema::Clouds, Span)>,
 }
 
 /// Which macro the arguments belong to: they accept different keys.
@@ -64,6 +67,29 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                         *slot = Some(lit);
                     }
                 }
+            }
+            CLOUDS if kind == MacroKind::Entity => {
+                meta.parse_nested_meta(|cloud| {
+                    let name = cloud.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                    let span = syn::spanned::Spanned::span(&cloud.path);
+                    let value = match name.as_str() {
+                        "global" => graph_entity_schema::Clouds::GLOBAL,
+                        "us_gov" => graph_entity_schema::Clouds::US_GOV,
+                        "china" => graph_entity_schema::Clouds::CHINA,
+                        _ => {
+                            cx.error_spanned_by(
+                                &cloud.path,
+                                "unknown cloud; expected `global`, `us_gov` (L4 and L5) or `china`",
+                            );
+                            return skip_value(&cloud);
+                        }
+                    };
+                    if out.clouds.iter().any(|(c, _)| *c == value) {
+                        cx.error_spanned_by(&cloud.path, format!("`{name}` is listed twice"));
+                    }
+                    out.clouds.push((value, span));
+                    Ok(())
+                })?;
             }
             NAME if kind == MacroKind::Enum => {
                 if let Some(lit) = string_value(cx, &meta, NAME)? {

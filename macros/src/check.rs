@@ -6,7 +6,7 @@
 //! The schema is loaded once per compiler process from its compact form; nothing here reads a
 //! file or parses XML.
 
-use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest};
+use graph_entity_schema::{Clouds, PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest};
 use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
@@ -19,6 +19,8 @@ pub(crate) struct Checked<'a> {
     pub(crate) odata_type: String,
     /// Fields of a Graph enum property: the Rust element type, the field, the enum's name.
     pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    /// The clouds the declaration exists in, as bits, and for each other cloud what it lacks.
+    pub(crate) availability: (u8, Vec<(u8, String)>),
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
@@ -27,6 +29,7 @@ pub(crate) fn entity<'a>(
     cx: &mut Ctxt,
     path: &LitStr,
     odata_type: Option<&LitStr>,
+    required_clouds: &[(Clouds, proc_macro2::Span)],
     fields: &[Field<'a>],
 ) -> Option<Checked<'a>> {
     let schema = Schema::v1();
@@ -59,7 +62,54 @@ pub(crate) fn entity<'a>(
             enum_fields.push((vec_element(rust).unwrap_or(rust), field.ident, name));
         }
     }
-    Some(Checked { odata_type: format!("#{}", ty.name), enum_fields })
+    let availability = availability(schema, &resolved.segments, ty, fields);
+    for &(cloud, span) in required_clouds {
+        if let Some((_, missing)) = availability.1.iter().find(|(bit, _)| *bit == cloud.bits()) {
+            cx.error_at(
+                span,
+                format!(
+                    "{missing} does not exist in Microsoft Graph's metadata for `{}`, which `clouds(...)` requires",
+                    cloud.names().next().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    Some(Checked { odata_type: format!("#{}", ty.name), enum_fields, availability })
+}
+
+/// The clouds whose metadata has every path segment, the type (and its bases) and every declared
+/// property; for each other cloud, the first part it lacks.
+fn availability(
+    schema: &Schema,
+    segments: &[(String, Clouds)],
+    ty: &TypeDef,
+    fields: &[Field<'_>],
+) -> (u8, Vec<(u8, String)>) {
+    let mut bits = 0;
+    let mut missing = Vec::new();
+    for cloud in [Clouds::GLOBAL, Clouds::US_GOV, Clouds::CHINA] {
+        let segment = segments
+            .iter()
+            .find(|(_, clouds)| !clouds.contains(cloud))
+            .map(|(segment, _)| format!("path segment `{segment}`"));
+        let lacking_type = || {
+            schema
+                .ancestry(&ty.name)
+                .find(|t| !t.clouds.contains(cloud))
+                .map(|t| format!("type `{}`", t.name))
+        };
+        let property = || {
+            fields.iter().filter(|f| !f.extra).find_map(|f| {
+                let property = schema.property(&ty.name, &f.json)?;
+                (!property.clouds.contains(cloud)).then(|| format!("property `{}`", property.name))
+            })
+        };
+        match segment.or_else(lacking_type).or_else(property) {
+            None => bits |= cloud.bits(),
+            Some(what) => missing.push((cloud.bits(), what)),
+        }
+    }
+    (bits, missing)
 }
 
 /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one

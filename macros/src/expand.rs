@@ -71,6 +71,15 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let declared: Vec<_> = entity.fields.iter().filter(|f| !f.extra).collect();
     let extra = entity.fields.iter().find(|f| f.extra);
     let json_names: Vec<&str> = declared.iter().map(|f| f.json.as_str()).collect();
+    // Where the entity exists; an unchecked one keeps the trait's default (everywhere).
+    let availability = entity.availability.as_ref().map(|(bits, missing)| {
+        let (cloud_bits, parts): (Vec<u8>, Vec<&str>) =
+            missing.iter().map(|(bit, what)| (*bit, what.as_str())).unzip();
+        quote! {
+            const AVAILABILITY: #krate::Availability =
+                #krate::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
+        }
+    });
 
     // --- validate() ---
     let require = declared.iter().filter(|f| f.required_on_create).map(|f| {
@@ -183,6 +192,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             const TEMPLATE: #krate::PathTemplate = #krate::PathTemplate::__from_parts(#path, &[#(#parts),*]);
             const ODATA_TYPE: &'static str = #odata_type;
             const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
+            #availability
 
             fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
                 #ident::validate(self)

@@ -26,6 +26,8 @@ pub(crate) struct Entity<'a> {
     /// Fields whose property is a Graph enum: the Rust element type, the field, and the enum's
     /// qualified name, compared with the type's `GraphEnum::GRAPH_NAME` at compile time.
     pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    /// Where the entity exists, when checked: cloud bits and what each other cloud lacks.
+    pub(crate) availability: Option<(u8, Vec<(u8, String)>)>,
 }
 
 /// One field of an entity.
@@ -151,13 +153,21 @@ impl<'a> Entity<'a> {
         // Against Microsoft's metadata, when the declaration is otherwise sound enough to check.
         let checked = match (&args.path, &template_and_args, &fields, args.unchecked) {
             (Some(path), Some(_), Some(fields), None) => {
-                crate::check::entity(cx, path, args.odata_type.as_ref(), fields)
+                crate::check::entity(cx, path, args.odata_type.as_ref(), &args.clouds, fields)
             }
             _ => None,
         };
-        let (checked_type, enum_fields) = match checked {
-            Some(checked) => (Some(checked.odata_type), checked.enum_fields),
-            None => (None, Vec::new()),
+        if let (Some(_), Some((_, span))) = (args.unchecked, args.clouds.first()) {
+            cx.error_at(
+                *span,
+                "`clouds(...)` is checked against the metadata, which `unchecked` turns off",
+            );
+        }
+        let (checked_type, enum_fields, availability) = match checked {
+            Some(checked) => {
+                (Some(checked.odata_type), checked.enum_fields, Some(checked.availability))
+            }
+            None => (None, Vec::new(), None),
         };
         let odata_type = odata_type.or(checked_type)?;
         let (template, args_idents) = template_and_args?;
@@ -170,6 +180,7 @@ impl<'a> Entity<'a> {
             odata_type,
             fields: fields?,
             enum_fields,
+            availability,
         })
     }
 }

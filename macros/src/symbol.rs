@@ -4,8 +4,9 @@ pub(crate) const PATH: &str = "path";
 pub(crate) const ODATA_TYPE: &str = "odata_type";
 pub(crate) const CRATE: &str = "crate";
 pub(crate) const UNCHECKED: &str = "unchecked";
+pub(crate) const CLOUDS: &str = "clouds";
 /// The arguments of `#[graph_entity(...)]`, as listed in error messages.
-pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `crate`, `unchecked`";
+pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `clouds`, `crate`, `unchecked`";
 pub(crate) const NAME: &str = "name";
 /// The arguments of `#[graph_enum(...)]`.
 pub(crate) const ENUM_ARGS: &str = "`name`, `crate`, `unchecked`";

@@ -147,6 +147,33 @@ fn enums_are_checked_against_graph() {
 }
 
 #[test]
+fn clouds_are_known_and_can_be_required() {
+    let item = quote!(
+        struct Task {
+            title: Option<String>,
+        }
+    );
+    let input: DeriveInput = syn::parse2(item.clone()).unwrap();
+    let path = quote!(path = "/me/todo/lists/{todoTaskListId}/tasks");
+    let args = attr::parse_macro_args(&mut Ctxt::new(), MacroKind::Entity, path.clone());
+    let entity = Entity::from_input(&mut Ctxt::new(), &args, &input).unwrap();
+    assert_eq!(entity.availability, Some((0b011, vec![(0b100, "path segment `todo`".to_owned())])));
+    assert_eq!(
+        checked_errors(quote!(#path, clouds(global, us_gov)), item.clone()),
+        Vec::<String>::new()
+    );
+    assert_one(
+        &checked_errors(quote!(#path, clouds(global, china)), item.clone()),
+        "path segment `todo` does not exist in Microsoft Graph's metadata for `china`",
+    );
+    assert_one(&checked_errors(quote!(#path, clouds(mars)), item.clone()), "unknown cloud");
+    assert_one(
+        &checked_errors(quote!(#path, clouds(global), unchecked), item),
+        "`unchecked` turns off",
+    );
+}
+
+#[test]
 fn paths_and_types_are_checked() {
     let item = quote!(
         struct S {
@@ -217,7 +244,7 @@ fn macro_argument_errors() {
         (quote!(path = "/a", path = "/b"), "duplicate `path` argument"),
         (
             quote!(path = "/a", pth = "/b"),
-            "unknown `graph_entity` argument `pth`; expected one of `path`, `odata_type`, `crate`, `unchecked`",
+            "unknown `graph_entity` argument `pth`; expected one of `path`, `odata_type`, `clouds`, `crate`, `unchecked`",
         ),
         (
             quote!(path = "/a", odata_type = "microsoft.graph.x"),

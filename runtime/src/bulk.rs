@@ -154,6 +154,7 @@ impl Client {
         A: AsRef<[S]>,
         S: AsRef<str>,
     {
+        self.available::<E>()?;
         let prepared = prepare(items)?;
         let policy = options.retry.clone().unwrap_or_else(|| self.retry_policy().clone());
         if options.batching {

@@ -73,6 +73,8 @@ struct Inner {
     retry: RetryPolicy,
     max_response_bytes: usize,
     max_pages: usize,
+    /// The national cloud, when the service root is the cloud's (not a custom base URL).
+    cloud: Option<NationalCloud>,
 }
 
 impl fmt::Debug for Client {
@@ -130,8 +132,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] or [`Error::Path`] before any I/O; otherwise the error of the
-    /// credential, of the request or of its response (see [`Error`]).
+    /// [`Error::NotInCloud`], [`Error::Validation`] or [`Error::Path`] before any I/O;
+    /// otherwise the error of the credential, of the request or of its response (see
+    /// [`Error`]).
     pub async fn create<E: GraphEntity>(&self, entity: &E, path_args: &[&str]) -> Result<E, Error> {
         self.create_with(entity, path_args, &RequestOptions::default()).await
     }
@@ -148,6 +151,7 @@ impl Client {
         path_args: &[&str],
         options: &RequestOptions,
     ) -> Result<E, Error> {
+        self.available::<E>()?;
         entity.validate()?;
         let path = E::TEMPLATE.render(path_args)?;
         let body = Bytes::from(serde_json::to_vec(entity).map_err(Error::Encode)?);
@@ -165,6 +169,7 @@ impl Client {
     /// [`Error::Path`] before any I/O (an empty `id` included); otherwise the error of the
     /// request or of its response.
     pub async fn get<E: GraphEntity>(&self, path_args: &[&str], id: &str) -> Result<E, Error> {
+        self.available::<E>()?;
         let mut path = E::TEMPLATE.render(path_args)?;
         crate::path::push_segment(&mut path, "id", id)?;
         let url = format!("{}{path}", self.inner.base_url);
@@ -185,6 +190,7 @@ impl Client {
     ///
     /// [`Error::Path`] before any I/O; otherwise the error of a request or of its response.
     pub async fn list<E: GraphEntity>(&self, path_args: &[&str]) -> Result<Vec<E>, Error> {
+        self.available::<E>()?;
         let path = E::TEMPLATE.render(path_args)?;
         let mut url = format!("{}{path}", self.inner.base_url);
         let mut items = Vec::new();
@@ -219,6 +225,22 @@ impl Client {
                 });
             }
             url = link;
+        }
+    }
+
+    /// The national cloud of the client's service root; `None` for a custom base URL.
+    pub fn cloud(&self) -> Option<NationalCloud> {
+        self.inner.cloud
+    }
+
+    /// [`Error::NotInCloud`] when the client's cloud lacks part of `E`'s declaration; nothing
+    /// to check for a custom base URL.
+    pub(crate) fn available<E: GraphEntity>(&self) -> Result<(), Error> {
+        match self.inner.cloud {
+            Some(cloud) => {
+                E::AVAILABILITY.check(cloud).map_err(|missing| Error::NotInCloud { cloud, missing })
+            }
+            None => Ok(()),
         }
     }
 
@@ -839,6 +861,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+                cloud: self.base_url.is_none().then_some(self.cloud),
             }),
         })
     }

@@ -148,6 +148,18 @@ pub enum Error {
         link: String,
     },
 
+    /// The entity does not exist in the client's national cloud: the cloud's metadata lacks part
+    /// of its declaration. Nothing was sent.
+    #[error(
+        "{missing} does not exist in Microsoft Graph's metadata for the {cloud} cloud; nothing was sent"
+    )]
+    NotInCloud {
+        /// The client's cloud.
+        cloud: crate::NationalCloud,
+        /// What that cloud lacks, such as ``path segment `todo` `` or ``property `x` ``.
+        missing: &'static str,
+    },
+
     /// Paging through a collection went wrong: an `@odata.nextLink` that repeats a page already
     /// read (which would loop forever), or more pages than the client's
     /// [`max_pages`](crate::ClientBuilder::max_pages).

@@ -21,6 +21,9 @@ pub struct Resolved {
     pub clouds: Clouds,
     /// What the metadata allows on the last segment.
     pub restrictions: Restrictions,
+    /// Each segment as written, with the clouds whose metadata has it (and the type it leads
+    /// to); a key placeholder exists everywhere.
+    pub segments: Vec<(String, Clouds)>,
 }
 
 /// Why a path does not resolve: the segment, what is wrong, and a likely correction.
@@ -75,12 +78,14 @@ impl Schema {
             ));
         };
         let root_type = self.get(&root.ty).map_or(Clouds::ALL, |t| t.clouds);
+        let root_clouds = root.clouds.intersection(root_type);
         let mut at = Resolved {
             ty: root.ty.clone(),
             collection: root.kind == RootKind::EntitySet,
             contained: false,
-            clouds: root.clouds.intersection(root_type),
+            clouds: root_clouds,
             restrictions: root.restrictions,
+            segments: vec![(first.to_owned(), root_clouds)],
         };
         let mut previous = first;
         for (index, segment) in segments {
@@ -97,6 +102,7 @@ impl Schema {
                     ));
                 }
                 at.collection = false;
+                at.segments.push((segment.to_owned(), Clouds::ALL));
             } else if segment.contains('.') {
                 let Some(cast) = self.get(segment) else {
                     let derived = self.derived(&at.ty);
@@ -118,6 +124,7 @@ impl Schema {
                 }
                 at.ty = cast.name.clone();
                 at.clouds = at.clouds.intersection(cast.clouds);
+                at.segments.push((segment.to_owned(), cast.clouds));
             } else {
                 if at.collection {
                     return Err(problem(
@@ -152,12 +159,15 @@ impl Schema {
                     return Err(problem(index, segment, message, suggest(segment, names)));
                 };
                 let target = self.get(&navigation.ty.name).map_or(Clouds::ALL, |t| t.clouds);
+                let own = navigation.clouds.intersection(target);
+                at.segments.push((segment.to_owned(), own));
                 at = Resolved {
                     ty: navigation.ty.name.clone(),
                     collection: navigation.ty.collection,
                     contained: navigation.contains_target,
-                    clouds: at.clouds.intersection(navigation.clouds).intersection(target),
+                    clouds: at.clouds.intersection(own),
                     restrictions: navigation.restrictions,
+                    segments: at.segments,
                 };
             }
             previous = segment;

@@ -180,3 +180,39 @@ async fn a_closed_port_is_a_transport_error_retried_as_nothing_was_sent() {
             && !format!("{error:?}").contains("secret-token")
     );
 }
+
+/// A To Do task: in the global and US Government metadata, not in China's.
+#[graph_entity::graph_entity(path = "/me/todo/lists/{todoTaskListId}/tasks")]
+#[derive(Debug)]
+struct Task {
+    #[graph(key)]
+    id: Option<String>,
+    title: Option<String>,
+}
+
+#[tokio::test]
+async fn an_entity_the_clients_cloud_lacks_fails_before_anything_is_sent() {
+    use graph_entity::{GraphEntity as _, NationalCloud};
+
+    let china = graph_entity::Client::builder()
+        .cloud(NationalCloud::China)
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    assert_eq!(china.cloud(), Some(NationalCloud::China));
+    let task = Task { id: None, title: Some("Renew the certificate".into()) };
+    // No network: the check comes first (a request would fail to resolve the host here).
+    let error = task.create(&china, "list").await.unwrap_err();
+    match &error {
+        Error::NotInCloud { cloud: NationalCloud::China, missing } => {
+            assert_eq!(*missing, "path segment `todo`");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(error.to_string().contains("nothing was sent"), "{error}");
+    assert_eq!(Task::AVAILABILITY.check(NationalCloud::UsGovL5Dod), Ok(()));
+    // A custom service root (an emulator) is not a cloud: nothing to check.
+    let stub = Stub::start(|_| Reply::json(201, r#"{"id":"1","title":"x"}"#)).await;
+    assert_eq!(stub.client().cloud(), None);
+    task.create(&stub.client(), "list").await.unwrap();
+}

@@ -230,6 +230,7 @@ const _: () = {
             "lastReportedDateTime",
             "userPrincipalName",
         ];
+        const AVAILABILITY: crate::Availability = crate::Availability::__new(7u8, &[]);
         fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
             ManagedDeviceMobileAppConfigurationUserStatus::validate(self)
         }
