@@ -46,6 +46,8 @@ pub struct Schema {
     model: Model,
     types: HashMap<String, usize>,
     roots: HashMap<String, usize>,
+    /// The types deriving directly from each type, by index.
+    children: HashMap<String, Vec<usize>>,
 }
 
 /// The compact form of the three clouds' v1.0 metadata, written by the build script.
@@ -81,7 +83,13 @@ impl Schema {
         model.sort();
         let types = model.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
         let roots = model.roots.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
-        Schema { model, types, roots }
+        let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, ty) in model.types.iter().enumerate() {
+            if let Some(base) = &ty.base {
+                children.entry(base.clone()).or_default().push(i);
+            }
+        }
+        Schema { model, types, roots, children }
     }
 
     /// Every type, sorted by qualified name.
@@ -154,11 +162,21 @@ impl Schema {
     /// The types deriving from `ty`, directly or not, sorted by name.
     pub fn derived(&self, ty: &str) -> Vec<&TypeDef> {
         let Some(root) = self.get(ty) else { return Vec::new() };
-        self.model
-            .types
-            .iter()
-            .filter(|t| t.name != root.name && self.is_derived_from(&t.name, &root.name))
-            .collect()
+        let mut found: Vec<usize> = Vec::new();
+        let mut seen = vec![false; self.model.types.len()];
+        let mut pending = vec![root.name.as_str()];
+        // Each type is visited once, even if the document had a cycle.
+        while let Some(name) = pending.pop() {
+            for &child in self.children.get(name).map_or(&[][..], Vec::as_slice) {
+                if !seen[child] && self.model.types[child].name != root.name {
+                    seen[child] = true;
+                    found.push(child);
+                    pending.push(&self.model.types[child].name);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.into_iter().map(|i| &self.model.types[i]).collect()
     }
 
     /// The types an instance of `ty` can be: `ty` unless abstract, and every non-abstract
@@ -183,40 +201,50 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     if name.is_empty() {
         return None;
     }
-    let wanted = name.to_lowercase();
-    let limit = (wanted.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|candidate| (distance(&wanted, &candidate.to_lowercase()), candidate))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, candidate)| (*d, *candidate))
-        .map(|(_, candidate)| candidate)
+    let wanted: Vec<char> = name.to_lowercase().chars().collect();
+    let limit = (wanted.len() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    let mut candidate_chars = Vec::new();
+    for candidate in candidates {
+        // The length alone rules most candidates out: no need to align them.
+        let length = candidate.chars().count();
+        if length.abs_diff(wanted.len()) > limit {
+            continue;
+        }
+        candidate_chars.clear();
+        candidate_chars.extend(candidate.chars().flat_map(char::to_lowercase));
+        let d = distance(&wanted, &candidate_chars);
+        let better = match best {
+            None => true,
+            Some((best_d, best_name)) => (d, candidate) < (best_d, best_name),
+        };
+        if d <= limit && better {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance, with transpositions of neighbours counting one (optimal string
-/// alignment), over characters.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+/// alignment), over characters, keeping three rows.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best =
-                (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            rows[i][j] = best;
+            current[j] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    rows[a.len()][b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -203,3 +203,84 @@ fn load_time() {
         schema.types().len()
     );
 }
+
+/// A small deterministic generator (xorshift), so the property test needs no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_paths_and_names_never_panic_and_errors_point_inside_the_path() {
+    let schema = Schema::v1();
+    // Real names (so that walks go deep), near misses, and junk.
+    let mut words: Vec<String> = schema.roots().iter().map(|r| r.name.clone()).collect();
+    words.extend(
+        schema.types().iter().take(400).flat_map(|t| t.navigation.iter().map(|n| n.name.clone())),
+    );
+    words.extend(schema.types().iter().step_by(7).map(|t| t.name.clone()));
+    words.extend(
+        [
+            "{id}",
+            "{}",
+            "",
+            ".",
+            "..",
+            "$value",
+            "microsoft.graph.",
+            "\u{e9}\u{1f600}",
+            "a/b",
+            "graph.user",
+            "#",
+        ]
+        .map(str::to_owned),
+    );
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut resolved = 0;
+    for round in 0..3_000 {
+        let count = 1 + rng.below(6);
+        let mut segments: Vec<String> =
+            (0..count).map(|_| words[rng.below(words.len())].clone()).collect();
+        if rng.below(4) == 0 {
+            // A near miss: one character changed.
+            let i = rng.below(segments.len());
+            let mut chars: Vec<char> = segments[i].chars().collect();
+            if !chars.is_empty() {
+                let at = rng.below(chars.len());
+                chars[at] = char::from(b'a' + (rng.below(26) as u8));
+            }
+            segments[i] = chars.into_iter().collect();
+        }
+        let path = format!("/{}", segments.join("/"));
+        match schema.resolve(&path) {
+            Ok(ok) => {
+                resolved += 1;
+                assert!(schema.get(&ok.ty).is_some(), "{path}: {}", ok.ty);
+            }
+            Err(problem) => {
+                let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+                assert!(problem.index < parts.len(), "{path}: {problem:?}");
+                assert_eq!(parts[problem.index], problem.segment, "{path}");
+                assert!(!problem.message.is_empty());
+            }
+        }
+        let name = &segments[0];
+        let _ = (schema.get(name), schema.root(name), schema.property(name, name));
+        if round % 100 == 0 {
+            // The slow lookups, now and then.
+            let _ = (schema.derived(name).len(), schema.concrete(name).len());
+            let _ = suggest(name, words.iter().map(String::as_str));
+        }
+    }
+    assert!(resolved > 20, "the walk reached real paths: {resolved}");
+}
