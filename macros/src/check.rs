@@ -21,6 +21,8 @@ pub(crate) struct Checked<'a> {
     pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
     /// The clouds the declaration exists in, as bits, and for each other cloud what it lacks.
     pub(crate) availability: (u8, Vec<(u8, String)>),
+    /// The JSON names of the declared properties the service computes: never written.
+    pub(crate) computed: Vec<String>,
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
@@ -56,7 +58,20 @@ pub(crate) fn entity<'a>(
     }
     let ty = instance_type(cx, schema, path, &resolved.ty, odata_type)?;
     let mut enum_fields = Vec::new();
+    let mut computed = Vec::new();
     for field in fields.iter().filter(|f| !f.extra) {
+        if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.computed) {
+            if field.required_on_create {
+                cx.error_spanned_by(
+                    field.ident,
+                    format!(
+                        "`{}` is computed by the service: it is read, never written, so it cannot be `required`",
+                        property.name
+                    ),
+                );
+            }
+            computed.push(property.name.clone());
+        }
         if let Some(name) = check_field(cx, schema, ty, field) {
             let rust = option_inner(field.ty).unwrap_or(field.ty);
             enum_fields.push((vec_element(rust).unwrap_or(rust), field.ident, name));
@@ -74,7 +89,7 @@ pub(crate) fn entity<'a>(
             );
         }
     }
-    Some(Checked { odata_type: format!("#{}", ty.name), enum_fields, availability })
+    Some(Checked { odata_type: format!("#{}", ty.name), enum_fields, availability, computed })
 }
 
 /// The clouds whose metadata has every path segment, the type (and its bases) and every declared

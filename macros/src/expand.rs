@@ -103,8 +103,9 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     // --- create() ---
     let create_doc = create_doc(entity, &placeholders);
 
-    // --- Serialize ---
-    let count = declared.iter().map(|f| {
+    // --- Serialize --- (a request body: computed properties are read, never written)
+    let written: Vec<_> = declared.iter().filter(|f| !f.computed).collect();
+    let count = written.iter().map(|f| {
         let name = f.ident;
         if f.optional {
             quote!(+ #private::usize::from(#private::Option::is_some(&self.#name)))
@@ -113,7 +114,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
         }
     });
     let count_extra = extra_get.as_ref().map(|get| quote!(+ #get.len()));
-    let write = declared.iter().map(|f| {
+    let write = written.iter().map(|f| {
         let (name, json) = (f.ident, &f.json);
         if f.optional {
             quote! {

@@ -42,6 +42,8 @@ pub(crate) struct Field<'a> {
     pub(crate) required_on_create: bool,
     /// `#[graph(extra)]`: the map of properties the struct does not declare.
     pub(crate) extra: bool,
+    /// The property is computed by the service (`Core.V1.Computed`): read, never written.
+    pub(crate) computed: bool,
 }
 
 impl Field<'_> {
@@ -163,12 +165,21 @@ impl<'a> Entity<'a> {
                 "`clouds(...)` is checked against the metadata, which `unchecked` turns off",
             );
         }
-        let (checked_type, enum_fields, availability) = match checked {
-            Some(checked) => {
-                (Some(checked.odata_type), checked.enum_fields, Some(checked.availability))
-            }
-            None => (None, Vec::new(), None),
+        let (checked_type, enum_fields, availability, computed) = match checked {
+            Some(checked) => (
+                Some(checked.odata_type),
+                checked.enum_fields,
+                Some(checked.availability),
+                checked.computed,
+            ),
+            None => (None, Vec::new(), None, Vec::new()),
         };
+        let fields = fields.map(|mut fields| {
+            for field in &mut fields {
+                field.computed = computed.contains(&field.json);
+            }
+            fields
+        });
         let odata_type = odata_type.or(checked_type)?;
         let (template, args_idents) = template_and_args?;
         Some(Entity {
@@ -265,6 +276,7 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>) -> Vec<Field<'a>
                 optional: false,
                 required_on_create: false,
                 extra: true,
+                computed: false,
             });
             continue;
         }
@@ -326,6 +338,7 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>) -> Vec<Field<'a>
             optional,
             required_on_create: attrs.required.is_some(),
             extra: false,
+            computed: false,
         });
     }
     out

@@ -174,6 +174,21 @@ fn clouds_are_known_and_can_be_required() {
 }
 
 #[test]
+fn a_computed_property_cannot_be_required() {
+    let args = quote!(
+        path = "/deviceAppManagement/mobileApps",
+        odata_type = "#microsoft.graph.androidStoreApp"
+    );
+    let item = quote!(
+        struct S {
+            #[graph(required)]
+            package_id: Option<String>,
+        }
+    );
+    assert_one(&checked_errors(args, item), "`packageId` is computed by the service");
+}
+
+#[test]
 fn paths_and_types_are_checked() {
     let item = quote!(
         struct S {

@@ -238,3 +238,42 @@ fn not_an_object_is_a_clear_error() {
         "{error}"
     );
 }
+
+/// An Android store app: `packageId` is computed by the service (`Core.V1.Computed`).
+#[graph_entity(
+    path = "/deviceAppManagement/mobileApps",
+    odata_type = "#microsoft.graph.androidStoreApp"
+)]
+#[derive(Debug, Clone, PartialEq)]
+struct AndroidStoreApp {
+    #[graph(key)]
+    id: Option<String>,
+    display_name: Option<String>,
+    app_store_url: Option<String>,
+    package_id: Option<String>,
+}
+
+#[test]
+fn computed_properties_are_read_and_never_written() {
+    let app = AndroidStoreApp {
+        id: None,
+        display_name: Some("Contoso".into()),
+        app_store_url: Some("https://play.google.com/store/apps/details?id=com.contoso".into()),
+        package_id: Some("com.contoso".into()),
+    };
+    let body = serde_json::to_value(&app).unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "@odata.type": "#microsoft.graph.androidStoreApp",
+            "displayName": "Contoso",
+            "appStoreUrl": "https://play.google.com/store/apps/details?id=com.contoso",
+        }),
+        "packageId is the service's to set"
+    );
+    let read: AndroidStoreApp = from_slice(
+        br##"{"@odata.type":"#microsoft.graph.androidStoreApp","id":"a","packageId":"com.contoso"}"##,
+    )
+    .unwrap();
+    assert_eq!(read.package_id.as_deref(), Some("com.contoso"));
+}
