@@ -11,7 +11,7 @@ use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
 use crate::model::{Field, option_inner};
-use crate::template::to_snake_case;
+use crate::template::{to_lower_camel_case, to_snake_case};
 
 /// What checking a declaration found.
 pub(crate) struct Checked<'a> {
@@ -56,7 +56,16 @@ pub(crate) fn entity<'a>(
             ),
         );
     }
-    let ty = instance_type(cx, schema, path, &resolved.ty, odata_type)?;
+    let Some(ty) = instance_type(cx, schema, path, &resolved.ty, odata_type) else {
+        // Still report what is wrong with the fields, against the type the path addresses,
+        // unless it is abstract (its derived types may have more properties).
+        if let Some(addressed) = schema.get(&resolved.ty).filter(|t| !t.is_abstract) {
+            for field in fields.iter().filter(|f| !f.extra) {
+                let _ = check_field(cx, schema, addressed, field);
+            }
+        }
+        return None;
+    };
     let mut enum_fields = Vec::new();
     let mut computed = Vec::new();
     for field in fields.iter().filter(|f| !f.extra) {
@@ -72,9 +81,10 @@ pub(crate) fn entity<'a>(
             }
             computed.push(property.name.clone());
         }
-        if let Some(name) = check_field(cx, schema, ty, field) {
+        if let Some((name, collection)) = check_field(cx, schema, ty, field) {
             let rust = option_inner(field.ty).unwrap_or(field.ty);
-            enum_fields.push((vec_element(rust).unwrap_or(rust), field.ident, name));
+            let element = if collection { vec_element(rust).unwrap_or(rust) } else { rust };
+            enum_fields.push((element, field.ident, name));
         }
     }
     let availability = availability(schema, &resolved.segments, ty, fields);
@@ -135,7 +145,7 @@ pub(crate) fn graph_enum(
     name: Option<&LitStr>,
     graph_name: &str,
     members: &[crate::model::Member<'_>],
-) {
+) -> Option<String> {
     let schema = Schema::v1();
     let Some(def) = schema.get(graph_name).filter(|t| t.kind == TypeKind::Enum) else {
         let enums = schema.types().iter().filter(|t| t.kind == TypeKind::Enum);
@@ -149,7 +159,7 @@ pub(crate) fn graph_enum(
             Some(lit) => cx.error_spanned_by(lit, message),
             None => cx.error_spanned_by(&input.ident, message),
         }
-        return;
+        return None;
     };
     for member in members {
         if def.members.iter().any(|m| m.name == member.wire) {
@@ -169,6 +179,7 @@ pub(crate) fn graph_enum(
         };
         cx.error_spanned_by(member.ident, message);
     }
+    Some(def.name.clone())
 }
 
 /// The type the body is of: `odata_type`'s, checked to derive from the path's, or the path's.
@@ -229,12 +240,24 @@ fn abstract_message(schema: &Schema, ty: &TypeDef) -> String {
     )
 }
 
-/// Checks one field; returns the Graph enum's name when the property is one.
-fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) -> Option<String> {
+/// Checks one field; returns the Graph enum's name, and whether the property is a collection,
+/// when the property holds an enum.
+fn check_field(
+    cx: &mut Ctxt,
+    schema: &Schema,
+    ty: &TypeDef,
+    field: &Field<'_>,
+) -> Option<(String, bool)> {
     let Some(property) = schema.property(&ty.name, &field.json) else {
         let properties = schema.properties(&ty.name);
         let names = properties.iter().map(|p| p.name.as_str());
         let message = match suggest(&field.json, names) {
+            // `azureADDeviceId` is not what `azure_ad_device_id` becomes: name it with `rename`.
+            Some(close) if to_lower_camel_case(&to_snake_case(close)) != close => format!(
+                "`{}` has no property `{}`; did you mean `{close}`? Name it with `#[graph(rename = \"{close}\")]`",
+                short(&ty.name),
+                field.json,
+            ),
             Some(close) => format!(
                 "`{}` has no property `{}`; did you mean `{}`?",
                 short(&ty.name),
@@ -271,7 +294,10 @@ fn check_field(cx: &mut Ctxt, schema: &Schema, ty: &TypeDef, field: &Field<'_>) 
         cx.error_spanned_by(inner.unwrap_or(field.ty), message);
         return None;
     }
-    schema.get(&property.ty.name).filter(|t| t.kind == TypeKind::Enum).map(|t| t.name.clone())
+    schema
+        .get(&property.ty.name)
+        .filter(|t| t.kind == TypeKind::Enum)
+        .map(|t| (t.name.clone(), property.ty.collection))
 }
 
 /// Why `rust` cannot hold the property's values, if it cannot.
@@ -286,8 +312,9 @@ fn type_mismatch(schema: &Schema, property: &PropertyDef, rust: &Type) -> Option
             )),
         };
     }
-    (!fits(schema, &property.ty, rust))
-        .then(|| format!("`{}` is `{}`: declare it as {element}", property.name, property.ty))
+    // A single value is not a list, whatever the element.
+    let single = vec_element(rust).is_none() && fits(schema, &property.ty, rust);
+    (!single).then(|| format!("`{}` is `{}`: declare it as {element}", property.name, property.ty))
 }
 
 /// Whether the Rust type (the element type for a collection) holds the Edm type.
@@ -341,6 +368,13 @@ const PRIMITIVES: &[&str] = &[
     "f32",
     "f64",
     "DateTimeOffset",
+    "Date",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Base64",
+    "Value",
+    "Vec",
 ];
 
 /// The Rust type to suggest for a property's (element) type, as a phrase.

@@ -103,20 +103,20 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     // --- create() ---
     let create_doc = create_doc(entity, &placeholders);
 
-    // --- Serialize --- (a request body: computed properties are read, never written)
-    let written: Vec<_> = declared.iter().filter(|f| !f.computed).collect();
-    let count = written.iter().map(|f| {
+    // --- Serialize --- (everything; a request body leaves out what the service computes)
+    let count = declared.iter().map(|f| {
         let name = f.ident;
-        if f.optional {
-            quote!(+ #private::usize::from(#private::Option::is_some(&self.#name)))
+        let one = if f.optional {
+            quote!(#private::usize::from(#private::Option::is_some(&self.#name)))
         } else {
-            quote!(+ 1)
-        }
+            quote!(1)
+        };
+        if f.computed { quote!(+ if __body { 0 } else { #one }) } else { quote!(+ #one) }
     });
     let count_extra = extra_get.as_ref().map(|get| quote!(+ #get.len()));
-    let write = written.iter().map(|f| {
+    let write = declared.iter().map(|f| {
         let (name, json) = (f.ident, &f.json);
-        if f.optional {
+        let entry = if f.optional {
             quote! {
                 if let #private::Some(__value) = &self.#name {
                     __map.serialize_entry(#json, __value)?;
@@ -124,8 +124,10 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             }
         } else {
             quote!(__map.serialize_entry(#json, &self.#name)?;)
-        }
+        };
+        if f.computed { quote!(if !__body { #entry }) } else { entry }
     });
+    let body_flag = if declared.iter().any(|f| f.computed) { quote!(__body) } else { quote!(_) };
     let write_extra = extra_get.as_ref().map(|get| {
         quote! {
             #private::serialize_extra::<__S>(&mut __map, #get, <Self as #krate::GraphEntity>::PROPERTIES)?;
@@ -198,11 +200,23 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
                 #ident::validate(self)
             }
+
+            fn serialize_body<__S>(&self, __serializer: __S) -> #private::Result<__S::Ok, __S::Error>
+            where
+                __S: #private::serde::Serializer,
+            {
+                self.__graph_serialize(__serializer, true)
+            }
         }
 
         #[automatically_derived]
-        impl #private::serde::Serialize for #ident {
-            fn serialize<__S>(&self, __serializer: __S) -> #private::Result<__S::Ok, __S::Error>
+        impl #ident {
+            /// The entity's JSON; `__body`: as a request body, without computed properties.
+            fn __graph_serialize<__S>(
+                &self,
+                __serializer: __S,
+                #body_flag: bool,
+            ) -> #private::Result<__S::Ok, __S::Error>
             where
                 __S: #private::serde::Serializer,
             {
@@ -213,6 +227,16 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
                 #(#write)*
                 #write_extra
                 __map.end()
+            }
+        }
+
+        #[automatically_derived]
+        impl #private::serde::Serialize for #ident {
+            fn serialize<__S>(&self, __serializer: __S) -> #private::Result<__S::Ok, __S::Error>
+            where
+                __S: #private::serde::Serializer,
+            {
+                self.__graph_serialize(__serializer, false)
             }
         }
 

@@ -447,13 +447,20 @@ impl<'a> Enum<'a> {
             Some(lit) => lit.value(),
             None => template::to_lower_first(&input.ident.to_string()),
         };
-        let graph_name = if written.contains('.') {
-            written.trim_start_matches('#').to_owned()
-        } else {
-            format!("microsoft.graph.{written}")
+        // Qualified (`microsoft.graph.security.alertSeverity`), with the `graph.` alias, or
+        // relative to `microsoft.graph` (`security.alertSeverity`, `complianceStatus`).
+        let written = written.trim_start_matches('#');
+        let mut graph_name = match written.strip_prefix("graph.") {
+            Some(rest) => format!("microsoft.graph.{rest}"),
+            None if written.starts_with("microsoft.") => written.to_owned(),
+            None => format!("microsoft.graph.{written}"),
         };
         if args.unchecked.is_none() {
-            crate::check::graph_enum(cx, input, args.name.as_ref(), &graph_name, &members);
+            if let Some(canonical) =
+                crate::check::graph_enum(cx, input, args.name.as_ref(), &graph_name, &members)
+            {
+                graph_name = canonical;
+            }
         }
         Some(Enum { input, krate: crate_path(args), members, other: other?, graph_name })
     }

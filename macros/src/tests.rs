@@ -189,6 +189,64 @@ fn a_computed_property_cannot_be_required() {
 }
 
 #[test]
+fn review_cases_single_values_wire_types_renames_and_enum_names() {
+    // A list for a single enum value, a wire type for a complex collection.
+    let item = quote!(
+        struct S {
+            status: Option<Vec<ComplianceStatus>>,
+        }
+    );
+    assert_one(&checked_errors(quote!(path = #SEED_PATH), item), "declare it as a `#[graph_enum]`");
+    let ios = quote!(
+        path = "/deviceAppManagement/mobileAppConfigurations",
+        odata_type = "#microsoft.graph.iosMobileAppConfiguration"
+    );
+    let item = quote!(
+        struct S {
+            settings: Option<Vec<Date>>,
+        }
+    );
+    assert_one(&checked_errors(ios, item), "a `Vec` of a struct for the complex type");
+    // A JSON name snake_case cannot spell is suggested with `rename`.
+    let item = quote!(
+        struct S {
+            azure_ad_device_id: Option<String>,
+        }
+    );
+    assert_one(
+        &checked_errors(quote!(path = "/deviceManagement/managedDevices"), item),
+        "`#[graph(rename = \"azureADDeviceId\")]`",
+    );
+    // The field errors still show when `odata_type` is wrong.
+    let item = quote!(
+        struct S {
+            user_dispaly_name: Option<String>,
+        }
+    );
+    let errors =
+        checked_errors(quote!(path = #SEED_PATH, odata_type = "#microsoft.graph.user"), item);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    // An enum named with the `graph.` alias is known by its qualified name.
+    let input: DeriveInput = syn::parse2(quote!(
+        enum Status {
+            Compliant,
+            #[graph(other)]
+            Other(String),
+        }
+    ))
+    .unwrap();
+    let args = attr::parse_macro_args(
+        &mut Ctxt::new(),
+        MacroKind::Enum,
+        quote!(name = "graph.complianceStatus"),
+    );
+    let mut cx = Ctxt::new();
+    let model = Enum::from_input(&mut cx, &args, &input).unwrap();
+    assert!(cx.check().is_ok());
+    assert_eq!(model.graph_name, "microsoft.graph.complianceStatus");
+}
+
+#[test]
 fn paths_and_types_are_checked() {
     let item = quote!(
         struct S {

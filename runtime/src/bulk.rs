@@ -410,7 +410,9 @@ where
             .map_err(Error::from)
             .and_then(|()| E::TEMPLATE.render(&args).map_err(Error::from))
             .and_then(|path| {
-                serde_json::to_vec(&entity).map(|body| (path, body)).map_err(Error::Encode)
+                serde_json::to_vec(&crate::entity::Body(&entity))
+                    .map(|body| (path, body))
+                    .map_err(Error::Encode)
             });
         match checked {
             Ok((path, body)) => prepared.push(Prepared {

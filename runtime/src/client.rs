@@ -154,7 +154,8 @@ impl Client {
         self.available::<E>()?;
         entity.validate()?;
         let path = E::TEMPLATE.render(path_args)?;
-        let body = Bytes::from(serde_json::to_vec(entity).map_err(Error::Encode)?);
+        let body = serde_json::to_vec(&crate::entity::Body(entity)).map_err(Error::Encode)?;
+        let body = Bytes::from(body);
         let url = format!("{}{path}", self.inner.base_url);
         let answer =
             self.execute(Method::POST, E::TEMPLATE.as_str(), url, Some(body), options).await?;

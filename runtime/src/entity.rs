@@ -40,6 +40,25 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     ///
     /// A [`ValidationError`] listing each violation.
     fn validate(&self) -> Result<(), ValidationError>;
+
+    /// Writes the entity as a request body: as [`Serialize`] does, without the properties the
+    /// service computes (`Core.V1.Computed`), which are read and never written.
+    ///
+    /// # Errors
+    ///
+    /// The serializer's.
+    fn serialize_body<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
+}
+
+/// An entity as a request body: see [`GraphEntity::serialize_body`].
+pub(crate) struct Body<'a, E>(pub(crate) &'a E);
+
+impl<E: GraphEntity> Serialize for Body<'_, E> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_body(serializer)
+    }
 }
 
 /// A Microsoft Graph enum type declared with `#[graph_enum]`.

@@ -253,17 +253,26 @@ struct AndroidStoreApp {
     package_id: Option<String>,
 }
 
-#[test]
-fn computed_properties_are_read_and_never_written() {
+#[tokio::test]
+async fn computed_properties_are_read_and_never_sent() {
     let app = AndroidStoreApp {
         id: None,
         display_name: Some("Contoso".into()),
         app_store_url: Some("https://play.google.com/store/apps/details?id=com.contoso".into()),
         package_id: Some("com.contoso".into()),
     };
-    let body = serde_json::to_value(&app).unwrap();
+    // Serialization is the whole wire form: what was read writes back.
+    let all = serde_json::to_value(&app).unwrap();
+    assert_eq!(all["packageId"], json!("com.contoso"));
+    // A request body leaves out what the service computes.
+    let stub = crate::stub::Stub::start(|_| {
+        crate::stub::Reply::json(201, r##"{"@odata.type":"#microsoft.graph.androidStoreApp","id":"a","packageId":"com.contoso"}"##)
+    })
+    .await;
+    let created = app.create(&stub.client()).await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&stub.requests()[0].body).unwrap();
     assert_eq!(
-        body,
+        sent,
         json!({
             "@odata.type": "#microsoft.graph.androidStoreApp",
             "displayName": "Contoso",
@@ -271,9 +280,5 @@ fn computed_properties_are_read_and_never_written() {
         }),
         "packageId is the service's to set"
     );
-    let read: AndroidStoreApp = from_slice(
-        br##"{"@odata.type":"#microsoft.graph.androidStoreApp","id":"a","packageId":"com.contoso"}"##,
-    )
-    .unwrap();
-    assert_eq!(read.package_id.as_deref(), Some("com.contoso"));
+    assert_eq!(created.package_id.as_deref(), Some("com.contoso"), "and it is read");
 }

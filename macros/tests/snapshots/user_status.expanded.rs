@@ -234,13 +234,23 @@ const _: () = {
         fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
             ManagedDeviceMobileAppConfigurationUserStatus::validate(self)
         }
-    }
-    #[automatically_derived]
-    impl crate::__private::serde::Serialize
-    for ManagedDeviceMobileAppConfigurationUserStatus {
-        fn serialize<__S>(
+        fn serialize_body<__S>(
             &self,
             __serializer: __S,
+        ) -> crate::__private::Result<__S::Ok, __S::Error>
+        where
+            __S: crate::__private::serde::Serializer,
+        {
+            self.__graph_serialize(__serializer, true)
+        }
+    }
+    #[automatically_derived]
+    impl ManagedDeviceMobileAppConfigurationUserStatus {
+        /// The entity's JSON; `__body`: as a request body, without computed properties.
+        fn __graph_serialize<__S>(
+            &self,
+            __serializer: __S,
+            _: bool,
         ) -> crate::__private::Result<__S::Ok, __S::Error>
         where
             __S: crate::__private::serde::Serializer,
@@ -276,6 +286,19 @@ const _: () = {
                 __map.serialize_entry("userPrincipalName", __value)?;
             }
             __map.end()
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::serde::Serialize
+    for ManagedDeviceMobileAppConfigurationUserStatus {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> crate::__private::Result<__S::Ok, __S::Error>
+        where
+            __S: crate::__private::serde::Serializer,
+        {
+            self.__graph_serialize(__serializer, false)
         }
     }
     #[automatically_derived]
