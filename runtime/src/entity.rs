@@ -53,8 +53,10 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
 }
 
 /// An entity as a request body: see [`GraphEntity::serialize_body`].
+#[cfg(feature = "client")]
 pub(crate) struct Body<'a, E>(pub(crate) &'a E);
 
+#[cfg(feature = "client")]
 impl<E: GraphEntity> Serialize for Body<'_, E> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_body(serializer)
