@@ -74,6 +74,7 @@
 //! | `#[graph(key)]` | the server-assigned key (`Option<String>`), written only when `Some` |
 //! | `#[graph(extra)]` | an [`ExtraProperties`] map keeping the properties the struct does not declare |
 //! | `#[graph(other)]` | the catch-all variant `Other(String)` of a `#[graph_enum]` |
+//! | `#[graph_complex]`, `#[graph_complex(name = "itemBody")]` | a complex type: a struct checked like an entity, without path or key, nested in entities and other complex values; `odata_type = "#..."` writes `@odata.type` first |
 //! | `#[graph_enum(name = "complianceStatus")]` | the Graph enum declared (default: the enum's name in lowerCamelCase), checked with its members; `unchecked` skips that |
 //!
 //! Put `#[graph_entity]` above any `#[derive]`, so that the derives do not see the `#[graph]`
@@ -93,7 +94,7 @@
 
 pub mod intune;
 
-pub use graph_entity_macros::{graph_entity, graph_enum};
+pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
 #[cfg(feature = "client")]
 pub use graph_entity_runtime::{
     AccessToken, BoxFuture, BulkOptions, Client, ClientBuilder, ClientCertificateCredential,
@@ -103,9 +104,9 @@ pub use graph_entity_runtime::{
 };
 pub use graph_entity_runtime::{
     ApiVersion, AuthError, Availability, Base64, Date, DateTimeOffset, DateTimeParseError,
-    DecodeError, Duration, Error, ErrorDetail, ExtraProperties, GiveUp, GraphEntity, GraphEnum,
-    GraphError, Guid, NationalCloud, Outcome, PathError, PathTemplate, SNIPPET_LEN, TimeOfDay,
-    UnknownCloud, ValidationError, Violation, WireParseError, from_slice,
+    DecodeError, Duration, Error, ErrorDetail, ExtraProperties, GiveUp, GraphComplex, GraphEntity,
+    GraphEnum, GraphError, Guid, NationalCloud, Outcome, PathError, PathTemplate, SNIPPET_LEN,
+    TimeOfDay, UnknownCloud, ValidationError, Violation, WireParseError, from_slice,
 };
 
 /// Not public API: expands to its input with the `client` feature, to nothing without it, so

@@ -33,6 +33,7 @@ pub(crate) struct MacroArgs {
 pub(crate) enum MacroKind {
     Entity,
     Enum,
+    Complex,
 }
 
 impl MacroKind {
@@ -40,6 +41,7 @@ impl MacroKind {
         match self {
             MacroKind::Entity => ENTITY_ARGS,
             MacroKind::Enum => ENUM_ARGS,
+            MacroKind::Complex => COMPLEX_ARGS,
         }
     }
 
@@ -47,6 +49,7 @@ impl MacroKind {
         match self {
             MacroKind::Entity => "graph_entity",
             MacroKind::Enum => "graph_enum",
+            MacroKind::Complex => "graph_complex",
         }
     }
 }
@@ -57,6 +60,15 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
         let key = meta.path.clone();
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
         match name.as_str() {
+            ODATA_TYPE if kind == MacroKind::Complex => {
+                if let Some(lit) = string_value(cx, &meta, ODATA_TYPE)? {
+                    if out.odata_type.is_some() {
+                        cx.error_spanned_by(&key, "duplicate `odata_type` argument");
+                    } else {
+                        out.odata_type = Some(lit);
+                    }
+                }
+            }
             PATH | ODATA_TYPE if kind == MacroKind::Entity => {
                 out.path_given |= name == PATH;
                 let slot = if name == PATH { &mut out.path } else { &mut out.odata_type };
@@ -91,7 +103,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     Ok(())
                 })?;
             }
-            NAME if kind == MacroKind::Enum => {
+            NAME if kind != MacroKind::Entity => {
                 if let Some(lit) = string_value(cx, &meta, NAME)? {
                     if out.name.is_some() {
                         cx.error_spanned_by(&key, "duplicate `name` argument");

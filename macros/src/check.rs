@@ -19,6 +19,8 @@ pub(crate) struct Checked<'a> {
     pub(crate) odata_type: String,
     /// Fields of a Graph enum property: the Rust element type, the field, the enum's name.
     pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    /// Fields of a Graph complex property, likewise.
+    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
     /// The clouds the declaration exists in, as bits, and for each other cloud what it lacks.
     pub(crate) availability: (u8, Vec<(u8, String)>),
     /// The JSON names of the declared properties the service computes: never written.
@@ -67,6 +69,7 @@ pub(crate) fn entity<'a>(
         return None;
     };
     let mut enum_fields = Vec::new();
+    let mut complex_fields = Vec::new();
     let mut computed = Vec::new();
     for field in fields.iter().filter(|f| !f.extra) {
         if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.computed) {
@@ -81,10 +84,13 @@ pub(crate) fn entity<'a>(
             }
             computed.push(property.name.clone());
         }
-        if let Some((name, collection)) = check_field(cx, schema, ty, field) {
+        if let Some((name, kind, collection)) = check_field(cx, schema, ty, field) {
             let rust = option_inner(field.ty).unwrap_or(field.ty);
             let element = if collection { vec_element(rust).unwrap_or(rust) } else { rust };
-            enum_fields.push((element, field.ident, name));
+            match kind {
+                TypeKind::Enum => enum_fields.push((element, field.ident, name)),
+                _ => complex_fields.push((element, field.ident, name)),
+            }
         }
     }
     let availability = availability(schema, &resolved.segments, ty, fields);
@@ -99,7 +105,13 @@ pub(crate) fn entity<'a>(
             );
         }
     }
-    Some(Checked { odata_type: format!("#{}", ty.name), enum_fields, availability, computed })
+    Some(Checked {
+        odata_type: format!("#{}", ty.name),
+        enum_fields,
+        complex_fields,
+        availability,
+        computed,
+    })
 }
 
 /// The clouds whose metadata has every path segment, the type (and its bases) and every declared
@@ -240,14 +252,14 @@ fn abstract_message(schema: &Schema, ty: &TypeDef) -> String {
     )
 }
 
-/// Checks one field; returns the Graph enum's name, and whether the property is a collection,
-/// when the property holds an enum.
+/// Checks one field; when the property holds an enum or a complex type, returns its name, its
+/// kind, and whether the property is a collection.
 fn check_field(
     cx: &mut Ctxt,
     schema: &Schema,
     ty: &TypeDef,
     field: &Field<'_>,
-) -> Option<(String, bool)> {
+) -> Option<(String, TypeKind, bool)> {
     let Some(property) = schema.property(&ty.name, &field.json) else {
         let properties = schema.properties(&ty.name);
         let names = properties.iter().map(|p| p.name.as_str());
@@ -296,8 +308,56 @@ fn check_field(
     }
     schema
         .get(&property.ty.name)
-        .filter(|t| t.kind == TypeKind::Enum)
-        .map(|t| (t.name.clone(), property.ty.collection))
+        .filter(|t| t.kind != TypeKind::Entity)
+        .map(|t| (t.name.clone(), t.kind, property.ty.collection))
+}
+
+/// What checking a `#[graph_complex]` found.
+pub(crate) struct CheckedComplex<'a> {
+    /// The type's qualified name, then its base types'.
+    pub(crate) bases: Vec<String>,
+    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
+}
+
+/// Checks a `#[graph_complex]`: the complex type exists, and every field is one of its
+/// properties, of a fitting type.
+pub(crate) fn complex<'a>(
+    cx: &mut Ctxt,
+    input: &syn::DeriveInput,
+    at: Option<&LitStr>,
+    graph_name: &str,
+    fields: &[Field<'a>],
+) -> Option<CheckedComplex<'a>> {
+    let schema = Schema::v1();
+    let Some(ty) = schema.get(graph_name).filter(|t| t.kind == TypeKind::Complex) else {
+        let complex = schema.types().iter().filter(|t| t.kind == TypeKind::Complex);
+        let hint = suggest(short(graph_name), complex.map(TypeDef::short_name))
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        let message = format!(
+            "`{graph_name}` is not a complex type of Microsoft Graph v1.0{hint} (name it with `name = \"...\"`, or add `unchecked`)"
+        );
+        match at {
+            Some(lit) => cx.error_spanned_by(lit, message),
+            None => cx.error_spanned_by(&input.ident, message),
+        }
+        return None;
+    };
+    let mut enum_fields = Vec::new();
+    let mut complex_fields = Vec::new();
+    for field in fields.iter().filter(|f| !f.extra) {
+        if let Some((name, kind, collection)) = check_field(cx, schema, ty, field) {
+            let rust = option_inner(field.ty).unwrap_or(field.ty);
+            let element = if collection { vec_element(rust).unwrap_or(rust) } else { rust };
+            match kind {
+                TypeKind::Enum => enum_fields.push((element, field.ident, name)),
+                _ => complex_fields.push((element, field.ident, name)),
+            }
+        }
+    }
+    let bases = schema.ancestry(&ty.name).map(|t| t.name.clone()).collect();
+    Some(CheckedComplex { bases, enum_fields, complex_fields })
 }
 
 /// Why `rust` cannot hold the property's values, if it cannot.
@@ -386,7 +446,7 @@ fn expected(schema: &Schema, ty: &TypeRef) -> String {
             Some(def) if def.kind == TypeKind::Enum => {
                 format!("a `#[graph_enum]` type for `{}`", def.name)
             }
-            Some(def) => format!("a struct for the complex type `{}`", def.name),
+            Some(def) => format!("a `#[graph_complex]` struct for `{}`", def.name),
             None => format!("a type for `{}`", ty.name),
         },
     }

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields};
+use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attr::is_graph_attr;
 use crate::model::{Entity, Enum};
@@ -63,10 +63,22 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let ident = &entity.input.ident;
     let krate = &entity.krate;
     let private = quote!(#krate::__private);
-    let path = &entity.path;
     let odata_type = &entity.odata_type;
     let args = &entity.args;
-    let placeholders: Vec<&str> = entity.template.placeholders().collect();
+    let placeholders: Vec<&str> =
+        entity.template.as_ref().map(|t| t.placeholders().collect()).unwrap_or_default();
+    // The trait that carries `PROPERTIES`.
+    let shape = match &entity.complex {
+        Some(_) => quote!(#krate::GraphComplex),
+        None => quote!(#krate::GraphEntity),
+    };
+    // Entities write `@odata.type` first; complex values only when declared with `odata_type`.
+    let write_type = entity.complex.as_ref().is_none_or(|c| c.write_type);
+    let (len_start, type_entry) = if write_type {
+        (quote!(1), quote!(__map.serialize_entry(#ODATA_TYPE_PROPERTY, #odata_type)?;))
+    } else {
+        (quote!(0), quote!())
+    };
 
     let declared: Vec<_> = entity.fields.iter().filter(|f| !f.extra).collect();
     let extra = entity.fields.iter().find(|f| f.extra);
@@ -96,9 +108,8 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
         let name = f.ident;
         quote!((#extra_access.get)(&self.#name))
     });
-    let check_extra = extra_get
-        .as_ref()
-        .map(|get| quote!(__v.extra(#get, <Self as #krate::GraphEntity>::PROPERTIES);));
+    let check_extra =
+        extra_get.as_ref().map(|get| quote!(__v.extra(#get, <Self as #shape>::PROPERTIES);));
 
     // --- create() ---
     let create_doc = create_doc(entity, &placeholders);
@@ -130,7 +141,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let body_flag = if declared.iter().any(|f| f.computed) { quote!(__body) } else { quote!(_) };
     let write_extra = extra_get.as_ref().map(|get| {
         quote! {
-            #private::serialize_extra::<__S>(&mut __map, #get, <Self as #krate::GraphEntity>::PROPERTIES)?;
+            #private::serialize_extra::<__S>(&mut __map, #get, <Self as #shape>::PROPERTIES)?;
         }
     });
 
@@ -184,12 +195,34 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let expecting = format!("a JSON object for {odata_type}");
 
     // --- the template, split at compile time ---
-    let parts = entity.template.parts.iter().map(|part| match part {
-        Part::Literal(text) => quote!(#private::PathPart::Literal(#text)),
-        Part::Placeholder(name) => quote!(#private::PathPart::Placeholder(#name)),
-    });
+    let parts: Vec<TokenStream> = entity
+        .template
+        .iter()
+        .flat_map(|t| t.parts.iter())
+        .map(|part| match part {
+            Part::Literal(text) => quote!(#private::PathPart::Literal(#text)),
+            Part::Placeholder(name) => quote!(#private::PathPart::Placeholder(#name)),
+        })
+        .collect();
 
-    let impls = quote! {
+    let graph_trait = match (&entity.path, &entity.complex) {
+        (_, Some(complex)) => {
+            let bases = &complex.bases;
+            let graph_name = &bases[0];
+            quote! {
+                #[automatically_derived]
+                impl #krate::GraphComplex for #ident {
+                    const GRAPH_NAME: &'static str = #graph_name;
+                    const BASES: &'static [&'static str] = &[#(#bases),*];
+                    const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
+
+                    fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+                        #ident::validate(self)
+                    }
+                }
+            }
+        }
+        (Some(path), None) => quote! {
         #[automatically_derived]
         impl #krate::GraphEntity for #ident {
             const TEMPLATE: #krate::PathTemplate = #krate::PathTemplate::__from_parts(#path, &[#(#parts),*]);
@@ -208,6 +241,12 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
                 self.__graph_serialize(__serializer, true)
             }
         }
+        },
+        (None, None) => quote!(),
+    };
+
+    let impls = quote! {
+        #graph_trait
 
         #[automatically_derived]
         impl #ident {
@@ -221,9 +260,9 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
                 __S: #private::serde::Serializer,
             {
                 use #private::serde::ser::SerializeMap as _;
-                let __len = 1 #(#count)* #count_extra;
+                let __len = #len_start #(#count)* #count_extra;
                 let mut __map = __serializer.serialize_map(#private::Some(__len))?;
-                __map.serialize_entry(#ODATA_TYPE_PROPERTY, #odata_type)?;
+                #type_entry
                 #(#write)*
                 #write_extra
                 __map.end()
@@ -262,7 +301,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
                         #(#slot_decls)*
                         #extra_decl
                         let __seed = #private::PropertySeed::new(
-                            <#ident as #krate::GraphEntity>::PROPERTIES,
+                            <#ident as #shape>::PROPERTIES,
                             #keep_unknown,
                         );
                         while let #private::Some(__key) = __map.next_key_seed(__seed)? {
@@ -281,9 +320,37 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
         }
     };
 
-    let path_doc = format!(" The path template of this entity's collection: `{}`.", path.value());
-    let odata_doc =
-        format!(" The `@odata.type` written first in every request body: `{odata_type}`.");
+    let entity_items = entity.path.as_ref().map(|path| {
+        let path_doc =
+            format!(" The path template of this entity's collection: `{}`.", path.value());
+        let odata_doc =
+            format!(" The `@odata.type` written first in every request body: `{odata_type}`.");
+        quote! {
+            #[doc = #path_doc]
+            pub const PATH: &'static str = #path;
+
+            #[doc = #odata_doc]
+            pub const ODATA_TYPE: &'static str = #odata_type;
+        }
+    });
+    let create = entity.path.as_ref().map(|_| {
+        quote! {
+            // Only with the facade's `client` feature.
+            #private::with_client! {
+                #[automatically_derived]
+                impl #ident {
+                    #(#[doc = #create_doc])*
+                    pub async fn create(
+                        &self,
+                        client: &#krate::Client,
+                        #(#args: &str),*
+                    ) -> #private::Result<Self, #krate::Error> {
+                        #private::create(client, self, &[#(#args),*]).await
+                    }
+                }
+            }
+        }
+    });
     let mut checks = require.peekable();
     let validate_body = if checks.peek().is_none() && check_extra.is_none() {
         quote!(#private::Ok(()))
@@ -309,18 +376,27 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             };
         }
     });
-    let impls = quote!(#impls #(#enum_checks)*);
+    // Likewise for complex properties: the field's type or a type derived from it.
+    let complex_checks = entity.complex_fields.iter().map(|(ty, field, expected)| {
+        let message = format!(
+            "field `{field}` holds the Graph complex type `{expected}`, but its type is a `#[graph_complex]` of another Graph type"
+        );
+        quote_spanned! {ty.span()=>
+            const _: () = {
+                if !#private::contains_str(<#ty as #krate::GraphComplex>::BASES, #expected) {
+                    #private::panic!(#message);
+                }
+            };
+        }
+    });
+    let impls = quote!(#impls #(#enum_checks)* #(#complex_checks)*);
     let wrapped = wrap_in_const(impls);
     quote! {
         #item
 
         #[automatically_derived]
         impl #ident {
-            #[doc = #path_doc]
-            pub const PATH: &'static str = #path;
-
-            #[doc = #odata_doc]
-            pub const ODATA_TYPE: &'static str = #odata_type;
+            #entity_items
 
             /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
             /// and the extra properties do not shadow declared ones.
@@ -333,20 +409,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             }
         }
 
-        // Only with the facade's `client` feature.
-        #private::with_client! {
-            #[automatically_derived]
-            impl #ident {
-                #(#[doc = #create_doc])*
-                pub async fn create(
-                    &self,
-                    client: &#krate::Client,
-                    #(#args: &str),*
-                ) -> #private::Result<Self, #krate::Error> {
-                    #private::create(client, self, &[#(#args),*]).await
-                }
-            }
-        }
+        #create
 
         #wrapped
     }
@@ -355,7 +418,10 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
 /// The lines of `create`'s documentation, each a `#[doc]` attribute as `///` writes them.
 fn create_doc(entity: &Entity, placeholders: &[&str]) -> Vec<String> {
     let mut doc = vec![
-        format!(" Creates this entity: validates it, sends `POST {}`,", entity.path.value()),
+        format!(
+            " Creates this entity: validates it, sends `POST {}`,",
+            entity.path.as_ref().map(LitStr::value).unwrap_or_default()
+        ),
         " and returns the entity the service created.".to_owned(),
     ];
     if !placeholders.is_empty() {

@@ -32,6 +32,15 @@ pub fn graph_entity(
     expand_entity(args.into(), input.into()).into()
 }
 
+/// Declares a Microsoft Graph complex type. See the `graph_entity` crate for the full guide.
+#[proc_macro_attribute]
+pub fn graph_complex(
+    args: proc_macro::TokenStream,
+    input: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    expand_complex(args.into(), input.into()).into()
+}
+
 /// Declares a Microsoft Graph enum type. See the `graph_entity` crate for the full guide.
 #[proc_macro_attribute]
 pub fn graph_enum(
@@ -56,6 +65,25 @@ pub(crate) fn expand_entity(args: TokenStream, input: TokenStream) -> TokenStrea
             let krate = crate_path(&macro_args);
             let args = model::fallback_args(&macro_args);
             let fallback = expand::fallback(&input, &krate, args.as_deref(), false);
+            quote!(#fallback #errors)
+        }
+    }
+}
+
+pub(crate) fn expand_complex(args: TokenStream, input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    let mut cx = Ctxt::new();
+    let macro_args = attr::parse_macro_args(&mut cx, MacroKind::Complex, args);
+    let model = Entity::complex_from_input(&mut cx, &macro_args, &input);
+    match (cx.check(), model) {
+        (Ok(()), Some(model)) => expand::entity(&model),
+        (result, _) => {
+            let errors = result.err().map(|e| e.to_compile_error());
+            let krate = crate_path(&macro_args);
+            let fallback = expand::fallback(&input, &krate, None, false);
             quote!(#fallback #errors)
         }
     }

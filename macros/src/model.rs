@@ -13,21 +13,37 @@ use crate::ctxt::Ctxt;
 use crate::symbol::ODATA_TYPE_PROPERTY;
 use crate::template::{self, Template};
 
-/// A checked `#[graph_entity]` struct.
+/// A checked `#[graph_entity]` struct, or a `#[graph_complex]` one (no path, no key).
 pub(crate) struct Entity<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) krate: TokenStream,
-    pub(crate) path: LitStr,
-    pub(crate) template: Template,
+    /// The collection's path, for an entity.
+    pub(crate) path: Option<LitStr>,
+    pub(crate) template: Option<Template>,
     /// One argument of `create` per placeholder, in order.
     pub(crate) args: Vec<Ident>,
+    /// For an entity, the `@odata.type` written first; for a complex type, `#` and its name.
     pub(crate) odata_type: String,
     pub(crate) fields: Vec<Field<'a>>,
     /// Fields whose property is a Graph enum: the Rust element type, the field, and the enum's
     /// qualified name, compared with the type's `GraphEnum::GRAPH_NAME` at compile time.
     pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    /// Fields whose property is a Graph complex type, compared likewise with
+    /// `GraphComplex::BASES`.
+    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
     /// Where the entity exists, when checked: cloud bits and what each other cloud lacks.
     pub(crate) availability: Option<(u8, Vec<(u8, String)>)>,
+    /// For a `#[graph_complex]`: its qualified name and base types, and whether it writes
+    /// `@odata.type`.
+    pub(crate) complex: Option<Complex>,
+}
+
+/// What a `#[graph_complex]` declares.
+pub(crate) struct Complex {
+    /// The qualified name, then its base types' (checked), such as `microsoft.graph.itemBody`.
+    pub(crate) bases: Vec<String>,
+    /// `odata_type` was given: the value says its type, as derived complex values must.
+    pub(crate) write_type: bool,
 }
 
 /// One field of an entity.
@@ -151,7 +167,7 @@ impl<'a> Entity<'a> {
             None => None,
         };
 
-        let fields = fields.map(|fields| check_fields(cx, fields));
+        let fields = fields.map(|fields| check_fields(cx, fields, true));
         // Against Microsoft's metadata, when the declaration is otherwise sound enough to check.
         let checked = match (&args.path, &template_and_args, &fields, args.unchecked) {
             (Some(path), Some(_), Some(fields), None) => {
@@ -165,14 +181,15 @@ impl<'a> Entity<'a> {
                 "`clouds(...)` is checked against the metadata, which `unchecked` turns off",
             );
         }
-        let (checked_type, enum_fields, availability, computed) = match checked {
+        let (checked_type, enum_fields, complex_fields, availability, computed) = match checked {
             Some(checked) => (
                 Some(checked.odata_type),
                 checked.enum_fields,
+                checked.complex_fields,
                 Some(checked.availability),
                 checked.computed,
             ),
-            None => (None, Vec::new(), None, Vec::new()),
+            None => (None, Vec::new(), Vec::new(), None, Vec::new()),
         };
         let fields = fields.map(|mut fields| {
             for field in &mut fields {
@@ -185,14 +202,90 @@ impl<'a> Entity<'a> {
         Some(Entity {
             input,
             krate: crate_path(args),
-            path: args.path.clone()?,
-            template,
+            path: Some(args.path.clone()?),
+            template: Some(template),
             args: args_idents,
             odata_type,
             fields: fields?,
             enum_fields,
+            complex_fields,
             availability,
+            complex: None,
         })
+    }
+}
+
+impl<'a> Entity<'a> {
+    /// A `#[graph_complex]` struct: named fields, no key, no path.
+    pub(crate) fn complex_from_input(
+        cx: &mut Ctxt,
+        args: &MacroArgs,
+        input: &'a DeriveInput,
+    ) -> Option<Self> {
+        check_generics(cx, input, "complex types");
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => Some(named.named.iter().collect::<Vec<_>>()),
+                _ => {
+                    cx.error_spanned_by(&input.ident, "`#[graph_complex]` needs a struct with named fields: Graph properties have names");
+                    None
+                }
+            },
+            _ => {
+                cx.error_spanned_by(&input.ident, "`#[graph_complex]` applies to structs with named fields; for a Graph enum type use `#[graph_enum]`");
+                None
+            }
+        };
+        let fields = fields.map(|fields| check_fields(cx, fields, false));
+        if let (Some(name), Some(_)) = (&args.name, &args.odata_type) {
+            cx.error_spanned_by(
+                name,
+                "give `name` or `odata_type`, not both: `odata_type` names the type too",
+            );
+        }
+        let written = match (&args.odata_type, &args.name) {
+            (Some(lit), _) => lit.value().trim_start_matches('#').to_owned(),
+            (None, Some(lit)) => lit.value(),
+            (None, None) => template::to_lower_first(&input.ident.to_string()),
+        };
+        let mut bases = vec![qualify(&written)];
+        let mut enum_fields = Vec::new();
+        let mut complex_fields = Vec::new();
+        if let (None, Some(fields)) = (args.unchecked, &fields) {
+            let at = args.odata_type.as_ref().or(args.name.as_ref());
+            match crate::check::complex(cx, input, at, &bases[0], fields) {
+                Some(checked) => {
+                    bases = checked.bases;
+                    enum_fields = checked.enum_fields;
+                    complex_fields = checked.complex_fields;
+                }
+                None => return None,
+            }
+        }
+        Some(Entity {
+            input,
+            krate: crate_path(args),
+            path: None,
+            template: None,
+            args: Vec::new(),
+            odata_type: format!("#{}", bases[0]),
+            fields: fields?,
+            enum_fields,
+            complex_fields,
+            availability: None,
+            complex: Some(Complex { bases, write_type: args.odata_type.is_some() }),
+        })
+    }
+}
+
+/// A Graph type name as written (qualified, with the `graph.` alias, or relative to
+/// `microsoft.graph`), qualified.
+pub(crate) fn qualify(written: &str) -> String {
+    let written = written.trim_start_matches('#');
+    match written.strip_prefix("graph.") {
+        Some(rest) => format!("microsoft.graph.{rest}"),
+        None if written.starts_with("microsoft.") => written.to_owned(),
+        None => format!("microsoft.graph.{written}"),
     }
 }
 
@@ -240,7 +333,7 @@ fn check_generics(cx: &mut Ctxt, input: &DeriveInput, what: &str) {
     }
 }
 
-fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>) -> Vec<Field<'a>> {
+fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool) -> Vec<Field<'a>> {
     let mut out: Vec<Field<'a>> = Vec::with_capacity(fields.len());
     let mut key_seen: Option<&Ident> = None;
     let mut extra_seen = false;
@@ -293,6 +386,9 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>) -> Vec<Field<'a>
             }
         }
         if let Some(span) = attrs.key {
+            if !allow_key {
+                cx.error_at(span, "a complex type has no key: `#[graph(key)]` is for entities");
+            }
             if let Some(first) = key_seen {
                 cx.error_at(
                     span,
@@ -449,12 +545,7 @@ impl<'a> Enum<'a> {
         };
         // Qualified (`microsoft.graph.security.alertSeverity`), with the `graph.` alias, or
         // relative to `microsoft.graph` (`security.alertSeverity`, `complianceStatus`).
-        let written = written.trim_start_matches('#');
-        let mut graph_name = match written.strip_prefix("graph.") {
-            Some(rest) => format!("microsoft.graph.{rest}"),
-            None if written.starts_with("microsoft.") => written.to_owned(),
-            None => format!("microsoft.graph.{written}"),
-        };
+        let mut graph_name = qualify(&written);
         if args.unchecked.is_none() {
             if let Some(canonical) =
                 crate::check::graph_enum(cx, input, args.name.as_ref(), &graph_name, &members)

@@ -10,6 +10,8 @@ pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `clouds`, `crate`, `
 pub(crate) const NAME: &str = "name";
 /// The arguments of `#[graph_enum(...)]`.
 pub(crate) const ENUM_ARGS: &str = "`name`, `crate`, `unchecked`";
+/// The arguments of `#[graph_complex(...)]`.
+pub(crate) const COMPLEX_ARGS: &str = "`name`, `odata_type`, `crate`, `unchecked`";
 
 /// The field and variant attribute, `#[graph(...)]`.
 pub(crate) const GRAPH: &str = "graph";

@@ -16,6 +16,7 @@ fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> 
     match kind {
         MacroKind::Entity => drop(Entity::from_input(&mut cx, &macro_args, &input)),
         MacroKind::Enum => drop(Enum::from_input(&mut cx, &macro_args, &input)),
+        MacroKind::Complex => drop(Entity::complex_from_input(&mut cx, &macro_args, &input)),
     }
     match cx.check() {
         Ok(()) => Vec::new(),
@@ -206,7 +207,7 @@ fn review_cases_single_values_wire_types_renames_and_enum_names() {
             settings: Option<Vec<Date>>,
         }
     );
-    assert_one(&checked_errors(ios, item), "a `Vec` of a struct for the complex type");
+    assert_one(&checked_errors(ios, item), "a `Vec` of a `#[graph_complex]` struct for");
     // A JSON name snake_case cannot spell is suggested with `rename`.
     let item = quote!(
         struct S {
@@ -244,6 +245,42 @@ fn review_cases_single_values_wire_types_renames_and_enum_names() {
     let model = Enum::from_input(&mut cx, &args, &input).unwrap();
     assert!(cx.check().is_ok());
     assert_eq!(model.graph_name, "microsoft.graph.complianceStatus");
+}
+
+#[test]
+fn complex_types_are_checked() {
+    let complex = |args: TokenStream, item| errors(MacroKind::Complex, args, item);
+    let body = quote!(
+        struct ItemBody {
+            content: Option<String>,
+            content_type: Option<BodyType>,
+        }
+    );
+    assert_eq!(complex(quote!(), body.clone()), Vec::<String>::new());
+    assert_eq!(complex(quote!(name = "graph.itemBody"), body.clone()), Vec::<String>::new());
+    assert_one(&complex(quote!(name = "itemBodies"), body.clone()), "did you mean `itemBody`?");
+    assert_one(
+        &complex(quote!(name = "itemBody", odata_type = "#microsoft.graph.itemBody"), body),
+        "give `name` or `odata_type`, not both",
+    );
+    let nullable = quote!(
+        struct DateTimeTimeZone {
+            date_time: String,
+            time_zone: String,
+        }
+    );
+    assert_one(&complex(quote!(), nullable), "`timeZone` is nullable");
+    assert_eq!(
+        complex(
+            quote!(unchecked),
+            quote!(
+                struct Anything {
+                    x: i32,
+                }
+            )
+        ),
+        Vec::<String>::new()
+    );
 }
 
 #[test]

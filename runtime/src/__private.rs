@@ -52,6 +52,18 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
+/// Whether `names` holds `name`, in a constant.
+pub const fn contains_str(names: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < names.len() {
+        if str_eq(names[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// The type a `#[graph(extra)]` field must have.
 #[diagnostic::on_unimplemented(
     message = "a `#[graph(extra)]` field must be `graph_entity::ExtraProperties` (a `serde_json::Map<String, Value>`), not `{Self}`",

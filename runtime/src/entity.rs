@@ -63,6 +63,30 @@ impl<E: GraphEntity> Serialize for Body<'_, E> {
     }
 }
 
+/// A Microsoft Graph complex type declared with `#[graph_complex]`: a structured value without
+/// a key, nested in entities and in other complex values.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `#[graph_complex]`: the property is a Graph complex type",
+    label = "declare this type with `#[graph_complex]`"
+)]
+pub trait GraphComplex: Serialize + DeserializeOwned {
+    /// The type's qualified Graph name, such as `microsoft.graph.itemBody`: checked against the
+    /// property a field of this type declares.
+    const GRAPH_NAME: &'static str;
+    /// The type's name, then its base types' names: a field of a property of any of them may
+    /// hold this type.
+    const BASES: &'static [&'static str];
+    /// The JSON names of the declared properties, in field order.
+    const PROPERTIES: &'static [&'static str];
+
+    /// Checks the rules the compiler cannot, returning every problem at once.
+    ///
+    /// # Errors
+    ///
+    /// A [`ValidationError`] listing each violation.
+    fn validate(&self) -> Result<(), ValidationError>;
+}
+
 /// A Microsoft Graph enum type declared with `#[graph_enum]`.
 ///
 /// Graph writes members as camelCase strings and adds members over time: a member this code does

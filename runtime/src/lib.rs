@@ -46,7 +46,7 @@ pub use client::{
 pub use cloud::{ApiVersion, NationalCloud, UnknownCloud};
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use decode::from_slice;
-pub use entity::{Availability, GraphEntity, GraphEnum};
+pub use entity::{Availability, GraphComplex, GraphEntity, GraphEnum};
 #[cfg(feature = "client")]
 pub use error::TransportError;
 pub use error::{

@@ -282,3 +282,73 @@ async fn computed_properties_are_read_and_never_sent() {
     );
     assert_eq!(created.package_id.as_deref(), Some("com.contoso"), "and it is read");
 }
+
+/// `microsoft.graph.bodyType`.
+#[graph_entity::graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+enum BodyType {
+    Text,
+    Html,
+    #[graph(other)]
+    Other(String),
+}
+
+/// `microsoft.graph.itemBody`, a complex type.
+#[graph_entity::graph_complex]
+#[derive(Debug, Clone, PartialEq)]
+struct ItemBody {
+    content: Option<String>,
+    content_type: Option<BodyType>,
+}
+
+/// `microsoft.graph.dateTimeTimeZone`, a complex type.
+#[graph_entity::graph_complex]
+#[derive(Debug, Clone, PartialEq)]
+struct DateTimeTimeZone {
+    date_time: String,
+    time_zone: Option<String>,
+}
+
+/// A To Do task with complex values.
+#[graph_entity(path = "/me/todo/lists/{todoTaskListId}/tasks")]
+#[derive(Debug, Clone, PartialEq)]
+struct RichTask {
+    #[graph(key)]
+    id: Option<String>,
+    title: Option<String>,
+    body: Option<ItemBody>,
+    due_date_time: Option<DateTimeTimeZone>,
+    categories: Option<Vec<String>>,
+}
+
+#[test]
+fn complex_values_nest_in_graphs_wire_format() {
+    use graph_entity::GraphComplex as _;
+
+    let task = RichTask {
+        id: None,
+        title: Some("Renew".into()),
+        body: Some(ItemBody {
+            content: Some("<b>soon</b>".into()),
+            content_type: Some(BodyType::Html),
+        }),
+        due_date_time: Some(DateTimeTimeZone {
+            date_time: "2026-12-01T00:00:00".into(),
+            time_zone: Some("UTC".into()),
+        }),
+        categories: Some(vec!["ops".into()]),
+    };
+    let text = serde_json::to_string(&task).unwrap();
+    assert_eq!(
+        text,
+        r##"{"@odata.type":"#microsoft.graph.todoTask","title":"Renew","body":{"content":"<b>soon</b>","contentType":"html"},"dueDateTime":{"dateTime":"2026-12-01T00:00:00","timeZone":"UTC"},"categories":["ops"]}"##
+    );
+    let read: RichTask = from_slice(text.as_bytes()).unwrap();
+    assert_eq!(read, task);
+    // A complex value missing a non-nullable property names it with its JSON path.
+    let error = from_slice::<RichTask>(br#"{"dueDateTime":{"timeZone":"UTC"}}"#).unwrap_err();
+    assert_eq!(error.path, "dueDateTime");
+    assert!(error.message.contains("dateTime"), "{error}");
+    assert_eq!(ItemBody::GRAPH_NAME, "microsoft.graph.itemBody");
+    assert_eq!(DateTimeTimeZone::BASES, ["microsoft.graph.dateTimeTimeZone"]);
+}
