@@ -84,13 +84,8 @@ pub(crate) fn entity<'a>(
             }
             computed.push(property.name.clone());
         }
-        if let Some((name, kind, collection)) = check_field(cx, schema, ty, field) {
-            let rust = option_inner(field.ty).unwrap_or(field.ty);
-            let element = if collection { vec_element(rust).unwrap_or(rust) } else { rust };
-            match kind {
-                TypeKind::Enum => enum_fields.push((element, field.ident, name)),
-                _ => complex_fields.push((element, field.ident, name)),
-            }
+        if let Some(found) = check_field(cx, schema, ty, field) {
+            sort_field(field, found, &mut enum_fields, &mut complex_fields);
         }
     }
     let availability = availability(schema, &resolved.segments, ty, fields);
@@ -159,20 +154,7 @@ pub(crate) fn graph_enum(
     members: &[crate::model::Member<'_>],
 ) -> Option<String> {
     let schema = Schema::v1();
-    let Some(def) = schema.get(graph_name).filter(|t| t.kind == TypeKind::Enum) else {
-        let enums = schema.types().iter().filter(|t| t.kind == TypeKind::Enum);
-        let hint = suggest(short(graph_name), enums.map(TypeDef::short_name))
-            .map(|n| format!("; did you mean `{n}`?"))
-            .unwrap_or_default();
-        let message = format!(
-            "`{graph_name}` is not an enum type of Microsoft Graph v1.0{hint} (name it with `name = \"...\"`, or add `unchecked`)"
-        );
-        match name {
-            Some(lit) => cx.error_spanned_by(lit, message),
-            None => cx.error_spanned_by(&input.ident, message),
-        }
-        return None;
-    };
+    let def = named_type(cx, schema, input, name, graph_name, TypeKind::Enum)?;
     for member in members {
         if def.members.iter().any(|m| m.name == member.wire) {
             continue;
@@ -312,6 +294,52 @@ fn check_field(
         .map(|t| (t.name.clone(), t.kind, property.ty.collection))
 }
 
+/// A field's element type, with the name of the Graph enum or complex type it must hold.
+type TypedField<'a> = (&'a Type, &'a Ident, String);
+
+/// Files a field whose property holds an enum or a complex type (as [`check_field`] found it)
+/// for the constant that compares the names.
+fn sort_field<'a>(
+    field: &Field<'a>,
+    (name, kind, collection): (String, TypeKind, bool),
+    enums: &mut Vec<TypedField<'a>>,
+    complexes: &mut Vec<TypedField<'a>>,
+) {
+    let rust = option_inner(field.ty).unwrap_or(field.ty);
+    let element = if collection { vec_element(rust).unwrap_or(rust) } else { rust };
+    match kind {
+        TypeKind::Enum => enums.push((element, field.ident, name)),
+        _ => complexes.push((element, field.ident, name)),
+    }
+}
+
+/// The enum or complex type a declaration names, or an error with a suggestion.
+fn named_type<'s>(
+    cx: &mut Ctxt,
+    schema: &'s Schema,
+    input: &syn::DeriveInput,
+    at: Option<&LitStr>,
+    graph_name: &str,
+    kind: TypeKind,
+) -> Option<&'s TypeDef> {
+    if let Some(def) = schema.get(graph_name).filter(|t| t.kind == kind) {
+        return Some(def);
+    }
+    let same_kind = schema.types().iter().filter(|t| t.kind == kind);
+    let hint = suggest(short(graph_name), same_kind.map(TypeDef::short_name))
+        .map(|n| format!("; did you mean `{n}`?"))
+        .unwrap_or_default();
+    let what = if kind == TypeKind::Enum { "an enum type" } else { "a complex type" };
+    let message = format!(
+        "`{graph_name}` is not {what} of Microsoft Graph v1.0{hint} (name it with `name = \"...\"`, or add `unchecked`)"
+    );
+    match at {
+        Some(lit) => cx.error_spanned_by(lit, message),
+        None => cx.error_spanned_by(&input.ident, message),
+    }
+    None
+}
+
 /// What checking a `#[graph_complex]` found.
 pub(crate) struct CheckedComplex<'a> {
     /// The type's qualified name, then its base types'.
@@ -330,30 +358,12 @@ pub(crate) fn complex<'a>(
     fields: &[Field<'a>],
 ) -> Option<CheckedComplex<'a>> {
     let schema = Schema::v1();
-    let Some(ty) = schema.get(graph_name).filter(|t| t.kind == TypeKind::Complex) else {
-        let complex = schema.types().iter().filter(|t| t.kind == TypeKind::Complex);
-        let hint = suggest(short(graph_name), complex.map(TypeDef::short_name))
-            .map(|n| format!("; did you mean `{n}`?"))
-            .unwrap_or_default();
-        let message = format!(
-            "`{graph_name}` is not a complex type of Microsoft Graph v1.0{hint} (name it with `name = \"...\"`, or add `unchecked`)"
-        );
-        match at {
-            Some(lit) => cx.error_spanned_by(lit, message),
-            None => cx.error_spanned_by(&input.ident, message),
-        }
-        return None;
-    };
+    let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
     let mut enum_fields = Vec::new();
     let mut complex_fields = Vec::new();
     for field in fields.iter().filter(|f| !f.extra) {
-        if let Some((name, kind, collection)) = check_field(cx, schema, ty, field) {
-            let rust = option_inner(field.ty).unwrap_or(field.ty);
-            let element = if collection { vec_element(rust).unwrap_or(rust) } else { rust };
-            match kind {
-                TypeKind::Enum => enum_fields.push((element, field.ident, name)),
-                _ => complex_fields.push((element, field.ident, name)),
-            }
+        if let Some(found) = check_field(cx, schema, ty, field) {
+            sort_field(field, found, &mut enum_fields, &mut complex_fields);
         }
     }
     let bases = schema.ancestry(&ty.name).map(|t| t.name.clone()).collect();
