@@ -137,7 +137,6 @@ pub mod __private {
     pub use core::convert::From;
     pub use core::fmt;
     pub use core::option::Option::{self, None, Some};
-    pub use core::panic;
     pub use core::primitive::usize;
     pub use core::result::Result::{self, Err, Ok};
     pub use core::unreachable;

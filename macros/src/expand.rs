@@ -369,11 +369,10 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             "field `{field}` holds the Graph enum `{expected}`, but its type is a `#[graph_enum]` of another Graph enum"
         );
         quote_spanned! {ty.span()=>
-            const _: () = {
-                if !#private::str_eq(<#ty as #krate::GraphEnum>::GRAPH_NAME, #expected) {
-                    #private::panic!(#message);
-                }
-            };
+            const _: () = ::core::assert!(
+                #private::str_eq(<#ty as #krate::GraphEnum>::GRAPH_NAME, #expected),
+                #message
+            );
         }
     });
     // Likewise for complex properties: the field's type or a type derived from it.
@@ -382,14 +381,14 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             "field `{field}` holds the Graph complex type `{expected}`, but its type is a `#[graph_complex]` of another Graph type"
         );
         quote_spanned! {ty.span()=>
-            const _: () = {
-                if !#private::contains_str(<#ty as #krate::GraphComplex>::BASES, #expected) {
-                    #private::panic!(#message);
-                }
-            };
+            const _: () = ::core::assert!(
+                #private::contains_str(<#ty as #krate::GraphComplex>::BASES, #expected),
+                #message
+            );
         }
     });
-    let impls = quote!(#impls #(#enum_checks)* #(#complex_checks)*);
+    // At the top level, so that a failed check is reported at the field's type.
+    let type_checks: Vec<TokenStream> = enum_checks.chain(complex_checks).collect();
     let wrapped = wrap_in_const(impls);
     quote! {
         #item
@@ -412,6 +411,8 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
         #create
 
         #wrapped
+
+        #(#type_checks)*
     }
 }
 

@@ -38,6 +38,35 @@ pub(crate) struct StrictEntity {
     pub(crate) extra: ExtraProperties,
 }
 
+/// A Graph complex type under strict lints.
+#[graph_entity::graph_complex]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ItemBody {
+    /// The content.
+    pub(crate) content: Option<String>,
+}
+
+/// A checked entity under strict lints: its enum and complex fields get constant checks.
+#[graph_entity(
+    path = "/deviceAppManagement/mobileAppConfigurations/{configurationId}/userStatuses"
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CheckedStrict {
+    /// The key.
+    #[graph(key)]
+    pub(crate) id: Option<String>,
+    /// A Graph enum.
+    pub(crate) status: graph_entity::intune::ComplianceStatus,
+}
+
+/// A checked entity with a complex field under strict lints.
+#[graph_entity(path = "/me/todo/lists/{todoTaskListId}/tasks")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CheckedTask {
+    /// A Graph complex value.
+    pub(crate) body: Option<ItemBody>,
+}
+
 /// The call shape is checked by compiling this: `{type}` became the raw identifier `r#type`.
 async fn call(
     entity: StrictEntity,
@@ -51,4 +80,9 @@ fn strict_lints_pass() {
     let _ = call;
     assert_eq!(StrictEntity::ODATA_TYPE, "#contoso.strict");
     assert_eq!(Strict::Second.as_str(), "SECOND");
+    assert_eq!(
+        CheckedStrict::ODATA_TYPE,
+        "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus"
+    );
+    assert_eq!(CheckedTask::ODATA_TYPE, "#microsoft.graph.todoTask");
 }

@@ -427,14 +427,9 @@ const _: () = {
             __deserializer.deserialize_map(__Visitor)
         }
     }
-    const _: () = {
-        if !crate::__private::str_eq(
-            <ComplianceStatus as crate::GraphEnum>::GRAPH_NAME,
-            "microsoft.graph.complianceStatus",
-        ) {
-            crate::__private::panic!(
-                "field `status` holds the Graph enum `microsoft.graph.complianceStatus`, but its type is a `#[graph_enum]` of another Graph enum"
-            );
-        }
-    };
 };
+const _: () = ::core::assert!(
+    crate ::__private::str_eq(< ComplianceStatus as crate ::GraphEnum > ::GRAPH_NAME,
+    "microsoft.graph.complianceStatus"),
+    "field `status` holds the Graph enum `microsoft.graph.complianceStatus`, but its type is a `#[graph_enum]` of another Graph enum"
+);
