@@ -29,7 +29,7 @@ pub fn graph_entity(
     args: proc_macro::TokenStream,
     input: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
-    expand_entity(args.into(), input.into()).into()
+    expand(MacroKind::Entity, args.into(), input.into()).into()
 }
 
 /// Declares a Microsoft Graph complex type. See the `graph_entity` crate for the full guide.
@@ -38,7 +38,7 @@ pub fn graph_complex(
     args: proc_macro::TokenStream,
     input: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
-    expand_complex(args.into(), input.into()).into()
+    expand(MacroKind::Complex, args.into(), input.into()).into()
 }
 
 /// Declares a Microsoft Graph enum type. See the `graph_entity` crate for the full guide.
@@ -47,63 +47,40 @@ pub fn graph_enum(
     args: proc_macro::TokenStream,
     input: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
-    expand_enum(args.into(), input.into()).into()
+    expand(MacroKind::Enum, args.into(), input.into()).into()
 }
 
-pub(crate) fn expand_entity(args: TokenStream, input: TokenStream) -> TokenStream {
+/// Parse → model and checks → expansion, for any of the macros; on error, the item and stand-in
+/// items (so that no cascade of errors follows) with every error at once.
+pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
         Err(error) => return error.to_compile_error(),
     };
     let mut cx = Ctxt::new();
-    let macro_args = attr::parse_macro_args(&mut cx, MacroKind::Entity, args);
-    let model = Entity::from_input(&mut cx, &macro_args, &input);
-    match (cx.check(), model) {
-        (Ok(()), Some(model)) => expand::entity(&model),
-        (result, _) => {
-            let errors = result.err().map(|e| e.to_compile_error());
-            let krate = crate_path(&macro_args);
-            let args = model::fallback_args(&macro_args);
-            let fallback = expand::fallback(&input, &krate, args.as_deref(), false);
-            quote!(#fallback #errors)
+    let macro_args = attr::parse_macro_args(&mut cx, kind, args);
+    let expanded = match kind {
+        MacroKind::Entity => {
+            Entity::from_input(&mut cx, &macro_args, &input).map(|m| expand::entity(&m))
         }
-    }
-}
-
-pub(crate) fn expand_complex(args: TokenStream, input: TokenStream) -> TokenStream {
-    let input: DeriveInput = match syn::parse2(input) {
-        Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
-    };
-    let mut cx = Ctxt::new();
-    let macro_args = attr::parse_macro_args(&mut cx, MacroKind::Complex, args);
-    let model = Entity::complex_from_input(&mut cx, &macro_args, &input);
-    match (cx.check(), model) {
-        (Ok(()), Some(model)) => expand::entity(&model),
-        (result, _) => {
-            let errors = result.err().map(|e| e.to_compile_error());
-            let krate = crate_path(&macro_args);
-            let fallback = expand::fallback(&input, &krate, None, false);
-            quote!(#fallback #errors)
+        MacroKind::Complex => {
+            Entity::complex_from_input(&mut cx, &macro_args, &input).map(|m| expand::entity(&m))
         }
-    }
-}
-
-pub(crate) fn expand_enum(args: TokenStream, input: TokenStream) -> TokenStream {
-    let input: DeriveInput = match syn::parse2(input) {
-        Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
+        MacroKind::Enum => {
+            Enum::from_input(&mut cx, &macro_args, &input).map(|m| expand::graph_enum(&m))
+        }
     };
-    let mut cx = Ctxt::new();
-    let macro_args = attr::parse_macro_args(&mut cx, MacroKind::Enum, args);
-    let model = Enum::from_input(&mut cx, &macro_args, &input);
-    match (cx.check(), model) {
-        (Ok(()), Some(model)) => expand::graph_enum(&model),
+    match (cx.check(), expanded) {
+        (Ok(()), Some(expanded)) => expanded,
         (result, _) => {
             let errors = result.err().map(|e| e.to_compile_error());
             let krate = crate_path(&macro_args);
-            let is_enum = matches!(input.data, syn::Data::Enum(_));
-            let fallback = expand::fallback(&input, &krate, None, is_enum);
+            let create_args = match kind {
+                MacroKind::Entity => model::fallback_args(&macro_args),
+                _ => None,
+            };
+            let is_enum = kind == MacroKind::Enum && matches!(input.data, syn::Data::Enum(_));
+            let fallback = expand::fallback(&input, &krate, create_args.as_deref(), is_enum);
             quote!(#fallback #errors)
         }
     }

@@ -101,33 +101,7 @@ impl<'a> Entity<'a> {
         input: &'a DeriveInput,
     ) -> Option<Self> {
         check_generics(cx, input, "entities");
-        let fields = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => Some(named.named.iter().collect::<Vec<_>>()),
-                Fields::Unnamed(fields) => {
-                    cx.error_spanned_by(fields, "`#[graph_entity]` needs a struct with named fields, not a tuple struct: Graph properties have names");
-                    None
-                }
-                Fields::Unit => {
-                    cx.error_spanned_by(
-                        &input.ident,
-                        "`#[graph_entity]` needs a struct with named fields, not a unit struct",
-                    );
-                    None
-                }
-            },
-            Data::Enum(data) => {
-                cx.error_spanned_by(data.enum_token, "`#[graph_entity]` applies to structs; for a Graph enum type use `#[graph_enum]`");
-                None
-            }
-            Data::Union(data) => {
-                cx.error_spanned_by(
-                    data.union_token,
-                    "`#[graph_entity]` applies to structs with named fields, not unions",
-                );
-                None
-            }
-        };
+        let fields = named_fields(cx, input, "graph_entity");
 
         let template_and_args = match &args.path {
             None if args.path_given => None,
@@ -223,19 +197,7 @@ impl<'a> Entity<'a> {
         input: &'a DeriveInput,
     ) -> Option<Self> {
         check_generics(cx, input, "complex types");
-        let fields = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => Some(named.named.iter().collect::<Vec<_>>()),
-                _ => {
-                    cx.error_spanned_by(&input.ident, "`#[graph_complex]` needs a struct with named fields: Graph properties have names");
-                    None
-                }
-            },
-            _ => {
-                cx.error_spanned_by(&input.ident, "`#[graph_complex]` applies to structs with named fields; for a Graph enum type use `#[graph_enum]`");
-                None
-            }
-        };
+        let fields = named_fields(cx, input, "graph_complex");
         let fields = fields.map(|fields| check_fields(cx, fields, false));
         if let (Some(name), Some(_)) = (&args.name, &args.odata_type) {
             cx.error_spanned_by(
@@ -276,6 +238,30 @@ impl<'a> Entity<'a> {
             complex: Some(Complex { bases, write_type: args.odata_type.is_some() }),
         })
     }
+}
+
+/// The named fields of a struct; any other shape is an error naming `macro_name`.
+fn named_fields<'a>(
+    cx: &mut Ctxt,
+    input: &'a DeriveInput,
+    macro_name: &str,
+) -> Option<Vec<&'a syn::Field>> {
+    match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => return Some(named.named.iter().collect()),
+            Fields::Unnamed(fields) => cx.error_spanned_by(fields, format!("`#[{macro_name}]` needs a struct with named fields, not a tuple struct: Graph properties have names")),
+            Fields::Unit => cx.error_spanned_by(
+                &input.ident,
+                format!("`#[{macro_name}]` needs a struct with named fields, not a unit struct"),
+            ),
+        },
+        Data::Enum(data) => cx.error_spanned_by(data.enum_token, format!("`#[{macro_name}]` applies to structs; for a Graph enum type use `#[graph_enum]`")),
+        Data::Union(data) => cx.error_spanned_by(
+            data.union_token,
+            format!("`#[{macro_name}]` applies to structs with named fields, not unions"),
+        ),
+    }
+    None
 }
 
 /// A Graph type name as written (qualified, with the `graph.` alias, or relative to

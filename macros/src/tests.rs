@@ -697,7 +697,8 @@ fn enum_errors() {
 
 #[test]
 fn errors_still_emit_the_item_without_helper_attributes() {
-    let output = crate::expand_entity(
+    let output = crate::expand(
+        MacroKind::Entity,
         quote!(),
         quote!(
             struct S {
@@ -723,8 +724,8 @@ fn errors_still_emit_the_item_without_helper_attributes() {
             }
         ),
     ] {
-        let _ = crate::expand_entity(quote!(path = "/a"), item.clone());
-        let _ = crate::expand_enum(quote!(), item);
+        let _ = crate::expand(MacroKind::Entity, quote!(path = "/a"), item.clone());
+        let _ = crate::expand(MacroKind::Enum, quote!(), item);
     }
 }
 
@@ -741,11 +742,11 @@ fn seed_expansion_snapshot() {
         match item {
             syn::Item::Struct(mut item) => {
                 let args = take_attribute(&mut item.attrs, "graph_entity");
-                expanded.extend(crate::expand_entity(args, item.to_token_stream()));
+                expanded.extend(crate::expand(MacroKind::Entity, args, item.to_token_stream()));
             }
             syn::Item::Enum(mut item) => {
                 let args = take_attribute(&mut item.attrs, "graph_enum");
-                expanded.extend(crate::expand_enum(args, item.to_token_stream()));
+                expanded.extend(crate::expand(MacroKind::Enum, args, item.to_token_stream()));
             }
             _ => {}
         }

@@ -542,28 +542,39 @@ impl ClientCredentials {
                     (None, None) => {}
                 }
             }
-            let result = self.request(scope).await;
-            slot.flights.fetch_add(1, Ordering::Release);
-            match result {
-                Ok(token) => {
-                    slot.set(Some(token.clone()));
-                    slot.pause_renewals(false);
-                    *failure = None;
-                    Ok(token)
-                }
-                Err(error) => {
-                    *failure = Some(error.clone());
-                    match slot.unexpired() {
-                        Some(token) => {
-                            tracing::warn!(%error, "renewing the token failed; the current one serves until it expires");
-                            slot.pause_renewals(true);
-                            Ok(token)
-                        }
-                        None => Err(error),
+            match self.fly(&slot, scope, &mut failure).await {
+                Ok(token) => Ok(token),
+                Err(error) => match slot.unexpired() {
+                    Some(token) => {
+                        tracing::warn!(%error, "renewing the token failed; the current one serves until it expires");
+                        slot.pause_renewals(true);
+                        Ok(token)
                     }
-                }
+                    None => Err(error),
+                },
             }
         })
+    }
+
+    /// One token request, with the flight lock held (`failure` is its guarded value): counted,
+    /// and its outcome kept for the callers that waited on it.
+    async fn fly(
+        &self,
+        slot: &Slot,
+        scope: &str,
+        failure: &mut Option<AuthError>,
+    ) -> Result<AccessToken, AuthError> {
+        let result = self.request(scope).await;
+        slot.flights.fetch_add(1, Ordering::Release);
+        match &result {
+            Ok(token) => {
+                slot.set(Some(token.clone()));
+                slot.pause_renewals(false);
+                *failure = None;
+            }
+            Err(error) => *failure = Some(error.clone()),
+        }
+        result
     }
 
     fn refresh<'a>(
@@ -586,20 +597,7 @@ impl ClientCredentials {
                     return Err(error.clone());
                 }
             }
-            let result = self.request(scope).await;
-            slot.flights.fetch_add(1, Ordering::Release);
-            match result {
-                Ok(token) => {
-                    slot.set(Some(token.clone()));
-                    slot.pause_renewals(false);
-                    *failure = None;
-                    Ok(Some(token))
-                }
-                Err(error) => {
-                    *failure = Some(error.clone());
-                    Err(error)
-                }
-            }
+            self.fly(&slot, scope, &mut failure).await.map(Some)
         })
     }
 

@@ -5,6 +5,8 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::wire::Scan;
+
 /// `"00"` to `"99"`, for writing two digits at a time.
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 2021222324252627282930313233343536373839\
@@ -72,7 +74,7 @@ impl DateTimeOffset {
     ///
     /// A [`DateTimeParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, DateTimeParseError> {
-        Parser { input, bytes: input.as_bytes() }.parse()
+        Parser { scan: Scan::new("DateTimeOffset", input), bytes: input.as_bytes() }.parse()
     }
 
     /// The current time in UTC, written with `Z` and 7 fractional digits.
@@ -318,96 +320,39 @@ impl<'de> serde::Deserialize<'de> for DateTimeOffset {
     }
 }
 
-/// Why a string is not a `DateTimeOffset`: what was expected and at which byte.
+/// Why a string is not a `DateTimeOffset`: what was expected and at which byte. The same error
+/// as the other wire types'.
 ///
 /// ```
 /// let error = "2017-02-30T00:00:00Z".parse::<graph_entity_runtime::DateTimeOffset>().unwrap_err();
 /// assert_eq!(error.to_string(), "invalid DateTimeOffset \"2017-02-30T00:00:00Z\": day 30 does not exist in 2017-02 (at byte 8)");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateTimeParseError {
-    input: String,
-    position: usize,
-    reason: String,
-}
+pub type DateTimeParseError = crate::wire::WireParseError;
 
-impl DateTimeParseError {
-    /// The byte offset in the input where the problem is.
-    pub fn position(&self) -> usize {
-        self.position
-    }
-}
-
-impl fmt::Display for DateTimeParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid DateTimeOffset {:?}: {} (at byte {})",
-            self.input, self.reason, self.position
-        )
-    }
-}
-
-impl std::error::Error for DateTimeParseError {}
-
+/// The `DateTimeOffset` reader: the date and time as the other wire types read them, then
+/// .NET's ticks and the offset.
 struct Parser<'a> {
-    input: &'a str,
+    scan: Scan<'a>,
     bytes: &'a [u8],
 }
 
 impl Parser<'_> {
     fn error(&self, position: usize, reason: impl Into<String>) -> DateTimeParseError {
-        // Keep a bounded copy of the input: errors must not carry unbounded hostile data.
-        let mut input: String = self.input.chars().take(64).collect();
-        if input.len() < self.input.len() {
-            input.push('…');
-        }
-        DateTimeParseError { input, position, reason: reason.into() }
+        self.scan.error(position, reason)
     }
 
     fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, DateTimeParseError> {
-        let slice = self.bytes.get(at..at + n).filter(|s| s.iter().all(u8::is_ascii_digit));
-        match slice {
-            Some(s) => Ok(s.iter().fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))),
-            None => Err(self.error(at, format!("expected {n} digits for the {what}"))),
-        }
+        self.scan.digits(at, n, what)
     }
 
     fn expect(&self, at: usize, byte: u8) -> Result<(), DateTimeParseError> {
-        match self.bytes.get(at) {
-            Some(&b) if b == byte => Ok(()),
-            Some(_) => Err(self.error(at, format!("expected `{}`", char::from(byte)))),
-            None => Err(self.error(at, format!("ended early: expected `{}`", char::from(byte)))),
-        }
+        self.scan.expect(at, byte)
     }
 
     fn parse(&self) -> Result<DateTimeOffset, DateTimeParseError> {
-        let year = self.digits(0, 4, "year")?;
-        self.expect(4, b'-')?;
-        let month = self.digits(5, 2, "month")?;
-        if !(1..=12).contains(&month) {
-            return Err(self.error(5, format!("month {month} is out of range (01 to 12)")));
-        }
-        self.expect(7, b'-')?;
-        let day = self.digits(8, 2, "day")?;
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(self.error(8, format!("day {day} does not exist in {year:04}-{month:02}")));
-        }
+        let (year, month, day) = self.scan.date()?;
         self.expect(10, b'T')?;
-        let hour = self.digits(11, 2, "hour")?;
-        if hour > 23 {
-            return Err(self.error(11, format!("hour {hour} is out of range (00 to 23)")));
-        }
-        self.expect(13, b':')?;
-        let minute = self.digits(14, 2, "minute")?;
-        if minute > 59 {
-            return Err(self.error(14, format!("minute {minute} is out of range (00 to 59)")));
-        }
-        self.expect(16, b':')?;
-        let second = self.digits(17, 2, "second")?;
-        if second > 59 {
-            return Err(self.error(17, format!("second {second} is out of range (00 to 59)")));
-        }
+        let (hour, minute, second) = self.scan.time(11)?;
 
         let mut at = 19;
         let mut nanosecond = 0;
@@ -489,7 +434,7 @@ fn is_leap(year: u32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,

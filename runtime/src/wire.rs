@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use base64::Engine as _;
 
+use crate::datetime::days_in_month;
+
 /// Why a string is not a value of a Graph type: which type, what was expected, and at which
 /// byte.
 ///
@@ -56,18 +58,57 @@ impl fmt::Display for WireParseError {
 
 impl std::error::Error for WireParseError {}
 
-/// Reads ASCII digits at fixed positions.
-struct Scan<'a> {
+/// Reads ASCII digits at fixed positions: the parts Graph's date and time types share.
+pub(crate) struct Scan<'a> {
     type_name: &'static str,
     input: &'a str,
 }
 
-impl Scan<'_> {
-    fn error(&self, at: usize, reason: impl Into<String>) -> WireParseError {
+impl<'a> Scan<'a> {
+    pub(crate) fn new(type_name: &'static str, input: &'a str) -> Self {
+        Self { type_name, input }
+    }
+
+    pub(crate) fn error(&self, at: usize, reason: impl Into<String>) -> WireParseError {
         WireParseError::new(self.type_name, self.input, at, reason)
     }
 
-    fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, WireParseError> {
+    /// `YYYY-MM-DD` at the start, a date that exists.
+    pub(crate) fn date(&self) -> Result<(u32, u32, u32), WireParseError> {
+        let year = self.digits(0, 4, "year")?;
+        self.expect(4, b'-')?;
+        let month = self.digits(5, 2, "month")?;
+        if !(1..=12).contains(&month) {
+            return Err(self.error(5, format!("month {month} is out of range (01 to 12)")));
+        }
+        self.expect(7, b'-')?;
+        let day = self.digits(8, 2, "day")?;
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(self.error(8, format!("day {day} does not exist in {year:04}-{month:02}")));
+        }
+        Ok((year, month, day))
+    }
+
+    /// `hh:mm:ss` at `at`, a time that exists.
+    pub(crate) fn time(&self, at: usize) -> Result<(u32, u32, u32), WireParseError> {
+        let hour = self.digits(at, 2, "hour")?;
+        if hour > 23 {
+            return Err(self.error(at, format!("hour {hour} is out of range (00 to 23)")));
+        }
+        self.expect(at + 2, b':')?;
+        let minute = self.digits(at + 3, 2, "minute")?;
+        if minute > 59 {
+            return Err(self.error(at + 3, format!("minute {minute} is out of range (00 to 59)")));
+        }
+        self.expect(at + 5, b':')?;
+        let second = self.digits(at + 6, 2, "second")?;
+        if second > 59 {
+            return Err(self.error(at + 6, format!("second {second} is out of range (00 to 59)")));
+        }
+        Ok((hour, minute, second))
+    }
+
+    pub(crate) fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, WireParseError> {
         let slice =
             self.input.as_bytes().get(at..at + n).filter(|s| s.iter().all(u8::is_ascii_digit));
         match slice {
@@ -76,7 +117,7 @@ impl Scan<'_> {
         }
     }
 
-    fn expect(&self, at: usize, byte: u8) -> Result<(), WireParseError> {
+    pub(crate) fn expect(&self, at: usize, byte: u8) -> Result<(), WireParseError> {
         match self.input.as_bytes().get(at) {
             Some(&b) if b == byte => Ok(()),
             Some(_) => Err(self.error(at, format!("expected `{}`", char::from(byte)))),
@@ -118,15 +159,6 @@ fn write_fraction(f: &mut fmt::Formatter<'_>, nanos: u32, precision: u8) -> fmt:
     }
     let digits = nanos / 10u32.pow(9 - u32::from(precision));
     write!(f, ".{digits:0width$}", width = usize::from(precision))
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// Serde as a string, through `FromStr` and `Display`.
@@ -198,18 +230,8 @@ impl Date {
     ///
     /// A [`WireParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, WireParseError> {
-        let scan = Scan { type_name: "Date", input };
-        let year = scan.digits(0, 4, "year")?;
-        scan.expect(4, b'-')?;
-        let month = scan.digits(5, 2, "month")?;
-        if !(1..=12).contains(&month) {
-            return Err(scan.error(5, format!("month {month} is out of range (01 to 12)")));
-        }
-        scan.expect(7, b'-')?;
-        let day = scan.digits(8, 2, "day")?;
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(scan.error(8, format!("day {day} does not exist in {year:04}-{month:02}")));
-        }
+        let scan = Scan::new("Date", input);
+        let (year, month, day) = scan.date()?;
         scan.end(10)?;
         Ok(Self { year: year as u16, month: month as u8, day: day as u8 })
     }
@@ -286,21 +308,8 @@ impl TimeOfDay {
     ///
     /// A [`WireParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, WireParseError> {
-        let scan = Scan { type_name: "TimeOfDay", input };
-        let hour = scan.digits(0, 2, "hour")?;
-        if hour > 23 {
-            return Err(scan.error(0, format!("hour {hour} is out of range (00 to 23)")));
-        }
-        scan.expect(2, b':')?;
-        let minute = scan.digits(3, 2, "minute")?;
-        if minute > 59 {
-            return Err(scan.error(3, format!("minute {minute} is out of range (00 to 59)")));
-        }
-        scan.expect(5, b':')?;
-        let second = scan.digits(6, 2, "second")?;
-        if second > 59 {
-            return Err(scan.error(6, format!("second {second} is out of range (00 to 59)")));
-        }
+        let scan = Scan::new("TimeOfDay", input);
+        let (hour, minute, second) = scan.time(0)?;
         let (nanosecond, precision, end) = scan.fraction(8, 12)?;
         scan.end(end)?;
         Ok(Self {
@@ -421,7 +430,7 @@ impl Duration {
     ///
     /// A [`WireParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, WireParseError> {
-        let scan = Scan { type_name: "Duration", input };
+        let scan = Scan::new("Duration", input);
         let bytes = input.as_bytes();
         let mut at = 0;
         let negative = bytes.first() == Some(&b'-');
@@ -601,7 +610,7 @@ impl Guid {
     ///
     /// A [`WireParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, WireParseError> {
-        let scan = Scan { type_name: "Guid", input };
+        let scan = Scan::new("Guid", input);
         let bytes = input.as_bytes();
         let mut out = [0u8; 16];
         let mut at = 0;
