@@ -11,7 +11,7 @@ use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
 use crate::model::{Field, option_inner};
-use crate::template::{to_lower_camel_case, to_snake_case};
+use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
 
 /// What checking a declaration found.
 pub(crate) struct Checked<'a> {

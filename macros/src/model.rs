@@ -12,6 +12,7 @@ use crate::attr::{self, MacroArgs};
 use crate::ctxt::Ctxt;
 use crate::symbol::ODATA_TYPE_PROPERTY;
 use crate::template::{self, Template};
+use graph_entity_schema::naming;
 
 /// A checked `#[graph_entity]` struct, or a `#[graph_complex]` one (no path, no key).
 pub(crate) struct Entity<'a> {
@@ -135,7 +136,7 @@ impl<'a> Entity<'a> {
             // Unchecked: the struct's name is the best guess there is.
             None if args.unchecked.is_some() => Some(format!(
                 "#microsoft.graph.{}",
-                template::to_lower_first(&input.ident.to_string())
+                naming::to_lower_first(&input.ident.to_string())
             )),
             // Checked: the type the path addresses.
             None => None,
@@ -208,7 +209,7 @@ impl<'a> Entity<'a> {
         let written = match (&args.odata_type, &args.name) {
             (Some(lit), _) => lit.value().trim_start_matches('#').to_owned(),
             (None, Some(lit)) => lit.value(),
-            (None, None) => template::to_lower_first(&input.ident.to_string()),
+            (None, None) => naming::to_lower_first(&input.ident.to_string()),
         };
         let mut bases = vec![qualify(&written)];
         let mut enum_fields = Vec::new();
@@ -288,7 +289,7 @@ fn placeholder_args(cx: &mut Ctxt, lit: &LitStr, template: &Template) -> Option<
     let mut idents: Vec<Ident> = Vec::new();
     let mut ok = true;
     for name in template.placeholders() {
-        let snake = template::to_snake_case(name);
+        let snake = naming::to_snake_case(name);
         if matches!(snake.as_str(), "client" | "self" | "super" | "crate" | "_") || snake == "Self"
         {
             cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` would become the argument `{snake}`, which `create` cannot use; rename the placeholder"));
@@ -396,7 +397,7 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
                 }
                 value
             }
-            None => template::to_lower_camel_case(&ident.to_string()),
+            None => naming::to_lower_camel_case(&ident.to_string()),
         };
         let at: Span = attrs.rename.as_ref().map_or_else(|| ident.span(), LitStr::span);
         if json == ODATA_TYPE_PROPERTY {
@@ -507,7 +508,7 @@ impl<'a> Enum<'a> {
                     continue;
                 }
                 Some(lit) => lit.value(),
-                None => template::to_lower_first(&variant.ident.to_string()),
+                None => naming::to_lower_first(&variant.ident.to_string()),
             };
             if let Some(first) = members.iter().find(|m| m.wire == wire) {
                 let at = attrs.rename.as_ref().map_or_else(|| variant.ident.span(), LitStr::span);
@@ -527,7 +528,7 @@ impl<'a> Enum<'a> {
         }
         let written = match &args.name {
             Some(lit) => lit.value(),
-            None => template::to_lower_first(&input.ident.to_string()),
+            None => naming::to_lower_first(&input.ident.to_string()),
         };
         // Qualified (`microsoft.graph.security.alertSeverity`), with the `graph.` alias, or
         // relative to `microsoft.graph` (`security.alertSeverity`, `complianceStatus`).

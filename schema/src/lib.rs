@@ -29,6 +29,7 @@
 mod compact;
 mod csdl;
 mod model;
+pub mod naming;
 mod resolve;
 
 use std::collections::HashMap;
