@@ -13,10 +13,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::client::{Client, decode, parse_error, parse_retry_after, unreadable};
+use crate::client::{Client, decode, parse_error, unreadable};
 use crate::entity::GraphEntity;
 use crate::error::{Error, GiveUp};
-use crate::retry::{RequestOptions, RetryPolicy};
+use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
 
 /// Graph's limit on requests in one `$batch`.
 pub const MAX_BATCH_SIZE: usize = 20;
@@ -375,19 +375,14 @@ fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> ItemOutcome<E> {
         }
     }
     let error = parse_error(response.status, &headers, body);
-    match response.status {
+    // Each item is a `POST`, not safe to repeat.
+    match status_rule(response.status, false) {
         // The service may have acted before failing, or before its gateway timed out.
-        status if crate::client::may_have_acted(status) => {
+        StatusRule::UnknownOutcome => {
             ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 1, source: Box::new(error) }))
         }
-        429 | 503 => {
-            let after = headers
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
-            ItemOutcome::Retry { after, error }
-        }
-        _ => ItemOutcome::Done(Err(error)),
+        StatusRule::Retry => ItemOutcome::Retry { after: retry_after(&headers), error },
+        StatusRule::Fail => ItemOutcome::Done(Err(error)),
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use serde_json::Value;
 
@@ -17,7 +17,9 @@ use crate::decode::from_slice;
 use crate::entity::GraphEntity;
 use crate::error::{Error, ErrorDetail, GiveUp, GraphError, TransportError, snippet};
 use crate::http::{Proxy, is_loopback};
-use crate::retry::{RequestOptions, RetryPolicy};
+use crate::retry::{
+    RequestOptions, RetryPolicy, StatusRule, may_have_acted, retry_after, status_rule,
+};
 
 /// The default service root: global Microsoft Graph, API version `v1.0`.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
@@ -309,16 +311,18 @@ impl Client {
                             None => return Err(error),
                         }
                     }
-                    if method != Method::GET && may_have_acted(status) && !repeatable {
-                        return Err(Error::UnknownOutcome {
-                            attempts: attempt,
-                            source: Box::new(error),
-                        });
+                    match status_rule(status, repeatable) {
+                        StatusRule::Retry => {}
+                        StatusRule::UnknownOutcome => {
+                            return Err(Error::UnknownOutcome {
+                                attempts: attempt,
+                                source: Box::new(error),
+                            });
+                        }
+                        StatusRule::Fail => return Err(error),
                     }
-                    if !(status == 429 || status == 503 || status == 504) {
-                        return Err(error);
-                    }
-                    uncertain |= method != Method::GET && status == 504;
+                    // A gateway timeout retried: the earlier attempt may have acted.
+                    uncertain |= method != Method::GET && may_have_acted(status);
                     (retry_after, error)
                 }
                 Failure::NotSent(transport) => (None, Error::Transport(transport)),
@@ -399,11 +403,7 @@ impl Client {
                 }
             }
             if !response.status().is_success() {
-                let retry_after = response
-                    .headers()
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after);
+                let retry_after = retry_after(response.headers());
                 // The status arrived: it decides, even when the body is cut.
                 let error = read_error(response).await;
                 tracing::debug!(%error, "graph request failed");
@@ -555,13 +555,6 @@ fn classify(error: reqwest::Error) -> Failure {
     }
 }
 
-/// Whether an error status to a write leaves its outcome unknown: a server error after which the
-/// service, or the service behind a gateway, may have acted (`500`, `502`, `504`). `503` says the
-/// service did not act; `501` and `505` that it could not.
-pub(crate) fn may_have_acted(status: u16) -> bool {
-    matches!(status, 500 | 502 | 504)
-}
-
 /// A `401` that a fresh token may cure.
 fn is_invalid_token(error: &Error) -> bool {
     error
@@ -680,22 +673,8 @@ fn graph_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<GraphErr
         client_request_id: header(headers, "client-request-id")
             .or_else(|| inner_text("client-request-id")),
         date: inner_text("date").or_else(|| header(headers, "date")),
-        retry_after: headers
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after),
+        retry_after: retry_after(headers),
     })
-}
-
-/// `Retry-After` as whole seconds, fractional seconds (Graph sends `2.128`) or an HTTP date.
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -937,22 +916,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_retry_after_in_every_form() {
-        assert_eq!(parse_retry_after("10"), Some(Duration::from_secs(10)));
-        assert_eq!(parse_retry_after("2.128"), Some(Duration::from_millis(2128)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        let in_a_minute =
-            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(61));
-        let wait = parse_retry_after(&in_a_minute).unwrap();
-        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{wait:?}");
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO),
-            "past dates wait not at all"
-        );
-        for bad in ["", "-1", "soon", "NaN", "inf"] {
-            assert_eq!(parse_retry_after(bad), None, "{bad}");
-        }
+    fn graph_errors_carry_retry_after() {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("2.128"));
         let body = br#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#;

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
 use crate::error::GiveUp;
 
 /// When and how long the client retries a request.
@@ -158,6 +160,55 @@ impl RequestOptions {
     }
 }
 
+/// What to do about an error status, as [`RetryPolicy`] describes: the one rule for single
+/// calls and for the items of a `$batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusRule {
+    /// Send it again, within the policy: the service did not act (`429`, `503`), or a request
+    /// safe to repeat met a gateway timeout (`504`).
+    Retry,
+    /// Stop: a request that is not safe to repeat may have acted
+    /// ([`may_have_acted`]); its outcome is unknown.
+    UnknownOutcome,
+    /// Stop with the error as it came.
+    Fail,
+}
+
+/// The rule for an error `status` to a request that is `repeatable` (a `GET`, or a write
+/// declared [`RequestOptions::idempotent`]) or not.
+pub(crate) fn status_rule(status: u16, repeatable: bool) -> StatusRule {
+    if !repeatable && may_have_acted(status) {
+        StatusRule::UnknownOutcome
+    } else if matches!(status, 429 | 503 | 504) {
+        StatusRule::Retry
+    } else {
+        StatusRule::Fail
+    }
+}
+
+/// Whether an error status to a write leaves its outcome unknown: a server error after which the
+/// service, or the service behind a gateway, may have acted (`500`, `502`, `504`). `503` says the
+/// service did not act; `501` and `505` that it could not.
+pub(crate) fn may_have_acted(status: u16) -> bool {
+    matches!(status, 500 | 502 | 504)
+}
+
+/// The wait an answer's `Retry-After` header asks for, if it has a readable one.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after)
+}
+
+/// `Retry-After` as whole seconds, fractional seconds (Graph sends `2.128`) or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +278,51 @@ mod tests {
                 "{third:?}"
             );
             assert_eq!(policy.backoff(30), Duration::from_millis(700));
+        }
+    }
+
+    #[test]
+    fn reads_retry_after_in_every_form() {
+        assert_eq!(parse_retry_after("10"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_retry_after("2.128"), Some(Duration::from_millis(2128)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        let in_a_minute =
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(61));
+        let wait = parse_retry_after(&in_a_minute).unwrap();
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{wait:?}");
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO),
+            "past dates wait not at all"
+        );
+        for bad in ["", "-1", "soon", "NaN", "inf"] {
+            assert_eq!(parse_retry_after(bad), None, "{bad}");
+        }
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert("retry-after", reqwest::header::HeaderValue::from_static("2.128"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(2128)));
+    }
+
+    #[test]
+    fn one_rule_for_error_statuses() {
+        use StatusRule::{Fail, Retry, UnknownOutcome};
+        for (status, repeatable, rule) in [
+            (429, false, Retry),
+            (503, false, Retry),
+            (504, false, UnknownOutcome),
+            (500, false, UnknownOutcome),
+            (502, false, UnknownOutcome),
+            (501, false, Fail),
+            (400, false, Fail),
+            (429, true, Retry),
+            (503, true, Retry),
+            (504, true, Retry),
+            (500, true, Fail),
+            (502, true, Fail),
+            (404, true, Fail),
+        ] {
+            assert_eq!(status_rule(status, repeatable), rule, "{status} repeatable={repeatable}");
         }
     }
 }
