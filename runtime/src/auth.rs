@@ -16,7 +16,7 @@ use reqwest::header::HeaderValue;
 use serde::Deserialize;
 
 use crate::error::AuthError;
-use crate::http::{Proxy, is_loopback};
+use crate::http::{BodyError, Proxy, is_loopback, read_body};
 
 /// A boxed future, as returned by [`TokenCredential::get_token`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -697,25 +697,16 @@ fn http_client(token_url: &Url, proxy: &Proxy) -> Result<reqwest::Client, AuthEr
 }
 
 /// The token endpoint's answer, up to [`MAX_TOKEN_RESPONSE_BYTES`].
-async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, AuthError> {
-    let failed = |message: String| AuthError::new(Some(status), "request_failed", message);
-    let too_large =
-        || failed(format!("the token response exceeds {MAX_TOKEN_RESPONSE_BYTES} bytes"));
-    if response.content_length().is_some_and(|n| n > MAX_TOKEN_RESPONSE_BYTES as u64) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| failed(format!("reading the token response failed: {}", e.without_url())))?
-    {
-        if body.len() + chunk.len() > MAX_TOKEN_RESPONSE_BYTES {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+async fn read_bounded(response: reqwest::Response, status: u16) -> Result<Vec<u8>, AuthError> {
+    read_body(response, MAX_TOKEN_RESPONSE_BYTES, true).await.map_err(|error| {
+        let message = match error {
+            BodyError::TooLarge => {
+                format!("the token response exceeds {MAX_TOKEN_RESPONSE_BYTES} bytes")
+            }
+            BodyError::Read(e) => format!("reading the token response failed: {}", e.without_url()),
+        };
+        AuthError::new(Some(status), "request_failed", message)
+    })
 }
 
 #[derive(Deserialize)]

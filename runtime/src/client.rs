@@ -16,7 +16,7 @@ use crate::cloud::{ApiVersion, NationalCloud};
 use crate::decode::from_slice;
 use crate::entity::GraphEntity;
 use crate::error::{Error, ErrorDetail, GiveUp, GraphError, TransportError, snippet};
-use crate::http::{Proxy, is_loopback};
+use crate::http::{BodyError, Proxy, USER_AGENT, check_base_url, read_body};
 use crate::retry::{
     RequestOptions, RetryPolicy, StatusRule, may_have_acted, retry_after, status_rule,
 };
@@ -29,8 +29,6 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
 /// The most bytes read of an error body: Graph's errors are small.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
-/// `User-Agent` and `SdkVersion` of every request.
-pub(crate) const USER_AGENT: &str = concat!("graph-entity/", env!("CARGO_PKG_VERSION"));
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const SDK_VERSION: HeaderValue = HeaderValue::from_static(USER_AGENT);
@@ -587,36 +585,15 @@ fn transport(error: reqwest::Error) -> Error {
 
 /// Reads at most `limit` bytes of a success body; a larger one is [`Error::ResponseTooLarge`].
 async fn read_limited(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     limit: usize,
     strict: bool,
 ) -> Result<Vec<u8>, Error> {
     let status = response.status().as_u16();
-    let too_large = Error::ResponseTooLarge { status, limit };
-    let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
-    if strict && declared.is_some_and(|n| n > limit) {
-        return Err(too_large);
-    }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
-    loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            // An error body cut short still says what it can.
-            Err(_) if !strict => break,
-            Err(error) => return Err(transport(error)),
-        };
-        let room = limit - body.len();
-        if chunk.len() > room {
-            if strict {
-                return Err(too_large);
-            }
-            body.extend_from_slice(&chunk[..room]);
-            break;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    read_body(response, limit, strict).await.map_err(|error| match error {
+        BodyError::TooLarge => Error::ResponseTooLarge { status, limit },
+        BodyError::Read(error) => transport(error),
+    })
 }
 
 /// Turns a non-success response into [`Error::Graph`], or [`Error::UnexpectedResponse`] when the
@@ -810,7 +787,7 @@ impl ClientBuilder {
             Some(url) => url.clone(),
             None => format!("{}/{}", self.cloud.graph_root(), self.api_version.as_str()),
         };
-        let (base_url, origin) = check_base_url(&raw)?;
+        let (base_url, origin) = check_base_url(&raw).map_err(Error::Config)?;
         let proxy = match self.proxy {
             None => Proxy::Environment,
             Some(proxy) => proxy.map_err(Error::Config)?,
@@ -847,61 +824,9 @@ impl ClientBuilder {
     }
 }
 
-fn check_base_url(raw: &str) -> Result<(String, url::Origin), Error> {
-    let url = Url::parse(raw)
-        .map_err(|e| Error::Config(format!("base URL `{raw}` does not parse: {e}")))?;
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!("base URL `{raw}` must not have a query or fragment")));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config("base URL must not contain user info".to_owned()));
-    }
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(Error::Config(format!(
-                "base URL `{raw}` uses plain http to a host that is not loopback: the bearer token would travel unencrypted; use https"
-            )));
-        }
-        other => {
-            return Err(Error::Config(format!("base URL scheme `{other}` is not http or https")));
-        }
-    }
-    Ok((url.as_str().trim_end_matches('/').to_owned(), url.origin()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn refuses_tokens_over_plain_http_except_to_loopback() {
-        for ok in [
-            "https://graph.microsoft.com/v1.0",
-            "http://127.0.0.1:8080/v1.0",
-            "http://127.1.2.3/v1.0/",
-            "http://[::1]:9000/beta",
-            "http://localhost:8080/v1.0",
-        ] {
-            assert!(check_base_url(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://graph.microsoft.com/v1.0",
-            "http://10.0.0.1/v1.0",
-            "http://127.0.0.1.example.com/v1.0",
-            "ftp://127.0.0.1/v1.0",
-            "https://graph.microsoft.com/v1.0?x=1",
-            "https://user:pass@graph.microsoft.com/v1.0",
-            "not a url",
-        ] {
-            assert!(matches!(check_base_url(bad), Err(Error::Config(_))), "{bad}");
-        }
-        assert_eq!(
-            check_base_url("http://127.0.0.1:1/v1.0/").unwrap().0,
-            "http://127.0.0.1:1/v1.0"
-        );
-    }
 
     #[test]
     fn never_shows_the_token() {
@@ -913,6 +838,14 @@ mod tests {
         let error = Client::builder().bearer_token(format!("{secret}\n")).build().unwrap_err();
         assert!(matches!(error, Error::Auth(_)), "{error}");
         assert!(!error.to_string().contains(secret) && !format!("{error:?}").contains(secret));
+    }
+
+    #[test]
+    fn a_bad_base_url_is_a_configuration_error() {
+        for bad in ["http://10.0.0.1/v1.0", "not a url", "https://graph.microsoft.com/v1.0#x"] {
+            let error = Client::builder().base_url(bad).bearer_token("t").build().unwrap_err();
+            assert!(matches!(error, Error::Config(_)), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! The HTTP clients underneath: proxies, redirects and loopback.
+//! The HTTP clients underneath: proxies, redirects, loopback, service roots and bounded bodies.
+//! Both the Graph client and the credentials build on this module; it depends on neither.
 
 use std::fmt;
 use std::net::IpAddr;
 
 use reqwest::Url;
+
+/// `User-Agent` and `SdkVersion` of every request.
+pub(crate) const USER_AGENT: &str = concat!("graph-entity/", env!("CARGO_PKG_VERSION"));
 
 /// Which proxy requests to a host other than loopback go through.
 ///
@@ -62,7 +66,7 @@ pub(crate) fn builder(target: &Url, proxy: &Proxy) -> reqwest::ClientBuilder {
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .referer(false)
-        .user_agent(crate::client::USER_AGENT);
+        .user_agent(USER_AGENT);
     if is_loopback(target) {
         return builder.no_proxy();
     }
@@ -87,6 +91,76 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
+}
+
+/// Checks a service root: it parses, has no query, fragment or user info, and is `https`, or
+/// plain `http` to loopback only (every request carries the token). Returns it without a
+/// trailing `/`, and its origin. The error is a configuration message.
+pub(crate) fn check_base_url(raw: &str) -> Result<(String, url::Origin), String> {
+    let url = Url::parse(raw).map_err(|e| format!("base URL `{raw}` does not parse: {e}"))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("base URL `{raw}` must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("base URL must not contain user info".to_owned());
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "base URL `{raw}` uses plain http to a host that is not loopback: the bearer token would travel unencrypted; use https"
+            ));
+        }
+        other => {
+            return Err(format!("base URL scheme `{other}` is not http or https"));
+        }
+    }
+    Ok((url.as_str().trim_end_matches('/').to_owned(), url.origin()))
+}
+
+/// Why a bounded read of a body failed.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// The body is larger than the limit, as declared or as read.
+    TooLarge,
+    /// Reading the body failed.
+    Read(reqwest::Error),
+}
+
+/// Reads at most `limit` bytes of `response`'s body.
+///
+/// `strict`: a larger body, declared or read, is [`BodyError::TooLarge`] and a failed read is
+/// [`BodyError::Read`]. Otherwise the body is cut at `limit` and a failed read ends it: an
+/// error body cut short still says what it can.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    strict: bool,
+) -> Result<Vec<u8>, BodyError> {
+    let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
+    if strict && declared.is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(_) if !strict => break,
+            Err(error) => return Err(BodyError::Read(error)),
+        };
+        let room = limit - body.len();
+        if chunk.len() > room {
+            if strict {
+                return Err(BodyError::TooLarge);
+            }
+            body.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[cfg(test)]
@@ -118,5 +192,33 @@ mod tests {
         ] {
             assert_eq!(is_loopback(&Url::parse(url).unwrap()), loopback, "{url}");
         }
+    }
+
+    #[test]
+    fn refuses_tokens_over_plain_http_except_to_loopback() {
+        for ok in [
+            "https://graph.microsoft.com/v1.0",
+            "http://127.0.0.1:8080/v1.0",
+            "http://127.1.2.3/v1.0/",
+            "http://[::1]:9000/beta",
+            "http://localhost:8080/v1.0",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://graph.microsoft.com/v1.0",
+            "http://10.0.0.1/v1.0",
+            "http://127.0.0.1.example.com/v1.0",
+            "ftp://127.0.0.1/v1.0",
+            "https://graph.microsoft.com/v1.0?x=1",
+            "https://user:pass@graph.microsoft.com/v1.0",
+            "not a url",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            check_base_url("http://127.0.0.1:1/v1.0/").unwrap().0,
+            "http://127.0.0.1:1/v1.0"
+        );
     }
 }
