@@ -13,9 +13,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::client::{Client, decode, parse_error, unreadable};
+use crate::client::Client;
 use crate::entity::GraphEntity;
 use crate::error::{Error, GiveUp};
+use crate::response::{decode, parse_error, unreadable};
 use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
 
 /// Graph's limit on requests in one `$batch`.

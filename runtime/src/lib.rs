@@ -26,6 +26,8 @@ mod error;
 mod http;
 mod path;
 #[cfg(feature = "client")]
+mod response;
+#[cfg(feature = "client")]
 mod retry;
 mod wire;
 
