@@ -18,6 +18,7 @@ use crate::entity::GraphEntity;
 use crate::error::{Error, GiveUp};
 use crate::response::{decode, parse_error, unreadable};
 use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
+use crate::transport::client_request_id;
 
 /// Graph's limit on requests in one `$batch`.
 pub const MAX_BATCH_SIZE: usize = 20;
@@ -166,8 +167,9 @@ impl Client {
                 .map(|(index, item)| {
                     let call = &call;
                     async move {
-                        let url = format!("{}{}", self.base_url(), item.path);
-                        let result = self
+                        let transport = self.transport();
+                        let url = transport.url(&item.path);
+                        let result = transport
                             .execute(
                                 Method::POST,
                                 E::TEMPLATE.as_str(),
@@ -265,7 +267,8 @@ impl Client {
         options: &RequestOptions,
     ) -> Vec<(usize, ItemOutcome<E>)> {
         let body = batch_body(&chunk, prepared);
-        let url = format!("{}/$batch", self.base_url());
+        let transport = self.transport();
+        let url = transport.url("/$batch");
         let all = |error: Error| {
             let error = Arc::new(error);
             chunk
@@ -273,10 +276,11 @@ impl Client {
                 .map(|&i| (i, ItemOutcome::Done(Err(Error::Batch(Arc::clone(&error))))))
                 .collect()
         };
-        let answer = match self.execute(Method::POST, "/$batch", url, Some(body), options).await {
-            Ok(answer) => answer,
-            Err(error) => return all(error),
-        };
+        let answer =
+            match transport.execute(Method::POST, "/$batch", url, Some(body), options).await {
+                Ok(answer) => answer,
+                Err(error) => return all(error),
+            };
         let responses = match serde_json::from_slice::<BatchResponse<'_>>(&answer.body) {
             Ok(parsed) => parsed.responses,
             // The batch was received and acted on, item by item: each may or may not have
@@ -414,10 +418,7 @@ where
             Ok((path, body)) => prepared.push(Prepared {
                 path,
                 body: Bytes::from(body),
-                client_request_id: crate::client::client_request_id()
-                    .to_str()
-                    .unwrap_or_default()
-                    .to_owned(),
+                client_request_id: client_request_id().to_str().unwrap_or_default().to_owned(),
             }),
             Err(error) => invalid.push((index, error)),
         }

@@ -5,20 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, Url};
 
-use tracing::Instrument as _;
-
-use crate::auth::{AccessToken, StaticToken, TokenCredential};
+use crate::auth::{StaticToken, TokenCredential};
 use crate::cloud::{ApiVersion, NationalCloud};
 use crate::entity::GraphEntity;
-use crate::error::{Error, GiveUp, TransportError};
-use crate::http::{Proxy, USER_AGENT, check_base_url};
-use crate::response::{Answer, header, read_error, read_limited};
-use crate::retry::{
-    RequestOptions, RetryPolicy, StatusRule, may_have_acted, retry_after, status_rule,
-};
+use crate::error::Error;
+use crate::http::{Proxy, check_base_url};
+use crate::retry::{RequestOptions, RetryPolicy};
+use crate::transport::Transport;
 
 /// The default service root: global Microsoft Graph, API version `v1.0`.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
@@ -26,9 +21,6 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// The default most pages read of one collection: 10,000 pages of up to 999 entities.
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
-
-const JSON: HeaderValue = HeaderValue::from_static("application/json");
-const SDK_VERSION: HeaderValue = HeaderValue::from_static(USER_AGENT);
 
 /// A Microsoft Graph client: a service root, a credential and an HTTP connection pool.
 ///
@@ -61,14 +53,8 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
-    /// Without a trailing `/`.
-    base_url: String,
-    origin: url::Origin,
-    credential: Arc<dyn TokenCredential>,
-    scope: String,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
+    /// The service root, the credential, the retry policy: what sending needs.
+    transport: Transport,
     max_pages: usize,
     /// The national cloud, when the service root is the cloud's (not a custom base URL).
     cloud: Option<NationalCloud>,
@@ -77,10 +63,10 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("scope", &self.inner.scope)
-            .field("credential", &self.inner.credential)
-            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("base_url", &self.inner.transport.base_url)
+            .field("scope", &self.inner.transport.scope)
+            .field("credential", &self.inner.transport.credential)
+            .field("max_response_bytes", &self.inner.transport.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -102,17 +88,17 @@ impl Client {
 
     /// The service root requests go to, such as `https://graph.microsoft.com/v1.0`.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.transport.base_url
     }
 
     /// The client's retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
+        &self.inner.transport.retry
     }
 
     /// The scope tokens are requested for, such as `https://graph.microsoft.com/.default`.
     pub fn scope(&self) -> &str {
-        &self.inner.scope
+        &self.inner.transport.scope
     }
 
     /// Creates `entity` in the collection at `E::TEMPLATE` filled with `path_args`: validates
@@ -153,9 +139,10 @@ impl Client {
         let path = E::TEMPLATE.render(path_args)?;
         let body = serde_json::to_vec(&crate::entity::Body(entity)).map_err(Error::Encode)?;
         let body = Bytes::from(body);
-        let url = format!("{}{path}", self.inner.base_url);
-        let answer =
-            self.execute(Method::POST, E::TEMPLATE.as_str(), url, Some(body), options).await?;
+        let transport = self.transport();
+        let answer = transport
+            .execute(Method::POST, E::TEMPLATE.as_str(), transport.url(&path), Some(body), options)
+            .await?;
         answer.decode_written()
     }
 
@@ -170,8 +157,10 @@ impl Client {
         self.available::<E>()?;
         let mut path = E::TEMPLATE.render(path_args)?;
         crate::path::push_segment(&mut path, "id", id)?;
-        let url = format!("{}{path}", self.inner.base_url);
-        self.execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
+        let transport = self.transport();
+        let url = transport.url(&path);
+        transport
+            .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
             .await?
             .decode()
     }
@@ -190,20 +179,21 @@ impl Client {
     pub async fn list<E: GraphEntity>(&self, path_args: &[&str]) -> Result<Vec<E>, Error> {
         self.available::<E>()?;
         let path = E::TEMPLATE.render(path_args)?;
-        let mut url = format!("{}{path}", self.inner.base_url);
+        let transport = self.transport();
+        let mut url = transport.url(&path);
         let mut items = Vec::new();
         // Links already followed, by hash: bounded by the page cap.
         let mut seen = std::collections::HashSet::from([hash(&url)]);
         let mut pages = 0;
         loop {
             pages += 1;
-            let page: Page<E> = self
+            let page: Page<E> = transport
                 .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
                 .await?
                 .decode()?;
             items.extend(page.value);
             let Some(link) = page.next_link else { return Ok(items) };
-            let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == self.inner.origin);
+            let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == transport.origin);
             if !trusted {
                 return Err(Error::UntrustedNextLink { link });
             }
@@ -231,6 +221,11 @@ impl Client {
         self.inner.cloud
     }
 
+    /// The one path every request takes: sending, retries, redirects and reading the answer.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
     /// [`Error::NotInCloud`] when the client's cloud lacks part of `E`'s declaration; nothing
     /// to check for a custom base URL.
     pub(crate) fn available<E: GraphEntity>(&self) -> Result<(), Error> {
@@ -241,295 +236,12 @@ impl Client {
             None => Ok(()),
         }
     }
-
-    /// Sends a request, retrying as the call's policy allows, and returns the success answer,
-    /// or the error.
-    pub(crate) async fn execute(
-        &self,
-        method: Method,
-        template: &'static str,
-        url: String,
-        body: Option<Bytes>,
-        options: &RequestOptions,
-    ) -> Result<Answer, Error> {
-        let client_request_id = client_request_id();
-        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let repeatable = options.idempotent || method == Method::GET;
-        let scope = self.inner.scope.as_str();
-        let mut token = self.inner.credential.get_token(scope).await.map_err(Error::Auth)?;
-        let mut refreshed = false;
-        // Whether an earlier attempt of this write may have acted (a lost answer, a `504`).
-        let mut uncertain = false;
-        let mut waited = Duration::ZERO;
-        let mut attempt: u32 = 1;
-        loop {
-            let span = tracing::info_span!(
-                "graph.request",
-                method = %method,
-                path = template,
-                attempt,
-                client_request_id = client_request_id.to_str().unwrap_or_default(),
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-            );
-            let request = Attempt {
-                method: &method,
-                url: &url,
-                body: body.clone(),
-                token: &token,
-                client_request_id: &client_request_id,
-                attempt,
-            };
-            let failure = match self.attempt(request).instrument(span).await {
-                Ok(success) => return Ok(success),
-                Err(failure) => failure,
-            };
-            let (retry_after, error) = match failure {
-                Failure::Final(error) => return Err(error),
-                Failure::Status { error, retry_after } => {
-                    let status = error.status().unwrap_or_default();
-                    if status == 401 && !refreshed && is_invalid_token(&error) {
-                        // An expired or revoked token: refresh once and try again at once.
-                        refreshed = true;
-                        match self
-                            .inner
-                            .credential
-                            .refresh(scope, &token)
-                            .await
-                            .map_err(Error::Auth)?
-                        {
-                            Some(fresh) => {
-                                token = fresh;
-                                attempt += 1;
-                                continue;
-                            }
-                            None => return Err(error),
-                        }
-                    }
-                    match status_rule(status, repeatable) {
-                        StatusRule::Retry => {}
-                        StatusRule::UnknownOutcome => {
-                            return Err(Error::UnknownOutcome {
-                                attempts: attempt,
-                                source: Box::new(error),
-                            });
-                        }
-                        StatusRule::Fail => return Err(error),
-                    }
-                    // A gateway timeout retried: the earlier attempt may have acted.
-                    uncertain |= method != Method::GET && may_have_acted(status);
-                    (retry_after, error)
-                }
-                Failure::NotSent(transport) => (None, Error::Transport(transport)),
-                Failure::Lost(transport) if repeatable => {
-                    uncertain |= method != Method::GET;
-                    (None, Error::Transport(transport))
-                }
-                Failure::Lost(transport) => {
-                    return Err(Error::UnknownOutcome {
-                        attempts: attempt,
-                        source: Box::new(Error::Transport(transport)),
-                    });
-                }
-            };
-            match policy.wait(attempt, retry_after, waited) {
-                Ok(wait) => {
-                    tracing::debug!(attempt, wait_ms = wait.as_millis(), %error, "retrying");
-                    tokio::time::sleep(wait).await;
-                    waited += wait;
-                    attempt += 1;
-                }
-                Err(reason) => {
-                    let error = match reason {
-                        // Retries are off: the error as it came.
-                        GiveUp::MaxRetries { max_retries: 0 } => error,
-                        reason => Error::RetriesExhausted {
-                            attempts: attempt,
-                            reason,
-                            last: Box::new(error),
-                        },
-                    };
-                    // A write declared idempotent was resent after an attempt that may have
-                    // acted: resending was safe, but whether it took effect is not known.
-                    return Err(if uncertain {
-                        Error::UnknownOutcome { attempts: attempt, source: Box::new(error) }
-                    } else {
-                        error
-                    });
-                }
-            }
-        }
-    }
-
-    /// One attempt: the success answer, or why it failed. Redirects within the client's origin
-    /// are followed here (at most [`MAX_REDIRECTS`]), as long as they keep the method.
-    async fn attempt(&self, request: Attempt<'_>) -> Result<Answer, Failure> {
-        let mut url = request.url.to_owned();
-        let mut hops = 0;
-        loop {
-            let response = self.send(&request, &url).await?;
-            let status = response.status().as_u16();
-            let span = tracing::Span::current();
-            span.record("status", status);
-            if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
-                span.record("request_id", id);
-            }
-            if matches!(status, 301 | 302 | 303 | 307 | 308) {
-                let location = header(response.headers(), "location").unwrap_or_default();
-                match self.follow(request.method, &url, status, &location, hops) {
-                    Ok(next) => {
-                        tracing::debug!(status, "following a redirect within the origin");
-                        url = next;
-                        hops += 1;
-                        continue;
-                    }
-                    Err(error)
-                        if !matches!(status, 307 | 308) && *request.method != Method::GET =>
-                    {
-                        // `303 See Other` answers a write the service acted on; `301` and `302`
-                        // too, in the old Post/Redirect/Get pattern. Only `307` and `308` say
-                        // "send it there instead".
-                        return Err(Failure::Final(Error::UnknownOutcome {
-                            attempts: request.attempt,
-                            source: Box::new(error),
-                        }));
-                    }
-                    Err(error) => return Err(Failure::Final(error)),
-                }
-            }
-            if !response.status().is_success() {
-                let retry_after = retry_after(response.headers());
-                // The status arrived: it decides, even when the body is cut.
-                let error = read_error(response).await;
-                tracing::debug!(%error, "graph request failed");
-                return Err(Failure::Status { error, retry_after });
-            }
-            let location = header(response.headers(), "location");
-            return match read_limited(response, self.inner.max_response_bytes, true).await {
-                Ok(body) => Ok(Answer { status, location, body }),
-                // A write answered with success took effect, whatever became of its body.
-                Err(error) if *request.method != Method::GET => {
-                    Err(Failure::Final(Error::UnreadableSuccess {
-                        status,
-                        location,
-                        id: None,
-                        source: Box::new(error),
-                    }))
-                }
-                Err(Error::Transport(transport)) => Err(Failure::Lost(transport)),
-                Err(error) => Err(Failure::Final(error)),
-            };
-        }
-    }
-
-    /// Sends one request of an attempt to `url`.
-    async fn send(&self, request: &Attempt<'_>, url: &str) -> Result<reqwest::Response, Failure> {
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url)
-            .header(AUTHORIZATION, request.token.header().clone())
-            .header(ACCEPT, JSON)
-            .header("client-request-id", request.client_request_id.clone())
-            .header("SdkVersion", SDK_VERSION);
-        if request.attempt > 1 {
-            builder = builder.header("Retry-Attempt", request.attempt - 1);
-        }
-        if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, JSON).body(body.clone());
-        }
-        builder.send().await.map_err(classify)
-    }
-
-    /// Where a redirect from `from` leads, if it may be followed: within the client's origin
-    /// (every request carries the token), keeping the method (a write is never turned into a
-    /// `GET`), at most [`MAX_REDIRECTS`] times.
-    fn follow(
-        &self,
-        method: &Method,
-        from: &str,
-        status: u16,
-        location: &str,
-        hops: usize,
-    ) -> Result<String, Error> {
-        let refuse =
-            |reason: String| Error::Redirect { status, location: location.to_owned(), reason };
-        let target = Url::parse(from).ok().filter(|_| !location.trim().is_empty());
-        let Some(target) = target.and_then(|base| base.join(location).ok()) else {
-            return Err(refuse("it has no usable `Location`".to_owned()));
-        };
-        if target.origin() != self.inner.origin {
-            return Err(refuse(
-                "it leads to another origin, and the request carries the token".to_owned(),
-            ));
-        }
-        if *method != Method::GET && !matches!(status, 307 | 308) {
-            return Err(refuse(format!(
-                "following it would turn the {method} into a GET; only 307 and 308 keep the method"
-            )));
-        }
-        if hops >= MAX_REDIRECTS {
-            return Err(refuse(format!("more than {MAX_REDIRECTS} redirects in a row")));
-        }
-        Ok(target.into())
-    }
 }
 
 /// A link's hash, to recognise it again without keeping it.
 fn hash(link: &str) -> u64 {
     use std::hash::{BuildHasher as _, BuildHasherDefault};
     BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(link)
-}
-
-/// The most redirects followed for one attempt, as the official SDKs.
-const MAX_REDIRECTS: usize = 5;
-
-/// What one attempt needs.
-struct Attempt<'a> {
-    method: &'a Method,
-    url: &'a str,
-    body: Option<Bytes>,
-    token: &'a AccessToken,
-    client_request_id: &'a HeaderValue,
-    attempt: u32,
-}
-
-/// Why an attempt failed.
-enum Failure {
-    /// The service answered with an error status.
-    Status { error: Error, retry_after: Option<Duration> },
-    /// The request did not leave: connecting failed.
-    NotSent(TransportError),
-    /// The request left and no complete answer came: the service may have acted.
-    Lost(TransportError),
-    /// Nothing to retry.
-    Final(Error),
-}
-
-fn classify(error: reqwest::Error) -> Failure {
-    if error.is_connect() {
-        Failure::NotSent(TransportError::new(error))
-    } else {
-        Failure::Lost(TransportError::new(error))
-    }
-}
-
-/// A `401` that a fresh token may cure.
-fn is_invalid_token(error: &Error) -> bool {
-    error
-        .as_graph()
-        .is_none_or(|graph| graph.code.eq_ignore_ascii_case("InvalidAuthenticationToken"))
-}
-
-/// A fresh `client-request-id`: a random (version 4) GUID. It must be unique, not secret, so it
-/// comes from a fast thread-local generator rather than the operating system's (a system call
-/// per request).
-pub(crate) fn client_request_id() -> HeaderValue {
-    let id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
-    let mut buffer = [0; uuid::fmt::Hyphenated::LENGTH];
-    let text = id.hyphenated().encode_lower(&mut buffer);
-    HeaderValue::from_str(text)
-        .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
 }
 
 /// Builds a [`Client`].
@@ -676,7 +388,7 @@ impl ClientBuilder {
         };
         let target = Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("base URL `{raw}` does not parse: {e}")))?;
-        // Redirects are followed by `Client::attempt`, which knows the method and the origin.
+        // Redirects are followed by `Transport::attempt`, which knows the method and the origin.
         let http = crate::http::builder(&target, &proxy)
             .timeout(self.timeout.unwrap_or(Duration::from_secs(100)))
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
@@ -684,13 +396,17 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
-                base_url,
-                origin,
-                credential,
-                scope: self.scope.unwrap_or_else(|| self.cloud.default_scope().to_owned()),
-                retry: self.retry.unwrap_or_default(),
-                max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                transport: Transport {
+                    http,
+                    base_url,
+                    origin,
+                    credential,
+                    scope: self.scope.unwrap_or_else(|| self.cloud.default_scope().to_owned()),
+                    retry: self.retry.unwrap_or_default(),
+                    max_response_bytes: self
+                        .max_response_bytes
+                        .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                },
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
                 cloud: self.base_url.is_none().then_some(self.cloud),
             }),

@@ -29,6 +29,8 @@ mod path;
 mod response;
 #[cfg(feature = "client")]
 mod retry;
+#[cfg(feature = "client")]
+mod transport;
 mod wire;
 
 #[doc(hidden)]
