@@ -87,6 +87,18 @@ pub trait GraphComplex: Serialize + DeserializeOwned {
     fn validate(&self) -> Result<(), ValidationError>;
 }
 
+/// A boxed complex value is the value: a recursive complex type (a property holding its own
+/// type, directly or through others) is declared as `Option<Box<T>>`.
+impl<T: GraphComplex> GraphComplex for Box<T> {
+    const GRAPH_NAME: &'static str = T::GRAPH_NAME;
+    const BASES: &'static [&'static str] = T::BASES;
+    const PROPERTIES: &'static [&'static str] = T::PROPERTIES;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        T::validate(self)
+    }
+}
+
 /// A Microsoft Graph enum type declared with `#[graph_enum]`.
 ///
 /// Graph writes members as camelCase strings and adds members over time: a member this code does
