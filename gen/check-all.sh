@@ -12,7 +12,7 @@ tail -n 1 "$dir/skipped.txt"
 echo "$(wc -l <"$dir/src/lib.rs") lines in $dir/src/lib.rs; the types not declared, and why: $dir/skipped.txt"
 cat >"$dir/Cargo.toml" <<TOML
 [package]
-name = "graph-entity-gen-all"
+name = "graph-entity-gen-all${cloud:+-$cloud}"
 version = "0.0.0"
 edition = "2024"
 publish = false

@@ -145,7 +145,7 @@ pub enum GenError {
     },
     /// No collection path leads to the type.
     #[error(
-        "no collection in the {cloud} metadata holds `{ty}`: there is no path to declare it at"
+        "no collection in the metadata for {cloud} holds `{ty}`: there is no path to declare it at"
     )]
     NoPath {
         /// The type.

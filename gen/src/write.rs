@@ -44,7 +44,10 @@ pub(crate) fn file(imports: &[&str], items: &[Item]) -> String {
     let mut imports = imports.to_vec();
     // rustfmt's order (style edition 2024): `Base64` before `graph_entity`.
     imports.sort_unstable();
-    let one_line = format!("use graph_entity::{{{}}};", imports.join(", "));
+    let one_line = match imports.as_slice() {
+        [one] => format!("use graph_entity::{one};"),
+        _ => format!("use graph_entity::{{{}}};", imports.join(", ")),
+    };
     if one_line.len() <= WIDTH {
         out.push_str(&one_line);
         out.push('\n');
@@ -152,7 +155,8 @@ fn doc(out: &mut String, indent: usize, text: &str) {
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in words(text) {
+        let word = word.as_str();
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(std::mem::take(&mut line));
         }
@@ -165,6 +169,25 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines.into_iter().map(|l| escape_line_start(&l)).collect()
+}
+
+/// The words of `text`, a code span between backticks kept as one.
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut open = false;
+    for word in text.split_whitespace() {
+        match words.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+        if word.matches('`').count() % 2 == 1 {
+            open = !open;
+        }
+    }
+    words
 }
 
 /// Prose from the metadata, escaped so that rustdoc neither links (`[...]`), nor reads HTML
@@ -237,6 +260,11 @@ mod tests {
         );
         assert_eq!(prose("a `b` c"), "a `b` c");
         assert_eq!(prose("a `b c"), "a \\`b c");
+    }
+
+    #[test]
+    fn code_spans_are_not_wrapped() {
+        assert_eq!(wrap("a `POST /users` b", 3), ["a", "`POST /users`", "b"]);
     }
 
     #[test]

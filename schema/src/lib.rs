@@ -132,10 +132,11 @@ impl Schema {
         })
     }
 
-    /// Every property of the type, inherited ones included (the base's first).
+    /// Every property of the type, inherited ones included (the base's first), each once: where
+    /// a derived type declares a property again, its definition stands, in the base's place.
     pub fn properties(&self, ty: &str) -> Vec<&PropertyDef> {
         let chain: Vec<&TypeDef> = self.ancestry(ty).collect();
-        chain.iter().rev().flat_map(|t| t.properties.iter()).collect()
+        once_each(chain.iter().rev().flat_map(|t| t.properties.iter()), |p| &p.name)
     }
 
     /// The property of this name on the type or a base type.
@@ -143,10 +144,11 @@ impl Schema {
         self.ancestry(ty).find_map(|t| t.properties.iter().find(|p| p.name == name))
     }
 
-    /// Every navigation property of the type, inherited ones included (the base's first).
+    /// Every navigation property of the type, inherited ones included (the base's first), each
+    /// once, as [`properties`](Self::properties).
     pub fn navigations(&self, ty: &str) -> Vec<&NavigationDef> {
         let chain: Vec<&TypeDef> = self.ancestry(ty).collect();
-        chain.iter().rev().flat_map(|t| t.navigation.iter()).collect()
+        once_each(chain.iter().rev().flat_map(|t| t.navigation.iter()), |n| &n.name)
     }
 
     /// The navigation property of this name on the type or a base type.
@@ -186,6 +188,22 @@ impl Schema {
         let own = self.get(ty).filter(|t| !t.is_abstract);
         own.into_iter().chain(self.derived(ty).into_iter().filter(|t| !t.is_abstract)).collect()
     }
+}
+
+/// `items` (base first) with a later item of the same name in the place of the earlier one.
+fn once_each<'a, T>(items: impl Iterator<Item = &'a T>, name: impl Fn(&T) -> &str) -> Vec<&'a T> {
+    let mut out: Vec<&'a T> = Vec::new();
+    let mut at: HashMap<&'a str, usize> = HashMap::new();
+    for item in items {
+        match at.get(name(item)) {
+            Some(&i) => out[i] = item,
+            None => {
+                at.insert(name(item), out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
 }
 
 /// The candidate closest to `name` by edit distance, when it is close enough to be a likely

@@ -288,6 +288,44 @@ impl Model {
         }
         merge_named(&mut self.roots, other.roots, |r| &r.name, |r| &mut r.clouds);
         self.sort();
+        self.inherit_clouds();
+    }
+
+    /// A property (or navigation property) a derived type declares again exists wherever its
+    /// base's does: one cloud's metadata may declare `isWheelChairAccessible` on `room`, another
+    /// only on `place`, its base.
+    fn inherit_clouds(&mut self) {
+        let index: std::collections::HashMap<&str, usize> =
+            self.types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+        let mut widen: Vec<(usize, bool, usize, Clouds)> = Vec::new();
+        for (t, ty) in self.types.iter().enumerate() {
+            let mut base = ty.base.as_deref().and_then(|b| index.get(b).copied());
+            // Bounded, in case a broken document has a cycle of bases.
+            let mut budget = self.types.len();
+            while let Some(b) = base.filter(|_| budget > 0) {
+                budget -= 1;
+                let ancestor = &self.types[b];
+                for (p, property) in ty.properties.iter().enumerate() {
+                    if let Some(q) = ancestor.properties.iter().find(|q| q.name == property.name) {
+                        widen.push((t, true, p, q.clouds));
+                    }
+                }
+                for (n, nav) in ty.navigation.iter().enumerate() {
+                    if let Some(q) = ancestor.navigation.iter().find(|q| q.name == nav.name) {
+                        widen.push((t, false, n, q.clouds));
+                    }
+                }
+                base = ancestor.base.as_deref().and_then(|b| index.get(b).copied());
+            }
+        }
+        for (t, is_property, i, clouds) in widen {
+            let own = if is_property {
+                &mut self.types[t].properties[i].clouds
+            } else {
+                &mut self.types[t].navigation[i].clouds
+            };
+            *own = own.union(clouds);
+        }
     }
 }
 

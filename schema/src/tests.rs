@@ -284,3 +284,24 @@ fn random_paths_and_names_never_panic_and_errors_point_inside_the_path() {
     }
     assert!(resolved > 20, "the walk reached real paths: {resolved}");
 }
+
+#[test]
+fn a_property_declared_again_is_listed_once_and_exists_where_the_base_has_it() {
+    let schema = Schema::v1();
+    // `attendee` declares `type` again over `attendeeBase`'s.
+    let attendee = schema.properties("microsoft.graph.attendee");
+    assert_eq!(attendee.iter().filter(|p| p.name == "type").count(), 1);
+    assert_eq!(
+        attendee.iter().find(|p| p.name == "type").unwrap().ty.name,
+        "microsoft.graph.attendeeType"
+    );
+    // The US Government metadata declares it on `place`, the global one on `room` too.
+    let wheelchair = schema.property("microsoft.graph.room", "isWheelChairAccessible").unwrap();
+    let on_place = schema.property("microsoft.graph.place", "isWheelChairAccessible").unwrap();
+    assert!(
+        wheelchair.clouds.contains(on_place.clouds),
+        "{:?} {:?}",
+        wheelchair.clouds,
+        on_place.clouds
+    );
+}

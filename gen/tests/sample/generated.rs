@@ -321,8 +321,8 @@ pub struct OrgContact {
     pub surname: Option<String>,
 }
 
-/// Graph's `microsoft.graph.administrativeUnit`, created with `POST
-/// /directory/administrativeUnits`.
+/// Graph's `microsoft.graph.administrativeUnit`, created with
+/// `POST /directory/administrativeUnits`.
 #[graph_entity(path = "/directory/administrativeUnits")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AdministrativeUnit {
@@ -379,8 +379,8 @@ pub struct Invitation {
     pub status: Option<String>,
 }
 
-/// Graph's `microsoft.graph.conditionalAccessPolicy`, created with `POST
-/// /policies/conditionalAccessPolicies`.
+/// Graph's `microsoft.graph.conditionalAccessPolicy`, created with
+/// `POST /policies/conditionalAccessPolicies`.
 #[graph_entity(path = "/policies/conditionalAccessPolicies")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConditionalAccessPolicy {
@@ -674,8 +674,8 @@ pub struct ManagedDevice {
 /// Contains properties, inherited properties and actions for an MDM mobile app configuration status
 /// for a user.
 ///
-/// Graph's `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`, created with `POST
-/// /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`.
+/// Graph's `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`, created with
+/// `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`.
 #[graph_entity(
     path = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses"
 )]
@@ -698,8 +698,8 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
 
 /// Contains properties, inherited properties and actions for iOS mobile app configurations.
 ///
-/// Graph's `microsoft.graph.iosMobileAppConfiguration`, created with `POST
-/// /deviceAppManagement/mobileAppConfigurations`.
+/// Graph's `microsoft.graph.iosMobileAppConfiguration`, created with
+/// `POST /deviceAppManagement/mobileAppConfigurations`.
 #[graph_entity(
     path = "/deviceAppManagement/mobileAppConfigurations",
     odata_type = "#microsoft.graph.iosMobileAppConfiguration"
@@ -730,8 +730,8 @@ pub struct IosMobileAppConfiguration {
 /// This topic provides descriptions of the declared methods, properties and relationships exposed
 /// by the windows10GeneralConfiguration resource.
 ///
-/// Graph's `microsoft.graph.windows10GeneralConfiguration`, created with `POST
-/// /deviceManagement/deviceConfigurations`.
+/// Graph's `microsoft.graph.windows10GeneralConfiguration`, created with
+/// `POST /deviceManagement/deviceConfigurations`.
 #[graph_entity(
     path = "/deviceManagement/deviceConfigurations",
     odata_type = "#microsoft.graph.windows10GeneralConfiguration"
@@ -1223,8 +1223,8 @@ pub struct Windows10GeneralConfiguration {
 
 /// This class contains compliance settings for IOS.
 ///
-/// Graph's `microsoft.graph.iosCompliancePolicy`, created with `POST
-/// /deviceManagement/deviceCompliancePolicies`.
+/// Graph's `microsoft.graph.iosCompliancePolicy`, created with
+/// `POST /deviceManagement/deviceCompliancePolicies`.
 #[graph_entity(
     path = "/deviceManagement/deviceCompliancePolicies",
     odata_type = "#microsoft.graph.iosCompliancePolicy"
@@ -1284,8 +1284,8 @@ pub struct IosCompliancePolicy {
 /// during device enrollment. You can filter reports and create dynamic Azure Active Directory
 /// device groups based on device categories.
 ///
-/// Graph's `microsoft.graph.deviceCategory`, created with `POST
-/// /deviceManagement/deviceCategories`.
+/// Graph's `microsoft.graph.deviceCategory`, created with
+/// `POST /deviceManagement/deviceCategories`.
 #[graph_entity(path = "/deviceManagement/deviceCategories")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceCategory {
@@ -1301,8 +1301,8 @@ pub struct DeviceCategory {
 /// Policy used to configure detailed management settings targeted to specific security groups and
 /// for a specified set of apps on an Android device
 ///
-/// Graph's `microsoft.graph.androidManagedAppProtection`, created with `POST
-/// /deviceAppManagement/androidManagedAppProtections`.
+/// Graph's `microsoft.graph.androidManagedAppProtection`, created with
+/// `POST /deviceAppManagement/androidManagedAppProtections`.
 #[graph_entity(path = "/deviceAppManagement/androidManagedAppProtections")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AndroidManagedAppProtection {
@@ -1410,8 +1410,8 @@ pub struct AndroidManagedAppProtection {
 /// Policy used to configure detailed management settings targeted to specific security groups and
 /// for a specified set of apps on an iOS device
 ///
-/// Graph's `microsoft.graph.iosManagedAppProtection`, created with `POST
-/// /deviceAppManagement/iosManagedAppProtections`.
+/// Graph's `microsoft.graph.iosManagedAppProtection`, created with
+/// `POST /deviceAppManagement/iosManagedAppProtections`.
 #[graph_entity(path = "/deviceAppManagement/iosManagedAppProtections")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IosManagedAppProtection {
@@ -1510,8 +1510,8 @@ pub struct IosManagedAppProtection {
 
 /// The windowsAutopilotDeviceIdentity resource represents a Windows Autopilot Device.
 ///
-/// Graph's `microsoft.graph.windowsAutopilotDeviceIdentity`, created with `POST
-/// /deviceManagement/windowsAutopilotDeviceIdentities`.
+/// Graph's `microsoft.graph.windowsAutopilotDeviceIdentity`, created with
+/// `POST /deviceManagement/windowsAutopilotDeviceIdentities`.
 #[graph_entity(path = "/deviceManagement/windowsAutopilotDeviceIdentities")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WindowsAutopilotDeviceIdentity {
@@ -1554,8 +1554,8 @@ pub struct WindowsAutopilotDeviceIdentity {
 
 /// Device Enrollment Configuration that restricts the number of devices a user can enroll
 ///
-/// Graph's `microsoft.graph.deviceEnrollmentLimitConfiguration`, created with `POST
-/// /deviceManagement/deviceEnrollmentConfigurations`.
+/// Graph's `microsoft.graph.deviceEnrollmentLimitConfiguration`, created with
+/// `POST /deviceManagement/deviceEnrollmentConfigurations`.
 #[graph_entity(
     path = "/deviceManagement/deviceEnrollmentConfigurations",
     odata_type = "#microsoft.graph.deviceEnrollmentLimitConfiguration"
@@ -1584,8 +1584,8 @@ pub struct DeviceEnrollmentLimitConfiguration {
 
 /// Contains properties for a single Intune app category.
 ///
-/// Graph's `microsoft.graph.mobileAppCategory`, created with `POST
-/// /deviceAppManagement/mobileAppCategories`.
+/// Graph's `microsoft.graph.mobileAppCategory`, created with
+/// `POST /deviceAppManagement/mobileAppCategories`.
 #[graph_entity(path = "/deviceAppManagement/mobileAppCategories")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MobileAppCategory {
@@ -1691,8 +1691,7 @@ pub struct Win32LobApp {
     /// Indicates the return codes for post installation behavior.
     pub return_codes: Option<Vec<Win32LobAppReturnCode>>,
     /// Indicates the detection and requirement rules for this app. Possible values are:
-    /// `Win32LobAppFileSystemRule, Win32LobAppPowerShellScriptRule, Win32LobAppProductCodeRule,
-    /// Win32LobAppRegistryRule`.
+    /// `Win32LobAppFileSystemRule, Win32LobAppPowerShellScriptRule, Win32LobAppProductCodeRule, Win32LobAppRegistryRule`.
     pub rules: Option<Vec<Win32LobAppRule>>,
     /// Indicates the relative path of the setup file in the encrypted Win32LobApp package. Example:
     /// `Intel-SA-00075 Detection and Mitigation Tool.msi`.
@@ -1708,8 +1707,8 @@ pub struct Win32LobApp {
 /// enable administrators to communicate the provisions to which a user must agree in order to have
 /// devices enrolled into Intune.
 ///
-/// Graph's `microsoft.graph.termsAndConditions`, created with `POST
-/// /deviceManagement/termsAndConditions`.
+/// Graph's `microsoft.graph.termsAndConditions`, created with
+/// `POST /deviceManagement/termsAndConditions`.
 #[graph_entity(path = "/deviceManagement/termsAndConditions")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TermsAndConditions {
@@ -1746,8 +1745,8 @@ pub struct TermsAndConditions {
 /// notificationMessageTemplate object to create your own custom notifications for administrators to
 /// choose while configuring actions for non-compliance.
 ///
-/// Graph's `microsoft.graph.notificationMessageTemplate`, created with `POST
-/// /deviceManagement/notificationMessageTemplates`.
+/// Graph's `microsoft.graph.notificationMessageTemplate`, created with
+/// `POST /deviceManagement/notificationMessageTemplates`.
 #[graph_entity(path = "/deviceManagement/notificationMessageTemplates")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotificationMessageTemplate {
@@ -1773,8 +1772,8 @@ pub struct NotificationMessageTemplate {
 /// assignments to be enforced. Create custom roles if you want to define a role that allows any of
 /// the available resources and role permissions to be combined into a single role.
 ///
-/// Graph's `microsoft.graph.deviceAndAppManagementRoleDefinition`, created with `POST
-/// /deviceManagement/roleDefinitions`.
+/// Graph's `microsoft.graph.deviceAndAppManagementRoleDefinition`, created with
+/// `POST /deviceManagement/roleDefinitions`.
 #[graph_entity(
     path = "/deviceManagement/roleDefinitions",
     odata_type = "#microsoft.graph.deviceAndAppManagementRoleDefinition"
@@ -1894,8 +1893,8 @@ pub struct Chat {
     pub web_url: Option<String>,
 }
 
-/// Graph's `microsoft.graph.aadUserConversationMember`, created with `POST
-/// /chats/{chatId}/members`.
+/// Graph's `microsoft.graph.aadUserConversationMember`, created with
+/// `POST /chats/{chatId}/members`.
 #[graph_entity(
     path = "/chats/{chatId}/members",
     odata_type = "#microsoft.graph.aadUserConversationMember"
@@ -1946,8 +1945,8 @@ pub struct Shift {
     pub user_id: Option<String>,
 }
 
-/// Graph's `microsoft.graph.schedulingGroup`, created with `POST
-/// /teams/{teamId}/schedule/schedulingGroups`.
+/// Graph's `microsoft.graph.schedulingGroup`, created with
+/// `POST /teams/{teamId}/schedule/schedulingGroups`.
 #[graph_entity(path = "/teams/{teamId}/schedule/schedulingGroups")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SchedulingGroup {
@@ -2042,8 +2041,8 @@ pub struct MailFolder {
     pub unread_item_count: Option<i32>,
 }
 
-/// Graph's `microsoft.graph.messageRule`, created with `POST
-/// /users/{userId}/mailFolders/{mailFolderId}/messageRules`.
+/// Graph's `microsoft.graph.messageRule`, created with
+/// `POST /users/{userId}/mailFolders/{mailFolderId}/messageRules`.
 #[graph_entity(path = "/users/{userId}/mailFolders/{mailFolderId}/messageRules")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageRule {
@@ -2060,8 +2059,8 @@ pub struct MessageRule {
     pub sequence: Option<i32>,
 }
 
-/// Graph's `microsoft.graph.inferenceClassificationOverride`, created with `POST
-/// /users/{userId}/inferenceClassification/overrides`.
+/// Graph's `microsoft.graph.inferenceClassificationOverride`, created with
+/// `POST /users/{userId}/inferenceClassification/overrides`.
 #[graph_entity(path = "/users/{userId}/inferenceClassification/overrides")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InferenceClassificationOverride {
@@ -2072,8 +2071,8 @@ pub struct InferenceClassificationOverride {
     pub sender_email_address: Option<EmailAddress>,
 }
 
-/// Graph's `microsoft.graph.outlookCategory`, created with `POST
-/// /users/{userId}/outlook/masterCategories`.
+/// Graph's `microsoft.graph.outlookCategory`, created with
+/// `POST /users/{userId}/outlook/masterCategories`.
 #[graph_entity(path = "/users/{userId}/outlook/masterCategories")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutlookCategory {
@@ -2300,8 +2299,8 @@ pub struct SecurityIncident {
     pub tenant_id: Option<String>,
 }
 
-/// Graph's `microsoft.graph.security.ediscoveryCase`, created with `POST
-/// /security/cases/ediscoveryCases`.
+/// Graph's `microsoft.graph.security.ediscoveryCase`, created with
+/// `POST /security/cases/ediscoveryCases`.
 #[graph_entity(path = "/security/cases/ediscoveryCases")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityEdiscoveryCase {
@@ -2319,8 +2318,8 @@ pub struct SecurityEdiscoveryCase {
     pub external_id: Option<String>,
 }
 
-/// Graph's `microsoft.graph.mailAssessmentRequest`, created with `POST
-/// /informationProtection/threatAssessmentRequests`.
+/// Graph's `microsoft.graph.mailAssessmentRequest`, created with
+/// `POST /informationProtection/threatAssessmentRequests`.
 #[graph_entity(
     path = "/informationProtection/threatAssessmentRequests",
     odata_type = "#microsoft.graph.mailAssessmentRequest"
@@ -2378,8 +2377,8 @@ pub struct RiskyUser {
     pub user_principal_name: Option<String>,
 }
 
-/// Graph's `microsoft.graph.namedLocation`, created with `POST
-/// /identity/conditionalAccess/namedLocations`.
+/// Graph's `microsoft.graph.namedLocation`, created with
+/// `POST /identity/conditionalAccess/namedLocations`.
 #[graph_entity(path = "/identity/conditionalAccess/namedLocations")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NamedLocation {
@@ -2392,8 +2391,8 @@ pub struct NamedLocation {
     pub modified_date_time: Option<DateTimeOffset>,
 }
 
-/// Graph's `microsoft.graph.todoTask`, created with `POST
-/// /users/{userId}/todo/lists/{todoTaskListId}/tasks`.
+/// Graph's `microsoft.graph.todoTask`, created with
+/// `POST /users/{userId}/todo/lists/{todoTaskListId}/tasks`.
 #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodoTask {
@@ -2590,8 +2589,8 @@ pub struct BookingBusiness {
     pub web_site_url: Option<String>,
 }
 
-/// Graph's `microsoft.graph.workbookOperation`, created with `POST
-/// /drives/{driveId}/root/workbook/operations`.
+/// Graph's `microsoft.graph.workbookOperation`, created with
+/// `POST /drives/{driveId}/root/workbook/operations`.
 #[graph_entity(path = "/drives/{driveId}/root/workbook/operations")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkbookOperation {
