@@ -99,14 +99,15 @@ pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
 pub use graph_entity_runtime::{
     AccessToken, BoxFuture, BulkOptions, Client, ClientBuilder, ClientCertificateCredential,
     ClientSecretCredential, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
-    EnvironmentCredential, MAX_BATCH_SIZE, RequestOptions, RetryPolicy, StaticToken,
+    EnvironmentCredential, List, MAX_BATCH_SIZE, RequestOptions, RetryPolicy, StaticToken,
     TokenCredential, TransportError,
 };
 pub use graph_entity_runtime::{
     ApiVersion, AuthError, Availability, Base64, Date, DateTimeOffset, DateTimeParseError,
-    DecodeError, Duration, Error, ErrorDetail, ExtraProperties, GiveUp, GraphComplex, GraphEntity,
-    GraphEnum, GraphError, Guid, NationalCloud, Outcome, PathError, PathTemplate, SNIPPET_LEN,
-    TimeOfDay, UnknownCloud, ValidationError, Violation, WireParseError, from_slice,
+    DecodeError, Duration, Error, ErrorDetail, ExtraProperties, Field, Filter, FilterValue, GiveUp,
+    GraphComplex, GraphEntity, GraphEnum, GraphError, GraphPatch, Guid, NationalCloud, Order,
+    Outcome, PathError, PathTemplate, Query, SNIPPET_LEN, TimeOfDay, UnknownCloud, ValidationError,
+    Violation, WireParseError, from_slice,
 };
 
 /// Not public API: expands to its input with the `client` feature, to nothing without it, so
@@ -135,6 +136,7 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use core::convert::From;
+    pub use core::default::Default;
     pub use core::fmt;
     pub use core::option::Option::{self, None, Some};
     pub use core::primitive::usize;

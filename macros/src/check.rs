@@ -25,6 +25,9 @@ pub(crate) struct Checked<'a> {
     pub(crate) availability: (u8, Vec<(u8, String)>),
     /// The JSON names of the declared properties the service computes: never written.
     pub(crate) computed: Vec<String>,
+    /// The JSON names of the declared properties Graph declares nullable: an update may write
+    /// `null` to them, and only to them.
+    pub(crate) nullable: Vec<String>,
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
@@ -71,7 +74,11 @@ pub(crate) fn entity<'a>(
     let mut enum_fields = Vec::new();
     let mut complex_fields = Vec::new();
     let mut computed = Vec::new();
+    let mut nullable = Vec::new();
     for field in fields.iter().filter(|f| !f.extra) {
+        if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.nullable) {
+            nullable.push(property.name.clone());
+        }
         if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.computed) {
             if field.required_on_create {
                 cx.error_spanned_by(
@@ -106,6 +113,7 @@ pub(crate) fn entity<'a>(
         complex_fields,
         availability,
         computed,
+        nullable,
     })
 }
 

@@ -61,6 +61,11 @@ pub(crate) struct Field<'a> {
     pub(crate) extra: bool,
     /// The property is computed by the service (`Core.V1.Computed`): read, never written.
     pub(crate) computed: bool,
+    /// `#[graph(key)]`: the key, assigned by the service.
+    pub(crate) key: bool,
+    /// Graph may hold `null` in it: an update may write `null`. From the metadata when checked,
+    /// else whether the field is an `Option`.
+    pub(crate) nullable: bool,
 }
 
 impl Field<'_> {
@@ -156,19 +161,24 @@ impl<'a> Entity<'a> {
                 "`clouds(...)` is checked against the metadata, which `unchecked` turns off",
             );
         }
-        let (checked_type, enum_fields, complex_fields, availability, computed) = match checked {
-            Some(checked) => (
-                Some(checked.odata_type),
-                checked.enum_fields,
-                checked.complex_fields,
-                Some(checked.availability),
-                checked.computed,
-            ),
-            None => (None, Vec::new(), Vec::new(), None, Vec::new()),
-        };
+        let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
+            match checked {
+                Some(checked) => (
+                    Some(checked.odata_type),
+                    checked.enum_fields,
+                    checked.complex_fields,
+                    Some(checked.availability),
+                    checked.computed,
+                    Some(checked.nullable),
+                ),
+                None => (None, Vec::new(), Vec::new(), None, Vec::new(), None),
+            };
         let fields = fields.map(|mut fields| {
             for field in &mut fields {
                 field.computed = computed.contains(&field.json);
+                if let Some(nullable) = &nullable {
+                    field.nullable = nullable.contains(&field.json);
+                }
             }
             fields
         });
@@ -357,6 +367,8 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
                 required_on_create: false,
                 extra: true,
                 computed: false,
+                key: false,
+                nullable: false,
             });
             continue;
         }
@@ -422,6 +434,8 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
             required_on_create: attrs.required.is_some(),
             extra: false,
             computed: false,
+            key: attrs.key.is_some(),
+            nullable: optional,
         });
     }
     out

@@ -71,15 +71,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// One page of a collection.
-#[derive(serde::Deserialize)]
-#[serde(bound = "E: serde::de::DeserializeOwned")]
-struct Page<E> {
-    value: Vec<E>,
-    #[serde(rename = "@odata.nextLink")]
-    next_link: Option<String>,
-}
-
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
@@ -146,79 +137,14 @@ impl Client {
         answer.decode_written()
     }
 
-    /// Reads the entity with key `id` from the collection at `E::TEMPLATE` filled with
-    /// `path_args`: `GET {path}/{id}`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Path`] before any I/O (an empty `id` included); otherwise the error of the
-    /// request or of its response.
-    pub async fn get<E: GraphEntity>(&self, path_args: &[&str], id: &str) -> Result<E, Error> {
-        self.available::<E>()?;
-        let mut path = E::TEMPLATE.render(path_args)?;
-        crate::path::push_segment(&mut path, "id", id)?;
-        let transport = self.transport();
-        let url = transport.url(&path);
-        transport
-            .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
-            .await?
-            .decode()
-    }
-
-    /// Reads the whole collection at `E::TEMPLATE` filled with `path_args`, following
-    /// `@odata.nextLink` from page to page.
-    ///
-    /// A next link to another origin than the client's service root is not followed (the
-    /// token would go with it): that is [`Error::UntrustedNextLink`]. A next link that repeats
-    /// a page already read, or more pages than [`ClientBuilder::max_pages`], stop the paging
-    /// with [`Error::Paging`] rather than loop forever.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Path`] before any I/O; otherwise the error of a request or of its response.
-    pub async fn list<E: GraphEntity>(&self, path_args: &[&str]) -> Result<Vec<E>, Error> {
-        self.available::<E>()?;
-        let path = E::TEMPLATE.render(path_args)?;
-        let transport = self.transport();
-        let mut url = transport.url(&path);
-        let mut items = Vec::new();
-        // Links already followed, by hash: bounded by the page cap.
-        let mut seen = std::collections::HashSet::from([hash(&url)]);
-        let mut pages = 0;
-        loop {
-            pages += 1;
-            let page: Page<E> = transport
-                .execute(Method::GET, E::TEMPLATE.as_str(), url, None, &RequestOptions::default())
-                .await?
-                .decode()?;
-            items.extend(page.value);
-            let Some(link) = page.next_link else { return Ok(items) };
-            let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == transport.origin);
-            if !trusted {
-                return Err(Error::UntrustedNextLink { link });
-            }
-            if pages >= self.inner.max_pages {
-                return Err(Error::Paging {
-                    pages,
-                    reason: format!(
-                        "the collection has more than {} pages (ClientBuilder::max_pages)",
-                        self.inner.max_pages
-                    ),
-                });
-            }
-            if !seen.insert(hash(&link)) {
-                return Err(Error::Paging {
-                    pages,
-                    reason: format!("`@odata.nextLink` repeats a page already read: {link}"),
-                });
-            }
-            url = link;
-        }
-    }
-
     /// The national cloud of the client's service root; `None` for a custom base URL.
     pub fn cloud(&self) -> Option<NationalCloud> {
         self.inner.cloud
+    }
+
+    /// The most pages a collection read follows.
+    pub(crate) fn max_pages(&self) -> usize {
+        self.inner.max_pages
     }
 
     /// The one path every request takes: sending, retries, redirects and reading the answer.
@@ -236,12 +162,6 @@ impl Client {
             None => Ok(()),
         }
     }
-}
-
-/// A link's hash, to recognise it again without keeping it.
-fn hash(link: &str) -> u64 {
-    use std::hash::{BuildHasher as _, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(link)
 }
 
 /// Builds a [`Client`].

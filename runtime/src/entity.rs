@@ -33,6 +33,11 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The national clouds whose metadata has the entity's path, type and properties, as
     /// `#[graph_entity]` checked them (everywhere for an `unchecked` declaration).
     const AVAILABILITY: Availability = Availability::EVERYWHERE;
+    /// The JSON name of the `#[graph(key)]` field, such as `id`, when one is declared.
+    const KEY: Option<&'static str> = None;
+    /// Whether the entity keeps the properties it does not declare (a `#[graph(extra)]` map):
+    /// then a read sends no `$select` by default, so that they come.
+    const KEEPS_UNKNOWN: bool = false;
 
     /// Checks the rules the compiler cannot, returning every problem at once.
     ///
@@ -50,6 +55,20 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn serialize_body<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize(serializer)
     }
+}
+
+/// The changes to an entity of type [`Entity`](Self::Entity) that an update (`PATCH`) sends:
+/// only the properties set, each to a value (or to `null`, for a nullable property).
+///
+/// `#[graph_entity]` generates one per entity, `{Entity}Patch`, with a setter per property the
+/// client may write: none for the key or for computed properties, and a setter taking an
+/// `Option` (where `None` writes `null`) only for the properties Graph declares nullable.
+pub trait GraphPatch: Serialize + Send + Sync {
+    /// The entity it changes.
+    type Entity: GraphEntity;
+
+    /// Whether no property is set (an update would send an empty body).
+    fn is_empty(&self) -> bool;
 }
 
 /// An entity as a request body: see [`GraphEntity::serialize_body`].

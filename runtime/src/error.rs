@@ -32,6 +32,11 @@ pub enum Error {
     #[error(transparent)]
     Graph(Box<GraphError>),
 
+    /// Microsoft Graph answered `404` in its error format: the entity, or a parent the path
+    /// names, does not exist. (Every Graph `404` is this variant, not [`Graph`](Error::Graph).)
+    #[error(transparent)]
+    NotFound(Box<GraphError>),
+
     /// A non-success status whose body is not Graph's error format (an HTML page from a proxy,
     /// an empty body …).
     #[error("{}", unexpected(*.status, .content_type.as_deref(), .snippet))]
@@ -316,7 +321,7 @@ impl Error {
             Error::UnreadableSuccess { status, .. } | Error::Redirect { status, .. } => {
                 Some(*status)
             }
-            Error::Graph(e) => Some(e.status),
+            Error::Graph(e) | Error::NotFound(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
             }
@@ -351,6 +356,16 @@ impl Error {
         }
     }
 
+    /// Whether the service said the entity, or a parent in its path, does not exist (`404`).
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::NotFound(_) => true,
+            Error::RetriesExhausted { last, .. } => last.is_not_found(),
+            Error::Batch(error) => error.is_not_found(),
+            _ => false,
+        }
+    }
+
     /// Whether the request may or may not have taken effect ([`Outcome::Unknown`]): check the
     /// service before creating again.
     pub fn is_unknown_outcome(&self) -> bool {
@@ -360,7 +375,7 @@ impl Error {
     /// The Graph error, when the service answered with one.
     pub fn as_graph(&self) -> Option<&GraphError> {
         match self {
-            Error::Graph(e) => Some(e),
+            Error::Graph(e) | Error::NotFound(e) => Some(e),
             Error::RetriesExhausted { last, .. } | Error::UnknownOutcome { source: last, .. } => {
                 last.as_graph()
             }
@@ -371,8 +386,13 @@ impl Error {
 }
 
 impl From<GraphError> for Error {
+    /// [`Error::NotFound`] for a `404`, [`Error::Graph`] otherwise.
     fn from(error: GraphError) -> Self {
-        Error::Graph(Box::new(error))
+        if error.status == 404 {
+            Error::NotFound(Box::new(error))
+        } else {
+            Error::Graph(Box::new(error))
+        }
     }
 }
 

@@ -24,7 +24,12 @@ mod entity;
 mod error;
 #[cfg(feature = "client")]
 mod http;
+#[cfg(feature = "client")]
+mod operations;
+#[cfg(feature = "client")]
+mod pages;
 mod path;
+mod query;
 #[cfg(feature = "client")]
 mod response;
 #[cfg(feature = "client")]
@@ -50,14 +55,17 @@ pub use client::{
 pub use cloud::{ApiVersion, NationalCloud, UnknownCloud};
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use decode::from_slice;
-pub use entity::{Availability, GraphComplex, GraphEntity, GraphEnum};
+pub use entity::{Availability, GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 #[cfg(feature = "client")]
 pub use error::TransportError;
 pub use error::{
     AuthError, DecodeError, Error, ErrorDetail, GiveUp, GraphError, Outcome, PathError,
     SNIPPET_LEN, ValidationError, Violation,
 };
+#[cfg(feature = "client")]
+pub use pages::List;
 pub use path::PathTemplate;
+pub use query::{Field, Filter, FilterValue, Order, Query};
 #[cfg(feature = "client")]
 pub use retry::{RequestOptions, RetryPolicy};
 pub use wire::{Base64, Date, Duration, Guid, TimeOfDay, WireParseError};

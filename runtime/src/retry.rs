@@ -142,6 +142,9 @@ impl RetryPolicy {
 pub struct RequestOptions {
     pub(crate) idempotent: bool,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) if_match: Option<String>,
+    /// `ConsistencyLevel: eventual`, which `$count` and `$search` on directory objects need.
+    pub(crate) eventual: bool,
 }
 
 impl RequestOptions {
@@ -156,6 +159,14 @@ impl RequestOptions {
     /// The retry policy of this call, instead of the client's.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// `If-Match: etag`: the service applies an update or delete only if the entity is still
+    /// at this version (its `@odata.etag`), and answers `412` otherwise, so that a change made
+    /// in between is not overwritten.
+    pub fn if_match(mut self, etag: impl Into<String>) -> Self {
+        self.if_match = Some(etag.into());
         self
     }
 }

@@ -53,7 +53,14 @@ impl Transport {
     ) -> Result<Answer, Error> {
         let client_request_id = client_request_id();
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
-        let repeatable = options.idempotent || method == Method::GET;
+        // Reads, deletes and absolute property updates leave the same state however often
+        // they are applied; a `POST` only when the caller says the service deduplicates it.
+        let repeatable = options.idempotent
+            || matches!(
+                method,
+                Method::GET | Method::HEAD | Method::PUT | Method::PATCH | Method::DELETE
+            );
+        let headers = headers(options)?;
         let scope = self.scope.as_str();
         let mut token = self.credential.get_token(scope).await.map_err(Error::Auth)?;
         let mut refreshed = false;
@@ -77,6 +84,7 @@ impl Transport {
                 body: body.clone(),
                 token: &token,
                 client_request_id: &client_request_id,
+                headers: &headers,
                 attempt,
             };
             let failure = match self.attempt(request).instrument(span).await {
@@ -106,6 +114,14 @@ impl Transport {
                                 attempts: attempt,
                                 source: Box::new(error),
                             });
+                        }
+                        // A `DELETE` resent after an attempt that may have acted finds the
+                        // entity gone: that attempt deleted it.
+                        StatusRule::Fail
+                            if status == 404 && method == Method::DELETE && uncertain =>
+                        {
+                            tracing::debug!("the entity is gone after a resent DELETE: deleted");
+                            return Ok(Answer { status: 204, location: None, body: Vec::new() });
                         }
                         StatusRule::Fail => return Err(error),
                     }
@@ -227,6 +243,9 @@ impl Transport {
         if request.attempt > 1 {
             builder = builder.header("Retry-Attempt", request.attempt - 1);
         }
+        for (name, value) in request.headers {
+            builder = builder.header(*name, value.clone());
+        }
         if let Some(body) = &request.body {
             builder = builder.header(CONTENT_TYPE, JSON).body(body.clone());
         }
@@ -277,7 +296,25 @@ struct Attempt<'a> {
     body: Option<Bytes>,
     token: &'a AccessToken,
     client_request_id: &'a HeaderValue,
+    /// The call's own headers (`If-Match`, `ConsistencyLevel`).
+    headers: &'a [(&'static str, HeaderValue)],
     attempt: u32,
+}
+
+/// The headers a call's options ask for; an `If-Match` that is not a valid header value (a line
+/// break in it) is an error before anything is sent, never a request without its precondition.
+fn headers(options: &RequestOptions) -> Result<Vec<(&'static str, HeaderValue)>, Error> {
+    let mut headers = Vec::new();
+    if let Some(etag) = options.if_match.as_deref() {
+        let value = HeaderValue::from_str(etag).map_err(|_| {
+            Error::Config(format!("the `If-Match` etag is not a valid header value: {etag:?}"))
+        })?;
+        headers.push(("If-Match", value));
+    }
+    if options.eventual {
+        headers.push(("ConsistencyLevel", HeaderValue::from_static("eventual")));
+    }
+    Ok(headers)
 }
 
 /// Why an attempt failed.

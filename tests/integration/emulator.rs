@@ -41,7 +41,7 @@ async fn create_then_read_back_by_id_and_in_the_collection() {
 
     let read: Status = client.get(&[&parent], &id).await.unwrap();
     assert_eq!(read, created);
-    let all: Vec<Status> = client.list(&[&parent]).await.unwrap();
+    let all: Vec<Status> = client.list(&[&parent]).collect_all().await.unwrap();
     assert_eq!(all, [created]);
 
     // Stored exactly once, with the values as sent (the emulator's own view).
@@ -61,7 +61,7 @@ async fn list_follows_next_links_across_pages() {
         let status = Status { devices_count: count, ..doc_example() };
         created.push(status.create(&client, &parent).await.unwrap());
     }
-    let all: Vec<Status> = client.list(&[&parent]).await.unwrap();
+    let all: Vec<Status> = client.list(&[&parent]).collect_all().await.unwrap();
     assert_eq!(all, created);
     let pages: Vec<String> =
         emulator.requests().into_iter().filter(|r| r.method == "GET").map(|r| r.path).collect();
@@ -108,7 +108,8 @@ async fn authentication_and_permission_errors() {
         }
     }
     // Reading is allowed with Read.All.
-    let listed: Vec<Status> = with_token(&emulator, &read_only).list(&[&parent]).await.unwrap();
+    let listed: Vec<Status> =
+        with_token(&emulator, &read_only).list(&[&parent]).collect_all().await.unwrap();
     assert!(listed.is_empty());
     assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 0, "nothing stored");
 }
@@ -277,7 +278,7 @@ async fn requests_carry_the_specified_headers() {
     let client = client(&emulator);
     let parent = configuration(&client).await;
     doc_example().create(&client, &parent).await.unwrap();
-    let _: Vec<Status> = client.list(&[&parent]).await.unwrap();
+    let _: Vec<Status> = client.list(&[&parent]).collect_all().await.unwrap();
     let requests: Vec<_> =
         emulator.requests().into_iter().filter(|r| !r.path.ends_with("/token")).collect();
     let mut ids = Vec::new();

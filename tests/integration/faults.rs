@@ -234,7 +234,7 @@ async fn a_504_is_retried_for_reads_but_not_for_a_post() {
     assert!(error.is_unknown_outcome());
     assert_eq!(error.outcome(), Outcome::Unknown);
     assert_eq!(emulator.requests().len(), 1);
-    let error = client.list::<Status>(&["c"]).await.unwrap_err();
+    let error = client.list::<Status>(&["c"]).collect_all().await.unwrap_err();
     assert!(matches!(error, Error::RetriesExhausted { attempts: 3, .. }), "{error:?}");
 }
 
@@ -362,7 +362,7 @@ async fn a_timeout_after_sending_is_an_unknown_outcome_for_a_post_and_retried_fo
         }
         other => panic!("{other:?}"),
     }
-    let error = client.list::<Status>(&["c"]).await.unwrap_err();
+    let error = client.list::<Status>(&["c"]).collect_all().await.unwrap_err();
     match &error {
         Error::RetriesExhausted { attempts: 3, last, .. } => {
             assert!(matches!(&**last, Error::Transport(t) if t.is_timeout()), "{last:?}");

@@ -9,6 +9,7 @@ mod emulator;
 mod faults;
 mod hostile;
 mod lints;
+mod operations;
 mod paging;
 mod proxy;
 mod required;

@@ -13,7 +13,7 @@ async fn a_redirect_to_another_origin_is_refused() {
     let target = format!("{}/landing", elsewhere.base_url);
     let origin = Stub::start(move |_| Reply::json(307, "").header("location", &target)).await;
     let client = Client::builder().base_url(&origin.base_url).bearer_token(TOKEN).build().unwrap();
-    let error = client.list::<Status>(&["c"]).await.unwrap_err();
+    let error = client.list::<Status>(&["c"]).collect_all().await.unwrap_err();
     assert!(
         matches!(&error, Error::Redirect { status: 307, reason, .. } if reason.contains("another origin")),
         "{error:?}"
@@ -47,7 +47,7 @@ async fn a_307_within_the_origin_repeats_the_post_with_its_body_and_no_referer()
 #[tokio::test]
 async fn redirects_in_a_loop_stop_after_five() {
     let stub = Stub::start(|_| Reply::json(302, "").header("location", "/v1.0/again")).await;
-    let error = stub.client().list::<Status>(&["c"]).await.unwrap_err();
+    let error = stub.client().list::<Status>(&["c"]).collect_all().await.unwrap_err();
     assert!(
         matches!(&error, Error::Redirect { status: 302, reason, .. } if reason.contains("more than 5")),
         "{error:?}"
@@ -66,7 +66,7 @@ async fn a_redirect_within_the_origin_keeps_the_token() {
     })
     .await;
     let client = Client::builder().base_url(&stub.base_url).bearer_token(TOKEN).build().unwrap();
-    let _: Vec<Status> = client.list(&["c"]).await.unwrap();
+    let _: Vec<Status> = client.list(&["c"]).collect_all().await.unwrap();
     let requests = stub.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].headers["authorization"], format!("Bearer {TOKEN}"));

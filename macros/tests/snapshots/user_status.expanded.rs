@@ -160,10 +160,6 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
 }
 #[automatically_derived]
 impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// The path template of this entity's collection: `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`.
-    pub const PATH: &'static str = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
-    /// The `@odata.type` written first in every request body: `#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
     /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
     /// and the extra properties do not shadow declared ones.
     ///
@@ -185,6 +181,190 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
         __v.finish()
     }
 }
+#[automatically_derived]
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The path template of this entity's collection: `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`.
+    pub const PATH: &'static str = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
+    /// The `@odata.type` written first in every request body: `#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+}
+/// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for query options, each typed by its value: `ManagedDeviceMobileAppConfigurationUserStatus::fields()`.
+#[derive(Clone, Copy, Debug)]
+pub struct ManagedDeviceMobileAppConfigurationUserStatusFields {
+    /// `id`
+    pub id: crate::Field<ManagedDeviceMobileAppConfigurationUserStatus, String>,
+    /// `userDisplayName`
+    pub user_display_name: crate::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+        String,
+    >,
+    /// `devicesCount`
+    pub devices_count: crate::Field<ManagedDeviceMobileAppConfigurationUserStatus, i32>,
+    /// `status`
+    pub status: crate::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+        ComplianceStatus,
+    >,
+    /// `lastReportedDateTime`
+    pub last_reported_date_time: crate::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+        DateTimeOffset,
+    >,
+    /// `userPrincipalName`
+    pub user_principal_name: crate::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+        String,
+    >,
+}
+/// The changes to a [`ManagedDeviceMobileAppConfigurationUserStatus`] that an update sends: only the properties set (`ManagedDeviceMobileAppConfigurationUserStatus::patch()`, then a setter per property).
+pub struct ManagedDeviceMobileAppConfigurationUserStatusPatch {
+    user_display_name: crate::__private::Option<crate::__private::Option<String>>,
+    devices_count: crate::__private::Option<i32>,
+    status: crate::__private::Option<ComplianceStatus>,
+    last_reported_date_time: crate::__private::Option<DateTimeOffset>,
+    user_principal_name: crate::__private::Option<crate::__private::Option<String>>,
+}
+#[automatically_derived]
+impl crate::__private::Default for ManagedDeviceMobileAppConfigurationUserStatusPatch {
+    fn default() -> Self {
+        Self {
+            user_display_name: crate::__private::None,
+            devices_count: crate::__private::None,
+            status: crate::__private::None,
+            last_reported_date_time: crate::__private::None,
+            user_principal_name: crate::__private::None,
+        }
+    }
+}
+#[automatically_derived]
+impl crate::__private::fmt::Debug
+for ManagedDeviceMobileAppConfigurationUserStatusPatch {
+    /// The properties set, not their values (which may be personal data).
+    fn fmt(
+        &self,
+        __f: &mut crate::__private::fmt::Formatter<'_>,
+    ) -> crate::__private::fmt::Result {
+        let mut __set = __f.debug_set();
+        if self.user_display_name.is_some() {
+            __set.entry(&"userDisplayName");
+        }
+        if self.devices_count.is_some() {
+            __set.entry(&"devicesCount");
+        }
+        if self.status.is_some() {
+            __set.entry(&"status");
+        }
+        if self.last_reported_date_time.is_some() {
+            __set.entry(&"lastReportedDateTime");
+        }
+        if self.user_principal_name.is_some() {
+            __set.entry(&"userPrincipalName");
+        }
+        __set.finish()
+    }
+}
+#[automatically_derived]
+impl ManagedDeviceMobileAppConfigurationUserStatusPatch {
+    /// Sets `userDisplayName`; `None` writes `null`, clearing it.
+    #[must_use]
+    pub fn user_display_name(mut self, value: crate::__private::Option<String>) -> Self {
+        self.user_display_name = crate::__private::Some(value);
+        self
+    }
+    /// Sets `devicesCount` (Graph does not allow `null` in it).
+    #[must_use]
+    pub fn devices_count(mut self, value: i32) -> Self {
+        self.devices_count = crate::__private::Some(value);
+        self
+    }
+    /// Sets `status` (Graph does not allow `null` in it).
+    #[must_use]
+    pub fn status(mut self, value: ComplianceStatus) -> Self {
+        self.status = crate::__private::Some(value);
+        self
+    }
+    /// Sets `lastReportedDateTime` (Graph does not allow `null` in it).
+    #[must_use]
+    pub fn last_reported_date_time(mut self, value: DateTimeOffset) -> Self {
+        self.last_reported_date_time = crate::__private::Some(value);
+        self
+    }
+    /// Sets `userPrincipalName`; `None` writes `null`, clearing it.
+    #[must_use]
+    pub fn user_principal_name(
+        mut self,
+        value: crate::__private::Option<String>,
+    ) -> Self {
+        self.user_principal_name = crate::__private::Some(value);
+        self
+    }
+}
+#[automatically_derived]
+impl crate::__private::serde::Serialize
+for ManagedDeviceMobileAppConfigurationUserStatusPatch {
+    fn serialize<__S>(
+        &self,
+        __serializer: __S,
+    ) -> crate::__private::Result<__S::Ok, __S::Error>
+    where
+        __S: crate::__private::serde::Serializer,
+    {
+        use crate::__private::serde::ser::SerializeMap as _;
+        let mut __map = __serializer.serialize_map(crate::__private::None)?;
+        __map
+            .serialize_entry(
+                "@odata.type",
+                "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+            )?;
+        if let crate::__private::Some(__value) = &self.user_display_name {
+            __map.serialize_entry("userDisplayName", __value)?;
+        }
+        if let crate::__private::Some(__value) = &self.devices_count {
+            __map.serialize_entry("devicesCount", __value)?;
+        }
+        if let crate::__private::Some(__value) = &self.status {
+            __map.serialize_entry("status", __value)?;
+        }
+        if let crate::__private::Some(__value) = &self.last_reported_date_time {
+            __map.serialize_entry("lastReportedDateTime", __value)?;
+        }
+        if let crate::__private::Some(__value) = &self.user_principal_name {
+            __map.serialize_entry("userPrincipalName", __value)?;
+        }
+        __map.end()
+    }
+}
+#[automatically_derived]
+impl crate::GraphPatch for ManagedDeviceMobileAppConfigurationUserStatusPatch {
+    type Entity = ManagedDeviceMobileAppConfigurationUserStatus;
+    fn is_empty(&self) -> bool {
+        true && self.user_display_name.is_none() && self.devices_count.is_none()
+            && self.status.is_none() && self.last_reported_date_time.is_none()
+            && self.user_principal_name.is_none()
+    }
+}
+#[automatically_derived]
+impl ManagedDeviceMobileAppConfigurationUserStatus {
+    /// The typed property paths of this entity, for query options.
+    pub fn fields() -> ManagedDeviceMobileAppConfigurationUserStatusFields {
+        ManagedDeviceMobileAppConfigurationUserStatusFields {
+            id: crate::Field::__new("id"),
+            user_display_name: crate::Field::__new("userDisplayName"),
+            devices_count: crate::Field::__new("devicesCount"),
+            status: crate::Field::__new("status"),
+            last_reported_date_time: crate::Field::__new("lastReportedDateTime"),
+            user_principal_name: crate::Field::__new("userPrincipalName"),
+        }
+    }
+    /// Query options for reading this entity: `Self::query().filter(...)`.
+    pub fn query() -> crate::Query<Self> {
+        crate::Query::new()
+    }
+    /// An update that changes nothing yet: add the properties to change with its setters.
+    pub fn patch() -> ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        <ManagedDeviceMobileAppConfigurationUserStatusPatch as crate::__private::Default>::default()
+    }
+}
 crate::__private::with_client! {
     #[automatically_derived] impl ManagedDeviceMobileAppConfigurationUserStatus { #[doc =
     " Creates this entity: validates it, sends `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`,"]
@@ -197,7 +377,74 @@ crate::__private::with_client! {
     pub async fn create(& self, client : & crate ::Client,
     managed_device_mobile_app_configuration_id : & str) -> crate ::__private::Result <
     Self, crate ::Error > { crate ::__private::create(client, self, &
-    [managed_device_mobile_app_configuration_id]). await } }
+    [managed_device_mobile_app_configuration_id]). await } #[doc =
+    " Reads the entity with key `id`: `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}`, selecting exactly"]
+    #[doc = " the declared properties."] #[doc = ""] #[doc =
+    " Each path argument fills one segment, percent-encoded; it must not be empty:"]
+    #[doc =
+    " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
+    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
+    " `Error::NotFound` when it does not exist; a path error before any I/O, or the error of the request."]
+    pub async fn get(client : & crate ::Client,
+    managed_device_mobile_app_configuration_id : & str, id : & str) -> crate
+    ::__private::Result < Self, crate ::Error > { client.get:: < Self > (&
+    [managed_device_mobile_app_configuration_id], id). await } #[doc =
+    " `get` with query options (`$select`, `$expand`)."] #[doc = ""] #[doc = " # Errors"]
+    #[doc = ""] #[doc = " As `get`."] pub async fn get_with(client : & crate ::Client,
+    managed_device_mobile_app_configuration_id : & str, id : & str, query : & crate
+    ::Query < Self >) -> crate ::__private::Result < Self, crate ::Error > { client
+    .get_with:: < Self > (& [managed_device_mobile_app_configuration_id], id, query).
+    await } #[doc =
+    " The entities of `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`, as a stream that reads a page at a time"]
+    #[doc = " (`.next().await`, or `.collect_all().await` for all of them)."] #[doc = ""]
+    #[doc =
+    " Each path argument fills one segment, percent-encoded; it must not be empty:"]
+    #[doc =
+    " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
+    pub fn list < '__c > (client : & '__c crate ::Client,
+    managed_device_mobile_app_configuration_id : & str) -> crate ::List < '__c, Self > {
+    client.list:: < Self > (& [managed_device_mobile_app_configuration_id]) } #[doc =
+    " `list` with query options: `$filter`, `$orderby`, `$top`, `$skip`, `$count`, `$search`, `$select`."]
+    pub fn list_with < '__c > (client : & '__c crate ::Client,
+    managed_device_mobile_app_configuration_id : & str, query : & crate ::Query < Self >)
+    -> crate ::List < '__c, Self > { client.list_with:: < Self > (&
+    [managed_device_mobile_app_configuration_id], query) } #[doc =
+    " How many entities of `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` match the query's `$filter` and `$search` (`/$count`)."]
+    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc = " As `get`."] pub async fn
+    count(client : & crate ::Client, managed_device_mobile_app_configuration_id : & str,
+    query : & crate ::Query < Self >) -> crate ::__private::Result < u64, crate ::Error >
+    { client.count:: < Self > (& [managed_device_mobile_app_configuration_id], query).
+    await } #[doc =
+    " Updates the entity with key `id`: `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}` with only the"]
+    #[doc =
+    " properties the patch sets. `None` for `204 No Content`, else the updated entity."]
+    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
+    " As `get`; `Error::UnknownOutcome` when it may have been applied but the answer was lost."]
+    pub async fn update(client : & crate ::Client,
+    managed_device_mobile_app_configuration_id : & str, id : & str, patch : &
+    ManagedDeviceMobileAppConfigurationUserStatusPatch) -> crate ::__private::Result <
+    crate ::__private::Option < Self >, crate ::Error > { client.update(&
+    [managed_device_mobile_app_configuration_id], id, patch). await } #[doc =
+    " `update` with options: `If-Match`, the retry policy."] #[doc = ""] #[doc =
+    " # Errors"] #[doc = ""] #[doc = " As `update`."] pub async fn update_with(client : &
+    crate ::Client, managed_device_mobile_app_configuration_id : & str, id : & str, patch
+    : & ManagedDeviceMobileAppConfigurationUserStatusPatch, options : & crate
+    ::RequestOptions) -> crate ::__private::Result < crate ::__private::Option < Self >,
+    crate ::Error > { client.update_with(& [managed_device_mobile_app_configuration_id],
+    id, patch, options). await } #[doc =
+    " Deletes the entity with key `id`: `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}`."]
+    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
+    " `Error::NotFound` when it does not exist; a path error before any I/O, or the error of the request."]
+    pub async fn delete(client : & crate ::Client,
+    managed_device_mobile_app_configuration_id : & str, id : & str) -> crate
+    ::__private::Result < (), crate ::Error > { client.delete:: < Self > (&
+    [managed_device_mobile_app_configuration_id], id). await } #[doc =
+    " `delete` with options: `If-Match`, the retry policy."] #[doc = ""] #[doc =
+    " # Errors"] #[doc = ""] #[doc = " As `delete`."] pub async fn delete_with(client : &
+    crate ::Client, managed_device_mobile_app_configuration_id : & str, id : & str,
+    options : & crate ::RequestOptions) -> crate ::__private::Result < (), crate ::Error
+    > { client.delete_with:: < Self > (& [managed_device_mobile_app_configuration_id],
+    id, options). await } }
 }
 #[doc(hidden)]
 #[allow(
@@ -231,6 +478,7 @@ const _: () = {
             "userPrincipalName",
         ];
         const AVAILABILITY: crate::Availability = crate::Availability::__new(7u8, &[]);
+        const KEY: crate::__private::Option<&'static str> = crate::__private::Some("id");
         fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
             ManagedDeviceMobileAppConfigurationUserStatus::validate(self)
         }

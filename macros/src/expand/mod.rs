@@ -1,0 +1,268 @@
+//! Code generation. Reads only the checked model.
+//!
+//! Generated code names the facade through `#krate` (default `::graph_entity`): public items by
+//! their public path, helpers through the hidden `__private` module. Everything that is not
+//! user-facing sits inside `const _: () = { ... };`. Logic lives once in generic runtime
+//! functions; what is generated per type is the part that must know the fields.
+
+mod checks;
+mod enums;
+mod fallback;
+mod operations;
+mod patch;
+mod serde;
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields};
+
+use crate::attr::is_graph_attr;
+use crate::model::{Entity, Field};
+use crate::template::Part;
+
+pub(crate) use enums::graph_enum;
+pub(crate) use fallback::fallback;
+
+/// The input item with our `#[graph(...)]` helper attributes removed: attribute macros cannot
+/// declare helper attributes, so they must not reach the compiler.
+pub(crate) fn strip_helper_attrs(input: &DeriveInput) -> DeriveInput {
+    let mut item = input.clone();
+    match &mut item.data {
+        Data::Struct(data) => strip_fields(&mut data.fields),
+        Data::Enum(data) => {
+            for variant in &mut data.variants {
+                variant.attrs.retain(|a| !is_graph_attr(a));
+                strip_fields(&mut variant.fields);
+            }
+        }
+        Data::Union(data) => {
+            for field in &mut data.fields.named {
+                field.attrs.retain(|a| !is_graph_attr(a));
+            }
+        }
+    }
+    item
+}
+
+fn strip_fields(fields: &mut Fields) {
+    for field in fields.iter_mut() {
+        field.attrs.retain(|a| !is_graph_attr(a));
+    }
+}
+
+/// Wraps impls in an anonymous constant, with the lints generated code must not trigger.
+fn wrap_in_const(body: TokenStream) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(
+            non_upper_case_globals,
+            unused_qualifications,
+            clippy::needless_lifetimes,
+            clippy::used_underscore_binding
+        )]
+        const _: () = {
+            #body
+        };
+    }
+}
+
+/// What every part of an entity's expansion reads: the model and the names derived from it.
+struct Shared<'a> {
+    ident: &'a syn::Ident,
+    krate: &'a TokenStream,
+    /// `#krate::__private`.
+    private: TokenStream,
+    entity: &'a Entity<'a>,
+    /// The fields but the extra map.
+    declared: Vec<&'a Field<'a>>,
+    extra: Option<&'a Field<'a>>,
+    /// `extra::<T>()` at the extra field's type: one error for a wrong type, not one per use.
+    extra_access: Option<TokenStream>,
+    /// The extra map of `self`.
+    extra_get: Option<TokenStream>,
+    /// The trait that carries `PROPERTIES`.
+    shape: TokenStream,
+}
+
+pub(crate) fn entity(entity: &Entity) -> TokenStream {
+    let item = strip_helper_attrs(entity.input);
+    let ident = &entity.input.ident;
+    let krate = &entity.krate;
+    let private = quote!(#krate::__private);
+    let extra = entity.fields.iter().find(|f| f.extra);
+    let extra_access = extra.map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> #private::extra::<#ty>())
+    });
+    let extra_get = extra.map(|f| {
+        let name = f.ident;
+        quote!((#extra_access.get)(&self.#name))
+    });
+    let shape = match &entity.complex {
+        Some(_) => quote!(#krate::GraphComplex),
+        None => quote!(#krate::GraphEntity),
+    };
+    let s = Shared {
+        ident,
+        krate,
+        private: private.clone(),
+        entity,
+        declared: entity.fields.iter().filter(|f| !f.extra).collect(),
+        extra,
+        extra_access,
+        extra_get,
+        shape,
+    };
+    let graph_trait = graph_trait(&s);
+    let serialize = serde::serialize(&s);
+    let deserialize = serde::deserialize(&s);
+    let validate_body = checks::validate_body(&s);
+    let type_checks = checks::type_checks(&s);
+    let wrapped = wrap_in_const(quote!(#graph_trait #serialize #deserialize));
+    // An entity's constants, operations and query and update types.
+    let entity_items = entity.path.as_ref().map(|path| {
+        let odata_type = &entity.odata_type;
+        let path_doc =
+            format!(" The path template of this entity's collection: `{}`.", path.value());
+        let odata_doc =
+            format!(" The `@odata.type` written first in every request body: `{odata_type}`.");
+        let (_, patch_ty) = patch::names(ident);
+        let placeholders: Vec<String> = entity
+            .template
+            .as_ref()
+            .map(|t| t.placeholders().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let path_value = path.value();
+        let signature = operations::Signature {
+            krate,
+            args: &entity.args,
+            placeholders: &placeholders,
+            path: &path_value,
+            patch: &patch_ty,
+        };
+        let methods = operations::methods(&operations::operations(&signature), false);
+        let query_items = patch::items(&s);
+        quote! {
+            #[automatically_derived]
+            impl #ident {
+                #[doc = #path_doc]
+                pub const PATH: &'static str = #path;
+
+                #[doc = #odata_doc]
+                pub const ODATA_TYPE: &'static str = #odata_type;
+            }
+
+            #query_items
+
+            // Only with the facade's `client` feature.
+            #private::with_client! {
+                #[automatically_derived]
+                // `List::list`, and deep paths with many arguments, are how Graph is.
+                #[allow(clippy::self_named_constructors, clippy::too_many_arguments)]
+                impl #ident {
+                    #methods
+                }
+            }
+        }
+    });
+    quote! {
+        #item
+
+        #[automatically_derived]
+        impl #ident {
+            /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
+            /// and the extra properties do not shadow declared ones.
+            ///
+            /// # Errors
+            ///
+            /// Every problem at once, each property named by its JSON name.
+            pub fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+                #validate_body
+            }
+        }
+
+        #entity_items
+
+        #wrapped
+
+        #type_checks
+    }
+}
+
+/// `GraphEntity` or `GraphComplex`.
+fn graph_trait(s: &Shared<'_>) -> TokenStream {
+    let Shared { ident, krate, private, entity, declared, extra, .. } = s;
+    let odata_type = &entity.odata_type;
+    let json_names: Vec<&str> = declared.iter().map(|f| f.json.as_str()).collect();
+    // Where the entity exists; an unchecked one keeps the trait's default (everywhere).
+    let availability = entity.availability.as_ref().map(|(bits, missing)| {
+        let (cloud_bits, parts): (Vec<u8>, Vec<&str>) =
+            missing.iter().map(|(bit, what)| (*bit, what.as_str())).unzip();
+        quote! {
+            const AVAILABILITY: #krate::Availability =
+                #krate::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
+        }
+    });
+    let key = declared.iter().find(|f| f.key).map(|f| {
+        let json = &f.json;
+        quote!(const KEY: #private::Option<&'static str> = #private::Some(#json);)
+    });
+    let keeps_unknown = extra.map(|_| {
+        quote!(
+            const KEEPS_UNKNOWN: bool = true;
+        )
+    });
+    // --- the template, split at compile time ---
+    let parts: Vec<TokenStream> = entity
+        .template
+        .iter()
+        .flat_map(|t| t.parts.iter())
+        .map(|part| match part {
+            Part::Literal(text) => quote!(#private::PathPart::Literal(#text)),
+            Part::Placeholder(name) => quote!(#private::PathPart::Placeholder(#name)),
+        })
+        .collect();
+
+    match (&entity.path, &entity.complex) {
+        (_, Some(complex)) => {
+            let bases = &complex.bases;
+            let graph_name = &bases[0];
+            quote! {
+                #[automatically_derived]
+                impl #krate::GraphComplex for #ident {
+                    const GRAPH_NAME: &'static str = #graph_name;
+                    const BASES: &'static [&'static str] = &[#(#bases),*];
+                    const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
+
+                    fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+                        #ident::validate(self)
+                    }
+                }
+            }
+        }
+        (Some(path), None) => quote! {
+        #[automatically_derived]
+        impl #krate::GraphEntity for #ident {
+            const TEMPLATE: #krate::PathTemplate = #krate::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+            const ODATA_TYPE: &'static str = #odata_type;
+            const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
+            #availability
+            #key
+            #keeps_unknown
+
+            fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+                #ident::validate(self)
+            }
+
+            fn serialize_body<__S>(&self, __serializer: __S) -> #private::Result<__S::Ok, __S::Error>
+            where
+                __S: #private::serde::Serializer,
+            {
+                self.__graph_serialize(__serializer, true)
+            }
+        }
+        },
+        (None, None) => quote!(),
+    }
+}

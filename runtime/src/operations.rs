@@ -1,0 +1,207 @@
+//! Reading, listing, counting, updating and deleting the entities of a collection: the
+//! operations besides `create` that every `#[graph_entity]` calls with checked arguments.
+//!
+//! What is safe to resend, and why, is in `RELIABILITY.md`: `GET` and `DELETE` are repeated on
+//! `429`, `503`, `504` and lost answers; so is `PATCH`, because an update sends absolute values
+//! (applying it twice leaves the same entity). A `DELETE` resent after an attempt that may have
+//! acted, and then answered `404`, succeeded.
+
+use bytes::Bytes;
+use reqwest::Method;
+
+use crate::client::Client;
+use crate::entity::{GraphEntity, GraphPatch};
+use crate::error::Error;
+use crate::pages::List;
+use crate::query::Query;
+use crate::retry::RequestOptions;
+
+impl Client {
+    /// Reads the entity with key `id` from the collection at `E::TEMPLATE` filled with
+    /// `path_args`: `GET {path}/{id}?$select=...` with exactly the declared properties.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotInCloud`] or [`Error::Path`] (an empty `id` included) before any I/O;
+    /// [`Error::NotFound`] when it does not exist; otherwise the error of the request or of
+    /// its response.
+    pub async fn get<E: GraphEntity>(&self, path_args: &[&str], id: &str) -> Result<E, Error> {
+        self.get_with(path_args, id, &Query::new()).await
+    }
+
+    /// [`get`](Self::get) with query options: another `$select`, `$expand`.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get).
+    pub async fn get_with<E: GraphEntity>(
+        &self,
+        path_args: &[&str],
+        id: &str,
+        query: &Query<E>,
+    ) -> Result<E, Error> {
+        let url = self.entity_url::<E>(path_args, id, query)?;
+        let options = RequestOptions {
+            eventual: query.needs_eventual_consistency(),
+            ..RequestOptions::default()
+        };
+        let transport = self.transport();
+        transport.execute(Method::GET, E::TEMPLATE.as_str(), url, None, &options).await?.decode()
+    }
+
+    /// The entities of the collection at `E::TEMPLATE` filled with `path_args`, as a stream
+    /// that reads one page at a time (see [`List`]); `.collect_all()` gathers them.
+    ///
+    /// A path error is the stream's first and only item.
+    pub fn list<E: GraphEntity>(&self, path_args: &[&str]) -> List<'_, E> {
+        self.list_with(path_args, &Query::new())
+    }
+
+    /// [`list`](Self::list) with query options: `$filter`, `$orderby`, `$top`, `$skip`,
+    /// `$count`, `$search`, `$select`, `$expand`.
+    pub fn list_with<E: GraphEntity>(&self, path_args: &[&str], query: &Query<E>) -> List<'_, E> {
+        let first = self.collection_url::<E>(path_args, "", query);
+        let options = RequestOptions {
+            eventual: query.needs_eventual_consistency(),
+            ..RequestOptions::default()
+        };
+        List::new(self, first, options)
+    }
+
+    /// How many entities of the collection match the query's `$filter` and `$search`:
+    /// `GET {path}/$count`, with `ConsistencyLevel: eventual`.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get); an answer that is not a number is [`Error::UnexpectedResponse`].
+    pub async fn count<E: GraphEntity>(
+        &self,
+        path_args: &[&str],
+        query: &Query<E>,
+    ) -> Result<u64, Error> {
+        // `$count` answers a number: options that shape entities do not apply.
+        let url = self.collection_url::<E>(path_args, "/$count", &query.for_count())?;
+        let options = RequestOptions { eventual: true, ..RequestOptions::default() };
+        let transport = self.transport();
+        let answer =
+            transport.execute(Method::GET, E::TEMPLATE.as_str(), url, None, &options).await?;
+        let text = String::from_utf8_lossy(&answer.body);
+        text.trim_start_matches('\u{feff}').trim().parse().map_err(|_| Error::UnexpectedResponse {
+            status: answer.status,
+            content_type: None,
+            snippet: crate::error::snippet(&answer.body),
+        })
+    }
+
+    /// Updates the entity with key `id`: `PATCH {path}/{id}` with only the properties `patch`
+    /// sets. `Ok(None)` when the service answers `204 No Content` (as Graph mostly does),
+    /// `Ok(Some(entity))` when it answers with the updated entity.
+    ///
+    /// An empty patch sends nothing and returns `Ok(None)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get); an update that may have been applied but whose answer was lost
+    /// after the retries is [`Error::UnknownOutcome`].
+    pub async fn update<P: GraphPatch>(
+        &self,
+        path_args: &[&str],
+        id: &str,
+        patch: &P,
+    ) -> Result<Option<P::Entity>, Error> {
+        self.update_with(path_args, id, patch, &RequestOptions::default()).await
+    }
+
+    /// [`update`](Self::update) with options for this call: `If-Match`, the retry policy.
+    ///
+    /// # Errors
+    ///
+    /// As [`update`](Self::update); `412` (as [`Error::Graph`]) when `If-Match` no longer holds.
+    pub async fn update_with<P: GraphPatch>(
+        &self,
+        path_args: &[&str],
+        id: &str,
+        patch: &P,
+        options: &RequestOptions,
+    ) -> Result<Option<P::Entity>, Error> {
+        let template = <P::Entity as GraphEntity>::TEMPLATE;
+        let url = self.entity_url::<P::Entity>(path_args, id, &Query::new().select_all())?;
+        if patch.is_empty() {
+            return Ok(None);
+        }
+        let body = Bytes::from(serde_json::to_vec(patch).map_err(Error::Encode)?);
+        let transport = self.transport();
+        let answer =
+            transport.execute(Method::PATCH, template.as_str(), url, Some(body), options).await?;
+        if answer.status == 204 || answer.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        answer.decode_written().map(Some)
+    }
+
+    /// Deletes the entity with key `id`: `DELETE {path}/{id}` (with its contained entities).
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get): [`Error::NotFound`] when it does not exist.
+    pub async fn delete<E: GraphEntity>(&self, path_args: &[&str], id: &str) -> Result<(), Error> {
+        self.delete_with::<E>(path_args, id, &RequestOptions::default()).await
+    }
+
+    /// [`delete`](Self::delete) with options for this call: `If-Match`, the retry policy.
+    ///
+    /// # Errors
+    ///
+    /// As [`delete`](Self::delete).
+    pub async fn delete_with<E: GraphEntity>(
+        &self,
+        path_args: &[&str],
+        id: &str,
+        options: &RequestOptions,
+    ) -> Result<(), Error> {
+        let url = self.entity_url::<E>(path_args, id, &Query::new().select_all())?;
+        let transport = self.transport();
+        transport.execute(Method::DELETE, E::TEMPLATE.as_str(), url, None, options).await?;
+        Ok(())
+    }
+
+    /// The URL of the collection (and `suffix`), with the query string.
+    fn collection_url<E: GraphEntity>(
+        &self,
+        path_args: &[&str],
+        suffix: &str,
+        query: &Query<E>,
+    ) -> Result<String, Error> {
+        self.available::<E>()?;
+        let path = E::TEMPLATE.render(path_args)?;
+        Ok(with_query(self.transport().url(&format!("{path}{suffix}")), &render::<E>(query)))
+    }
+
+    /// The URL of one entity of the collection, with the query string.
+    fn entity_url<E: GraphEntity>(
+        &self,
+        path_args: &[&str],
+        id: &str,
+        query: &Query<E>,
+    ) -> Result<String, Error> {
+        self.available::<E>()?;
+        let mut path = E::TEMPLATE.render(path_args)?;
+        crate::path::push_segment(&mut path, "id", id)?;
+        Ok(with_query(self.transport().url(&path), &render::<E>(query)))
+    }
+}
+
+/// The query string: by default `$select` with the declared properties, unless the entity keeps
+/// unknown ones.
+fn render<E: GraphEntity>(query: &Query<E>) -> String {
+    let default_select = if E::KEEPS_UNKNOWN { &[][..] } else { E::PROPERTIES };
+    query.render(default_select)
+}
+
+fn with_query(mut url: String, query: &str) -> String {
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}

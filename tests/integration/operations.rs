@@ -1,0 +1,226 @@
+//! The operations besides `create`, as they go on the wire: `get` selects exactly the declared
+//! properties, `list` reads one page at a time with the query options, `update` writes only what
+//! the patch sets, `delete` deletes once, a `404` is `Error::NotFound`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use graph_entity::intune::{
+    ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
+};
+use graph_entity::{Client, Error, GraphEntity, GraphPatch, RequestOptions, RetryPolicy};
+
+use crate::stub::{Reply, Stub};
+use crate::{RESPONSE, fixture};
+
+const COLLECTION: &str = "/v1.0/deviceAppManagement/mobileAppConfigurations/c%2F1/userStatuses";
+const NOT_FOUND: &str = r#"{"error":{"code":"ResourceNotFound","message":"Resource not found."}}"#;
+
+#[tokio::test]
+async fn get_selects_exactly_the_declared_properties() {
+    let stub = Stub::start(|_| Reply::json(200, fixture(RESPONSE))).await;
+    let read = Status::get(&stub.client(), "c/1", "s 1").await.unwrap();
+    assert_eq!(read.devices_count, 12);
+    let seen = stub.requests().pop().unwrap();
+    assert_eq!(seen.method, "GET");
+    assert_eq!(
+        seen.path,
+        format!(
+            "{COLLECTION}/s%201?$select=id,userDisplayName,devicesCount,status,lastReportedDateTime,userPrincipalName"
+        )
+    );
+    assert_eq!(
+        Status::PROPERTIES.join(","),
+        "id,userDisplayName,devicesCount,status,lastReportedDateTime,userPrincipalName"
+    );
+    assert_eq!(<Status as GraphEntity>::KEY, Some("id"));
+    // Another selection, when asked.
+    let fields = Status::fields();
+    let query = Status::query().select(fields.devices_count).select(fields.status);
+    Status::get_with(&stub.client(), "c/1", "s1", &query).await.unwrap();
+    let seen = stub.requests().pop().unwrap();
+    assert!(seen.path.ends_with("/s1?$select=devicesCount,status"), "{}", seen.path);
+}
+
+#[tokio::test]
+async fn list_sends_the_query_and_reads_a_page_at_a_time() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    let stub = Stub::start(move |seen| {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        let host = seen.headers["host"].to_str().unwrap().to_owned();
+        let item = fixture(RESPONSE);
+        let next = format!("http://{host}{COLLECTION}?$skiptoken={}", n + 1);
+        Reply::json(
+            200,
+            &format!(r#"{{"@odata.count":5,"value":[{item},{item}],"@odata.nextLink":"{next}"}}"#),
+        )
+    })
+    .await;
+    let client = stub.client();
+    let f = Status::fields();
+    let query = Status::query()
+        .filter(f.status.eq(ComplianceStatus::Compliant) & f.devices_count.gt(2))
+        .order_by(f.user_display_name.desc())
+        .top(5)
+        .count(true);
+    let mut list = Status::list_with(&client, "c/1", &query);
+    let first = list.next().await.unwrap().unwrap();
+    assert_eq!(first.status, ComplianceStatus::NotApplicable);
+    // One page read, one entity still buffered: nothing more was fetched.
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    assert_eq!(list.count(), Some(5));
+    let _second = list.next().await.unwrap().unwrap();
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    let _third = list.next().await.unwrap().unwrap();
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+    let seen = stub.requests();
+    assert_eq!(
+        seen[0].path,
+        format!(
+            "{COLLECTION}?$select=id,userDisplayName,devicesCount,status,lastReportedDateTime,userPrincipalName&$filter=status%20eq%20%27compliant%27%20and%20devicesCount%20gt%202&$orderby=userDisplayName%20desc&$top=5&$count=true"
+        )
+    );
+    assert_eq!(seen[0].headers["consistencylevel"], "eventual");
+    // The next page is the link as given.
+    assert_eq!(seen[1].path, format!("{COLLECTION}?$skiptoken=1"));
+    assert_eq!(seen[1].headers["consistencylevel"], "eventual");
+}
+
+#[tokio::test]
+async fn count_reads_the_number() {
+    let stub = Stub::start(|_| Reply::json(200, "\u{feff}42")).await;
+    let f = Status::fields();
+    let query = Status::query().filter(f.devices_count.ge(1)).top(3);
+    assert_eq!(Status::count(&stub.client(), "c", &query).await.unwrap(), 42);
+    let seen = stub.requests().pop().unwrap();
+    assert!(
+        seen.path.ends_with("/c/userStatuses/$count?$filter=devicesCount%20ge%201"),
+        "{}",
+        seen.path
+    );
+    assert_eq!(seen.headers["consistencylevel"], "eventual");
+    let stub = Stub::start(|_| Reply::json(200, "many")).await;
+    let error = Status::count(&stub.client(), "c", &Status::query()).await.unwrap_err();
+    assert!(matches!(error, Error::UnexpectedResponse { status: 200, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn update_writes_only_what_the_patch_sets() {
+    let stub = Stub::start(|_| Reply::json(204, "")).await;
+    let patch = Status::patch()
+        .devices_count(3)
+        .user_display_name(None)
+        .status(ComplianceStatus::Compliant);
+    assert!(!patch.is_empty());
+    assert_eq!(format!("{patch:?}"), r#"{"userDisplayName", "devicesCount", "status"}"#);
+    let updated = Status::update(&stub.client(), "c/1", "s1", &patch).await.unwrap();
+    assert!(updated.is_none());
+    let seen = stub.requests().pop().unwrap();
+    assert_eq!(seen.method, "PATCH");
+    assert_eq!(seen.path, format!("{COLLECTION}/s1"));
+    assert_eq!(
+        std::str::from_utf8(&seen.body).unwrap(),
+        r##"{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus","userDisplayName":null,"devicesCount":3,"status":"compliant"}"##
+    );
+    assert!(seen.headers.get("if-match").is_none());
+    // A `200` with the entity is decoded; `If-Match` goes with the options.
+    let stub = Stub::start(|_| Reply::json(200, fixture(RESPONSE))).await;
+    let options = RequestOptions::default().if_match("W/\"etag-1\"");
+    let updated = Status::update_with(&stub.client(), "c", "s1", &patch, &options).await.unwrap();
+    assert_eq!(updated.unwrap().status, ComplianceStatus::NotApplicable);
+    assert_eq!(stub.requests()[0].headers["if-match"], "W/\"etag-1\"");
+}
+
+#[tokio::test]
+async fn an_empty_patch_or_a_broken_etag_sends_nothing() {
+    let stub = Stub::start(|_| Reply::json(204, "")).await;
+    let empty = Status::patch();
+    assert!(empty.is_empty());
+    assert!(Status::update(&stub.client(), "c", "s1", &empty).await.unwrap().is_none());
+    let options = RequestOptions::default().if_match("W/\"a\"\r\nX-Injected: 1");
+    let patch = Status::patch().devices_count(1);
+    let error = Status::update_with(&stub.client(), "c", "s1", &patch, &options).await.unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(stub.requests().is_empty());
+}
+
+#[tokio::test]
+async fn delete_and_a_typed_not_found() {
+    let stub = Stub::start(|seen| {
+        if seen.path.contains("/gone") {
+            Reply::json(404, NOT_FOUND)
+        } else {
+            Reply::json(204, "")
+        }
+    })
+    .await;
+    let client = stub.client();
+    Status::delete(&client, "c/1", "s1").await.unwrap();
+    let seen = stub.requests().pop().unwrap();
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("DELETE", &*format!("{COLLECTION}/s1"))
+    );
+    let error = Status::delete(&client, "c/1", "gone").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::NotFound(graph) if graph.code == "ResourceNotFound"),
+        "{error:?}"
+    );
+    assert!(error.is_not_found());
+    assert_eq!(error.status(), Some(404));
+    let error = Status::get(&client, "c/1", "gone").await.unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    // An id can never change the endpoint.
+    Status::delete(&client, "c", "../../x").await.unwrap();
+    assert!(stub.requests().pop().unwrap().path.ends_with("/c/userStatuses/..%2F..%2Fx"));
+}
+
+#[tokio::test]
+async fn a_delete_resent_after_a_lost_answer_that_finds_nothing_succeeded() {
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&attempts);
+    // The first answer comes too late (the client gives up on it: it may have deleted), the
+    // second says the entity is gone: the first deleted it.
+    let stub = Stub::start(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
+        0 => Reply::json(204, "").after(Duration::from_millis(500)),
+        _ => Reply::json(404, NOT_FOUND),
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    Status::delete(&client, "c", "s1").await.unwrap();
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    // Without the lost attempt, a `404` is not found.
+    let error = Status::delete(&client, "c", "s1").await.unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_patch_resent_after_a_lost_answer_is_retried() {
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&attempts);
+    let stub = Stub::start(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
+        0 => Reply::json(204, "").after(Duration::from_millis(500)),
+        _ => Reply::json(204, ""),
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let patch = Status::patch().devices_count(7);
+    assert!(Status::update(&client, "c", "s1", &patch).await.unwrap().is_none());
+    let seen = stub.requests();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].body, seen[1].body);
+}
