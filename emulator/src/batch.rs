@@ -13,7 +13,8 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
 
-use crate::server::{AppState, Ids, graph_error, json_response, lock};
+use crate::respond::{Ids, graph_error, json_response};
+use crate::state::{AppState, lock};
 
 /// Graph's limit on requests in one batch.
 const MAX_REQUESTS: usize = 20;

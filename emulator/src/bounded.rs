@@ -16,6 +16,10 @@ const MAX_THROTTLED_CLIENTS: usize = 100_000;
 const MAX_LOGGED_REQUESTS: usize = 10_000;
 /// The most bytes (method, path, headers and body) kept in the request log.
 const MAX_LOGGED_BYTES: usize = 64 * 1024 * 1024;
+/// The most entities stored, by default.
+pub(crate) const MAX_ENTITIES: usize = 1_000_000;
+/// The most bytes of entities stored (as estimated from the bodies that wrote them).
+const MAX_STORED_BYTES: usize = 1024 * 1024 * 1024;
 
 /// The ceilings of the emulator's state; [`Limits::default`] has the documented ones, tests
 /// use small ones.
@@ -26,6 +30,8 @@ pub(crate) struct Limits {
     pub(crate) throttled_clients: usize,
     pub(crate) logged_requests: usize,
     pub(crate) logged_bytes: usize,
+    pub(crate) entities: usize,
+    pub(crate) stored_bytes: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +42,8 @@ impl Default for Limits {
             throttled_clients: MAX_THROTTLED_CLIENTS,
             logged_requests: MAX_LOGGED_REQUESTS,
             logged_bytes: MAX_LOGGED_BYTES,
+            entities: MAX_ENTITIES,
+            stored_bytes: MAX_STORED_BYTES,
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::bounded::Deadlines;
-use crate::server::lock;
+use crate::state::lock;
 
 /// How throttled answers say when to come back.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,7 +125,9 @@ pub struct Faults {
     pub gateway_timeout_rate: f64,
     /// Latency added to every Graph call.
     pub latency: Duration,
-    /// User status creations that are stored and then lose their connection, with no answer.
+    /// Creations under a parent entity (such as user statuses, `…/{id}/userStatuses`) that are
+    /// stored and then lose their connection, with no answer. Creations in entity sets and in
+    /// the collections of singletons (the parents tests create first) are never dropped.
     pub drop_after_store_rate: f64,
     /// The seed of the fault generator.
     pub seed: u64,
@@ -157,7 +159,7 @@ pub struct FaultCounts {
     pub unavailable: u64,
     /// `504`s.
     pub gateway_timeouts: u64,
-    /// Connections dropped after storing a user status.
+    /// Connections dropped after storing an entity.
     pub dropped_after_store: u64,
     /// Requests delayed by the added latency.
     pub delayed: u64,

@@ -1,21 +1,32 @@
-//! `graph-emulator`: a local Microsoft Graph for the endpoints `graph-entity` covers.
+//! `graph-emulator`: a local Microsoft Graph v1.0, served from Microsoft's own metadata.
 //!
-//! It serves, on loopback, under `/v1.0` and `/beta`:
+//! Every entity set, singleton and containment navigation of the v1.0 metadata (read by
+//! `graph-entity-schema`) is served from one in-memory store, on loopback, under `/v1.0` (and
+//! `/beta`, with the same paths):
 //!
-//! - `POST /deviceAppManagement/mobileAppConfigurations` (an abstract type: send the derived
-//!   `@odata.type`, such as `#microsoft.graph.iosMobileAppConfiguration`), `GET` of the
-//!   collection and of one configuration;
-//! - `POST /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`, validated against
-//!   Microsoft's own metadata (all of v1.0, read by `graph-entity-schema`; an excerpt of
-//!   beta's in `metadata/beta.xml`): types, nullability, enum members, complex values and
-//!   collections in depth, derived `@odata.type`s; answering `201` with the new
-//!   entity, its `id` and `@odata.context`; `GET` of the collection with `@odata.nextLink`
-//!   paging and of one status by id; `404 ResourceNotFound` under an unknown configuration;
+//! - `POST` to a collection (an entity set such as `/groups`, or a contained collection such as
+//!   `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses` or
+//!   `/users/{id}/todo/lists/{id}/tasks`): the body is validated against the metadata (types,
+//!   nullability, enum members, complex values and collections in depth, unknown properties,
+//!   `@odata.type` derived from the declared type, abstract types refused); the key is assigned
+//!   (a GUID) when absent, `createdDateTime`/`lastModifiedDateTime` set when the type has them;
+//!   `201` with the entity and `@odata.context`. Parents must exist (`404` otherwise);
+//!   singletons always do.
+//! - `GET` of an entity by key (`$select`, `$expand` of contained navigations) and of a
+//!   collection, with `$filter` (`eq ne gt ge lt le and or not`, parentheses, `in`,
+//!   `startswith`, `endswith`, `contains`), `$orderby`, `$top`, `$skip`, `$count` and `/$count`,
+//!   `$search` (directory objects and messages), and `@odata.nextLink` paging; directory objects
+//!   need `ConsistencyLevel: eventual` for `$count`, `$search` and advanced operators, as Graph.
+//! - `PATCH` (a merge of the given properties, validated; computed properties refused; `204`)
+//!   and `DELETE` (`204`, with everything the entity contains).
+//! - `405` where the metadata's restrictions forbid an operation; Graph's `400` for an unknown
+//!   segment; `501` for what the emulator does not serve (navigation that does not contain its
+//!   targets, functions and actions, `$ref`, deep inserts).
 //! - `POST /{tenant}/oauth2/v2.0/token` (client credentials, with a client secret or a
-//!   certificate-signed client assertion) issuing expiring bearer tokens,
-//!   checked on every Graph call: `401` without, with an unknown or an expired token, `403`
-//!   without `DeviceManagementApps.ReadWrite.All` (reads also accept `Read.All`).
-//!
+//!   certificate-signed client assertion) issuing expiring bearer tokens, checked on every Graph
+//!   call: `401` without, with an unknown or an expired token, `403` without the permission the
+//!   area needs (a table from Graph's permissions reference; elsewhere any `*.ReadWrite.All`
+//!   role writes and any `*.Read.All` role reads).
 //! - `POST /$batch`: JSON batching of up to 20 of these requests, with `dependsOn` and `424`.
 //!
 //! Faults can be injected (see [`Faults`]): throttling with or without `Retry-After`, `503`,
@@ -46,7 +57,10 @@
 //!   past the cap;
 //! - the request log ([`RunningEmulator::requests`]): the latest 10,000 requests and at most
 //!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
-//!   than that keeps the start of its body.
+//!   than that keeps the start of its body;
+//! - the store: at most [`Emulator::max_entities`] entities (default 1,000,000) and 1 GiB of
+//!   them (as estimated from the bodies that wrote them); a write past either is answered with
+//!   Graph's `400 Directory_QuotaExceeded`.
 //!
 //! The log redacts credentials: `Authorization` headers (also those of the requests inside a
 //! `$batch` body), and token endpoint bodies.
@@ -63,13 +77,26 @@
 //! ```
 
 #![deny(missing_docs)]
+// Handlers return `Result<Response, Response>` so that checks read as `?`; a `Response` is moved
+// once per request, so its size as an error costs nothing worth boxing.
+#![allow(clippy::result_large_err)]
 
 mod assertion;
+mod auth;
 mod batch;
 mod bounded;
 mod faults;
+mod filter;
+mod query;
+mod respond;
+mod routing;
 mod server;
+mod service;
+mod state;
+mod store;
+mod token;
 mod validate;
+mod write;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -79,10 +106,13 @@ use tokio::sync::oneshot;
 
 pub use faults::{FaultCounts, Faults, RetryAfter};
 pub use graph_entity_schema::Schema;
-pub use validate::{Problem, is_date_time_offset, validate_create, validate_create_in_excerpt};
+pub use validate::{
+    Problem, is_date_time_offset, validate_create, validate_create_in_excerpt, validate_update,
+    validate_update_in_excerpt,
+};
 
 use crate::bounded::Limits;
-use crate::server::{AppState, Settings, WRITE_ROLE};
+use crate::state::{AppState, Settings};
 
 /// The tenant the emulator's token endpoint accepts by default.
 pub const DEFAULT_TENANT: &str = "emulator";
@@ -159,6 +189,7 @@ pub struct Emulator {
     tenant: String,
     clients: Vec<Registration>,
     faults: Faults,
+    max_entities: usize,
 }
 
 impl Emulator {
@@ -166,8 +197,10 @@ impl Emulator {
     pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 86_400);
 
     /// The defaults: `127.0.0.1`, a free port, pages of 100, tokens valid for an hour, bodies
-    /// up to 1 MiB, tenant [`DEFAULT_TENANT`] and one application ([`DEFAULT_CLIENT_ID`]) with
-    /// `DeviceManagementApps.ReadWrite.All`.
+    /// up to 1 MiB, at most 1,000,000 stored entities, tenant [`DEFAULT_TENANT`] and one
+    /// application ([`DEFAULT_CLIENT_ID`]) holding the write permission of every area of the
+    /// permissions table (`DeviceManagementApps.ReadWrite.All`, `User.ReadWrite.All`,
+    /// `Group.ReadWrite.All`, `Tasks.ReadWrite.All` …).
     pub fn builder() -> Self {
         Self {
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -179,10 +212,18 @@ impl Emulator {
                 client_id: DEFAULT_CLIENT_ID.to_owned(),
                 client_secret: Some(DEFAULT_CLIENT_SECRET.to_owned()),
                 certificate: None,
-                roles: vec![WRITE_ROLE.to_owned()],
+                roles: auth::every_write_role(),
             }],
             faults: Faults::default(),
+            max_entities: bounded::MAX_ENTITIES,
         }
+    }
+
+    /// The most entities stored at once (default 1,000,000; at least 1): a create past it is
+    /// answered with Graph's `400 Directory_QuotaExceeded`, until something is deleted.
+    pub fn max_entities(mut self, cap: usize) -> Self {
+        self.max_entities = cap.max(1);
+        self
     }
 
     /// Faults to inject (default: none).
@@ -244,7 +285,7 @@ impl Emulator {
             tenant: self.tenant,
             clients: self.clients,
             faults: self.faults,
-            limits: Limits::default(),
+            limits: Limits { entities: self.max_entities, ..Limits::default() },
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
@@ -318,10 +359,21 @@ impl RunningEmulator {
         self.state.requests()
     }
 
+    /// The entities stored in a collection, in creation order, as the emulator holds them (with
+    /// their `@odata.type`): `path` is a v1.0 collection path with its keys, each segment
+    /// percent-encoded as in a URL, such as `/users/{id}/todo/lists/{id}/tasks`; a type cast
+    /// segment keeps the entities of that type. `None` when the path is not a collection or one
+    /// of its parents does not exist.
+    pub fn entities(&self, path: &str) -> Option<Vec<serde_json::Value>> {
+        service::entities(&self.state, path)
+    }
+
     /// The user statuses stored under a configuration, in creation order; `None` for an
-    /// unknown configuration.
+    /// unknown configuration. The same as [`entities`](Self::entities) of
+    /// `/deviceAppManagement/mobileAppConfigurations/{configuration_id}/userStatuses`.
     pub fn user_statuses(&self, configuration_id: &str) -> Option<Vec<serde_json::Value>> {
-        self.state.user_statuses(configuration_id)
+        let id = percent_encoding::utf8_percent_encode(configuration_id, service::SEGMENT);
+        self.entities(&format!("/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses"))
     }
 
     /// How many faults were injected so far, by kind.

@@ -18,8 +18,9 @@ use graph_emulator::{Emulator, Faults, RetryAfter};
 /// The largest `--max-body-bytes`: 1 GiB.
 const MAX_BODY_BYTES: u64 = 1 << 30;
 
-/// A local Microsoft Graph for deviceAppManagement/mobileAppConfigurations and their
-/// userStatuses, with a client-credentials token endpoint.
+/// A local Microsoft Graph v1.0, served from Microsoft's metadata: every entity set, singleton
+/// and contained collection (POST, GET with query options, PATCH, DELETE), with a
+/// client-credentials token endpoint and `$batch`.
 ///
 /// Faults apply to Graph calls, not to the token endpoint; rates are fractions of requests, from
 /// 0 to 1.
@@ -51,6 +52,12 @@ struct Cli {
           default_value_t = 1024 * 1024,
           value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_BODY_BYTES))]
     max_body_bytes: usize,
+
+    /// The most entities stored at once, at least 1; a create past it is answered with Graph's
+    /// 400 Directory_QuotaExceeded.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_MAX_ENTITIES", default_value_t = 1_000_000,
+          value_parser = at_least_one)]
+    max_entities: usize,
 
     /// The tenant the token endpoint accepts.
     #[arg(long, value_name = "NAME", env = "GRAPH_EMULATOR_TENANT",
@@ -84,7 +91,8 @@ struct Cli {
     #[arg(long, value_name = "MS", env = "GRAPH_EMULATOR_LATENCY_MS", default_value_t = 0)]
     latency_ms: u64,
 
-    /// The rate of user status creations that are stored and then lose their connection.
+    /// The rate of creations under a parent entity (such as user statuses) that are stored and
+    /// then lose their connection.
     #[arg(long, value_name = "RATE", env = "GRAPH_EMULATOR_DROP_AFTER_STORE_RATE",
           default_value_t = 0.0, value_parser = rate)]
     drop_after_store_rate: f64,
@@ -128,6 +136,7 @@ impl Cli {
             .page_size(self.page_size)
             .token_ttl(Duration::from_secs(self.token_ttl))
             .max_body_bytes(self.max_body_bytes)
+            .max_entities(self.max_entities)
             .tenant(self.tenant)
             .faults(faults)
     }
@@ -198,6 +207,7 @@ mod tests {
         assert_eq!((cli.port, cli.host), (8080, IpAddr::V4(Ipv4Addr::LOCALHOST)));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (100, 3599, 1 << 20));
         assert_eq!(cli.tenant, graph_emulator::DEFAULT_TENANT);
+        assert_eq!(cli.max_entities, 1_000_000);
         let defaults = Faults::default();
         assert_eq!((cli.retry_after, cli.seed), (defaults.retry_after, defaults.seed));
         assert_eq!(cli.throttle_rate + cli.unavailable_rate + cli.gateway_timeout_rate, 0.0);
@@ -212,6 +222,7 @@ mod tests {
             "--page-size=7",
             "--token-ttl=60",
             "--max-body-bytes=2048",
+            "--max-entities=9",
             "--tenant=contoso",
             "--throttle-rate=0.5",
             "--retry-after=date:3",
@@ -224,7 +235,7 @@ mod tests {
         .unwrap();
         assert_eq!((cli.port, cli.host.to_string().as_str()), (9000, "::1"));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (7, 60, 2048));
-        assert_eq!(cli.tenant, "contoso");
+        assert_eq!((cli.tenant.as_str(), cli.max_entities), ("contoso", 9));
         assert_eq!((cli.throttle_rate, cli.unavailable_rate), (0.5, 0.25));
         assert_eq!((cli.gateway_timeout_rate, cli.drop_after_store_rate), (1.0, 0.0));
         assert_eq!((cli.retry_after, cli.latency_ms, cli.seed), (RetryAfter::HttpDate(3), 15, 42));
@@ -262,6 +273,7 @@ mod tests {
             (&["--token-ttl=-1"], "--token-ttl"),
             (&["--page-size", "0"], "at least 1"),
             (&["--page-size", "many"], "at least 1"),
+            (&["--max-entities", "0"], "at least 1"),
             (&["--max-body-bytes", "0"], "--max-body-bytes"),
             (&["--max-body-bytes", "1073741825"], "1073741825 is not in 1..=1073741824"),
             (&["--throttle-rate", "1.01"], "a rate is a number from 0 to 1"),
@@ -307,6 +319,6 @@ mod tests {
             assert_eq!(env, Some(expected.as_str()), "--{long}");
             assert!(arg.get_help().is_some(), "--{long} is described");
         }
-        assert_eq!(options, 13);
+        assert_eq!(options, 14);
     }
 }

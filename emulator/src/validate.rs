@@ -47,6 +47,77 @@ pub fn validate_create_in_excerpt(
     validate(Checker { schema, excerpt: true }, name, body, server_assigned)
 }
 
+/// Checks the body of an update (`PATCH`) of an entity of type `name` (its own type, as stored):
+/// only the properties given, each declared (unless the type is open), of its type, and `null`
+/// only if nullable; computed properties are refused, being the service's to set. `@odata.type`
+/// may name the type or one of its base types.
+pub fn validate_update(schema: &Schema, name: &str, body: &Value) -> Vec<Problem> {
+    validate_patch(Checker { schema, excerpt: false }, name, body)
+}
+
+/// [`validate_update`] against an excerpt of a metadata document (the beta excerpt): a type the
+/// excerpt does not have is taken on trust.
+pub fn validate_update_in_excerpt(schema: &Schema, name: &str, body: &Value) -> Vec<Problem> {
+    validate_patch(Checker { schema, excerpt: true }, name, body)
+}
+
+fn validate_patch(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem> {
+    let schema = checker.schema;
+    let mut problems = Vec::new();
+    let qualified = qualify(name);
+    let Some(ty) = schema.get(&qualified).filter(|t| t.kind == TypeKind::Entity) else {
+        if !checker.excerpt {
+            problems.push(problem(
+                "UnknownType",
+                "",
+                format!("The type '{qualified}' is not in the model."),
+            ));
+        }
+        return problems;
+    };
+    let Some(object) = body.as_object() else {
+        problems.push(problem("InvalidBody", "", "The request body must be a JSON object.".into()));
+        return problems;
+    };
+    match object.get("@odata.type") {
+        None => {}
+        Some(Value::String(written)) => {
+            let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+            let fits = named.is_some_and(|t| schema.is_derived_from(&ty.name, &t.name));
+            if !fits {
+                problems.push(problem(
+                    "InvalidType",
+                    "@odata.type",
+                    format!(
+                        "'{}' is not the type of the entity ('#{}') or one of its base types.",
+                        display(&Value::String(written.clone())),
+                        ty.name
+                    ),
+                ));
+            }
+        }
+        Some(other) => problems.push(problem(
+            "InvalidType",
+            "@odata.type",
+            format!("'@odata.type' must be a string, not '{}'.", display(other)),
+        )),
+    }
+    check_object(checker, ty, ty.open, object, "", &mut problems);
+    for name in object.keys() {
+        if schema.property(&ty.name, name).is_some_and(|p| p.computed) {
+            problems.push(problem(
+                "ComputedProperty",
+                name,
+                format!(
+                    "The property '{name}' is computed by the service (Org.OData.Core.V1.Computed) and cannot be written."
+                ),
+            ));
+        }
+    }
+    problems.sort_by(|a, b| a.target.cmp(&b.target));
+    problems
+}
+
 #[derive(Clone, Copy)]
 struct Checker<'s> {
     schema: &'s Schema,
@@ -545,6 +616,33 @@ mod tests {
             json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": 1});
         let problems = validate_create_in_excerpt(&beta, configuration, &wrong, &computed);
         assert_eq!(problems.iter().map(|p| p.target.as_str()).collect::<Vec<_>>(), ["displayName"]);
+    }
+
+    #[test]
+    fn updates_check_only_what_is_given() {
+        assert_eq!(validate_update(v1(), STATUS, &json!({"devicesCount": 3})), []);
+        assert_eq!(validate_update(v1(), STATUS, &json!({})), [], "nothing required");
+        let problems = validate_update(
+            v1(),
+            STATUS,
+            &json!({"devicesCount": null, "status": "nope", "colour": 1}),
+        );
+        let targets: Vec<&str> = problems.iter().map(|p| p.target.as_str()).collect();
+        assert_eq!(targets, ["colour", "devicesCount", "status"], "{problems:#?}");
+        // A base type may be named; another type may not.
+        let ios = "microsoft.graph.iosMobileAppConfiguration";
+        let base = json!({"@odata.type": "#microsoft.graph.managedDeviceMobileAppConfiguration"});
+        assert_eq!(validate_update(v1(), ios, &base), []);
+        let other = json!({"@odata.type": "#microsoft.graph.user"});
+        assert_eq!(validate_update(v1(), ios, &other)[0].code, "InvalidType");
+        // Computed properties are the service's.
+        let app = "microsoft.graph.androidStoreApp";
+        let problems = validate_update(v1(), app, &json!({"packageId": "x", "displayName": "y"}));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(
+            (problems[0].code, problems[0].target.as_str()),
+            ("ComputedProperty", "packageId")
+        );
     }
 
     #[test]

@@ -514,6 +514,7 @@ fn help_names_every_environment_variable() {
         "page-size",
         "token-ttl",
         "max-body-bytes",
+        "max-entities",
         "tenant",
         "throttle-rate",
         "retry-after",

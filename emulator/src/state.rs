@@ -1,0 +1,103 @@
+//! The state every route shares: settings, the schemas, the store, tokens, the request log and
+//! the faults.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use graph_entity_schema::{Clouds, Schema};
+
+use crate::bounded::{Deadlines, Limits, RequestLog};
+use crate::faults::{FaultState, Faults};
+use crate::store::Store;
+use crate::{Emulator, RecordedRequest, Registration};
+
+pub(crate) struct Settings {
+    pub(crate) page_size: usize,
+    pub(crate) token_ttl: Duration,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) tenant: String,
+    pub(crate) clients: Vec<Registration>,
+    pub(crate) faults: Faults,
+    pub(crate) limits: Limits,
+}
+
+pub(crate) struct AppState {
+    pub(crate) settings: Settings,
+    /// `http://127.0.0.1:PORT`, for links in responses.
+    pub(crate) root: String,
+    /// Microsoft Graph v1.0, all of its metadata.
+    v1: &'static Schema,
+    /// An excerpt of the beta metadata, for the endpoints served under `/beta`.
+    beta: Schema,
+    /// Every entity, both versions' (one service, two views of it).
+    pub(crate) store: Mutex<Store>,
+    /// Issued tokens: when each expires, and its roles.
+    pub(crate) tokens: Mutex<Deadlines<Vec<String>>>,
+    pub(crate) log: Mutex<RequestLog>,
+    pub(crate) faults: FaultState,
+    /// Orders `$batch` responses.
+    pub(crate) shuffle: Mutex<fastrand::Rng>,
+}
+
+pub(crate) type Shared = Arc<AppState>;
+
+/// Locks a mutex; a panic while holding it cannot leave this data half-written (every update is
+/// done in one step under the lock), so a poisoned lock is used as is.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl AppState {
+    pub(crate) fn new(settings: Settings, root: String) -> Result<Self, String> {
+        let limits = settings.limits;
+        let faults = FaultState::new(settings.faults.clone(), limits.throttled_clients);
+        let shuffle = Mutex::new(fastrand::Rng::with_seed(settings.faults.seed ^ 0xba7c4));
+        Ok(Self {
+            faults,
+            shuffle,
+            root,
+            v1: Schema::v1(),
+            beta: Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL)?,
+            store: Mutex::new(Store::new(limits.entities, limits.stored_bytes)),
+            tokens: Mutex::new(Deadlines::new(limits.tokens)),
+            log: Mutex::new(RequestLog::new(limits.logged_requests, limits.logged_bytes)),
+            settings,
+        })
+    }
+
+    /// A new token valid for `ttl`, at most [`Emulator::MAX_TOKEN_TTL`]. Tokens expired for
+    /// longer than the grace period are forgotten; past the cap, the soonest to expire are.
+    pub(crate) fn issue_token(&self, roles: &[String], ttl: Duration) -> String {
+        let token = format!("emulator.{}", uuid::Uuid::new_v4().simple());
+        let now = Instant::now();
+        // Ten years fit in an `Instant` on every platform; were they not to, the token would
+        // be born expired rather than the call panic.
+        let expires_at = now.checked_add(ttl.min(Emulator::MAX_TOKEN_TTL)).unwrap_or(now);
+        let mut tokens = lock(&self.tokens);
+        if let Some(forgotten) = now.checked_sub(self.settings.limits.expired_token_grace) {
+            tokens.purge(forgotten);
+        }
+        tokens.insert(token.clone(), expires_at, roles.to_vec());
+        token
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.log).to_vec()
+    }
+
+    /// The schema paths of a version segment resolve against: v1.0's for both `v1.0` and
+    /// `beta` (the beta excerpt has no entity container); `None` for another version.
+    pub(crate) fn schema(&self, version: &str) -> Option<&'static Schema> {
+        matches!(version, "v1.0" | "beta").then_some(self.v1)
+    }
+
+    /// The schema bodies of `ty` are checked against, and whether it is an excerpt: beta's
+    /// excerpt where it has the type, v1.0's otherwise.
+    pub(crate) fn validation(&self, version: &str, ty: &str) -> (&Schema, bool) {
+        if version == "beta" && self.beta.get(ty).is_some() {
+            (&self.beta, true)
+        } else {
+            (self.v1, false)
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Writes: `POST` to a collection, `PATCH` of an entity (a merge), `DELETE` of an entity and
+//! what it contains; each validated against the metadata and held to its restrictions.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use graph_entity_schema::{PropertyDef, Schema, TypeKind};
+use serde_json::{Map, Value};
+
+use crate::faults::drop_connection;
+use crate::respond::{
+    Answer, bad_request, graph_error, invalid, json_response, no_content, not_allowed,
+    not_implemented, now_date_time_offset,
+};
+use crate::routing::Kind;
+use crate::service::{Request, initial_single, is_entity, key_name, type_of};
+use crate::state::lock;
+use crate::store::Refused;
+use crate::validate::{
+    Problem, validate_create, validate_create_in_excerpt, validate_update,
+    validate_update_in_excerpt,
+};
+
+/// Areas whose services refuse a create without every non-nullable property (Intune's), as the
+/// emulator always has for the seed; elsewhere a missing non-nullable property gets its type's
+/// zero value, as Graph fills in defaults.
+const STRICT: &[&str] = &["deviceAppManagement", "deviceManagement"];
+/// Set by the service on create whatever the body says (when the type has them).
+const SERVER_SET: &[&str] = &["createdDateTime", "lastModifiedDateTime", "version"];
+/// Properties Graph requires on create although the metadata lets them be null, by path shape.
+const REQUIRED: &[(&[&str], &[&str])] = &[
+    (&["groups"], &["displayName", "mailEnabled", "mailNickname", "securityEnabled"]),
+    (
+        &["users"],
+        &["accountEnabled", "displayName", "mailNickname", "passwordProfile", "userPrincipalName"],
+    ),
+    (&["applications"], &["displayName"]),
+    (&["servicePrincipals"], &["appId"]),
+    (&["users", "todo", "lists"], &["displayName"]),
+    (&["users", "todo", "lists", "tasks"], &["title"]),
+];
+/// Bytes an entity counts for beyond its request body (the key, `@odata.type`, timestamps).
+const OVERHEAD: usize = 256;
+
+impl Request<'_> {
+    fn parse_body(&self) -> Result<Map<String, Value>, Response> {
+        match serde_json::from_slice::<Value>(self.body) {
+            Ok(Value::Object(object)) => Ok(object),
+            Ok(_) => Err(bad_request(self.ids, "The request body must be a JSON object.".into())),
+            Err(e) => {
+                Err(bad_request(self.ids, format!("The request body is not valid JSON: {e}.")))
+            }
+        }
+    }
+
+    fn refused(&self, refusal: Refused, key: &str) -> Response {
+        match refusal {
+            Refused::Full { entities, bytes } => graph_error(
+                self.ids,
+                StatusCode::BAD_REQUEST,
+                "Directory_QuotaExceeded",
+                format!(
+                    "The directory object quota limit for the Tenant has been exceeded. Please ask your administrator to increase the quota limit or delete objects to reduce the used quota. (The emulator stores at most {entities} entities and {bytes} bytes.)"
+                ),
+                &[],
+            ),
+            Refused::Conflict => graph_error(
+                self.ids,
+                StatusCode::CONFLICT,
+                "Conflict",
+                format!(
+                    "Another object with the same value for property id ('{key}') already exists."
+                ),
+                &[],
+            ),
+            Refused::Missing => self.not_found(&self.target.declared, key),
+        }
+    }
+
+    /// Navigation properties in a body would be a deep insert or update: not served.
+    fn no_navigation(&self, ty: &str, fields: &Map<String, Value>) -> Result<(), Response> {
+        match fields.keys().find(|name| self.schema.navigation(ty, name).is_some()) {
+            Some(name) => Err(not_implemented(
+                self.ids,
+                format!(
+                    "'{name}' is a navigation property: deep inserts and updates are not served by the emulator; write it through its own path."
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn create(&self) -> Answer {
+        let target = self.target;
+        if !target.restrictions.insertable {
+            return Err(not_allowed(
+                self.ids,
+                format!(
+                    "Creating in '{}' is not allowed: the metadata restricts it (InsertRestrictions/Insertable is false).",
+                    target.context
+                ),
+            ));
+        }
+        self.parents_exist(&lock(&self.state.store))?;
+        let fields = self.parse_body()?;
+        let declared = target.ty();
+        let instance = match fields.get("@odata.type") {
+            Some(Value::String(named))
+                if is_entity(self.schema, named.trim_start_matches('#'))
+                    && self.schema.is_derived_from(named.trim_start_matches('#'), declared) =>
+            {
+                self.schema.get(named.trim_start_matches('#')).map_or(declared, |t| t.name.as_str())
+            }
+            _ => declared,
+        };
+        let properties = self.schema.properties(instance);
+        let strict = target.shape.first().is_some_and(|root| STRICT.contains(&root.as_str()));
+        let assigned: Vec<&str> = properties
+            .iter()
+            .filter(|p| !strict || p.computed || SERVER_SET.contains(&p.name.as_str()))
+            .map(|p| p.name.as_str())
+            .collect();
+        let body = Value::Object(fields);
+        let (schema, excerpt) = self.state.validation(self.version, declared);
+        let mut problems = if excerpt {
+            validate_create_in_excerpt(schema, declared, &body, &assigned)
+        } else {
+            validate_create(schema, declared, &body, &assigned)
+        };
+        let Value::Object(fields) = body else { return Err(invalid(self.ids, &problems)) };
+        problems.extend(self.required(&fields));
+        if !problems.is_empty() {
+            return Err(invalid(self.ids, &problems));
+        }
+        self.no_navigation(instance, &fields)?;
+        let key_property = key_name(self.schema, instance).to_owned();
+        let key = match fields.get(&key_property) {
+            Some(Value::String(key)) if !key.is_empty() => key.clone(),
+            None | Some(Value::Null) => uuid::Uuid::new_v4().to_string(),
+            Some(_) => {
+                return Err(bad_request(
+                    self.ids,
+                    format!("The key property '{key_property}' must be a non-empty string."),
+                ));
+            }
+        };
+        // The stored entity: the type, the key, then the properties as sent, then what the
+        // service sets.
+        let mut entity = Map::new();
+        entity.insert("@odata.type".into(), Value::String(format!("#{instance}")));
+        entity.insert(key_property.clone(), Value::String(key.clone()));
+        for (name, value) in fields {
+            if name != key_property && !name.contains('@') {
+                entity.insert(name, value);
+            }
+        }
+        let now = Value::String(now_date_time_offset());
+        for property in &properties {
+            let name = property.name.as_str();
+            let timestamp = property.ty.name == "Edm.DateTimeOffset" && !property.ty.collection;
+            if timestamp && (name == "createdDateTime" || name == "lastModifiedDateTime") {
+                entity.insert(name.to_owned(), now.clone());
+            } else if name == "version" && property.ty.name == "Edm.Int32" {
+                entity.entry(name).or_insert(Value::from(1));
+            } else if !property.nullable && !entity.contains_key(name) {
+                entity.insert(name.to_owned(), zero(self.schema, property));
+            }
+        }
+        {
+            let mut store = lock(&self.state.store);
+            self.parents_exist(&store)?;
+            let weight = self.body.len().saturating_add(OVERHEAD);
+            store
+                .insert(target.address.clone(), key.clone(), entity.clone(), weight)
+                .map_err(|r| self.refused(r, &key))?;
+        }
+        // Creations under a parent entity (user statuses …) may lose their answer; the
+        // collections they hang off are created reliably.
+        if !target.parents.is_empty() && self.state.faults.drop_after_store() {
+            drop_connection();
+        }
+        let mut response = Map::new();
+        response
+            .insert("@odata.context".into(), self.context(&format!("{}/$entity", target.context)));
+        response.extend(entity);
+        Ok(json_response(StatusCode::CREATED, &Value::Object(response)))
+    }
+
+    /// What Graph requires on create beyond the metadata's non-nullable properties.
+    fn required(&self, fields: &Map<String, Value>) -> Vec<Problem> {
+        let shape: Vec<&str> = self.target.shape.iter().map(String::as_str).collect();
+        let Some((_, names)) = REQUIRED.iter().find(|(s, _)| *s == shape.as_slice()) else {
+            return Vec::new();
+        };
+        let short = self.target.declared.rsplit('.').next().unwrap_or_default();
+        names
+            .iter()
+            .filter(|name| fields.get(**name).is_none_or(Value::is_null))
+            .map(|name| Problem {
+                code: "MissingProperty",
+                target: (*name).to_owned(),
+                message: format!("Invalid value specified for property '{name}' of resource '{short}': it is required."),
+            })
+            .collect()
+    }
+
+    pub(crate) fn update(&self) -> Answer {
+        let target = self.target;
+        if !target.restrictions.updatable {
+            return Err(not_allowed(
+                self.ids,
+                format!(
+                    "Updating '{}' is not allowed: the metadata restricts it (UpdateRestrictions/Updatable is false).",
+                    target.context
+                ),
+            ));
+        }
+        let fields = self.parse_body()?;
+        let mut store = lock(&self.state.store);
+        let (key, entity) = self.entity(&store)?;
+        let ty = type_of(&entity, target.ty()).to_owned();
+        let body = Value::Object(fields);
+        let (schema, excerpt) = self.state.validation(self.version, &ty);
+        let mut problems = if excerpt {
+            validate_update_in_excerpt(schema, &ty, &body)
+        } else {
+            validate_update(schema, &ty, &body)
+        };
+        let Value::Object(fields) = body else { return Err(invalid(self.ids, &problems)) };
+        let key_property = key_name(self.schema, &ty);
+        if let Some(sent) = fields.get(key_property)
+            && entity.get(key_property) != Some(sent)
+        {
+            problems.push(Problem {
+                code: "InvalidProperty",
+                target: key_property.to_owned(),
+                message: format!("The key property '{key_property}' cannot be changed."),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(invalid(self.ids, &problems));
+        }
+        self.no_navigation(&ty, &fields)?;
+        let modified = self
+            .schema
+            .property(&ty, "lastModifiedDateTime")
+            .is_some_and(|p| p.ty.name == "Edm.DateTimeOffset")
+            .then(now_date_time_offset);
+        let change = |entity: &mut Map<String, Value>| {
+            for (name, value) in fields {
+                if !name.contains('@') {
+                    entity.insert(name, value);
+                }
+            }
+            if let Some(now) = modified {
+                entity.insert("lastModifiedDateTime".into(), Value::String(now));
+            }
+        };
+        let weight = self.body.len();
+        let result = match &target.kind {
+            Kind::Member { .. } => store.update(&target.address, &key, weight, change),
+            _ => {
+                store.update_single(target.address.clone(), initial_single(target), weight, change)
+            }
+        };
+        result.map_err(|r| self.refused(r, &key))?;
+        Ok(no_content())
+    }
+
+    pub(crate) fn delete(&self) -> Answer {
+        let target = self.target;
+        if !target.restrictions.deletable {
+            return Err(not_allowed(
+                self.ids,
+                format!(
+                    "Deleting from '{}' is not allowed: the metadata restricts it (DeleteRestrictions/Deletable is false).",
+                    target.context
+                ),
+            ));
+        }
+        let mut store = lock(&self.state.store);
+        let (key, _) = self.entity(&store)?;
+        if !store.remove(&target.address, &key) {
+            return Err(self.not_found(&target.declared, &key));
+        }
+        Ok(no_content())
+    }
+}
+
+/// The zero value of a non-nullable property's type.
+fn zero(schema: &Schema, property: &PropertyDef) -> Value {
+    if property.ty.collection {
+        return Value::Array(Vec::new());
+    }
+    match property.ty.name.as_str() {
+        "Edm.Boolean" => Value::Bool(false),
+        "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64" | "Edm.Double"
+        | "Edm.Single" | "Edm.Decimal" => Value::from(0),
+        "Edm.String" | "Edm.Binary" => Value::String(String::new()),
+        "Edm.DateTimeOffset" => Value::String("0001-01-01T00:00:00Z".into()),
+        "Edm.Date" => Value::String("0001-01-01".into()),
+        "Edm.TimeOfDay" => Value::String("00:00:00".into()),
+        "Edm.Duration" => Value::String("PT0S".into()),
+        "Edm.Guid" => Value::String("00000000-0000-0000-0000-000000000000".into()),
+        other => match schema.get(other) {
+            Some(def) if def.kind == TypeKind::Enum => {
+                def.members.first().map_or(Value::Null, |m| Value::String(m.name.clone()))
+            }
+            Some(def) if def.kind == TypeKind::Complex => Value::Object(Map::new()),
+            _ => Value::Null,
+        },
+    }
+}
