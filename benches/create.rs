@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
-use graph_entity::{BulkOptions, Client, RetryPolicy};
+use graph_entity::{
+    Client,
+    client::{BulkOptions, RetryPolicy},
+};
 
 #[path = "../tests/common/mod.rs"]
 mod common;

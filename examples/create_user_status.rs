@@ -25,7 +25,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
 use graph_entity::{
-    BulkOptions, Client, ClientSecretCredential, EnvironmentCredential, NationalCloud, StaticToken,
+    Client, NationalCloud,
+    auth::{ClientSecretCredential, EnvironmentCredential, StaticToken},
+    client::BulkOptions,
     graph_entity,
 };
 

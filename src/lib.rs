@@ -95,20 +95,9 @@
 pub mod intune;
 
 pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
-#[cfg(feature = "client")]
-pub use graph_entity_runtime::{
-    AccessToken, BoxFuture, BulkOptions, Client, ClientBuilder, ClientCertificateCredential,
-    ClientSecretCredential, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
-    EnvironmentCredential, List, MAX_BATCH_SIZE, RequestOptions, RetryPolicy, StaticToken,
-    TokenCredential, TransportError,
-};
-pub use graph_entity_runtime::{
-    ApiVersion, AuthError, Availability, Base64, Date, DateTimeOffset, DateTimeParseError,
-    DecodeError, Duration, Error, ErrorDetail, ExtraProperties, Field, Filter, FilterValue, GiveUp,
-    GraphComplex, GraphEntity, GraphEnum, GraphError, GraphPatch, Guid, NationalCloud, Order,
-    Outcome, PathError, PathTemplate, Query, SNIPPET_LEN, TimeOfDay, UnknownCloud, ValidationError,
-    Violation, WireParseError, from_slice,
-};
+// The runtime's whole public API, its modules (`auth`, `client`, `cloud`, `error`, `query`,
+// `wire`) and its root names: one re-export, so that nothing public can be left out.
+pub use graph_entity_runtime::*;
 
 /// Not public API: expands to its input with the `client` feature, to nothing without it, so
 /// that generated code has `create` exactly when there is a client to create with.

@@ -17,7 +17,10 @@ use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
-use graph_entity::{BulkOptions, Client, Error, RetryPolicy};
+use graph_entity::{
+    Client, Error,
+    client::{BulkOptions, RetryPolicy},
+};
 
 #[path = "common/mod.rs"]
 mod common;

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     match &error {
         Error::Graph(graph) => assert_eq!(graph.status, 400),
         Error::UnexpectedResponse { snippet, .. } => {
-            assert!(snippet.len() <= graph_entity::SNIPPET_LEN + 3)
+            assert!(snippet.len() <= graph_entity::error::SNIPPET_LEN + 3)
         }
         other => panic!("unexpected {other:?}"),
     }

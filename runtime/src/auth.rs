@@ -1,5 +1,7 @@
 //! Credentials: where bearer tokens come from.
 
+pub use crate::error::AuthError;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
@@ -15,7 +17,6 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
 
-use crate::error::AuthError;
 use crate::http::{BodyError, Proxy, is_loopback, read_body};
 
 /// A boxed future, as returned by [`TokenCredential::get_token`].
@@ -194,11 +195,11 @@ impl TokenCredential for StaticToken {
 /// sending their own.
 ///
 /// ```
-/// use graph_entity_runtime::{ClientSecretCredential, NationalCloud};
+/// use graph_entity_runtime::{NationalCloud, auth::ClientSecretCredential};
 ///
 /// let credential = ClientSecretCredential::new(NationalCloud::UsGovL4.login_host(), "contoso.onmicrosoft.com", "app-id", "s3cret")?;
 /// assert!(!format!("{credential:?}").contains("s3cret"));
-/// # Ok::<(), graph_entity_runtime::AuthError>(())
+/// # Ok::<(), graph_entity_runtime::error::AuthError>(())
 /// ```
 #[derive(Debug)]
 pub struct ClientSecretCredential(ClientCredentials);
@@ -751,7 +752,7 @@ struct AadError {
 /// | `GRAPH_CLOUD` | `global` (default), `usgovl4`, `usgovl5dod` or `china` |
 ///
 /// ```
-/// use graph_entity_runtime::{Client, EnvironmentCredential, NationalCloud};
+/// use graph_entity_runtime::{Client, NationalCloud, auth::EnvironmentCredential};
 ///
 /// let vars = [("AZURE_TENANT_ID", "contoso.onmicrosoft.com"), ("AZURE_CLIENT_ID", "app"), ("AZURE_CLIENT_SECRET", "s"), ("GRAPH_CLOUD", "china")];
 /// let credential = EnvironmentCredential::from_lookup(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))?;
@@ -787,7 +788,7 @@ impl EnvironmentCredential {
         let cloud: crate::NationalCloud = match var("GRAPH_CLOUD") {
             Some(name) => name
                 .parse()
-                .map_err(|e: crate::UnknownCloud| invalid(format!("GRAPH_CLOUD: {e}")))?,
+                .map_err(|e: crate::cloud::UnknownCloud| invalid(format!("GRAPH_CLOUD: {e}")))?,
             None => crate::NationalCloud::Global,
         };
         let authority = match var("AZURE_AUTHORITY_HOST") {

@@ -26,7 +26,7 @@ pub const MAX_BATCH_SIZE: usize = 20;
 /// How [`Client::create_many`] sends its requests.
 ///
 /// ```
-/// use graph_entity_runtime::BulkOptions;
+/// use graph_entity_runtime::client::BulkOptions;
 ///
 /// let batched = BulkOptions::default(); // $batch of 20, 4 batches in flight
 /// let single = BulkOptions::default().batching(false).concurrency(16);
@@ -134,7 +134,7 @@ impl Client {
     /// ([`Error::is_unknown_outcome`]), never resent.
     ///
     /// ```no_run
-    /// # use graph_entity_runtime::{BulkOptions, Client, GraphEntity};
+    /// # use graph_entity_runtime::{Client, GraphEntity, client::BulkOptions};
     /// # async fn run<E: GraphEntity>(client: &Client, statuses: Vec<E>, configuration_id: &str) -> Result<(), graph_entity_runtime::Error> {
     /// let results = client.create_many(statuses.into_iter().map(|s| (s, [configuration_id])), &BulkOptions::default()).await?;
     /// let failed = results.iter().filter(|r| r.is_err()).count();

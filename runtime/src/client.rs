@@ -1,4 +1,10 @@
-//! The HTTP client.
+//! The HTTP client: [`Client`] and its builder, the options of one call ([`RequestOptions`],
+//! [`RetryPolicy`]), collections read page by page ([`List`]) and bulk creation
+//! ([`BulkOptions`]).
+
+pub use crate::bulk::{BulkOptions, MAX_BATCH_SIZE};
+pub use crate::pages::List;
+pub use crate::retry::{RequestOptions, RetryPolicy};
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,7 +18,6 @@ use crate::cloud::{ApiVersion, NationalCloud};
 use crate::entity::GraphEntity;
 use crate::error::Error;
 use crate::http::{Proxy, check_base_url};
-use crate::retry::{RequestOptions, RetryPolicy};
 use crate::transport::Transport;
 
 /// The default service root: global Microsoft Graph, API version `v1.0`.
@@ -35,7 +40,7 @@ pub const DEFAULT_MAX_PAGES: usize = 10_000;
 /// and the `request-id`; never a token.
 ///
 /// ```
-/// use graph_entity_runtime::{ApiVersion, Client, NationalCloud};
+/// use graph_entity_runtime::{Client, NationalCloud, cloud::ApiVersion};
 ///
 /// let client = Client::builder()
 ///     .cloud(NationalCloud::UsGovL4)
@@ -170,7 +175,7 @@ pub struct ClientBuilder {
     cloud: NationalCloud,
     api_version: ApiVersion,
     base_url: Option<String>,
-    credential: Option<Result<Arc<dyn TokenCredential>, crate::AuthError>>,
+    credential: Option<Result<Arc<dyn TokenCredential>, crate::error::AuthError>>,
     scope: Option<String>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
@@ -209,7 +214,7 @@ impl ClientBuilder {
     }
 
     /// The credential that provides tokens, such as a
-    /// [`ClientSecretCredential`](crate::ClientSecretCredential).
+    /// [`ClientSecretCredential`](crate::auth::ClientSecretCredential).
     pub fn credential(mut self, credential: impl TokenCredential + 'static) -> Self {
         self.credential = Some(Ok(Arc::new(credential)));
         self

@@ -15,7 +15,7 @@ use std::str::FromStr;
 /// assert_eq!(cloud.graph_root(), "https://microsoftgraph.chinacloudapi.cn");
 /// assert_eq!(cloud.login_host(), "https://login.chinacloudapi.cn");
 /// assert_eq!(cloud.default_scope(), "https://microsoftgraph.chinacloudapi.cn/.default");
-/// # Ok::<(), graph_entity_runtime::UnknownCloud>(())
+/// # Ok::<(), graph_entity_runtime::cloud::UnknownCloud>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

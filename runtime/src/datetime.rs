@@ -45,7 +45,7 @@ const MAX_READ_DIGITS: usize = 12;
 /// // More digits than .NET keeps are truncated when written.
 /// let precise: DateTimeOffset = "2017-01-01T00:00:17.123456789012Z".parse()?;
 /// assert_eq!(precise.to_string(), "2017-01-01T00:00:17.1234567Z");
-/// # Ok::<(), graph_entity_runtime::DateTimeParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::DateTimeParseError>(())
 /// ```
 ///
 /// Two values are equal when they show the same local date and time and the same offset:
@@ -156,7 +156,7 @@ impl DateTimeOffset {
     /// let b: DateTimeOffset = "2017-01-01T08:00:00Z".parse()?;
     /// assert_ne!(a, b);
     /// assert_eq!(a.unix_timestamp_nanos(), b.unix_timestamp_nanos());
-    /// # Ok::<(), graph_entity_runtime::DateTimeParseError>(())
+    /// # Ok::<(), graph_entity_runtime::wire::DateTimeParseError>(())
     /// ```
     pub fn unix_timestamp_nanos(&self) -> i128 {
         let days = days_from_civil(i64::from(self.year), self.month, self.day);

@@ -45,7 +45,7 @@ pub enum Error {
         status: u16,
         /// The `Content-Type` of the response, when there was one.
         content_type: Option<String>,
-        /// The start of the body, lossily decoded: at most [`SNIPPET_LEN`](crate::SNIPPET_LEN)
+        /// The start of the body, lossily decoded: at most [`SNIPPET_LEN`]
         /// bytes of text, plus `…` when cut.
         snippet: String,
     },
@@ -72,7 +72,7 @@ pub enum Error {
     /// a dropped connection), or a gateway timed out (`504`) after it may have passed the request
     /// on, or the service redirected a write elsewhere with `303 See Other`. It was not resent,
     /// as a `POST` could then create the entity twice; check the service before creating again
-    /// (see [`RequestOptions::idempotent`](crate::RequestOptions::idempotent)).
+    /// (see [`RequestOptions::idempotent`](crate::client::RequestOptions::idempotent)).
     #[error(
         "the request may or may not have taken effect (attempt {attempts}), so it was not resent: {source}"
     )]
@@ -107,7 +107,7 @@ pub enum Error {
     RetriesExhausted {
         /// Attempts made, the first one included.
         attempts: u32,
-        /// Which limit of the [`RetryPolicy`](crate::RetryPolicy) stopped the retries.
+        /// Which limit of the [`RetryPolicy`](crate::client::RetryPolicy) stopped the retries.
         reason: GiveUp,
         /// The error of the last attempt.
         last: Box<Error>,
@@ -167,7 +167,7 @@ pub enum Error {
 
     /// Paging through a collection went wrong: an `@odata.nextLink` that repeats a page already
     /// read (which would loop forever), or more pages than the client's
-    /// [`max_pages`](crate::ClientBuilder::max_pages).
+    /// [`max_pages`](crate::client::ClientBuilder::max_pages).
     #[error("paging stopped after {pages} pages: {reason}")]
     Paging {
         /// Pages read before stopping.
@@ -196,7 +196,7 @@ pub enum Error {
 /// [`NotApplied`](Outcome::NotApplied) makes that safe.
 ///
 /// ```
-/// use graph_entity_runtime::{Error, Outcome};
+/// use graph_entity_runtime::{Error, error::Outcome};
 ///
 /// fn safe_to_resend(error: &Error) -> bool {
 ///     error.outcome() == Outcome::NotApplied
@@ -216,14 +216,14 @@ pub enum Outcome {
     Applied,
 }
 
-/// Why the client stopped retrying: which setting of the [`RetryPolicy`](crate::RetryPolicy)
+/// Why the client stopped retrying: which setting of the [`RetryPolicy`](crate::client::RetryPolicy)
 /// was reached, so that the caller knows which one to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GiveUp {
     /// Every retry the policy allows was made.
     MaxRetries {
-        /// The policy's [`max_retries`](crate::RetryPolicy::max_retries).
+        /// The policy's [`max_retries`](crate::client::RetryPolicy::max_retries).
         max_retries: u32,
     },
     /// The next wait would take the total past the policy's limit.
@@ -232,14 +232,14 @@ pub enum GiveUp {
         wait: std::time::Duration,
         /// Waited so far.
         waited: std::time::Duration,
-        /// The policy's [`max_total_delay`](crate::RetryPolicy::max_total_delay).
+        /// The policy's [`max_total_delay`](crate::client::RetryPolicy::max_total_delay).
         limit: std::time::Duration,
     },
     /// The service asked to wait longer than the policy's longest single wait.
     RetryAfterTooLong {
         /// The wait the service asked for (`Retry-After`).
         asked: std::time::Duration,
-        /// The policy's [`max_delay`](crate::RetryPolicy::max_delay).
+        /// The policy's [`max_delay`](crate::client::RetryPolicy::max_delay).
         max_delay: std::time::Duration,
     },
 }
@@ -334,7 +334,7 @@ impl Error {
     /// (only for [`Outcome::NotApplied`]).
     ///
     /// ```
-    /// use graph_entity_runtime::{Error, Outcome};
+    /// use graph_entity_runtime::{Error, error::Outcome};
     ///
     /// assert_eq!(Error::MissingSubResponse.outcome(), Outcome::Unknown);
     /// assert_eq!(Error::Config("x".into()).outcome(), Outcome::NotApplied);
@@ -542,7 +542,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// An entity breaks rules the compiler cannot check. Lists every problem at once.
 ///
 /// ```
-/// # use graph_entity_runtime::{ValidationError, Violation};
+/// # use graph_entity_runtime::error::{ValidationError, Violation};
 /// # fn f(error: ValidationError) {
 /// for violation in &error.violations {
 ///     match violation {

@@ -12,7 +12,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 /// at compile time: rendering it does no parsing.
 ///
 /// ```
-/// use graph_entity_runtime::{PathError, PathTemplate};
+/// use graph_entity_runtime::{PathTemplate, error::PathError};
 /// # use graph_entity_runtime::__private::PathPart;
 /// # const T: PathTemplate = PathTemplate::__from_parts("/users/{userId}/events", &[
 /// #     PathPart::Literal("/users/"), PathPart::Placeholder("userId"), PathPart::Literal("/events")]);

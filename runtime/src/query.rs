@@ -6,7 +6,7 @@
 //! with a value of its own type, and a property of another entity does not fit.
 //!
 //! ```
-//! use graph_entity_runtime::{Field, Query};
+//! use graph_entity_runtime::{Query, query::Field};
 //!
 //! struct Task; // stands for a `#[graph_entity]` struct
 //! let title: Field<Task, String> = Field::__new("title");
@@ -467,6 +467,7 @@ impl<E> Query<E> {
     }
 
     /// The options `/$count` takes: `$filter` and `$search`.
+    #[cfg(feature = "client")]
     pub(crate) fn for_count(&self) -> Query<E> {
         Query {
             select_all: true,

@@ -186,6 +186,6 @@ mod tests {
         else {
             panic!()
         };
-        assert!(snippet.len() <= crate::SNIPPET_LEN + 4);
+        assert!(snippet.len() <= crate::error::SNIPPET_LEN + 4);
     }
 }

@@ -21,12 +21,12 @@ use crate::error::GiveUp;
 /// safe to repeat says so with [`RequestOptions::idempotent`].
 ///
 /// When the client gives up, [`Error::RetriesExhausted`](crate::Error::RetriesExhausted) says
-/// which limit stopped it ([`GiveUp`](crate::GiveUp)); with no retries at all
+/// which limit stopped it ([`GiveUp`](crate::error::GiveUp)); with no retries at all
 /// ([`RetryPolicy::none`]) the first error is returned as it came.
 ///
 /// ```
 /// use std::time::Duration;
-/// use graph_entity_runtime::RetryPolicy;
+/// use graph_entity_runtime::client::RetryPolicy;
 ///
 /// // The defaults: 3 retries, as the official SDKs, waiting at most 180 s in all.
 /// let policy = RetryPolicy::default();
@@ -78,7 +78,7 @@ impl RetryPolicy {
 
     /// The longest single wait. A `Retry-After` longer than this is not waited for: the call
     /// fails with [`Error::RetriesExhausted`](crate::Error::RetriesExhausted) and
-    /// [`GiveUp::RetryAfterTooLong`](crate::GiveUp::RetryAfterTooLong), keeping the throttling
+    /// [`GiveUp::RetryAfterTooLong`](crate::error::GiveUp::RetryAfterTooLong), keeping the throttling
     /// error.
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
@@ -132,7 +132,7 @@ impl RetryPolicy {
 /// Options of one call.
 ///
 /// ```
-/// use graph_entity_runtime::{RequestOptions, RetryPolicy};
+/// use graph_entity_runtime::client::{RequestOptions, RetryPolicy};
 ///
 /// // This POST carries a key the service deduplicates on: resending it is safe.
 /// let options = RequestOptions::default().idempotent(true).retry(RetryPolicy::default().max_retries(5));

@@ -1,6 +1,15 @@
-//! Graph's other primitive types on the wire: `Edm.Date`, `Edm.TimeOfDay`, `Edm.Duration`,
-//! `Edm.Guid` and `Edm.Binary`. Each reads the form Graph writes and writes it back, so that a
-//! value read and written again is the same value.
+//! Graph's primitive types on the wire: [`DateTimeOffset`] for `Edm.DateTimeOffset`, and
+//! [`Date`], [`TimeOfDay`], [`Duration`], [`Guid`] and [`Base64`] for `Edm.Date`,
+//! `Edm.TimeOfDay`, `Edm.Duration`, `Edm.Guid` and `Edm.Binary`. Each reads the form Graph writes
+//! and writes it back, so that a value read and written again is the same value. Also the map
+//! of undeclared properties, [`ExtraProperties`], and [`from_slice`], which decodes with the JSON
+//! path of any problem.
+
+pub use crate::datetime::{DateTimeOffset, DateTimeParseError};
+pub use crate::decode::from_slice;
+
+/// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.
+pub type ExtraProperties = serde_json::Map<String, serde_json::Value>;
 
 use std::fmt;
 use std::str::FromStr;
@@ -205,7 +214,7 @@ macro_rules! string_serde {
 /// assert_eq!((date.year(), date.month(), date.day()), (2024, 2, 29));
 /// assert_eq!(date.to_string(), "2024-02-29");
 /// assert_eq!(Date::new(2023, 2, 29), None);
-/// # Ok::<(), graph_entity_runtime::WireParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {
@@ -271,7 +280,7 @@ string_serde!(Date, "a Date string such as \"2024-02-29\"");
 /// assert_eq!((t.hour(), t.minute(), t.second(), t.nanosecond()), (8, 30, 0, 0));
 /// assert_eq!(t.to_string(), "08:30:00.0000000");
 /// assert_eq!(TimeOfDay::new(23, 59, 59, 0).unwrap().to_string(), "23:59:59");
-/// # Ok::<(), graph_entity_runtime::WireParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct TimeOfDay {
@@ -383,7 +392,7 @@ string_serde!(TimeOfDay, "a TimeOfDay string such as \"08:30:00.0000000\"");
 /// assert_eq!(d, "PT90M".parse()?);
 /// assert_eq!(Duration::from_std(StdDuration::from_millis(90_061_500)).to_string(), "P1DT1H1M1.5S");
 /// assert!("P1Y".parse::<Duration>().is_err());
-/// # Ok::<(), graph_entity_runtime::WireParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Duration {
@@ -588,7 +597,7 @@ string_serde!(Duration, "a Duration string such as \"PT1H30M\"");
 /// assert_eq!(id.to_string(), "44960944-0944-4496-4409-964444099644");
 /// assert_eq!(id, "44960944-0944-4496-4409-964444099644".to_uppercase().parse()?);
 /// assert_eq!(id.as_bytes()[0], 0x44);
-/// # Ok::<(), graph_entity_runtime::WireParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Guid([u8; 16]);
@@ -677,7 +686,7 @@ string_serde!(Guid, "a Guid string such as \"44960944-0944-4496-4409-96444409964
 /// assert_eq!(xml.to_string(), "PD94bWw+");
 /// assert_eq!("PD94bWw-".parse::<Base64>()?, xml); // base64url
 /// assert_eq!(Base64::from(b"hi".to_vec()).to_string(), "aGk=");
-/// # Ok::<(), graph_entity_runtime::WireParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Base64(pub Vec<u8>);

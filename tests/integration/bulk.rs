@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
-use graph_entity::{BulkOptions, Client, Error, Outcome, RetryPolicy};
+use graph_entity::{
+    Client, Error,
+    client::{BulkOptions, RetryPolicy},
+    error::Outcome,
+};
 use serde_json::{Value, json};
 
 use crate::stub::{Reply, Stub};

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use graph_emulator::{ClientCertificate, Emulator, Registration, RunningEmulator};
 use graph_entity::{
-    Client, ClientCertificateCredential, EnvironmentCredential, Error, NationalCloud,
+    Client, Error, NationalCloud,
+    auth::{ClientCertificateCredential, EnvironmentCredential},
 };
 
 use crate::{configuration, doc_example};

@@ -8,8 +8,10 @@ use std::time::Duration;
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 use graph_entity::{
-    AccessToken, AuthError, BoxFuture, Client, ClientSecretCredential, Error, GiveUp, Outcome,
-    RequestOptions, RetryPolicy, TokenCredential,
+    Client, Error,
+    auth::{AccessToken, BoxFuture, ClientSecretCredential, TokenCredential},
+    client::{RequestOptions, RetryPolicy},
+    error::{AuthError, GiveUp, Outcome},
 };
 
 use crate::{configuration, doc_example, stored_counts};

@@ -5,7 +5,7 @@ use graph_entity::intune::{
 };
 use std::time::Duration;
 
-use graph_entity::{Client, Error, Outcome, RetryPolicy};
+use graph_entity::{Client, Error, client::RetryPolicy, error::Outcome};
 
 use crate::doc_example;
 use crate::stub::{RawStub, Reply, Stub};

@@ -9,7 +9,10 @@ use std::time::Duration;
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
-use graph_entity::{Client, Error, GraphEntity, GraphPatch, RequestOptions, RetryPolicy};
+use graph_entity::{
+    Client, Error, GraphEntity, GraphPatch,
+    client::{RequestOptions, RetryPolicy},
+};
 
 use crate::stub::{Reply, Stub};
 use crate::{RESPONSE, fixture};
@@ -149,11 +152,7 @@ async fn an_empty_patch_or_a_broken_etag_sends_nothing() {
 #[tokio::test]
 async fn delete_and_a_typed_not_found() {
     let stub = Stub::start(|seen| {
-        if seen.path.contains("/gone") {
-            Reply::json(404, NOT_FOUND)
-        } else {
-            Reply::json(204, "")
-        }
+        if seen.path.contains("/gone") { Reply::json(404, NOT_FOUND) } else { Reply::json(204, "") }
     })
     .await;
     let client = stub.client();

@@ -2,7 +2,11 @@
 //! environment's proxy, tunnelled, so the proxy never sees a token or a secret.
 
 use graph_emulator::Emulator;
-use graph_entity::{Client, ClientSecretCredential, RetryPolicy, TokenCredential};
+use graph_entity::{
+    Client,
+    auth::{ClientSecretCredential, TokenCredential},
+    client::RetryPolicy,
+};
 
 use crate::stub::RawStub;
 use crate::{configuration, doc_example};

@@ -1,7 +1,10 @@
 //! Tokens and secrets stay where they belong.
 
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
-use graph_entity::{AccessToken, Client, ClientSecretCredential, Error, StaticToken};
+use graph_entity::{
+    Client, Error,
+    auth::{AccessToken, ClientSecretCredential, StaticToken},
+};
 
 use crate::stub::{Reply, Stub};
 

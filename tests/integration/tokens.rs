@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use graph_entity::{ClientSecretCredential, TokenCredential};
+use graph_entity::auth::{ClientSecretCredential, TokenCredential};
 
 use crate::stub::{Reply, Stub};
 

@@ -79,7 +79,7 @@ pub(crate) fn fallback(
         impl #ident {
             pub const PATH: &'static str = "";
             pub const ODATA_TYPE: &'static str = "";
-            pub fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+            pub fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                 #private::unreachable!()
             }
         }

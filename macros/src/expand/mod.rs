@@ -177,7 +177,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
             /// # Errors
             ///
             /// Every problem at once, each property named by its JSON name.
-            pub fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+            pub fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                 #validate_body
             }
         }
@@ -235,7 +235,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                     const BASES: &'static [&'static str] = &[#(#bases),*];
                     const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
 
-                    fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+                    fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                         #ident::validate(self)
                     }
                 }
@@ -251,7 +251,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             #key
             #keeps_unknown
 
-            fn validate(&self) -> #private::Result<(), #krate::ValidationError> {
+            fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                 #ident::validate(self)
             }
 

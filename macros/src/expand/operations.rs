@@ -44,9 +44,9 @@ pub(crate) fn operations(s: &Signature<'_>) -> Vec<Operation> {
     let (entity_result, unit_result, count_result) =
         (result(quote!(Self)), result(quote!(())), result(quote!(u64)));
     let updated = result(quote!(#private::Option<Self>));
-    let list = quote!(#krate::List<'__c, Self>);
+    let list = quote!(#krate::client::List<'__c, Self>);
     let query = quote!(#krate::Query<Self>);
-    let options = quote!(#krate::RequestOptions);
+    let options = quote!(#krate::client::RequestOptions);
     let path_args = quote!(&[#(#args),*]);
     let op = |doc: Vec<String>, signature: TokenStream, body: TokenStream| Operation {
         doc,

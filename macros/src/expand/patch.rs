@@ -82,7 +82,7 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
         #vis struct #fields_ty {
             #(
                 #[doc = #field_docs]
-                pub #names: #krate::Field<#ident, #value_types>,
+                pub #names: #krate::query::Field<#ident, #value_types>,
             )*
         }
 
@@ -144,7 +144,7 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
         impl #ident {
             /// The typed property paths of this entity, for query options.
             pub fn fields() -> #fields_ty {
-                #fields_ty { #(#names: #krate::Field::__new(#jsons),)* }
+                #fields_ty { #(#names: #krate::query::Field::__new(#jsons),)* }
             }
 
             /// Query options for reading this entity: `Self::query().filter(...)`.

@@ -166,7 +166,9 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     /// # Errors
     ///
     /// Every problem at once, each property named by its JSON name.
-    pub fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> crate::__private::Result<(), crate::error::ValidationError> {
         let mut __v = crate::__private::Validator::new(
             "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
         );
@@ -192,26 +194,29 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
 #[derive(Clone, Copy, Debug)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatusFields {
     /// `id`
-    pub id: crate::Field<ManagedDeviceMobileAppConfigurationUserStatus, String>,
+    pub id: crate::query::Field<ManagedDeviceMobileAppConfigurationUserStatus, String>,
     /// `userDisplayName`
-    pub user_display_name: crate::Field<
+    pub user_display_name: crate::query::Field<
         ManagedDeviceMobileAppConfigurationUserStatus,
         String,
     >,
     /// `devicesCount`
-    pub devices_count: crate::Field<ManagedDeviceMobileAppConfigurationUserStatus, i32>,
+    pub devices_count: crate::query::Field<
+        ManagedDeviceMobileAppConfigurationUserStatus,
+        i32,
+    >,
     /// `status`
-    pub status: crate::Field<
+    pub status: crate::query::Field<
         ManagedDeviceMobileAppConfigurationUserStatus,
         ComplianceStatus,
     >,
     /// `lastReportedDateTime`
-    pub last_reported_date_time: crate::Field<
+    pub last_reported_date_time: crate::query::Field<
         ManagedDeviceMobileAppConfigurationUserStatus,
         DateTimeOffset,
     >,
     /// `userPrincipalName`
-    pub user_principal_name: crate::Field<
+    pub user_principal_name: crate::query::Field<
         ManagedDeviceMobileAppConfigurationUserStatus,
         String,
     >,
@@ -348,12 +353,12 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     /// The typed property paths of this entity, for query options.
     pub fn fields() -> ManagedDeviceMobileAppConfigurationUserStatusFields {
         ManagedDeviceMobileAppConfigurationUserStatusFields {
-            id: crate::Field::__new("id"),
-            user_display_name: crate::Field::__new("userDisplayName"),
-            devices_count: crate::Field::__new("devicesCount"),
-            status: crate::Field::__new("status"),
-            last_reported_date_time: crate::Field::__new("lastReportedDateTime"),
-            user_principal_name: crate::Field::__new("userPrincipalName"),
+            id: crate::query::Field::__new("id"),
+            user_display_name: crate::query::Field::__new("userDisplayName"),
+            devices_count: crate::query::Field::__new("devicesCount"),
+            status: crate::query::Field::__new("status"),
+            last_reported_date_time: crate::query::Field::__new("lastReportedDateTime"),
+            user_principal_name: crate::query::Field::__new("userPrincipalName"),
         }
     }
     /// Query options for reading this entity: `Self::query().filter(...)`.
@@ -366,7 +371,9 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 crate::__private::with_client! {
-    #[automatically_derived] impl ManagedDeviceMobileAppConfigurationUserStatus { #[doc =
+    #[automatically_derived] #[allow(clippy::self_named_constructors,
+    clippy::too_many_arguments)] impl ManagedDeviceMobileAppConfigurationUserStatus {
+    #[doc =
     " Creates this entity: validates it, sends `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`,"]
     #[doc = " and returns the entity the service created."] #[doc = ""] #[doc =
     " Each path argument fills one segment, percent-encoded; it must not be empty:"]
@@ -402,12 +409,13 @@ crate::__private::with_client! {
     #[doc =
     " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
     pub fn list < '__c > (client : & '__c crate ::Client,
-    managed_device_mobile_app_configuration_id : & str) -> crate ::List < '__c, Self > {
-    client.list:: < Self > (& [managed_device_mobile_app_configuration_id]) } #[doc =
+    managed_device_mobile_app_configuration_id : & str) -> crate ::client::List < '__c,
+    Self > { client.list:: < Self > (& [managed_device_mobile_app_configuration_id]) }
+    #[doc =
     " `list` with query options: `$filter`, `$orderby`, `$top`, `$skip`, `$count`, `$search`, `$select`."]
     pub fn list_with < '__c > (client : & '__c crate ::Client,
     managed_device_mobile_app_configuration_id : & str, query : & crate ::Query < Self >)
-    -> crate ::List < '__c, Self > { client.list_with:: < Self > (&
+    -> crate ::client::List < '__c, Self > { client.list_with:: < Self > (&
     [managed_device_mobile_app_configuration_id], query) } #[doc =
     " How many entities of `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` match the query's `$filter` and `$search` (`/$count`)."]
     #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc = " As `get`."] pub async fn
@@ -429,9 +437,9 @@ crate::__private::with_client! {
     " # Errors"] #[doc = ""] #[doc = " As `update`."] pub async fn update_with(client : &
     crate ::Client, managed_device_mobile_app_configuration_id : & str, id : & str, patch
     : & ManagedDeviceMobileAppConfigurationUserStatusPatch, options : & crate
-    ::RequestOptions) -> crate ::__private::Result < crate ::__private::Option < Self >,
-    crate ::Error > { client.update_with(& [managed_device_mobile_app_configuration_id],
-    id, patch, options). await } #[doc =
+    ::client::RequestOptions) -> crate ::__private::Result < crate ::__private::Option <
+    Self >, crate ::Error > { client.update_with(&
+    [managed_device_mobile_app_configuration_id], id, patch, options). await } #[doc =
     " Deletes the entity with key `id`: `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}`."]
     #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
     " `Error::NotFound` when it does not exist; a path error before any I/O, or the error of the request."]
@@ -442,9 +450,9 @@ crate::__private::with_client! {
     " `delete` with options: `If-Match`, the retry policy."] #[doc = ""] #[doc =
     " # Errors"] #[doc = ""] #[doc = " As `delete`."] pub async fn delete_with(client : &
     crate ::Client, managed_device_mobile_app_configuration_id : & str, id : & str,
-    options : & crate ::RequestOptions) -> crate ::__private::Result < (), crate ::Error
-    > { client.delete_with:: < Self > (& [managed_device_mobile_app_configuration_id],
-    id, options). await } }
+    options : & crate ::client::RequestOptions) -> crate ::__private::Result < (), crate
+    ::Error > { client.delete_with:: < Self > (&
+    [managed_device_mobile_app_configuration_id], id, options). await } }
 }
 #[doc(hidden)]
 #[allow(
@@ -479,7 +487,9 @@ const _: () = {
         ];
         const AVAILABILITY: crate::Availability = crate::Availability::__new(7u8, &[]);
         const KEY: crate::__private::Option<&'static str> = crate::__private::Some("id");
-        fn validate(&self) -> crate::__private::Result<(), crate::ValidationError> {
+        fn validate(
+            &self,
+        ) -> crate::__private::Result<(), crate::error::ValidationError> {
             ManagedDeviceMobileAppConfigurationUserStatus::validate(self)
         }
         fn serialize_body<__S>(
