@@ -644,3 +644,38 @@ async fn what_is_not_served_is_answered_as_graph_would() {
     let anonymous = reqwest::get(format!("{}/userz", api.base)).await.unwrap();
     assert_eq!(anonymous.status().as_u16(), 401);
 }
+
+/// Odd segments and query strings over HTTP: always Graph's error, never a dropped connection.
+#[tokio::test]
+async fn odd_paths_and_queries_get_graph_errors() {
+    let emulator = start().await;
+    let api = Api::default(&emulator).await;
+    let long = "k".repeat(4000);
+    let paths = [
+        "/users/%ZZ".to_owned(),
+        "/users/%".to_owned(),
+        "/users('".to_owned(),
+        "/users('a'')".to_owned(),
+        "/users()".to_owned(),
+        format!("/users/{long}/todo/lists"),
+        "/deviceAppManagement/mobileAppConfigurations/$count/x".to_owned(),
+        "/deviceAppManagement/microsoft.graph.user".to_owned(),
+        "/groups/microsoft.graph.".to_owned(),
+        "/groups/%00".to_owned(),
+        "/groups?$filter=((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a"
+            .to_owned(),
+        "/groups?$filter=displayName%20eq%20'%F0%9F%98%80".to_owned(),
+        "/groups?$orderby=,,,&$select=,".to_owned(),
+        "/groups?$expand=((())".to_owned(),
+        "/groups?$top=99999999999999999999999".to_owned(),
+        "/groups?$skiptoken=99999999999999999999999".to_owned(),
+    ];
+    for path in &paths {
+        for method in [Method::GET, Method::POST, Method::PATCH, Method::DELETE] {
+            let body = (method != Method::GET && method != Method::DELETE).then(|| json!({}));
+            let reply = api.send(method.clone(), path, body, &[]).await;
+            assert!((400..=501).contains(&reply.status), "{method} {path}: {reply:?}");
+            reply.code();
+        }
+    }
+}
