@@ -1,4 +1,4 @@
-//! Creating many entities: JSON batching (`$batch`, 20 requests a round trip) or one request
+//! Creating, updating and deleting many entities: JSON batching (`$batch`, 20 requests a round trip) or one request
 //! each, with bounded concurrency. One result per input, in input order; nothing dropped,
 //! nothing sent twice unless it is safe.
 
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::client::Client;
-use crate::entity::GraphEntity;
+use crate::entity::{GraphEntity, GraphPatch};
 use crate::error::{Error, GiveUp};
 use crate::response::{decode, parse_error, unreadable};
 use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
@@ -108,17 +108,55 @@ impl BulkOptions {
 
 /// One input, ready to send.
 struct Prepared {
+    method: Method,
     /// The path below the service root, such as `/deviceAppManagement/…/userStatuses`.
     path: String,
-    body: Bytes,
+    /// The body; `None` for a `DELETE`.
+    body: Option<Bytes>,
     /// Stable across rounds, so the service can tell a retry of this item.
     client_request_id: String,
 }
 
 /// What became of one item in one round.
-enum ItemOutcome<E> {
-    Done(Result<E, Error>),
-    Retry { after: Option<Duration>, error: Error },
+enum ItemOutcome<T> {
+    Done(Result<T, Error>),
+    Retry { after: Option<Duration>, error: Error, maybe_acted: bool },
+}
+
+/// Reads an item's success: its status, body and `Location`.
+type Decoder<T> = fn(u16, &[u8], Option<String>) -> Result<T, Error>;
+
+/// How one kind of bulk operation sends and reads its items.
+struct Operation<T> {
+    /// The route template, for tracing.
+    template: &'static str,
+    /// `PATCH` and `DELETE` are safe to repeat; `POST` is not.
+    repeatable: bool,
+    /// A `DELETE`: a `404` after an attempt that may have acted means that attempt deleted it.
+    gone_is_done: bool,
+    decode: Decoder<T>,
+}
+
+/// A created entity: a body that cannot be read still means it exists.
+fn created<E: GraphEntity>(status: u16, body: &[u8], location: Option<String>) -> Result<E, Error> {
+    decode(status, body).map_err(|error| unreadable(status, location, body, error))
+}
+
+/// An updated entity: `None` for `204 No Content`.
+fn updated<E: GraphEntity>(
+    status: u16,
+    body: &[u8],
+    location: Option<String>,
+) -> Result<Option<E>, Error> {
+    if status == 204 || body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    created(status, body, location).map(Some)
+}
+
+/// A deletion: any success.
+fn deleted(_: u16, _: &[u8], _: Option<String>) -> Result<(), Error> {
+    Ok(())
 }
 
 impl Client {
@@ -157,57 +195,179 @@ impl Client {
         S: AsRef<str>,
     {
         self.available::<E>()?;
-        let prepared = prepare(items)?;
+        let prepared = prepare(items.into_iter().map(|(entity, args)| {
+            let args: Vec<&str> = args.as_ref().iter().map(AsRef::as_ref).collect();
+            entity.validate()?;
+            let path = E::TEMPLATE.render(&args)?;
+            let body = serde_json::to_vec(&crate::entity::Body(&entity)).map_err(Error::Encode)?;
+            Ok(Some((Method::POST, path, Some(Bytes::from(body)))))
+        }))?;
+        let operation = Operation {
+            template: E::TEMPLATE.as_str(),
+            repeatable: false,
+            gone_is_done: false,
+            decode: created::<E>,
+        };
+        Ok(self.run_many(prepared, &operation, options).await)
+    }
+
+    /// Updates many entities: each input is a patch, its path arguments and the entity's key;
+    /// one result per input, in input order (`Ok(None)` for `204 No Content`, as Graph mostly
+    /// answers). An empty patch is not sent.
+    ///
+    /// Sent as [`create_many`](Self::create_many) sends, with one difference: an update holds
+    /// absolute values, so an item throttled, answered `504` or whose `$batch` answer was lost
+    /// is sent again (an item resent after an attempt that may have acted, and not confirmed,
+    /// is an unknown outcome).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInputs`] when any input's path arguments or key are invalid; otherwise
+    /// `Ok` with each item's own result.
+    pub async fn update_many<P, I, A, S>(
+        &self,
+        items: I,
+        options: &BulkOptions,
+    ) -> Result<Vec<Result<Option<P::Entity>, Error>>, Error>
+    where
+        P: GraphPatch,
+        I: IntoIterator<Item = (P, A, S)>,
+        A: AsRef<[S]>,
+        S: AsRef<str>,
+    {
+        self.available::<P::Entity>()?;
+        let template = <P::Entity as GraphEntity>::TEMPLATE;
+        let prepared = prepare(items.into_iter().map(|(patch, args, id)| {
+            let path = entity_path(template, args.as_ref(), id.as_ref())?;
+            if patch.is_empty() {
+                return Ok(None);
+            }
+            let body = serde_json::to_vec(&patch).map_err(Error::Encode)?;
+            Ok(Some((Method::PATCH, path, Some(Bytes::from(body)))))
+        }))?;
+        let operation = Operation {
+            template: template.as_str(),
+            repeatable: true,
+            gone_is_done: false,
+            decode: updated::<P::Entity>,
+        };
+        Ok(self.run_many(prepared, &operation, options).await)
+    }
+
+    /// Deletes many entities of type `E`: each input is its path arguments and the entity's
+    /// key; one result per input, in input order. Sent and resent as
+    /// [`update_many`](Self::update_many); an item resent after an attempt that may have acted
+    /// and then answered `404` was deleted by that attempt: `Ok(())`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInputs`] when any input's path arguments or key are invalid; otherwise
+    /// `Ok` with each item's own result ([`Error::NotFound`] for an entity that does not exist).
+    pub async fn delete_many<E, I, A, S>(
+        &self,
+        items: I,
+        options: &BulkOptions,
+    ) -> Result<Vec<Result<(), Error>>, Error>
+    where
+        E: GraphEntity,
+        I: IntoIterator<Item = (A, S)>,
+        A: AsRef<[S]>,
+        S: AsRef<str>,
+    {
+        self.available::<E>()?;
+        let prepared = prepare(items.into_iter().map(|(args, id)| {
+            let path = entity_path(E::TEMPLATE, args.as_ref(), id.as_ref())?;
+            Ok(Some((Method::DELETE, path, None)))
+        }))?;
+        let operation = Operation {
+            template: E::TEMPLATE.as_str(),
+            repeatable: true,
+            gone_is_done: true,
+            decode: deleted,
+        };
+        Ok(self.run_many(prepared, &operation, options).await)
+    }
+
+    /// Sends prepared items (`None`: nothing to send, done at once) and returns one result each.
+    async fn run_many<T: Send>(
+        &self,
+        prepared: Vec<Option<Prepared>>,
+        operation: &Operation<T>,
+        options: &BulkOptions,
+    ) -> Vec<Result<T, Error>> {
+        let total = prepared.len();
+        let mut results: Vec<Option<Result<T, Error>>> = prepared
+            .iter()
+            .map(|item| item.is_none().then(|| (operation.decode)(204, b"", None)))
+            .collect();
         let policy = options.retry.clone().unwrap_or_else(|| self.retry_policy().clone());
+        let pending: Vec<usize> = (0..total).filter(|&i| prepared[i].is_some()).collect();
         if options.batching {
-            Ok(self.create_batched(&prepared, options, &policy).await)
+            self.run_batched(&prepared, pending, operation, options, &policy, &mut results).await;
         } else {
             let call = RequestOptions::default().retry(policy);
-            let results = stream::iter(prepared.iter().enumerate())
-                .map(|(index, item)| {
+            let mut done = total - pending.len();
+            let mut answers = stream::iter(pending)
+                .map(|index| {
                     let call = &call;
+                    let item = prepared[index].as_ref();
                     async move {
+                        let Some(item) = item else {
+                            return (index, Err(Error::MissingSubResponse));
+                        };
                         let transport = self.transport();
                         let url = transport.url(&item.path);
                         let result = transport
                             .execute(
-                                Method::POST,
-                                E::TEMPLATE.as_str(),
+                                item.method.clone(),
+                                operation.template,
                                 url,
-                                Some(item.body.clone()),
+                                item.body.clone(),
                                 call,
                             )
-                            .await;
-                        (index, result.and_then(|answer| answer.decode_written::<E>()))
+                            .await
+                            .and_then(|answer| {
+                                (operation.decode)(answer.status, &answer.body, answer.location)
+                            });
+                        (index, result)
                     }
                 })
-                .buffer_unordered(options.concurrency)
-                .collect::<Vec<_>>()
-                .await;
-            Ok(in_order(prepared.len(), results))
+                .buffer_unordered(options.concurrency);
+            while let Some((index, result)) = answers.next().await {
+                results[index] = Some(result);
+                done += 1;
+                options.report(done, total);
+            }
         }
+        results.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
     }
 
-    async fn create_batched<E: GraphEntity>(
+    async fn run_batched<T: Send>(
         &self,
-        prepared: &[Prepared],
+        prepared: &[Option<Prepared>],
+        mut pending: Vec<usize>,
+        operation: &Operation<T>,
         options: &BulkOptions,
         policy: &RetryPolicy,
-    ) -> Vec<Result<E, Error>> {
-        let mut results: Vec<Option<Result<E, Error>>> =
-            (0..prepared.len()).map(|_| None).collect();
-        let mut pending: Vec<usize> = (0..prepared.len()).collect();
+        results: &mut [Option<Result<T, Error>>],
+    ) {
+        let total = prepared.len();
         let mut round: u32 = 0;
         let mut waited = Duration::ZERO;
-        let mut done = 0;
-        let outer = RequestOptions::default().retry(policy.clone());
+        let mut done = total - pending.len();
+        // Items whose earlier attempt may have acted (a `504`), by index.
+        let mut maybe_acted = vec![false; total];
+        // A batch of repeatable items is itself safe to resend when its answer is lost.
+        let outer =
+            RequestOptions::default().retry(policy.clone()).idempotent(operation.repeatable);
         while !pending.is_empty() {
             let chunks: Vec<Vec<usize>> =
                 pending.chunks(options.batch_size).map(<[usize]>::to_vec).collect();
+            let maybe_acted_now = &maybe_acted;
             let mut batches = stream::iter(chunks)
-                .map(|chunk| self.send_batch(chunk, prepared, &outer))
+                .map(|chunk| self.send_batch(chunk, prepared, operation, maybe_acted_now, &outer))
                 .buffer_unordered(options.concurrency);
-            let mut retry: Vec<(usize, Error)> = Vec::new();
+            let mut retry: Vec<(usize, Error, bool)> = Vec::new();
             let mut after: Option<Duration> = None;
             while let Some(outcomes) = batches.next().await {
                 for (index, outcome) in outcomes {
@@ -216,14 +376,15 @@ impl Client {
                             results[index] = Some(result);
                             done += 1;
                         }
-                        ItemOutcome::Retry { after: wait, error } => {
+                        ItemOutcome::Retry { after: wait, error, maybe_acted } => {
                             after = after.max(wait);
-                            retry.push((index, error));
+                            retry.push((index, error, maybe_acted));
                         }
                     }
                 }
-                options.report(done, prepared.len());
+                options.report(done, total);
             }
+            drop(batches);
             if retry.is_empty() {
                 break;
             }
@@ -238,34 +399,46 @@ impl Client {
                     );
                     tokio::time::sleep(wait).await;
                     waited += wait;
-                    pending = retry.into_iter().map(|(index, _)| index).collect();
+                    pending = retry
+                        .into_iter()
+                        .map(|(index, _, acted)| {
+                            maybe_acted[index] |= acted;
+                            index
+                        })
+                        .collect();
                     pending.sort_unstable();
                 }
                 Err(reason) => {
-                    options.report(prepared.len(), prepared.len());
-                    for (index, error) in retry {
+                    options.report(total, total);
+                    for (index, error, acted) in retry {
                         let attempts = round;
-                        results[index] = Some(Err(match reason {
+                        let error = match reason {
                             GiveUp::MaxRetries { max_retries: 0 } => error,
                             reason => {
                                 Error::RetriesExhausted { attempts, reason, last: Box::new(error) }
                             }
+                        };
+                        results[index] = Some(Err(if acted || maybe_acted[index] {
+                            Error::UnknownOutcome { attempts, source: Box::new(error) }
+                        } else {
+                            error
                         }));
                     }
                     break;
                 }
             }
         }
-        results.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
     }
 
     /// Sends one `$batch` of the items `chunk` and sorts out each item's outcome.
-    async fn send_batch<E: GraphEntity>(
+    async fn send_batch<T>(
         &self,
         chunk: Vec<usize>,
-        prepared: &[Prepared],
+        prepared: &[Option<Prepared>],
+        operation: &Operation<T>,
+        maybe_acted: &[bool],
         options: &RequestOptions,
-    ) -> Vec<(usize, ItemOutcome<E>)> {
+    ) -> Vec<(usize, ItemOutcome<T>)> {
         let body = batch_body(&chunk, prepared);
         let transport = self.transport();
         let url = transport.url("/$batch");
@@ -299,17 +472,33 @@ impl Client {
                 return all(unreadable(answer.status, answer.location, &answer.body, decode));
             }
         };
-        match_responses(&chunk, responses)
+        let resent = answer.resent;
+        match_responses(&chunk, responses, |index, response| {
+            sub_outcome(response, operation, resent || maybe_acted[index])
+        })
     }
+}
+
+/// `{path}/{id}`, the id percent-encoded as one segment.
+fn entity_path<S: AsRef<str>>(
+    template: crate::path::PathTemplate,
+    args: &[S],
+    id: &str,
+) -> Result<String, Error> {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+    let mut path = template.render(&args)?;
+    crate::path::push_segment(&mut path, "id", id)?;
+    Ok(path)
 }
 
 /// Each item's answer, by its id: the exact decimal index it was sent with. An item answered
 /// twice, or under another spelling of its id (`"+0"`, `"00"`), is ambiguous; an item not
 /// answered is missing; both may or may not have taken effect, and neither is resent.
-fn match_responses<E: GraphEntity>(
+fn match_responses<'a, T>(
     chunk: &[usize],
-    responses: Vec<SubResponse<'_>>,
-) -> Vec<(usize, ItemOutcome<E>)> {
+    responses: Vec<SubResponse<'a>>,
+    outcome_of: impl Fn(usize, SubResponse<'a>) -> ItemOutcome<T>,
+) -> Vec<(usize, ItemOutcome<T>)> {
     let mut by_index: HashMap<usize, Vec<SubResponse<'_>>> = HashMap::with_capacity(chunk.len());
     let mut aliased: HashMap<usize, String> = HashMap::new();
     // An answer that cannot be placed could belong to any item that did not succeed.
@@ -344,7 +533,7 @@ fn match_responses<E: GraphEntity>(
             } else {
                 match answers.into_iter().next() {
                     None => ItemOutcome::Done(Err(Error::MissingSubResponse)),
-                    Some(response) => match (sub_outcome(response), &stray) {
+                    Some(response) => match (outcome_of(index, response), &stray) {
                         // A success is this item's own: one request creates once.
                         (ok @ ItemOutcome::Done(Ok(_)), _) | (ok, None) => ok,
                         (_, Some(id)) => ambiguous(format!(
@@ -358,17 +547,18 @@ fn match_responses<E: GraphEntity>(
         .collect()
 }
 
-fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> ItemOutcome<E> {
+fn sub_outcome<T>(
+    response: SubResponse<'_>,
+    operation: &Operation<T>,
+    maybe_acted: bool,
+) -> ItemOutcome<T> {
     let body = response.body.map_or(&b""[..], |raw| raw.get().as_bytes());
     if (200..300).contains(&response.status) {
-        // The item's `POST` took effect, whatever its body says.
+        // The item took effect, whatever its body says.
         let location =
             response.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("location"));
         let location = location.and_then(|(_, value)| value.as_str()).map(str::to_owned);
-        return ItemOutcome::Done(
-            decode(response.status, body)
-                .map_err(|error| unreadable(response.status, location, body, error)),
-        );
+        return ItemOutcome::Done((operation.decode)(response.status, body, location));
     }
     let mut headers = HeaderMap::new();
     for (name, value) in &response.headers {
@@ -380,46 +570,41 @@ fn sub_outcome<E: GraphEntity>(response: SubResponse<'_>) -> ItemOutcome<E> {
         }
     }
     let error = parse_error(response.status, &headers, body);
-    // Each item is a `POST`, not safe to repeat.
-    match status_rule(response.status, false) {
+    // A resent deletion that finds nothing: the earlier attempt deleted it.
+    if response.status == 404 && maybe_acted && operation.gone_is_done {
+        return ItemOutcome::Done((operation.decode)(204, b"", None));
+    }
+    match status_rule(response.status, operation.repeatable) {
         // The service may have acted before failing, or before its gateway timed out.
         StatusRule::UnknownOutcome => {
             ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 1, source: Box::new(error) }))
         }
-        StatusRule::Retry => ItemOutcome::Retry { after: retry_after(&headers), error },
+        StatusRule::Retry => ItemOutcome::Retry {
+            after: retry_after(&headers),
+            maybe_acted: crate::retry::may_have_acted(response.status),
+            error,
+        },
         StatusRule::Fail => ItemOutcome::Done(Err(error)),
     }
 }
 
-/// Validates and encodes every input; every invalid one is reported with its index.
-fn prepare<E, I, A, S>(items: I) -> Result<Vec<Prepared>, Error>
-where
-    E: GraphEntity,
-    I: IntoIterator<Item = (E, A)>,
-    A: AsRef<[S]>,
-    S: AsRef<str>,
-{
+/// Validates and encodes every input (`None`: nothing to send); every invalid one is reported
+/// with its index.
+fn prepare(
+    items: impl Iterator<Item = Result<Option<(Method, String, Option<Bytes>)>, Error>>,
+) -> Result<Vec<Option<Prepared>>, Error> {
     let mut prepared = Vec::new();
     let mut invalid = Vec::new();
     let mut total = 0;
-    for (index, (entity, args)) in items.into_iter().enumerate() {
+    for (index, item) in items.enumerate() {
         total += 1;
-        let args: Vec<&str> = args.as_ref().iter().map(AsRef::as_ref).collect();
-        let checked = entity
-            .validate()
-            .map_err(Error::from)
-            .and_then(|()| E::TEMPLATE.render(&args).map_err(Error::from))
-            .and_then(|path| {
-                serde_json::to_vec(&crate::entity::Body(&entity))
-                    .map(|body| (path, body))
-                    .map_err(Error::Encode)
-            });
-        match checked {
-            Ok((path, body)) => prepared.push(Prepared {
+        match item {
+            Ok(item) => prepared.push(item.map(|(method, path, body)| Prepared {
+                method,
                 path,
-                body: Bytes::from(body),
+                body,
                 client_request_id: client_request_id().to_str().unwrap_or_default().to_owned(),
-            }),
+            })),
             Err(error) => invalid.push((index, error)),
         }
     }
@@ -428,40 +613,41 @@ where
 
 /// `{"requests": [...]}` for the items `chunk`, each with its index as id; the entity bodies
 /// are embedded as they were encoded, not encoded again.
-fn batch_body(chunk: &[usize], prepared: &[Prepared]) -> Bytes {
-    let size: usize =
-        chunk.iter().map(|&i| prepared[i].body.len() + prepared[i].path.len() + 160).sum();
+fn batch_body(chunk: &[usize], prepared: &[Option<Prepared>]) -> Bytes {
+    let items: Vec<(usize, &Prepared)> =
+        chunk.iter().filter_map(|&i| prepared[i].as_ref().map(|item| (i, item))).collect();
+    let size: usize = items
+        .iter()
+        .map(|(_, item)| item.body.as_ref().map_or(0, Bytes::len) + item.path.len() + 160)
+        .sum();
     let mut out = Vec::with_capacity(size + 16);
     out.extend_from_slice(br#"{"requests":["#);
-    for (n, &index) in chunk.iter().enumerate() {
-        let item = &prepared[index];
+    for (n, (index, item)) in items.into_iter().enumerate() {
         if n > 0 {
             out.push(b',');
         }
         out.extend_from_slice(br#"{"id":""#);
         out.extend_from_slice(index.to_string().as_bytes());
-        out.extend_from_slice(br#"","method":"POST","url":"#);
+        out.extend_from_slice(br#"","method":""#);
+        out.extend_from_slice(item.method.as_str().as_bytes());
+        out.extend_from_slice(br#"","url":"#);
         // Paths are percent-encoded ASCII; serde_json writes them as a JSON string.
         out.extend_from_slice(serde_json::to_string(&item.path).unwrap_or_default().as_bytes());
-        out.extend_from_slice(
-            br#","headers":{"Content-Type":"application/json","client-request-id":""#,
-        );
+        out.extend_from_slice(br#","headers":{"#);
+        if item.body.is_some() {
+            out.extend_from_slice(br#""Content-Type":"application/json","#);
+        }
+        out.extend_from_slice(br#""client-request-id":""#);
         out.extend_from_slice(item.client_request_id.as_bytes());
-        out.extend_from_slice(br#""},"body":"#);
-        out.extend_from_slice(&item.body);
+        out.extend_from_slice(br#""}"#);
+        if let Some(body) = &item.body {
+            out.extend_from_slice(br#","body":"#);
+            out.extend_from_slice(body);
+        }
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
     Bytes::from(out)
-}
-
-/// Results back in input order.
-fn in_order<E>(count: usize, results: Vec<(usize, Result<E, Error>)>) -> Vec<Result<E, Error>> {
-    let mut ordered: Vec<Option<Result<E, Error>>> = (0..count).map(|_| None).collect();
-    for (index, result) in results {
-        ordered[index] = Some(result);
-    }
-    ordered.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
 }
 
 #[derive(Deserialize)]

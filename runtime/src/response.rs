@@ -18,6 +18,9 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
     pub(crate) body: Vec<u8>,
+    /// The request was sent again after an attempt that may have acted (a lost answer, a
+    /// `504`): for a `$batch`, each of its items may have been applied by that attempt.
+    pub(crate) resent: bool,
 }
 
 impl Answer {

@@ -88,7 +88,10 @@ impl Transport {
                 attempt,
             };
             let failure = match self.attempt(request).instrument(span).await {
-                Ok(success) => return Ok(success),
+                Ok(mut success) => {
+                    success.resent = uncertain;
+                    return Ok(success);
+                }
                 Err(failure) => failure,
             };
             let (retry_after, error) = match failure {
@@ -121,7 +124,12 @@ impl Transport {
                             if status == 404 && method == Method::DELETE && uncertain =>
                         {
                             tracing::debug!("the entity is gone after a resent DELETE: deleted");
-                            return Ok(Answer { status: 204, location: None, body: Vec::new() });
+                            return Ok(Answer {
+                                status: 204,
+                                location: None,
+                                body: Vec::new(),
+                                resent: true,
+                            });
                         }
                         StatusRule::Fail => return Err(error),
                     }
@@ -215,7 +223,7 @@ impl Transport {
             }
             let location = header(response.headers(), "location");
             return match read_limited(response, self.max_response_bytes, true).await {
-                Ok(body) => Ok(Answer { status, location, body }),
+                Ok(body) => Ok(Answer { status, location, body, resent: false }),
                 // A write answered with success took effect, whatever became of its body.
                 Err(error) if *request.method != Method::GET => {
                     Err(Failure::Final(Error::UnreadableSuccess {

@@ -223,3 +223,86 @@ async fn a_patch_resent_after_a_lost_answer_is_retried() {
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].body, seen[1].body);
 }
+
+/// A `$batch` endpoint that answers each item by `answer(method, url)`: status and body.
+async fn batch_stub(answer: fn(&str, &str) -> (u16, &'static str)) -> Stub {
+    Stub::start(move |seen| {
+        let request: serde_json::Value = serde_json::from_slice(&seen.body).unwrap();
+        let responses: Vec<serde_json::Value> = request["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                let (status, body) =
+                    answer(item["method"].as_str().unwrap(), item["url"].as_str().unwrap());
+                let body: serde_json::Value = if body.is_empty() {
+                    serde_json::Value::Null
+                } else {
+                    serde_json::from_str(body).unwrap()
+                };
+                serde_json::json!({"id": item["id"], "status": status, "headers": {}, "body": body})
+            })
+            .collect();
+        Reply::json(200, &serde_json::json!({ "responses": responses }).to_string())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn update_many_and_delete_many_travel_in_batches_with_one_result_each() {
+    use graph_entity::client::BulkOptions;
+    let stub = batch_stub(|method, url| match (method, url.rsplit('/').next().unwrap()) {
+        (_, "gone") => (404, NOT_FOUND),
+        ("PATCH", "full") => (200, include_str!("../fixtures/create-response.json")),
+        _ => (204, ""),
+    })
+    .await;
+    let client = stub.client();
+    let patch = || Status::patch().devices_count(2);
+    let updates = vec![
+        (patch(), ["c/1"], "s1"),
+        (Status::patch(), ["c/1"], "empty"),
+        (patch(), ["c/1"], "gone"),
+        (patch(), ["c/1"], "full"),
+    ];
+    let results = client.update_many(updates, &BulkOptions::default()).await.unwrap();
+    assert!(matches!(results[0], Ok(None)), "{:?}", results[0]);
+    assert!(matches!(results[1], Ok(None)), "{:?}", results[1]);
+    assert!(results[2].as_ref().unwrap_err().is_not_found(), "{:?}", results[2]);
+    assert_eq!(results[3].as_ref().unwrap().as_ref().unwrap().devices_count, 12);
+    let sent: serde_json::Value = serde_json::from_slice(&stub.requests()[0].body).unwrap();
+    let items = sent["requests"].as_array().unwrap();
+    // The empty patch was not sent.
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0]["method"], "PATCH");
+    assert_eq!(
+        items[0]["url"],
+        "/deviceAppManagement/mobileAppConfigurations/c%2F1/userStatuses/s1"
+    );
+    assert_eq!(
+        items[0]["body"],
+        serde_json::json!({"@odata.type": "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus", "devicesCount": 2})
+    );
+
+    let deletes = vec![(["c"], "s1"), (["c"], "gone"), (["c"], "s2")];
+    let results =
+        client.delete_many::<Status, _, _, _>(deletes, &BulkOptions::default()).await.unwrap();
+    assert!(results[0].is_ok() && results[2].is_ok());
+    assert!(results[1].as_ref().unwrap_err().is_not_found());
+    let sent: serde_json::Value = serde_json::from_slice(&stub.requests()[1].body).unwrap();
+    let first = &sent["requests"][0];
+    assert_eq!((first["method"].as_str(), first.get("body")), (Some("DELETE"), None));
+    // Invalid keys stop the call before any I/O, each named by index.
+    let error = client
+        .delete_many::<Status, _, _, _>(
+            vec![(["c"], ".."), (["c"], "ok"), (["c"], "")],
+            &BulkOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInputs { total: 3, invalid } if invalid.len() == 2),
+        "{error:?}"
+    );
+    assert_eq!(stub.requests().len(), 2);
+}
