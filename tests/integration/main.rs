@@ -9,6 +9,7 @@ mod credentials;
 mod emulator;
 mod faults;
 mod hostile;
+mod lifecycle;
 mod lints;
 mod operations;
 mod paging;

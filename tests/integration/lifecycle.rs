@@ -1,0 +1,251 @@
+//! The whole lifecycle — create, get, list, update, get, delete — against the emulator, on the
+//! seed and on entities from other areas declared only here (To Do tasks under a user, groups),
+//! with the requests checked as the emulator received them.
+
+use graph_emulator::{Emulator, RunningEmulator};
+use graph_entity::intune::{
+    ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
+};
+use graph_entity::{Client, auth::ClientSecretCredential, graph_complex, graph_entity, graph_enum};
+
+use crate::{configuration, doc_example};
+
+async fn start() -> (RunningEmulator, Client) {
+    let emulator = Emulator::builder().page_size(2).start().await.unwrap();
+    let (id, secret) = emulator.default_client();
+    let credential =
+        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .credential(credential)
+        .build()
+        .unwrap();
+    (emulator, client)
+}
+
+/// The last request the emulator received with this method.
+fn last(emulator: &RunningEmulator, method: &str) -> graph_emulator::RecordedRequest {
+    emulator.requests().into_iter().rev().find(|r| r.method == method).unwrap()
+}
+
+#[tokio::test]
+async fn the_seed_lifecycle() {
+    let (emulator, client) = start().await;
+    let parent = configuration(&client).await;
+    let created = doc_example().create(&client, &parent).await.unwrap();
+    let id = created.id.clone().unwrap();
+
+    let read = Status::get(&client, &parent, &id).await.unwrap();
+    assert_eq!(read, created);
+    assert!(
+        last(&emulator, "GET").path.ends_with(&format!(
+            "/userStatuses/{id}?$select=id,userDisplayName,devicesCount,status,lastReportedDateTime,userPrincipalName"
+        )),
+        "{}",
+        last(&emulator, "GET").path
+    );
+
+    for count in [1, 30, 40] {
+        Status { devices_count: count, ..doc_example() }.create(&client, &parent).await.unwrap();
+    }
+    let f = Status::fields();
+    let query = Status::query().filter(f.devices_count.ge(12)).order_by(f.devices_count.desc());
+    let listed = Status::list_with(&client, &parent, &query).collect_all().await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.devices_count).collect::<Vec<_>>(), [40, 30, 12]);
+    assert_eq!(Status::count(&client, &parent, &query).await.unwrap(), 3);
+
+    let patch = Status::patch()
+        .devices_count(13)
+        .user_display_name(None)
+        .status(ComplianceStatus::Compliant);
+    assert!(Status::update(&client, &parent, &id, &patch).await.unwrap().is_none());
+    let sent = last(&emulator, "PATCH");
+    assert_eq!(
+        String::from_utf8(sent.body).unwrap(),
+        r##"{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus","userDisplayName":null,"devicesCount":13,"status":"compliant"}"##
+    );
+    let read = Status::get(&client, &parent, &id).await.unwrap();
+    assert_eq!(
+        (read.devices_count, read.user_display_name, read.status),
+        (13, None, ComplianceStatus::Compliant)
+    );
+    assert_eq!(read.user_principal_name, created.user_principal_name);
+
+    Status::delete(&client, &parent, &id).await.unwrap();
+    assert!(Status::get(&client, &parent, &id).await.unwrap_err().is_not_found());
+    assert!(Status::delete(&client, &parent, &id).await.unwrap_err().is_not_found());
+    // A parent that does not exist.
+    let error = Status::list(&client, "no-such-configuration").collect_all().await.unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+}
+
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordProfile {
+    pub password: Option<String>,
+    pub force_change_password_next_sign_in: Option<bool>,
+}
+
+#[graph_entity(path = "/users")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    #[graph(key)]
+    pub id: Option<String>,
+    pub account_enabled: Option<bool>,
+    pub display_name: Option<String>,
+    pub mail_nickname: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub password_profile: Option<PasswordProfile>,
+}
+
+#[graph_entity(path = "/users/{userId}/todo/lists")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodoTaskList {
+    #[graph(key)]
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Importance {
+    Low,
+    Normal,
+    High,
+    #[graph(other)]
+    Other(String),
+}
+
+#[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodoTask {
+    #[graph(key)]
+    pub id: Option<String>,
+    #[graph(required)]
+    pub title: Option<String>,
+    pub importance: Option<Importance>,
+}
+
+#[tokio::test]
+async fn a_todo_task_under_a_user() {
+    let (emulator, client) = start().await;
+    let user = User {
+        id: None,
+        account_enabled: Some(true),
+        display_name: Some("Adele Vance".into()),
+        mail_nickname: Some("adele".into()),
+        user_principal_name: Some("adele@contoso.com".into()),
+        password_profile: Some(PasswordProfile {
+            password: Some("xWwvJ]6NMw+bWH-d".into()),
+            force_change_password_next_sign_in: Some(true),
+        }),
+    };
+    let user_id = user.create(&client).await.unwrap().id.unwrap();
+    let list = TodoTaskList { id: None, display_name: Some("Renewals".into()) };
+    let list_id = list.create(&client, &user_id).await.unwrap().id.unwrap();
+
+    let mut ids = Vec::new();
+    for (title, importance) in [
+        ("Renew the certificate", Importance::High),
+        ("Water the plants", Importance::Low),
+        ("Renew the lease", Importance::Normal),
+    ] {
+        let task = TodoTask { id: None, title: Some(title.into()), importance: Some(importance) };
+        ids.push(task.create(&client, &user_id, &list_id).await.unwrap().id.unwrap());
+    }
+    let read = TodoTask::get(&client, &user_id, &list_id, &ids[0]).await.unwrap();
+    assert_eq!(read.title.as_deref(), Some("Renew the certificate"));
+
+    let f = TodoTask::fields();
+    let renewals = TodoTask::list_with(
+        &client,
+        &user_id,
+        &list_id,
+        &TodoTask::query().filter(f.title.starts_with("Renew")).order_by(f.title.asc()),
+    )
+    .collect_all()
+    .await
+    .unwrap();
+    let titles: Vec<_> = renewals.iter().map(|t| t.title.clone().unwrap()).collect();
+    assert_eq!(titles, ["Renew the certificate", "Renew the lease"]);
+    let important =
+        TodoTask::query().filter(f.importance.is_in([Importance::High, Importance::Normal]));
+    assert_eq!(TodoTask::count(&client, &user_id, &list_id, &important).await.unwrap(), 2);
+
+    let patch = TodoTask::patch()
+        .importance(Importance::Low)
+        .title(Some("Renew the certificate (done)".into()));
+    TodoTask::update(&client, &user_id, &list_id, &ids[0], &patch).await.unwrap();
+    let read = TodoTask::get(&client, &user_id, &list_id, &ids[0]).await.unwrap();
+    assert_eq!(
+        (read.title.as_deref(), read.importance),
+        (Some("Renew the certificate (done)"), Some(Importance::Low))
+    );
+
+    TodoTask::delete(&client, &user_id, &list_id, &ids[1]).await.unwrap();
+    assert_eq!(TodoTask::list(&client, &user_id, &list_id).collect_all().await.unwrap().len(), 2);
+    // Deleting the list deletes the tasks it contains.
+    TodoTaskList::delete(&client, &user_id, &list_id).await.unwrap();
+    let error = TodoTask::get(&client, &user_id, &list_id, &ids[0]).await.unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .any(|r| r.method == "DELETE" && r.path.ends_with(&format!("/todo/lists/{list_id}")))
+    );
+}
+
+#[graph_entity(path = "/groups")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    #[graph(key)]
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub mail_enabled: Option<bool>,
+    pub mail_nickname: Option<String>,
+    pub security_enabled: Option<bool>,
+}
+
+#[tokio::test]
+async fn a_group() {
+    let (emulator, client) = start().await;
+    for (name, security) in [("Finance", true), ("Field staff", true), ("Marketing", false)] {
+        let group = Group {
+            id: None,
+            display_name: Some(name.into()),
+            description: None,
+            mail_enabled: Some(!security),
+            mail_nickname: Some(name.to_lowercase().replace(' ', "-")),
+            security_enabled: Some(security),
+        };
+        group.create(&client).await.unwrap();
+    }
+    let f = Group::fields();
+    let query = Group::query()
+        .filter(f.security_enabled.eq(true))
+        .order_by(f.display_name.asc())
+        .count(true);
+    let mut groups = Group::list_with(&client, &query);
+    let first = groups.next().await.unwrap().unwrap();
+    assert_eq!(first.display_name.as_deref(), Some("Field staff"));
+    assert_eq!(groups.count(), Some(2));
+    // `$count` on directory objects needs `ConsistencyLevel: eventual`, which the query sends.
+    assert_eq!(last(&emulator, "GET").header("consistencylevel"), Some("eventual"));
+    let id = first.id.clone().unwrap();
+
+    let patch = Group::patch().description(Some("Everyone in the field".into()));
+    Group::update(&client, &id, &patch).await.unwrap();
+    assert_eq!(
+        Group::get(&client, &id).await.unwrap().description.as_deref(),
+        Some("Everyone in the field")
+    );
+    Group::update(&client, &id, &Group::patch().description(None)).await.unwrap();
+    assert_eq!(Group::get(&client, &id).await.unwrap().description, None);
+
+    Group::delete(&client, &id).await.unwrap();
+    assert_eq!(Group::list(&client).collect_all().await.unwrap().len(), 2);
+    let error = Group::get(&client, &id).await.unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+}
