@@ -1,4 +1,5 @@
-//! The main job: create the documentation's example user status.
+//! The main job: the whole lifecycle of the documentation's example user status — create, get,
+//! list, update, get, delete.
 //!
 //! ```text
 //! cargo run --example create_user_status
@@ -6,8 +7,8 @@
 //! ```
 //!
 //! With no configuration it starts the Graph emulator in-process, gets a token from its token
-//! endpoint, creates an iOS app configuration, creates the user status under it, and prints the
-//! request as the server received it (token redacted) and the typed result.
+//! endpoint, creates an iOS app configuration, and runs the lifecycle of a user status under
+//! it, printing each request as the server received it (token redacted) and each typed result.
 //!
 //! To talk to Microsoft Graph instead, set `GRAPH_CONFIGURATION_ID` (an existing
 //! `managedDeviceMobileAppConfiguration`), `GRAPH_CLOUD` (`global`, `usgovl4`, `usgovl5dod` or
@@ -212,9 +213,8 @@ async fn against_emulator(
         emulator.shutdown().await;
         return Ok(());
     }
-    let created = status.create(&client, &configuration_id).await?;
-    print_sent_request(&emulator)?;
-    print_result(&client, &configuration_id, &created).await?;
+    let mut witness = Witness::Emulator { emulator: &emulator, seen: emulator.requests().len() };
+    lifecycle(&client, &configuration_id, status, &mut witness).await?;
     emulator.shutdown().await;
     Ok(())
 }
@@ -224,47 +224,113 @@ async fn against_graph(
     configuration_id: &str,
     status: &ManagedDeviceMobileAppConfigurationUserStatus,
 ) -> Result<(), Box<dyn Error>> {
-    let path =
-        <ManagedDeviceMobileAppConfigurationUserStatus as graph_entity::GraphEntity>::TEMPLATE
-            .render(&[configuration_id])?;
-    println!("Sending to Microsoft Graph:\nPOST {}{path}", client.base_url());
-    println!(
-        "Authorization: Bearer <redacted>\nAccept: application/json\nContent-Type: application/json\n"
-    );
-    println!("{}\n", serde_json::to_string_pretty(status)?);
-    let created = status.create(client, configuration_id).await?;
-    print_result(client, configuration_id, &created).await
+    println!("Running the lifecycle against Microsoft Graph at {}.\n", client.base_url());
+    lifecycle(client, configuration_id, status, &mut Witness::Graph).await
 }
 
-/// The create request exactly as the emulator received it (it redacts the token).
-fn print_sent_request(emulator: &RunningEmulator) -> Result<(), Box<dyn Error>> {
-    let request = emulator
-        .requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.method == "POST" && r.path.ends_with("/userStatuses"))
-        .ok_or("the emulator saw no create request")?;
-    println!("Request sent, byte for byte as the emulator received it (it redacts the token):");
-    println!("{} {}", request.method, request.path);
-    for (name, value) in &request.headers {
-        println!("{name}: {value}");
+/// Who shows what each step sent: the emulator's log, byte for byte as it received each
+/// request (it redacts the token), or, against Graph, nothing more than the step.
+enum Witness<'a> {
+    Emulator { emulator: &'a RunningEmulator, seen: usize },
+    Graph,
+}
+
+impl Witness<'_> {
+    /// Prints the requests received since the last call; the headers of the first only.
+    fn show(&mut self, headers: bool) {
+        let Witness::Emulator { emulator, seen } = self else { return };
+        let requests = emulator.requests();
+        for request in requests.iter().skip(*seen) {
+            println!("  {} {}", request.method, request.path);
+            if headers {
+                for (name, value) in &request.headers {
+                    println!("  {name}: {value}");
+                }
+            }
+            if !request.body.is_empty() {
+                println!("  {}", String::from_utf8_lossy(&request.body));
+            }
+        }
+        *seen = requests.len();
     }
-    println!("\n{}\n", String::from_utf8_lossy(&request.body));
-    Ok(())
 }
 
-async fn print_result(
+/// Create, get, list, update, get, delete (and get once more): each step's request and typed
+/// result.
+async fn lifecycle(
     client: &Client,
     configuration_id: &str,
-    created: &ManagedDeviceMobileAppConfigurationUserStatus,
+    status: &ManagedDeviceMobileAppConfigurationUserStatus,
+    witness: &mut Witness<'_>,
 ) -> Result<(), Box<dyn Error>> {
-    println!("Created (typed result):\n{created:#?}\n");
-    let id = created.id.as_deref().ok_or("the service returned no id")?;
-    let read: ManagedDeviceMobileAppConfigurationUserStatus =
-        client.get(&[configuration_id], id).await?;
-    println!("Read back by id {id}: {}", if read == *created { "identical" } else { "DIFFERENT" });
-    if read != *created {
+    type Status = ManagedDeviceMobileAppConfigurationUserStatus;
+
+    println!("1. create");
+    let created = status.create(client, configuration_id).await?;
+    witness.show(true);
+    println!("   -> {created:?}\n");
+    let id = created.id.clone().ok_or("the service returned no id")?;
+
+    println!("2. get");
+    let read = Status::get(client, configuration_id, &id).await?;
+    witness.show(false);
+    println!(
+        "   -> {}\n",
+        if read == created { "identical to what create returned" } else { "DIFFERENT" }
+    );
+    if read != created {
         return Err(format!("read back {read:#?}").into());
+    }
+
+    println!("3. list (a filtered, ordered stream, read one page at a time)");
+    let f = Status::fields();
+    let query = Status::query()
+        .filter(f.user_principal_name.eq(created.user_principal_name.clone().unwrap_or_default()))
+        .order_by(f.last_reported_date_time.desc());
+    let mut statuses = Status::list_with(client, configuration_id, &query);
+    let mut listed = Vec::new();
+    while let Some(next) = statuses.next().await {
+        listed.push(next?);
+    }
+    witness.show(false);
+    for status in &listed {
+        println!(
+            "   -> {} ({} devices)",
+            status.id.as_deref().unwrap_or("?"),
+            status.devices_count
+        );
+    }
+    println!();
+
+    println!("4. update (only what changes: a count, a status, and `null` for the display name)");
+    let patch = Status::patch()
+        .devices_count(created.devices_count + 1)
+        .status(ComplianceStatus::Compliant)
+        .user_display_name(None);
+    let answer = Status::update(client, configuration_id, &id, &patch).await?;
+    witness.show(false);
+    println!("   -> {}\n", if answer.is_none() { "204 No Content" } else { "the updated entity" });
+
+    println!("5. get");
+    let updated = Status::get(client, configuration_id, &id).await?;
+    witness.show(false);
+    println!("   -> {updated:?}\n");
+    if updated.devices_count != created.devices_count + 1 || updated.user_display_name.is_some() {
+        return Err(format!("the update did not hold: {updated:#?}").into());
+    }
+
+    println!("6. delete");
+    Status::delete(client, configuration_id, &id).await?;
+    witness.show(false);
+    println!("   -> 204 No Content\n");
+
+    println!("7. get, once more");
+    let again = Status::get(client, configuration_id, &id).await;
+    witness.show(false);
+    match again {
+        Err(error) if error.is_not_found() => println!("   -> deleted: {error}"),
+        Err(error) => return Err(error.into()),
+        Ok(_) => return Err("the user status is still there after its deletion".into()),
     }
     Ok(())
 }

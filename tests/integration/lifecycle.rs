@@ -81,34 +81,34 @@ async fn the_seed_lifecycle() {
 
 #[graph_complex]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PasswordProfile {
-    pub password: Option<String>,
-    pub force_change_password_next_sign_in: Option<bool>,
+pub(crate) struct PasswordProfile {
+    pub(crate) password: Option<String>,
+    pub(crate) force_change_password_next_sign_in: Option<bool>,
 }
 
 #[graph_entity(path = "/users")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct User {
+pub(crate) struct User {
     #[graph(key)]
-    pub id: Option<String>,
-    pub account_enabled: Option<bool>,
-    pub display_name: Option<String>,
-    pub mail_nickname: Option<String>,
-    pub user_principal_name: Option<String>,
-    pub password_profile: Option<PasswordProfile>,
+    pub(crate) id: Option<String>,
+    pub(crate) account_enabled: Option<bool>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) mail_nickname: Option<String>,
+    pub(crate) user_principal_name: Option<String>,
+    pub(crate) password_profile: Option<PasswordProfile>,
 }
 
 #[graph_entity(path = "/users/{userId}/todo/lists")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct TodoTaskList {
+pub(crate) struct TodoTaskList {
     #[graph(key)]
-    pub id: Option<String>,
-    pub display_name: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) display_name: Option<String>,
 }
 
 #[graph_enum]
 #[derive(Debug, Clone, PartialEq)]
-pub enum Importance {
+pub(crate) enum Importance {
     Low,
     Normal,
     High,
@@ -118,12 +118,12 @@ pub enum Importance {
 
 #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct TodoTask {
+pub(crate) struct TodoTask {
     #[graph(key)]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     #[graph(required)]
-    pub title: Option<String>,
-    pub importance: Option<Importance>,
+    pub(crate) title: Option<String>,
+    pub(crate) importance: Option<Importance>,
 }
 
 #[tokio::test]
@@ -198,14 +198,14 @@ async fn a_todo_task_under_a_user() {
 
 #[graph_entity(path = "/groups")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct Group {
+pub(crate) struct Group {
     #[graph(key)]
-    pub id: Option<String>,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub mail_enabled: Option<bool>,
-    pub mail_nickname: Option<String>,
-    pub security_enabled: Option<bool>,
+    pub(crate) id: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) mail_enabled: Option<bool>,
+    pub(crate) mail_nickname: Option<String>,
+    pub(crate) security_enabled: Option<bool>,
 }
 
 #[tokio::test]
