@@ -73,6 +73,7 @@
 //! | `#[graph(required)]` | an `Option` field that must be `Some` when creating, but may be absent or `null` when read |
 //! | `#[graph(key)]` | the server-assigned key (`Option<String>`), written only when `Some` |
 //! | `#[graph(extra)]` | an [`ExtraProperties`] map keeping the properties the struct does not declare |
+//! | `#[graph(etag)]` | an `Option<String>` holding `@odata.etag` as read, for `RequestOptions::if_match_of`; never selected nor sent in a body |
 //! | `#[graph(other)]` | the catch-all variant `Other(String)` of a `#[graph_enum]` |
 //! | `#[graph_complex]`, `#[graph_complex(name = "itemBody")]` | a complex type: a struct checked like an entity, without path or key, nested in entities and other complex values; `odata_type = "#..."` writes `@odata.type` first |
 //! | `#[graph_enum(name = "complianceStatus")]` | the Graph enum declared (default: the enum's name in lowerCamelCase), checked with its members; `unchecked` skips that |

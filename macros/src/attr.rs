@@ -159,6 +159,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) required: Option<Span>,
     pub(crate) key: Option<Span>,
     pub(crate) extra: Option<Span>,
+    pub(crate) etag: Option<Span>,
 }
 
 /// The options of one `#[graph(...)]`-annotated enum variant.
@@ -188,6 +189,7 @@ pub(crate) fn parse_field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttr
                 REQUIRED => &mut out.required,
                 KEY => &mut out.key,
                 EXTRA => &mut out.extra,
+                ETAG => &mut out.etag,
                 _ => {
                     cx.error_spanned_by(
                         &key,

@@ -65,7 +65,7 @@ pub(crate) fn entity<'a>(
         // Still report what is wrong with the fields, against the type the path addresses,
         // unless it is abstract (its derived types may have more properties).
         if let Some(addressed) = schema.get(&resolved.ty).filter(|t| !t.is_abstract) {
-            for field in fields.iter().filter(|f| !f.extra) {
+            for field in fields.iter().filter(|f| f.is_property()) {
                 let _ = check_field(cx, schema, addressed, field);
             }
         }
@@ -75,7 +75,7 @@ pub(crate) fn entity<'a>(
     let mut complex_fields = Vec::new();
     let mut computed = Vec::new();
     let mut nullable = Vec::new();
-    for field in fields.iter().filter(|f| !f.extra) {
+    for field in fields.iter().filter(|f| f.is_property()) {
         if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.nullable) {
             nullable.push(property.name.clone());
         }
@@ -139,7 +139,7 @@ fn availability(
                 .map(|t| format!("type `{}`", t.name))
         };
         let property = || {
-            fields.iter().filter(|f| !f.extra).find_map(|f| {
+            fields.iter().filter(|f| f.is_property()).find_map(|f| {
                 let property = schema.property(&ty.name, &f.json)?;
                 (!property.clouds.contains(cloud)).then(|| format!("property `{}`", property.name))
             })
@@ -369,7 +369,7 @@ pub(crate) fn complex<'a>(
     let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
     let mut enum_fields = Vec::new();
     let mut complex_fields = Vec::new();
-    for field in fields.iter().filter(|f| !f.extra) {
+    for field in fields.iter().filter(|f| f.is_property()) {
         if let Some(found) = check_field(cx, schema, ty, field) {
             sort_field(field, found, &mut enum_fields, &mut complex_fields);
         }

@@ -10,7 +10,7 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
 use crate::attr::{self, MacroArgs};
 use crate::ctxt::Ctxt;
-use crate::symbol::ODATA_TYPE_PROPERTY;
+use crate::symbol::{ODATA_ETAG_PROPERTY, ODATA_TYPE_PROPERTY};
 use crate::template::{self, Template};
 use graph_entity_schema::naming;
 
@@ -66,9 +66,16 @@ pub(crate) struct Field<'a> {
     /// Graph may hold `null` in it: an update may write `null`. From the metadata when checked,
     /// else whether the field is an `Option`.
     pub(crate) nullable: bool,
+    /// `#[graph(etag)]`: `@odata.etag`, the entity's version, read and never written.
+    pub(crate) etag: bool,
 }
 
 impl Field<'_> {
+    /// A property of the type in the metadata: not the extra map, not `@odata.etag`.
+    pub(crate) fn is_property(&self) -> bool {
+        !self.extra && !self.etag
+    }
+
     /// Required when reading: every field that is not an `Option` (and not `extra`).
     pub(crate) fn required_on_read(&self) -> bool {
         !self.optional && !self.extra
@@ -175,8 +182,8 @@ impl<'a> Entity<'a> {
             };
         let fields = fields.map(|mut fields| {
             for field in &mut fields {
-                field.computed = computed.contains(&field.json);
-                if let Some(nullable) = &nullable {
+                field.computed = field.etag || computed.contains(&field.json);
+                if let Some(nullable) = nullable.as_ref().filter(|_| !field.etag) {
                     field.nullable = nullable.contains(&field.json);
                 }
             }
@@ -369,6 +376,42 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
                 computed: false,
                 key: false,
                 nullable: false,
+                etag: false,
+            });
+            continue;
+        }
+
+        if let Some(span) = attrs.etag {
+            let conflicting = [
+                attrs.rename.as_ref().map(|_| "rename"),
+                attrs.required.map(|_| "required"),
+                attrs.key.map(|_| "key"),
+            ];
+            for key in conflicting.into_iter().flatten() {
+                cx.error_at(span, format!("`etag` cannot be combined with `{key}`: the field holds `@odata.etag`, which the service sets"));
+            }
+            if !allow_key {
+                cx.error_at(span, "a complex value has no etag: `#[graph(etag)]` is for entities");
+            }
+            if !optional {
+                cx.error_spanned_by(&field.ty, "the `etag` field is set by the service and absent until read, so it must be `Option<String>`");
+            }
+            if let Some((_, first)) = names.iter().find(|(name, _)| name == ODATA_ETAG_PROPERTY) {
+                cx.error_at(span, format!("more than one `#[graph(etag)]` field: `{first}` already holds `@odata.etag`"));
+            } else {
+                names.push((ODATA_ETAG_PROPERTY.to_owned(), ident));
+            }
+            out.push(Field {
+                ident,
+                ty: &field.ty,
+                json: ODATA_ETAG_PROPERTY.to_owned(),
+                optional,
+                required_on_create: false,
+                extra: false,
+                computed: true,
+                key: false,
+                nullable: true,
+                etag: true,
             });
             continue;
         }
@@ -436,6 +479,7 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
             computed: false,
             key: attrs.key.is_some(),
             nullable: optional,
+            etag: false,
         });
     }
     out

@@ -19,11 +19,14 @@ pub(crate) const RENAME: &str = "rename";
 pub(crate) const REQUIRED: &str = "required";
 pub(crate) const KEY: &str = "key";
 pub(crate) const EXTRA: &str = "extra";
+pub(crate) const ETAG: &str = "etag";
 pub(crate) const OTHER: &str = "other";
 /// The keys of `#[graph(...)]` on a field.
-pub(crate) const FIELD_KEYS: &str = "`rename`, `required`, `key`, `extra`";
+pub(crate) const FIELD_KEYS: &str = "`rename`, `required`, `key`, `extra`, `etag`";
 /// The keys of `#[graph(...)]` on an enum variant.
 pub(crate) const VARIANT_KEYS: &str = "`rename`, `other`";
 
 /// The control property that names the type on the wire.
 pub(crate) const ODATA_TYPE_PROPERTY: &str = "@odata.type";
+/// The control property with the entity's version, for `If-Match`.
+pub(crate) const ODATA_ETAG_PROPERTY: &str = "@odata.etag";

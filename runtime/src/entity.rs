@@ -39,6 +39,12 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// then a read sends no `$select` by default, so that they come.
     const KEEPS_UNKNOWN: bool = false;
 
+    /// The `@odata.etag` read with the entity, when it declares a `#[graph(etag)]` field: the
+    /// version an update or delete can require with `RequestOptions::if_match_of`.
+    fn etag(&self) -> Option<&str> {
+        None
+    }
+
     /// Checks the rules the compiler cannot, returning every problem at once.
     ///
     /// # Errors

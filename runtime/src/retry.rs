@@ -169,6 +169,15 @@ impl RequestOptions {
         self.if_match = Some(etag.into());
         self
     }
+
+    /// `If-Match` with the `@odata.etag` `entity` was read with (its `#[graph(etag)]` field),
+    /// when it has one: the update or delete applies only to that version.
+    pub fn if_match_of<E: crate::GraphEntity>(mut self, entity: &E) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
 }
 
 /// What to do about an error status, as [`RetryPolicy`] describes: the one rule for single

@@ -306,3 +306,55 @@ async fn update_many_and_delete_many_travel_in_batches_with_one_result_each() {
     );
     assert_eq!(stub.requests().len(), 2);
 }
+
+#[graph_entity::graph_entity(path = "/planner/tasks")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlannerTask {
+    #[graph(key)]
+    pub(crate) id: Option<String>,
+    /// `@odata.etag`: Planner refuses an update without it.
+    #[graph(etag)]
+    pub(crate) etag: Option<String>,
+    pub(crate) title: Option<String>,
+}
+
+#[tokio::test]
+async fn an_etag_is_read_and_guards_the_update() {
+    let stub = Stub::start(|seen| match seen.method.as_str() {
+        "GET" => {
+            Reply::json(200, r#"{"@odata.etag":"W/\"JzEtVGFzayAgQEBA\"","id":"t1","title":"Plan"}"#)
+        }
+        _ => Reply::json(204, ""),
+    })
+    .await;
+    let client = stub.client();
+    let task = PlannerTask::get(&client, "t1").await.unwrap();
+    assert_eq!(task.etag.as_deref(), Some("W/\"JzEtVGFzayAgQEBA\""));
+    assert_eq!(GraphEntity::etag(&task), task.etag.as_deref());
+    // Never selected, never written in a body, kept when the entity is written back in full.
+    assert!(
+        stub.requests()[0].path.ends_with("/t1?$select=id,title"),
+        "{}",
+        stub.requests()[0].path
+    );
+    assert_eq!(PlannerTask::PROPERTIES, ["id", "title"]);
+    assert_eq!(
+        serde_json::to_string(&task).unwrap(),
+        r##"{"@odata.type":"#microsoft.graph.plannerTask","id":"t1","@odata.etag":"W/\"JzEtVGFzayAgQEBA\"","title":"Plan"}"##
+    );
+    let options = RequestOptions::default().if_match_of(&task);
+    let patch = PlannerTask::patch().title("Plan B".into());
+    PlannerTask::update_with(&client, "t1", &patch, &options).await.unwrap();
+    let sent = stub.requests().pop().unwrap();
+    assert_eq!(sent.headers["if-match"], "W/\"JzEtVGFzayAgQEBA\"");
+    assert_eq!(
+        std::str::from_utf8(&sent.body).unwrap(),
+        r##"{"@odata.type":"#microsoft.graph.plannerTask","title":"Plan B"}"##
+    );
+    // Without an etag read, no `If-Match`.
+    let fresh = PlannerTask { id: None, etag: None, title: None };
+    PlannerTask::delete_with(&client, "t1", &RequestOptions::default().if_match_of(&fresh))
+        .await
+        .unwrap();
+    assert!(stub.requests().pop().unwrap().headers.get("if-match").is_none());
+}

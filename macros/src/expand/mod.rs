@@ -194,7 +194,17 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
 fn graph_trait(s: &Shared<'_>) -> TokenStream {
     let Shared { ident, krate, private, entity, declared, extra, .. } = s;
     let odata_type = &entity.odata_type;
-    let json_names: Vec<&str> = declared.iter().map(|f| f.json.as_str()).collect();
+    // The properties: not `@odata.etag`, which is never selected nor written.
+    let json_names: Vec<&str> =
+        declared.iter().filter(|f| f.is_property()).map(|f| f.json.as_str()).collect();
+    let etag = declared.iter().find(|f| f.etag).map(|f| {
+        let name = f.ident;
+        quote! {
+            fn etag(&self) -> #private::Option<&str> {
+                #private::Option::as_deref(&self.#name)
+            }
+        }
+    });
     // Where the entity exists; an unchecked one keeps the trait's default (everywhere).
     let availability = entity.availability.as_ref().map(|(bits, missing)| {
         let (cloud_bits, parts): (Vec<u8>, Vec<&str>) =
@@ -250,6 +260,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             #availability
             #key
             #keeps_unknown
+            #etag
 
             fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                 #ident::validate(self)

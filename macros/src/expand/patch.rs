@@ -25,10 +25,11 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
     let (fields_ty, patch_ty) = names(ident);
     let odata_type = &entity.odata_type;
 
-    let names: Vec<&Ident> = declared.iter().map(|f| f.ident).collect();
-    let jsons: Vec<&str> = declared.iter().map(|f| f.json.as_str()).collect();
+    let properties: Vec<_> = declared.iter().filter(|f| f.is_property()).collect();
+    let names: Vec<&Ident> = properties.iter().map(|f| f.ident).collect();
+    let jsons: Vec<&str> = properties.iter().map(|f| f.json.as_str()).collect();
     let value_types: Vec<&syn::Type> =
-        declared.iter().map(|f| option_inner(f.ty).unwrap_or(f.ty)).collect();
+        properties.iter().map(|f| option_inner(f.ty).unwrap_or(f.ty)).collect();
     let fields_doc = format!(
         " The properties of [`{ident}`] for query options, each typed by its value: `{ident}::fields()`."
     );

@@ -85,8 +85,10 @@ pub(super) fn serialize(s: &Shared<'_>) -> TokenStream {
 
 /// The `Deserialize` impl: a visitor with one slot per declared field.
 pub(super) fn deserialize(s: &Shared<'_>) -> TokenStream {
-    let Shared { ident, private, entity, declared, extra, extra_access, shape, .. } = s;
+    let Shared { ident, private, entity, declared, extra, extra_access, .. } = s;
     let odata_type = &entity.odata_type;
+    // Every declared name, `@odata.etag` included, by slot.
+    let names: Vec<&str> = declared.iter().map(|f| f.json.as_str()).collect();
     let slots: Vec<_> = (0..declared.len()).map(|i| format_ident!("__f{}", i)).collect();
     let slot_decls = declared.iter().zip(&slots).map(|(f, slot)| {
         let ty = f.ty;
@@ -158,7 +160,7 @@ pub(super) fn deserialize(s: &Shared<'_>) -> TokenStream {
                         #(#slot_decls)*
                         #extra_decl
                         let __seed = #private::PropertySeed::new(
-                            <#ident as #shape>::PROPERTIES,
+                            &[#(#names),*],
                             #keep_unknown,
                         );
                         while let #private::Some(__key) = __map.next_key_seed(__seed)? {

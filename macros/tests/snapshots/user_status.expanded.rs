@@ -596,7 +596,14 @@ const _: () = {
                     let mut __f4: crate::__private::Option<DateTimeOffset> = crate::__private::None;
                     let mut __f5: crate::__private::Option<Option<String>> = crate::__private::None;
                     let __seed = crate::__private::PropertySeed::new(
-                        <ManagedDeviceMobileAppConfigurationUserStatus as crate::GraphEntity>::PROPERTIES,
+                        &[
+                            "id",
+                            "userDisplayName",
+                            "devicesCount",
+                            "status",
+                            "lastReportedDateTime",
+                            "userPrincipalName",
+                        ],
                         false,
                     );
                     while let crate::__private::Some(__key) = __map
