@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Declares every entity type of Microsoft Graph's v1.0 metadata with graph-entity-gen and
 # compiles the result against graph-entity, whose macro checks each declaration against the
-# same metadata. Usage: bash gen/check-all.sh [global|us-gov|china]
+# same metadata, with every operation (the default `client` feature). Usage:
+# bash gen/check-all.sh [global|us-gov|china]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cloud=${1:-}
@@ -18,7 +19,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-graph-entity = { path = "$PWD", default-features = false }
+graph-entity = { path = "$PWD" }
 
 [workspace]
 TOML

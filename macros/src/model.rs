@@ -307,9 +307,13 @@ fn placeholder_args(cx: &mut Ctxt, lit: &LitStr, template: &Template) -> Option<
     let mut ok = true;
     for name in template.placeholders() {
         let snake = naming::to_snake_case(name);
-        if matches!(snake.as_str(), "client" | "self" | "super" | "crate" | "_") || snake == "Self"
+        // The operations' own arguments (`key` stands in for `id` when a placeholder is `id`).
+        if matches!(
+            snake.as_str(),
+            "client" | "query" | "patch" | "options" | "key" | "self" | "super" | "crate" | "_"
+        ) || snake == "Self"
         {
-            cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` would become the argument `{snake}`, which `create` cannot use; rename the placeholder"));
+            cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` would become the argument `{snake}`, which the generated operations already use; rename the placeholder"));
             ok = false;
             continue;
         }
