@@ -19,6 +19,9 @@
 //!   need `ConsistencyLevel: eventual` for `$count`, `$search` and advanced operators, as Graph.
 //! - `PATCH` (a merge of the given properties, validated; computed properties refused; `204`)
 //!   and `DELETE` (`204`, with everything the entity contains).
+//! - Optimistic concurrency: every entity answered carries `@odata.etag`, which changes on each
+//!   `PATCH`; `PATCH` and `DELETE` honour `If-Match` (`*`, or the current etag, weak or strong)
+//!   with `412 PreconditionFailed` otherwise, and Planner's entities require it.
 //! - `405` where the metadata's restrictions forbid an operation; Graph's `400` for an unknown
 //!   segment; `501` for what the emulator does not serve (navigation that does not contain its
 //!   targets, functions and actions, `$ref`, deep inserts).
@@ -87,6 +90,7 @@ mod batch;
 mod bounded;
 mod faults;
 mod filter;
+mod precondition;
 mod query;
 mod respond;
 mod routing;

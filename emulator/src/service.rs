@@ -16,7 +16,7 @@ use crate::respond::{
 };
 use crate::routing::{self, Kind, Refusal, Target};
 use crate::state::{AppState, lock};
-use crate::store::Store;
+use crate::store::{Listed, Store, etag};
 
 /// Everything but unreserved characters is escaped in path segments written into links.
 pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
@@ -200,20 +200,18 @@ impl Request<'_> {
         let query = self.query(Use::List)?;
         let store = lock(&self.state.store);
         self.parents_exist(&store)?;
-        let mut items: Vec<(&str, &Map<String, Value>)> = store
+        let mut items: Vec<Listed<'_>> = store
             .list(&self.target.address)
             .into_iter()
-            .filter(|(_, e)| self.fits_cast(e) && query.keeps(e))
+            .filter(|e| self.fits_cast(e.body) && query.keeps(e.body))
             .collect();
         if !query.order_by.is_empty() {
-            let mut order: Vec<&Map<String, Value>> = items.iter().map(|(_, e)| *e).collect();
+            let mut order: Vec<&Map<String, Value>> = items.iter().map(|e| e.body).collect();
             query.sort(&mut order);
-            let keys: std::collections::HashMap<*const Map<String, Value>, &str> =
-                items.iter().map(|(k, e)| (*e as *const _, *k)).collect();
-            items = order
-                .into_iter()
-                .map(|e| (keys.get(&(e as *const _)).copied().unwrap_or_default(), e))
-                .collect();
+            let listed: std::collections::HashMap<*const Map<String, Value>, Listed<'_>> =
+                items.iter().map(|e| (e.body as *const _, *e)).collect();
+            items =
+                order.into_iter().filter_map(|e| listed.get(&(e as *const _)).copied()).collect();
         }
         let total = items.len();
         let page_size = query
@@ -225,9 +223,10 @@ impl Request<'_> {
             .iter()
             .skip(start)
             .take(page_size)
-            .map(|(key, entity)| {
-                let mut projected = query::project(entity, select, self.target.ty());
-                self.expand(&store, &query.expand, key, entity, &mut projected);
+            .map(|item| {
+                let mut projected =
+                    with_etag(item.version, query::project(item.body, select, self.target.ty()));
+                self.expand(&store, &query.expand, item.key, item.body, &mut projected);
                 Value::Object(projected)
             })
             .collect();
@@ -277,7 +276,7 @@ impl Request<'_> {
         let count = store
             .list(&self.target.address)
             .into_iter()
-            .filter(|(_, e)| self.fits_cast(e) && query.keeps(e))
+            .filter(|e| self.fits_cast(e.body) && query.keeps(e.body))
             .count();
         Ok(text_response(StatusCode::OK, count.to_string()))
     }
@@ -295,10 +294,21 @@ impl Request<'_> {
         }
     }
 
+    /// The version of the entity a member or single target addresses (`key` for a member).
+    pub(crate) fn entity_version(&self, store: &Store, key: &str) -> u64 {
+        match &self.target.kind {
+            Kind::Member { .. } | Kind::Property { key: Some(_), .. } => {
+                store.version(&self.target.address, key).unwrap_or_default()
+            }
+            _ => store.single_version(&self.target.address),
+        }
+    }
+
     fn get(&self) -> Answer {
         let query = self.query(Use::Entity)?;
         let store = lock(&self.state.store);
         let (key, entity) = self.entity(&store)?;
+        let version = self.entity_version(&store, &key);
         let select = query.select.as_deref();
         let mut body = Map::new();
         let mut fragment = self.target.context.clone();
@@ -309,7 +319,7 @@ impl Request<'_> {
             fragment.push_str("/$entity");
         }
         body.insert("@odata.context".into(), self.context(&fragment));
-        let mut projected = query::project(&entity, select, self.target.ty());
+        let mut projected = with_etag(version, query::project(&entity, select, self.target.ty()));
         self.expand(&store, &query.expand, &key, &entity, &mut projected);
         body.extend(projected);
         Ok(json_response(StatusCode::OK, &Value::Object(body)))
@@ -356,8 +366,10 @@ impl Request<'_> {
                 Value::Array(
                     items
                         .into_iter()
-                        .map(|(_, e)| {
-                            Value::Object(query::project(e, expand.select.as_deref(), declared))
+                        .map(|e| {
+                            let projected =
+                                query::project(e.body, expand.select.as_deref(), declared);
+                            Value::Object(with_etag(e.version, projected))
                         })
                         .collect(),
                 )
@@ -366,11 +378,21 @@ impl Request<'_> {
                     .single(&address)
                     .cloned()
                     .unwrap_or_else(|| initial(declared, &expand.navigation));
-                Value::Object(query::project(&single, expand.select.as_deref(), declared))
+                let projected = query::project(&single, expand.select.as_deref(), declared);
+                Value::Object(with_etag(store.single_version(&address), projected))
             };
             out.insert(expand.navigation.clone(), value);
         }
     }
+}
+
+/// An entity as answered: `@odata.etag` first, then its (projected) properties. `$select`
+/// never removes it.
+pub(crate) fn with_etag(version: u64, entity: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("@odata.etag".into(), Value::String(etag(version)));
+    out.extend(entity);
+    out
 }
 
 /// A singleton's or single-valued navigation's state before anything is written to it.
@@ -409,8 +431,8 @@ pub(crate) fn entities(state: &AppState, path: &str) -> Option<Vec<Value>> {
         store
             .list(&target.address)
             .into_iter()
-            .filter(|(_, e)| fits(e))
-            .map(|(_, e)| Value::Object(e.clone()))
+            .filter(|e| fits(e.body))
+            .map(|e| Value::Object(e.body.clone()))
             .collect(),
     )
 }

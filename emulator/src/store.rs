@@ -6,6 +6,11 @@
 //! Addresses sort so that everything under an entity follows it: deleting an entity removes
 //! what it contains in one range. The store is bounded: at most so many entities and so many
 //! bytes (as estimated from the request bodies that wrote them).
+//!
+//! Every stored entity has a version, drawn from one counter for the whole store when it is
+//! created and again on each change: its `@odata.etag` ([`etag`]) never repeats, neither for
+//! the entity after a change nor for another entity. A singleton or single-valued navigation
+//! never written has version 0.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,18 +40,44 @@ struct Collection {
 struct Stored {
     sequence: u64,
     weight: usize,
+    version: u64,
     body: Map<String, Value>,
+}
+
+/// What was written to a singleton or single-valued navigation.
+struct Single {
+    weight: usize,
+    version: u64,
+    body: Map<String, Value>,
+}
+
+/// An entity of a collection as listed: its key, its version and its properties.
+#[derive(Clone, Copy)]
+pub(crate) struct Listed<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) version: u64,
+    pub(crate) body: &'a Map<String, Value>,
+}
+
+/// The `@odata.etag` of an entity at `version`: `W/"…"` around an opaque token, as Graph
+/// writes it.
+pub(crate) fn etag(version: u64) -> String {
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("'emulator-{version}'"));
+    format!("W/\"{token}\"")
 }
 
 pub(crate) struct Store {
     collections: BTreeMap<Address, Collection>,
-    /// What was written to singletons and single-valued navigations, with its weight.
-    singles: BTreeMap<Address, (usize, Map<String, Value>)>,
+    /// What was written to singletons and single-valued navigations.
+    singles: BTreeMap<Address, Single>,
     entities: usize,
     bytes: usize,
     max_entities: usize,
     max_bytes: usize,
     sequence: u64,
+    /// The last version given to an entity.
+    version: u64,
 }
 
 impl Store {
@@ -59,6 +90,7 @@ impl Store {
             max_entities,
             max_bytes,
             sequence: 0,
+            version: 0,
         }
     }
 
@@ -72,18 +104,34 @@ impl Store {
         self.collections.get(collection)?.entities.get(key).map(|s| &s.body)
     }
 
+    /// The version of an entity, if it is there.
+    pub(crate) fn version(&self, collection: &[String], key: &str) -> Option<u64> {
+        self.collections.get(collection)?.entities.get(key).map(|s| s.version)
+    }
+
     pub(crate) fn contains(&self, collection: &[String], key: &str) -> bool {
         self.get(collection, key).is_some()
     }
 
-    /// The entities of a collection with their keys, in creation order.
-    pub(crate) fn list(&self, collection: &[String]) -> Vec<(&str, &Map<String, Value>)> {
+    /// The entities of a collection with their keys and versions, in creation order.
+    pub(crate) fn list(&self, collection: &[String]) -> Vec<Listed<'_>> {
         let Some(collection) = self.collections.get(collection) else { return Vec::new() };
         collection
             .order
             .values()
-            .filter_map(|key| collection.entities.get(key).map(|s| (key.as_str(), &s.body)))
+            .filter_map(|key| {
+                collection.entities.get(key).map(|s| Listed {
+                    key: key.as_str(),
+                    version: s.version,
+                    body: &s.body,
+                })
+            })
             .collect()
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.version += 1;
+        self.version
     }
 
     fn room(&self, entities: usize, bytes: usize) -> Result<(), Refused> {
@@ -96,29 +144,30 @@ impl Store {
         Ok(())
     }
 
-    /// Adds an entity, `weight` bytes.
+    /// Adds an entity, `weight` bytes; its version.
     pub(crate) fn insert(
         &mut self,
         collection: Address,
         key: String,
         body: Map<String, Value>,
         weight: usize,
-    ) -> Result<(), Refused> {
+    ) -> Result<u64, Refused> {
         if self.contains(&collection, &key) {
             return Err(Refused::Conflict);
         }
         self.room(1, weight)?;
         self.sequence += 1;
         let sequence = self.sequence;
+        let version = self.next_version();
         let target = self.collections.entry(collection).or_default();
         target.order.insert(sequence, key.clone());
-        target.entities.insert(key, Stored { sequence, weight, body });
+        target.entities.insert(key, Stored { sequence, weight, version, body });
         self.entities += 1;
         self.bytes += weight;
-        Ok(())
+        Ok(version)
     }
 
-    /// Changes an entity in place; `weight` more bytes.
+    /// Changes an entity in place, to a new version; `weight` more bytes.
     pub(crate) fn update(
         &mut self,
         collection: &[String],
@@ -130,12 +179,14 @@ impl Store {
             return Err(Refused::Missing);
         }
         self.room(0, weight)?;
+        let version = self.next_version();
         let stored = self
             .collections
             .get_mut(collection)
             .and_then(|c| c.entities.get_mut(key))
             .ok_or(Refused::Missing)?;
         change(&mut stored.body);
+        stored.version = version;
         stored.weight += weight;
         self.bytes += weight;
         Ok(())
@@ -143,10 +194,16 @@ impl Store {
 
     /// What was written to a singleton or single-valued navigation.
     pub(crate) fn single(&self, address: &[String]) -> Option<&Map<String, Value>> {
-        self.singles.get(address).map(|(_, body)| body)
+        self.singles.get(address).map(|s| &s.body)
     }
 
-    /// Changes a singleton or single-valued navigation, starting from `initial` the first time.
+    /// The version of a singleton or single-valued navigation: 0 until it is written.
+    pub(crate) fn single_version(&self, address: &[String]) -> u64 {
+        self.singles.get(address).map_or(0, |s| s.version)
+    }
+
+    /// Changes a singleton or single-valued navigation, starting from `initial` the first time,
+    /// to a new version.
     pub(crate) fn update_single(
         &mut self,
         address: Address,
@@ -156,9 +213,12 @@ impl Store {
     ) -> Result<(), Refused> {
         let new = !self.singles.contains_key(&address);
         self.room(usize::from(new), weight)?;
-        let (stored_weight, body) = self.singles.entry(address).or_insert((0, initial));
-        change(body);
-        *stored_weight += weight;
+        let version = self.next_version();
+        let single =
+            self.singles.entry(address).or_insert(Single { weight: 0, version, body: initial });
+        change(&mut single.body);
+        single.version = version;
+        single.weight += weight;
         self.entities += usize::from(new);
         self.bytes += weight;
         Ok(())
@@ -205,9 +265,9 @@ impl Store {
             .cloned()
             .collect();
         for address in singles {
-            if let Some((weight, _)) = self.singles.remove(&address) {
+            if let Some(single) = self.singles.remove(&address) {
                 self.entities -= 1;
-                self.bytes -= weight;
+                self.bytes -= single.weight;
             }
         }
     }
@@ -238,7 +298,7 @@ mod tests {
         assert!(!store.remove(&address("groups"), "g1"), "gone");
         store.insert(address("groups"), "g1".into(), body(9), 10).unwrap();
         let ns: Vec<u64> =
-            store.list(&address("groups")).iter().map(|(_, b)| b["n"].as_u64().unwrap()).collect();
+            store.list(&address("groups")).iter().map(|e| e.body["n"].as_u64().unwrap()).collect();
         assert_eq!(ns, [0, 2, 3, 4, 9]);
         assert_eq!(
             store.insert(address("groups"), "g1".into(), body(0), 1),
@@ -264,6 +324,36 @@ mod tests {
         assert!(store.list(&address("users/u/todo/lists/l/tasks")).is_empty());
         assert!(store.single(&address("users/u/todo")).is_none());
         assert_eq!(store.list(&address("users/u2/todo/lists")).len(), 1);
+    }
+
+    #[test]
+    fn versions_change_on_every_write_and_never_repeat() {
+        let mut store = Store::new(10, 100);
+        let a = store.insert(address("a"), "1".into(), body(0), 1).unwrap();
+        let b = store.insert(address("a"), "2".into(), body(0), 1).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(store.version(&address("a"), "1"), Some(a));
+        store.update(&address("a"), "1", 1, |_| {}).unwrap();
+        let changed = store.version(&address("a"), "1").unwrap();
+        assert!(![a, b].contains(&changed), "a new version");
+        assert_eq!(store.list(&address("a"))[0].version, changed);
+        // A refused change keeps the version.
+        assert!(store.update(&address("a"), "1", 1000, |_| {}).is_err());
+        assert_eq!(store.version(&address("a"), "1"), Some(changed));
+        // Deleted and created again: not the version it had.
+        assert!(store.remove(&address("a"), "1"));
+        assert_eq!(store.version(&address("a"), "1"), None);
+        let again = store.insert(address("a"), "1".into(), body(0), 1).unwrap();
+        assert!(![a, b, changed].contains(&again));
+        // A single is at version 0 until written.
+        assert_eq!(store.single_version(&address("s")), 0);
+        store.update_single(address("s"), Map::new(), 1, |_| {}).unwrap();
+        let first = store.single_version(&address("s"));
+        assert!(first > again);
+        store.update_single(address("s"), Map::new(), 1, |_| {}).unwrap();
+        assert!(store.single_version(&address("s")) > first);
+        assert_ne!(etag(1), etag(2));
+        assert!(etag(1).starts_with("W/\"") && etag(1).ends_with('"'), "{}", etag(1));
     }
 
     #[test]

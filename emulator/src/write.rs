@@ -7,14 +7,15 @@ use graph_entity_schema::{PropertyDef, Schema, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::faults::drop_connection;
+use crate::precondition;
 use crate::respond::{
     Answer, bad_request, graph_error, invalid, json_response, no_content, not_allowed,
     not_implemented, now_date_time_offset,
 };
 use crate::routing::Kind;
-use crate::service::{Request, initial_single, is_entity, key_name, type_of};
+use crate::service::{Request, initial_single, is_entity, key_name, type_of, with_etag};
 use crate::state::lock;
-use crate::store::Refused;
+use crate::store::{Refused, Store, etag};
 use crate::validate::{
     Problem, validate_create, validate_create_in_excerpt, validate_update,
     validate_update_in_excerpt,
@@ -74,6 +75,15 @@ impl Request<'_> {
             ),
             Refused::Missing => self.not_found(&self.target.declared, key),
         }
+    }
+
+    /// `If-Match` against the current etag of the entity the target addresses (which exists):
+    /// `412` when it does not hold, or when Planner requires it and it is absent.
+    fn precondition(&self, store: &Store, key: &str) -> Result<(), Response> {
+        let current = etag(self.entity_version(store, key));
+        let required = precondition::required(&self.target.declared);
+        precondition::check(self.headers, &current, required)
+            .map_err(|failed| precondition::failed(self.ids, failed))
     }
 
     /// Navigation properties in a body would be a deep insert or update: not served.
@@ -165,14 +175,14 @@ impl Request<'_> {
                 entity.insert(name.to_owned(), zero(self.schema, property));
             }
         }
-        {
+        let version = {
             let mut store = lock(&self.state.store);
             self.parents_exist(&store)?;
             let weight = self.body.len().saturating_add(OVERHEAD);
             store
                 .insert(target.address.clone(), key.clone(), entity.clone(), weight)
-                .map_err(|r| self.refused(r, &key))?;
-        }
+                .map_err(|r| self.refused(r, &key))?
+        };
         // Creations under a parent entity (user statuses …) may lose their answer; the
         // collections they hang off are created reliably.
         if !target.parents.is_empty() && self.state.faults.drop_after_store() {
@@ -181,7 +191,7 @@ impl Request<'_> {
         let mut response = Map::new();
         response
             .insert("@odata.context".into(), self.context(&format!("{}/$entity", target.context)));
-        response.extend(entity);
+        response.extend(with_etag(version, entity));
         Ok(json_response(StatusCode::CREATED, &Value::Object(response)))
     }
 
@@ -214,9 +224,13 @@ impl Request<'_> {
                 ),
             ));
         }
-        let fields = self.parse_body()?;
+        // Parsed outside the lock; a body that is not JSON is answered after the precondition,
+        // which is evaluated before the content is acted on (RFC 9110 §13.2.1).
+        let fields = self.parse_body();
         let mut store = lock(&self.state.store);
         let (key, entity) = self.entity(&store)?;
+        self.precondition(&store, &key)?;
+        let fields = fields?;
         let ty = type_of(&entity, target.ty()).to_owned();
         let body = Value::Object(fields);
         let (schema, excerpt) = self.state.validation(self.version, &ty);
@@ -279,6 +293,7 @@ impl Request<'_> {
         }
         let mut store = lock(&self.state.store);
         let (key, _) = self.entity(&store)?;
+        self.precondition(&store, &key)?;
         if !store.remove(&target.address, &key) {
             return Err(self.not_found(&target.declared, &key));
         }
