@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use crate::client::Client;
 use crate::entity::{GraphEntity, GraphPatch};
 use crate::error::{Error, GiveUp};
+use crate::pace::{Pacer, Rate};
 use crate::response::{decode, parse_error, unreadable};
 use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
 use crate::transport::client_request_id;
@@ -38,7 +39,21 @@ pub struct BulkOptions {
     batch_size: usize,
     concurrency: usize,
     retry: Option<RetryPolicy>,
-    progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
+    rate: Option<Rate>,
+    progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+}
+
+/// Where a bulk operation stands, as [`BulkOptions::on_progress`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Items finished, succeeded or failed.
+    pub done: usize,
+    /// Items in all.
+    pub total: usize,
+    /// The time the rest should take: at the paced rate when the client paces its writes,
+    /// else at the pace so far; `None` before anything finished.
+    pub eta: Option<Duration>,
 }
 
 impl std::fmt::Debug for BulkOptions {
@@ -48,6 +63,7 @@ impl std::fmt::Debug for BulkOptions {
             .field("batch_size", &self.batch_size)
             .field("concurrency", &self.concurrency)
             .field("retry", &self.retry)
+            .field("rate", &self.rate)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -61,6 +77,7 @@ impl Default for BulkOptions {
             batch_size: MAX_BATCH_SIZE,
             concurrency: 4,
             retry: None,
+            rate: None,
             progress: None,
         }
     }
@@ -93,16 +110,18 @@ impl BulkOptions {
     }
 
     /// Called as items finish, with the number finished (succeeded or failed) and the total:
-    /// to drive a progress bar.
-    pub fn on_progress(mut self, progress: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+    /// to drive a progress bar, and the paced time still to go.
+    pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
         self
     }
 
-    fn report(&self, done: usize, total: usize) {
-        if let Some(progress) = &self.progress {
-            progress(done, total);
-        }
+    /// Paces the client's writes to `requests` in any `per` window, from this call on (Intune
+    /// documents 100 in 20 s per app): the client's limiter is shared by every call made
+    /// through it, single or bulk. Batches carry no more items than the window allows.
+    pub fn rate(mut self, requests: u32, per: Duration) -> Self {
+        self.rate = Some(Rate::new(requests, per));
+        self
     }
 }
 
@@ -157,6 +176,42 @@ fn updated<E: GraphEntity>(
 /// A deletion: any success.
 fn deleted(_: u16, _: &[u8], _: Option<String>) -> Result<(), Error> {
     Ok(())
+}
+
+/// What one bulk run sends and how.
+struct Run<'a, T> {
+    prepared: &'a [Option<Prepared>],
+    operation: &'a Operation<T>,
+    options: &'a BulkOptions,
+    policy: &'a RetryPolicy,
+    reporter: &'a Reporter<'a>,
+}
+
+impl<T> Clone for Run<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Run<'_, T> {}
+
+/// Reports progress with an estimate of the time left.
+struct Reporter<'a> {
+    options: &'a BulkOptions,
+    pacer: &'a Pacer,
+    started: tokio::time::Instant,
+    total: usize,
+}
+
+impl Reporter<'_> {
+    fn report(&self, done: usize) {
+        let Some(progress) = &self.options.progress else { return };
+        let remaining = self.total.saturating_sub(done);
+        let eta = self.pacer.eta(remaining).or_else(|| {
+            (done > 0).then(|| self.started.elapsed().mul_f64(remaining as f64 / done as f64))
+        });
+        progress(Progress { done, total: self.total, eta });
+    }
 }
 
 impl Client {
@@ -301,9 +356,21 @@ impl Client {
             .map(|item| item.is_none().then(|| (operation.decode)(204, b"", None)))
             .collect();
         let policy = options.retry.clone().unwrap_or_else(|| self.retry_policy().clone());
+        if let Some(rate) = options.rate {
+            self.pacer().set_rate(rate);
+        }
+        let reporter =
+            Reporter { options, pacer: self.pacer(), started: tokio::time::Instant::now(), total };
         let pending: Vec<usize> = (0..total).filter(|&i| prepared[i].is_some()).collect();
         if options.batching {
-            self.run_batched(&prepared, pending, operation, options, &policy, &mut results).await;
+            let run = Run {
+                prepared: &prepared,
+                operation,
+                options,
+                policy: &policy,
+                reporter: &reporter,
+            };
+            self.run_batched(&run, pending, &mut results).await;
         } else {
             let call = RequestOptions::default().retry(policy);
             let mut done = total - pending.len();
@@ -336,7 +403,7 @@ impl Client {
             while let Some((index, result)) = answers.next().await {
                 results[index] = Some(result);
                 done += 1;
-                options.report(done, total);
+                reporter.report(done);
             }
         }
         results.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
@@ -344,13 +411,11 @@ impl Client {
 
     async fn run_batched<T: Send>(
         &self,
-        prepared: &[Option<Prepared>],
+        run: &Run<'_, T>,
         mut pending: Vec<usize>,
-        operation: &Operation<T>,
-        options: &BulkOptions,
-        policy: &RetryPolicy,
         results: &mut [Option<Result<T, Error>>],
     ) {
+        let Run { prepared, operation, options, policy, reporter } = *run;
         let total = prepared.len();
         let mut round: u32 = 0;
         let mut waited = Duration::ZERO;
@@ -361,8 +426,12 @@ impl Client {
         let outer =
             RequestOptions::default().retry(policy.clone()).idempotent(operation.repeatable);
         while !pending.is_empty() {
-            let chunks: Vec<Vec<usize>> =
-                pending.chunks(options.batch_size).map(<[usize]>::to_vec).collect();
+            // No more items in one batch than the pacer lets through in a window.
+            let size = match self.pacer().limit() {
+                Some(limit) => options.batch_size.min(limit as usize).max(1),
+                None => options.batch_size,
+            };
+            let chunks: Vec<Vec<usize>> = pending.chunks(size).map(<[usize]>::to_vec).collect();
             let maybe_acted_now = &maybe_acted;
             let mut batches = stream::iter(chunks)
                 .map(|chunk| self.send_batch(chunk, prepared, operation, maybe_acted_now, &outer))
@@ -370,6 +439,7 @@ impl Client {
             let mut retry: Vec<(usize, Error, bool)> = Vec::new();
             let mut after: Option<Duration> = None;
             while let Some(outcomes) = batches.next().await {
+                let mut throttled: Option<Option<Duration>> = None;
                 for (index, outcome) in outcomes {
                     match outcome {
                         ItemOutcome::Done(result) => {
@@ -378,11 +448,18 @@ impl Client {
                         }
                         ItemOutcome::Retry { after: wait, error, maybe_acted } => {
                             after = after.max(wait);
+                            if error.status() == Some(429) {
+                                throttled = Some(throttled.flatten().max(wait));
+                            }
                             retry.push((index, error, maybe_acted));
                         }
                     }
                 }
-                options.report(done, total);
+                // Once per batch: its throttled items are one signal, not many.
+                if let Some(wait) = throttled {
+                    self.pacer().throttled(wait);
+                }
+                reporter.report(done);
             }
             drop(batches);
             if retry.is_empty() {
@@ -409,7 +486,7 @@ impl Client {
                     pending.sort_unstable();
                 }
                 Err(reason) => {
-                    options.report(total, total);
+                    reporter.report(total);
                     for (index, error, acted) in retry {
                         let attempts = round;
                         let error = match reason {
@@ -440,6 +517,11 @@ impl Client {
         options: &RequestOptions,
     ) -> Vec<(usize, ItemOutcome<T>)> {
         let body = batch_body(&chunk, prepared);
+        // The batch counts each of its items against the throttling limit.
+        let options = &RequestOptions {
+            permits: Some(u32::try_from(chunk.len()).unwrap_or(u32::MAX)),
+            ..options.clone()
+        };
         let transport = self.transport();
         let url = transport.url("/$batch");
         let all = |error: Error| {

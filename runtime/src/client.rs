@@ -3,6 +3,7 @@
 //! ([`BulkOptions`]).
 
 pub use crate::bulk::{BulkOptions, MAX_BATCH_SIZE};
+pub use crate::pace::Rate;
 pub use crate::pages::List;
 pub use crate::retry::{RequestOptions, RetryPolicy};
 
@@ -147,6 +148,11 @@ impl Client {
         self.inner.cloud
     }
 
+    /// The throttling limiter of this client's writes.
+    pub(crate) fn pacer(&self) -> &crate::pace::Pacer {
+        &self.inner.transport.pacer
+    }
+
     /// The most pages a collection read follows.
     pub(crate) fn max_pages(&self) -> usize {
         self.inner.max_pages
@@ -183,6 +189,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_pages: Option<usize>,
     proxy: Option<Result<Proxy, String>>,
+    rate: Option<Rate>,
 }
 
 impl ClientBuilder {
@@ -261,6 +268,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces every write of this client, single calls and bulk alike, to `rate`: requests wait
+    /// for room under it instead of meeting `429`s ([`Rate::INTUNE_WRITES`] for Intune). The
+    /// pacer lowers its limit when the service throttles anyway, and climbs back. Default: no
+    /// pacing (throttled requests are retried after `Retry-After`).
+    pub fn rate(mut self, rate: Rate) -> Self {
+        self.rate = Some(rate);
+        self
+    }
+
     /// Sends every request through this proxy (`http://host:port`, with `user:password@` if it
     /// needs them), instead of the one the environment names. Requests to loopback never go
     /// through a proxy. Requests to Graph are `https`, tunnelled through the proxy, so it never
@@ -331,12 +347,21 @@ impl ClientBuilder {
                     max_response_bytes: self
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                    pacer: pacer(self.rate),
                 },
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
                 cloud: self.base_url.is_none().then_some(self.cloud),
             }),
         })
     }
+}
+
+fn pacer(rate: Option<Rate>) -> crate::pace::Pacer {
+    let pacer = crate::pace::Pacer::default();
+    if let Some(rate) = rate {
+        pacer.set_rate(rate);
+    }
+    pacer
 }
 
 #[cfg(test)]

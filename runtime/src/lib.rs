@@ -31,6 +31,8 @@ mod http;
 #[cfg(feature = "client")]
 mod operations;
 #[cfg(feature = "client")]
+mod pace;
+#[cfg(feature = "client")]
 mod pages;
 mod path;
 pub mod query;

@@ -145,6 +145,9 @@ pub struct RequestOptions {
     pub(crate) if_match: Option<String>,
     /// `ConsistencyLevel: eventual`, which `$count` and `$search` on directory objects need.
     pub(crate) eventual: bool,
+    /// What one attempt counts against the throttling limit, when not its method's default (a
+    /// `$batch` counts its items).
+    pub(crate) permits: Option<u32>,
 }
 
 impl RequestOptions {

@@ -13,6 +13,7 @@ use tracing::Instrument as _;
 use crate::auth::{AccessToken, TokenCredential};
 use crate::error::{Error, GiveUp, TransportError};
 use crate::http::USER_AGENT;
+use crate::pace::Pacer;
 use crate::response::{Answer, header, read_error, read_limited};
 use crate::retry::{
     RequestOptions, RetryPolicy, StatusRule, may_have_acted, retry_after, status_rule,
@@ -33,6 +34,8 @@ pub(crate) struct Transport {
     pub(crate) scope: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// Every write waits for room under the throttling limit, when one is set.
+    pub(crate) pacer: Pacer,
 }
 
 impl Transport {
@@ -68,7 +71,13 @@ impl Transport {
         let mut uncertain = false;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 1;
+        // What each attempt counts against the throttling limit: a write one request, a
+        // `$batch` its items (the caller says), a read nothing.
+        let permits = options.permits.unwrap_or(u32::from(is_write(&method)));
         loop {
+            if permits > 0 {
+                self.pacer.acquire(permits).await;
+            }
             let span = tracing::info_span!(
                 "graph.request",
                 method = %method,
@@ -109,6 +118,9 @@ impl Transport {
                             }
                             None => return Err(error),
                         }
+                    }
+                    if status == 429 {
+                        self.pacer.throttled(retry_after);
                     }
                     match status_rule(status, repeatable) {
                         StatusRule::Retry => {}
@@ -292,6 +304,11 @@ impl Transport {
         }
         Ok(target.into())
     }
+}
+
+/// Whether the method changes something: what throttling limits for writes count.
+pub(crate) fn is_write(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
 /// The most redirects followed for one attempt, as the official SDKs.
