@@ -528,7 +528,16 @@ impl Client {
             let error = Arc::new(error);
             chunk
                 .iter()
-                .map(|&i| (i, ItemOutcome::Done(Err(Error::Batch(Arc::clone(&error))))))
+                .map(|&i| {
+                    let failed = Error::Batch(Arc::clone(&error));
+                    // An item an earlier round may have applied stays unknown.
+                    let failed = if maybe_acted[i] {
+                        Error::UnknownOutcome { attempts: 2, source: Box::new(failed) }
+                    } else {
+                        failed
+                    };
+                    (i, ItemOutcome::Done(Err(failed)))
+                })
                 .collect()
         };
         let answer =
@@ -656,7 +665,7 @@ fn sub_outcome<T>(
     if response.status == 404 && maybe_acted && operation.gone_is_done {
         return ItemOutcome::Done((operation.decode)(204, b"", None));
     }
-    match status_rule(response.status, operation.repeatable) {
+    match status_rule(response.status, true, operation.repeatable) {
         // The service may have acted before failing, or before its gateway timed out.
         StatusRule::UnknownOutcome => {
             ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 1, source: Box::new(error) }))
@@ -666,6 +675,10 @@ fn sub_outcome<T>(
             maybe_acted: crate::retry::may_have_acted(response.status),
             error,
         },
+        // Refused after an attempt that may have acted: that attempt may have done it.
+        StatusRule::Fail if maybe_acted => {
+            ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 2, source: Box::new(error) }))
+        }
         StatusRule::Fail => ItemOutcome::Done(Err(error)),
     }
 }

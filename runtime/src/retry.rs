@@ -197,15 +197,17 @@ pub(crate) enum StatusRule {
     Fail,
 }
 
-/// The rule for an error `status` to a request that is `repeatable` (a `GET`, or a write
-/// declared [`RequestOptions::idempotent`]) or not.
-pub(crate) fn status_rule(status: u16, repeatable: bool) -> StatusRule {
-    if !repeatable && may_have_acted(status) {
-        StatusRule::UnknownOutcome
-    } else if matches!(status, 429 | 503 | 504) {
-        StatusRule::Retry
-    } else {
-        StatusRule::Fail
+/// The rule for an error `status` to a request that is a `write` or a read, `repeatable`
+/// (a `GET`, `PATCH` or `DELETE`, or a `POST` declared [`RequestOptions::idempotent`]) or not.
+///
+/// A gateway timeout (`504`) is retried when repeating is safe; a `500` or `502` never is, and
+/// leaves a write's outcome unknown: the service may have acted before failing.
+pub(crate) fn status_rule(status: u16, write: bool, repeatable: bool) -> StatusRule {
+    match status {
+        429 | 503 => StatusRule::Retry,
+        504 if repeatable => StatusRule::Retry,
+        status if write && may_have_acted(status) => StatusRule::UnknownOutcome,
+        _ => StatusRule::Fail,
     }
 }
 
@@ -330,22 +332,30 @@ mod tests {
     #[test]
     fn one_rule_for_error_statuses() {
         use StatusRule::{Fail, Retry, UnknownOutcome};
-        for (status, repeatable, rule) in [
-            (429, false, Retry),
-            (503, false, Retry),
-            (504, false, UnknownOutcome),
-            (500, false, UnknownOutcome),
-            (502, false, UnknownOutcome),
-            (501, false, Fail),
-            (400, false, Fail),
-            (429, true, Retry),
-            (503, true, Retry),
-            (504, true, Retry),
-            (500, true, Fail),
-            (502, true, Fail),
-            (404, true, Fail),
+        // (status, write, repeatable): a POST, a PATCH or DELETE, a GET.
+        for (status, write, repeatable, rule) in [
+            (429, true, false, Retry),
+            (503, true, false, Retry),
+            (504, true, false, UnknownOutcome),
+            (500, true, false, UnknownOutcome),
+            (502, true, false, UnknownOutcome),
+            (501, true, false, Fail),
+            (400, true, false, Fail),
+            (429, true, true, Retry),
+            (504, true, true, Retry),
+            (500, true, true, UnknownOutcome),
+            (502, true, true, UnknownOutcome),
+            (404, true, true, Fail),
+            (504, false, true, Retry),
+            (500, false, true, Fail),
+            (502, false, true, Fail),
+            (404, false, true, Fail),
         ] {
-            assert_eq!(status_rule(status, repeatable), rule, "{status} repeatable={repeatable}");
+            assert_eq!(
+                status_rule(status, write, repeatable),
+                rule,
+                "{status} {write} {repeatable}"
+            );
         }
     }
 }

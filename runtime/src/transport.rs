@@ -122,7 +122,7 @@ impl Transport {
                     if status == 429 {
                         self.pacer.throttled(retry_after);
                     }
-                    match status_rule(status, repeatable) {
+                    match status_rule(status, is_write(&method), repeatable) {
                         StatusRule::Retry => {}
                         StatusRule::UnknownOutcome => {
                             return Err(Error::UnknownOutcome {
@@ -141,6 +141,15 @@ impl Transport {
                                 location: None,
                                 body: Vec::new(),
                                 resent: true,
+                            });
+                        }
+                        // A write resent after an attempt that may have acted, then refused:
+                        // the refusal may be that attempt's doing (a `412` once it changed
+                        // the etag), so whether the change took effect is not known.
+                        StatusRule::Fail if uncertain && is_write(&method) => {
+                            return Err(Error::UnknownOutcome {
+                                attempts: attempt,
+                                source: Box::new(error),
                             });
                         }
                         StatusRule::Fail => return Err(error),

@@ -358,3 +358,43 @@ async fn an_etag_is_read_and_guards_the_update() {
         .unwrap();
     assert!(stub.requests().pop().unwrap().headers.get("if-match").is_none());
 }
+
+#[tokio::test]
+async fn a_write_refused_after_an_attempt_that_may_have_acted_is_an_unknown_outcome() {
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&attempts);
+    // The first PATCH is applied but its answer comes too late; the resend meets the etag the
+    // first one changed.
+    let stub = Stub::start(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
+        0 => Reply::json(204, "").after(Duration::from_millis(500)),
+        _ => Reply::json(
+            412,
+            r#"{"error":{"code":"PreconditionFailed","message":"The etag changed."}}"#,
+        ),
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let options = RequestOptions::default().if_match("W/\"1\"");
+    let error =
+        Status::update_with(&client, "c", "s1", &Status::patch().devices_count(1), &options)
+            .await
+            .unwrap_err();
+    assert!(error.is_unknown_outcome(), "{error:?}");
+    assert_eq!(error.status(), Some(412));
+    // A 500 to a write, even one safe to repeat, may have acted: unknown, not resent.
+    let stub =
+        Stub::start(|_| Reply::json(500, r#"{"error":{"code":"generalException","message":"x"}}"#))
+            .await;
+    let error = Status::delete(&stub.client(), "c", "s1").await.unwrap_err();
+    assert!(error.is_unknown_outcome(), "{error:?}");
+    assert_eq!(stub.requests().len(), 1);
+    // A read answered 500 is the error as it came.
+    let error = Status::get(&stub.client(), "c", "s1").await.unwrap_err();
+    assert!(!error.is_unknown_outcome() && error.status() == Some(500), "{error:?}");
+}
