@@ -28,6 +28,8 @@ pub(crate) struct Checked<'a> {
     /// The JSON names of the declared properties Graph declares nullable: an update may write
     /// `null` to them, and only to them.
     pub(crate) nullable: Vec<String>,
+    /// The type is a directory object (`microsoft.graph.directoryObject` or derived).
+    pub(crate) directory_object: bool,
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
@@ -114,6 +116,7 @@ pub(crate) fn entity<'a>(
         availability,
         computed,
         nullable,
+        directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
     })
 }
 

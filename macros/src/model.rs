@@ -37,6 +37,8 @@ pub(crate) struct Entity<'a> {
     /// For a `#[graph_complex]`: its qualified name and base types, and whether it writes
     /// `@odata.type`.
     pub(crate) complex: Option<Complex>,
+    /// A directory object, as checked against the metadata.
+    pub(crate) directory_object: bool,
 }
 
 /// What a `#[graph_complex]` declares.
@@ -168,6 +170,7 @@ impl<'a> Entity<'a> {
                 "`clouds(...)` is checked against the metadata, which `unchecked` turns off",
             );
         }
+        let directory_object = checked.as_ref().is_some_and(|c| c.directory_object);
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
                 Some(checked) => (
@@ -203,6 +206,7 @@ impl<'a> Entity<'a> {
             complex_fields,
             availability,
             complex: None,
+            directory_object,
         })
     }
 }
@@ -254,6 +258,7 @@ impl<'a> Entity<'a> {
             complex_fields,
             availability: None,
             complex: Some(Complex { bases, write_type: args.odata_type.is_some() }),
+            directory_object: false,
         })
     }
 }

@@ -39,6 +39,11 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// then a read sends no `$select` by default, so that they come.
     const KEEPS_UNKNOWN: bool = false;
 
+    /// Whether the entity is a directory object (a user, group, device, application …), on
+    /// which Graph requires `$count=true` and `ConsistencyLevel: eventual` for advanced queries
+    /// (`ne`, `not`, `endswith`): a list sends them when the filter has one.
+    const DIRECTORY_OBJECT: bool = false;
+
     /// The `@odata.etag` read with the entity, when it declares a `#[graph(etag)]` field: the
     /// version an update or delete can require with `RequestOptions::if_match_of`.
     fn etag(&self) -> Option<&str> {

@@ -60,12 +60,21 @@ impl Client {
     /// [`list`](Self::list) with query options: `$filter`, `$orderby`, `$top`, `$skip`,
     /// `$count`, `$search`, `$select`, `$expand`.
     pub fn list_with<E: GraphEntity>(&self, path_args: &[&str], query: &Query<E>) -> List<'_, E> {
+        // An advanced query on directory objects needs `$count=true` (and the header).
+        let advanced = E::DIRECTORY_OBJECT && query.is_advanced();
+        let counted;
+        let query = if advanced {
+            counted = query.clone().count(true);
+            &counted
+        } else {
+            query
+        };
         let first = self.collection_url::<E>(path_args, "", query);
         let options = RequestOptions {
             eventual: query.needs_eventual_consistency(),
             ..RequestOptions::default()
         };
-        List::new(self, first, options)
+        List::new(self, first, options, query.top_value())
     }
 
     /// How many entities of the collection match the query's `$filter` and `$search`:

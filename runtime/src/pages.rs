@@ -55,6 +55,8 @@ pub struct List<'c, E> {
     seen: HashSet<u64>,
     pages: usize,
     count: Option<u64>,
+    /// Entities still to yield under `$top`: the stream ends there, whatever the pages say.
+    remaining: Option<u64>,
 }
 
 // Nothing in a `List` is pinned: its entities sit in a heap buffer and its page future is boxed.
@@ -76,6 +78,7 @@ impl<'c, E: GraphEntity> List<'c, E> {
         client: &'c Client,
         first: Result<String, Error>,
         options: RequestOptions,
+        top: Option<u64>,
     ) -> Self {
         let seen = first.as_ref().map(|url| HashSet::from([hash(url)])).unwrap_or_default();
         List {
@@ -88,6 +91,7 @@ impl<'c, E: GraphEntity> List<'c, E> {
             seen,
             pages: 0,
             count: None,
+            remaining: top,
         }
     }
 
@@ -155,7 +159,17 @@ impl<E: GraphEntity> Stream for List<'_, E> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
+            if this.remaining == Some(0) {
+                // `$top` reached: Graph may still link to more (it reads `$top` as a page size).
+                this.buffer.clear();
+                this.next = None;
+                this.fetch = None;
+                return Poll::Ready(None);
+            }
             if let Some(entity) = this.buffer.pop_front() {
+                if let Some(remaining) = &mut this.remaining {
+                    *remaining -= 1;
+                }
                 return Poll::Ready(Some(Ok(entity)));
             }
             if let Some(fetch) = &mut this.fetch {

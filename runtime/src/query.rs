@@ -83,7 +83,7 @@ impl<E, T> Field<E, T> {
 
     /// `name ne null`: the property has a value.
     pub fn is_not_null(self) -> Filter<E> {
-        Filter::atom(format!("{} ne null", self.name))
+        Filter::atom(format!("{} ne null", self.name)).advanced()
     }
 }
 
@@ -101,7 +101,7 @@ impl<E, T: FilterValue> Field<E, T> {
 
     /// `name ne value`.
     pub fn ne(self, value: impl Into<T>) -> Filter<E> {
-        self.compare("ne", &value.into())
+        self.compare("ne", &value.into()).advanced()
     }
 
     /// `name gt value`.
@@ -151,10 +151,10 @@ impl<E> Field<E, String> {
         self.function("startswith", prefix)
     }
 
-    /// `endswith(name,'suffix')` (Graph supports it on some properties only, with `$count` and
-    /// `ConsistencyLevel: eventual`).
+    /// `endswith(name,'suffix')` (on directory objects, sent with `$count=true` and
+    /// `ConsistencyLevel: eventual`, as Graph requires).
     pub fn ends_with(self, suffix: &str) -> Filter<E> {
-        self.function("endswith", suffix)
+        self.function("endswith", suffix).advanced()
     }
 
     /// `contains(name,'text')`.
@@ -233,12 +233,20 @@ pub struct Filter<E> {
     text: String,
     /// Whether the text is a combination that needs parentheses inside another.
     compound: bool,
+    /// Whether it uses what Graph calls an advanced query on directory objects (`ne`, `not`,
+    /// `endswith`): those need `$count=true` and `ConsistencyLevel: eventual`.
+    advanced: bool,
     marker: PhantomData<fn() -> E>,
 }
 
 impl<E> Clone for Filter<E> {
     fn clone(&self) -> Self {
-        Filter { text: self.text.clone(), compound: self.compound, marker: PhantomData }
+        Filter {
+            text: self.text.clone(),
+            compound: self.compound,
+            advanced: self.advanced,
+            marker: PhantomData,
+        }
     }
 }
 
@@ -256,13 +264,18 @@ impl<E> fmt::Display for Filter<E> {
 
 impl<E> Filter<E> {
     fn atom(text: String) -> Self {
-        Filter { text, compound: false, marker: PhantomData }
+        Filter { text, compound: false, advanced: false, marker: PhantomData }
+    }
+
+    fn advanced(mut self) -> Self {
+        self.advanced = true;
+        self
     }
 
     /// A filter written by hand, for what [`Field`] does not express (lambda operators on
     /// collections, properties of complex values). It is sent as written: nothing checks it.
     pub fn raw(text: impl Into<String>) -> Self {
-        Filter { text: text.into(), compound: true, marker: PhantomData }
+        Filter { text: text.into(), compound: true, advanced: false, marker: PhantomData }
     }
 
     fn operand(&self) -> String {
@@ -275,6 +288,7 @@ impl<E> Filter<E> {
         Filter {
             text: format!("{} and {}", self.operand(), other.operand()),
             compound: true,
+            advanced: self.advanced || other.advanced,
             marker: PhantomData,
         }
     }
@@ -285,6 +299,7 @@ impl<E> Filter<E> {
         Filter {
             text: format!("{} or {}", self.operand(), other.operand()),
             compound: true,
+            advanced: self.advanced || other.advanced,
             marker: PhantomData,
         }
     }
@@ -308,7 +323,12 @@ impl<E> std::ops::Not for Filter<E> {
     type Output = Filter<E>;
     /// The opposite filter: `not (...)`.
     fn not(self) -> Filter<E> {
-        Filter { text: format!("not ({})", self.text), compound: false, marker: PhantomData }
+        Filter {
+            text: format!("not ({})", self.text),
+            compound: false,
+            advanced: true,
+            marker: PhantomData,
+        }
     }
 }
 
@@ -339,6 +359,8 @@ pub struct Query<E> {
     select_all: bool,
     expand: Vec<String>,
     filter: Option<String>,
+    /// The filter is an advanced query on directory objects.
+    advanced: bool,
     order_by: Vec<String>,
     top: Option<u64>,
     skip: Option<u64>,
@@ -354,6 +376,7 @@ impl<E> Default for Query<E> {
             select_all: false,
             expand: Vec::new(),
             filter: None,
+            advanced: false,
             order_by: Vec::new(),
             top: None,
             skip: None,
@@ -371,6 +394,7 @@ impl<E> Clone for Query<E> {
             select_all: self.select_all,
             expand: self.expand.clone(),
             filter: self.filter.clone(),
+            advanced: self.advanced,
             order_by: self.order_by.clone(),
             top: self.top,
             skip: self.skip,
@@ -422,6 +446,7 @@ impl<E> Query<E> {
     /// `$filter`; a second call combines both with `and`.
     #[must_use]
     pub fn filter(mut self, filter: Filter<E>) -> Self {
+        self.advanced |= filter.advanced;
         self.filter = Some(match self.filter.take() {
             None => filter.text,
             Some(earlier) => format!("({earlier}) and {}", filter.operand()),
@@ -436,7 +461,8 @@ impl<E> Query<E> {
         self
     }
 
-    /// `$top`: at most this many entities (in all, across pages).
+    /// `$top`: at most this many entities in all. (Graph often reads `$top` as a page size and
+    /// links to more pages; the stream of a list stops at this many all the same.)
     #[must_use]
     pub fn top(mut self, top: u64) -> Self {
         self.top = Some(top);
@@ -472,9 +498,23 @@ impl<E> Query<E> {
         Query {
             select_all: true,
             filter: self.filter.clone(),
+            advanced: self.advanced,
             search: self.search.clone(),
             ..Query::default()
         }
+    }
+
+    /// Whether the filter is what Graph calls an advanced query on directory objects (`ne`,
+    /// `not`, `endswith`): a read of users, groups and other directory objects then sends
+    /// `$count=true` and `ConsistencyLevel: eventual`, which Graph requires for it.
+    pub fn is_advanced(&self) -> bool {
+        self.advanced
+    }
+
+    /// The `$top`, if set.
+    #[cfg(feature = "client")]
+    pub(crate) fn top_value(&self) -> Option<u64> {
+        self.top
     }
 
     /// Whether the request needs `ConsistencyLevel: eventual` (`$count` or `$search`).

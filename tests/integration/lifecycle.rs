@@ -234,6 +234,15 @@ async fn a_group() {
     // `$count` on directory objects needs `ConsistencyLevel: eventual`, which the query sends.
     assert_eq!(last(&emulator, "GET").header("consistencylevel"), Some("eventual"));
     let id = first.id.clone().unwrap();
+    // `ne` is an advanced query on directory objects: sent with `$count=true` and the header.
+    let others = Group::list_with(&client, &Group::query().filter(f.display_name.ne("Finance")))
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(others.len(), 2);
+    let sent = last(&emulator, "GET");
+    assert!(sent.path.contains("&$count=true"), "{}", sent.path);
+    assert_eq!(sent.header("consistencylevel"), Some("eventual"));
 
     let patch = Group::patch().description(Some("Everyone in the field".into()));
     Group::update(&client, &id, &patch).await.unwrap();

@@ -398,3 +398,22 @@ async fn a_write_refused_after_an_attempt_that_may_have_acted_is_an_unknown_outc
     let error = Status::get(&stub.client(), "c", "s1").await.unwrap_err();
     assert!(!error.is_unknown_outcome() && error.status() == Some(500), "{error:?}");
 }
+
+#[tokio::test]
+async fn top_caps_the_stream_whatever_the_pages_say() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    let stub = Stub::start(move |seen| {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        let host = seen.headers["host"].to_str().unwrap().to_owned();
+        let item = fixture(RESPONSE);
+        let next = format!("http://{host}{COLLECTION}?$skiptoken={}", n + 1);
+        Reply::json(200, &format!(r#"{{"value":[{item},{item}],"@odata.nextLink":"{next}"}}"#))
+    })
+    .await;
+    let client = stub.client();
+    let three =
+        Status::list_with(&client, "c/1", &Status::query().top(3)).collect_all().await.unwrap();
+    assert_eq!(three.len(), 3);
+    assert_eq!(served.load(Ordering::SeqCst), 2, "no page fetched past the third entity");
+}

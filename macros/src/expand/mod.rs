@@ -223,6 +223,11 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             const KEEPS_UNKNOWN: bool = true;
         )
     });
+    let directory_object = entity.directory_object.then(|| {
+        quote!(
+            const DIRECTORY_OBJECT: bool = true;
+        )
+    });
     // --- the template, split at compile time ---
     let parts: Vec<TokenStream> = entity
         .template
@@ -260,6 +265,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             #availability
             #key
             #keeps_unknown
+            #directory_object
             #etag
 
             fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
