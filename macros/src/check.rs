@@ -30,6 +30,8 @@ pub(crate) struct Checked<'a> {
     pub(crate) nullable: Vec<String>,
     /// The type is a directory object (`microsoft.graph.directoryObject` or derived).
     pub(crate) directory_object: bool,
+    /// The type, when it derives from the one the path addresses: reads cast to it.
+    pub(crate) cast: Option<String>,
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
@@ -117,6 +119,7 @@ pub(crate) fn entity<'a>(
         computed,
         nullable,
         directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
+        cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
     })
 }
 

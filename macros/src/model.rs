@@ -39,6 +39,8 @@ pub(crate) struct Entity<'a> {
     pub(crate) complex: Option<Complex>,
     /// A directory object, as checked against the metadata.
     pub(crate) directory_object: bool,
+    /// The derived type reads cast to (`odata_type` below the path's type), when checked.
+    pub(crate) cast: Option<String>,
 }
 
 /// What a `#[graph_complex]` declares.
@@ -171,6 +173,7 @@ impl<'a> Entity<'a> {
             );
         }
         let directory_object = checked.as_ref().is_some_and(|c| c.directory_object);
+        let cast = checked.as_ref().and_then(|c| c.cast.clone());
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
                 Some(checked) => (
@@ -207,6 +210,7 @@ impl<'a> Entity<'a> {
             availability,
             complex: None,
             directory_object,
+            cast,
         })
     }
 }
@@ -259,6 +263,7 @@ impl<'a> Entity<'a> {
             availability: None,
             complex: Some(Complex { bases, write_type: args.odata_type.is_some() }),
             directory_object: false,
+            cast: None,
         })
     }
 }

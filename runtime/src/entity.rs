@@ -39,6 +39,12 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// then a read sends no `$select` by default, so that they come.
     const KEEPS_UNKNOWN: bool = false;
 
+    /// The qualified name of the entity's type when it derives from the type its path addresses
+    /// (an `iosMobileAppConfiguration` among `mobileAppConfigurations`): reads cast to it
+    /// (`.../mobileAppConfigurations/microsoft.graph.iosMobileAppConfiguration`), so that a
+    /// list holds only entities of this type and a read by key refuses another.
+    const CAST: Option<&'static str> = None;
+
     /// Whether the entity is a directory object (a user, group, device, application …), on
     /// which Graph requires `$count=true` and `ConsistencyLevel: eventual` for advanced queries
     /// (`ne`, `not`, `endswith`): a list sends them when the filter has one.

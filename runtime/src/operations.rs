@@ -40,7 +40,7 @@ impl Client {
         id: &str,
         query: &Query<E>,
     ) -> Result<E, Error> {
-        let url = self.entity_url::<E>(path_args, id, query)?;
+        let url = self.entity_url::<E>(path_args, id, E::CAST, query)?;
         let options = RequestOptions {
             eventual: query.needs_eventual_consistency(),
             ..RequestOptions::default()
@@ -134,7 +134,7 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<Option<P::Entity>, Error> {
         let template = <P::Entity as GraphEntity>::TEMPLATE;
-        let url = self.entity_url::<P::Entity>(path_args, id, &Query::new().select_all())?;
+        let url = self.entity_url::<P::Entity>(path_args, id, None, &Query::new().select_all())?;
         if patch.is_empty() {
             return Ok(None);
         }
@@ -168,13 +168,13 @@ impl Client {
         id: &str,
         options: &RequestOptions,
     ) -> Result<(), Error> {
-        let url = self.entity_url::<E>(path_args, id, &Query::new().select_all())?;
+        let url = self.entity_url::<E>(path_args, id, None, &Query::new().select_all())?;
         let transport = self.transport();
         transport.execute(Method::DELETE, E::TEMPLATE.as_str(), url, None, options).await?;
         Ok(())
     }
 
-    /// The URL of the collection (and `suffix`), with the query string.
+    /// The URL of the collection (cast to `E::CAST`, and `suffix`), with the query string.
     fn collection_url<E: GraphEntity>(
         &self,
         path_args: &[&str],
@@ -182,20 +182,29 @@ impl Client {
         query: &Query<E>,
     ) -> Result<String, Error> {
         self.available::<E>()?;
-        let path = E::TEMPLATE.render(path_args)?;
+        let mut path = E::TEMPLATE.render(path_args)?;
+        if let Some(cast) = E::CAST {
+            path.push('/');
+            path.push_str(cast);
+        }
         Ok(with_query(self.transport().url(&format!("{path}{suffix}")), &render::<E>(query)))
     }
 
-    /// The URL of one entity of the collection, with the query string.
+    /// The URL of one entity of the collection (cast to `cast`), with the query string.
     fn entity_url<E: GraphEntity>(
         &self,
         path_args: &[&str],
         id: &str,
+        cast: Option<&str>,
         query: &Query<E>,
     ) -> Result<String, Error> {
         self.available::<E>()?;
         let mut path = E::TEMPLATE.render(path_args)?;
         crate::path::push_segment(&mut path, "id", id)?;
+        if let Some(cast) = cast {
+            path.push('/');
+            path.push_str(cast);
+        }
         Ok(with_query(self.transport().url(&path), &render::<E>(query)))
     }
 }

@@ -258,3 +258,83 @@ async fn a_group() {
     let error = Group::get(&client, &id).await.unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
 }
+
+#[graph_entity(path = "/deviceAppManagement/mobileApps", odata_type = "#microsoft.graph.webApp")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WebApp {
+    #[graph(key)]
+    pub(crate) id: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) is_featured: Option<bool>,
+    pub(crate) app_url: Option<String>,
+    pub(crate) use_managed_browser: Option<bool>,
+}
+
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AndroidMinimumOperatingSystem {
+    #[graph(rename = "v8_0")]
+    pub(crate) v8_0: Option<bool>,
+}
+
+#[graph_entity(
+    path = "/deviceAppManagement/mobileApps",
+    odata_type = "#microsoft.graph.androidStoreApp"
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AndroidStoreApp {
+    #[graph(key)]
+    pub(crate) id: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) is_featured: Option<bool>,
+    pub(crate) app_store_url: Option<String>,
+    pub(crate) minimum_supported_operating_system: Option<AndroidMinimumOperatingSystem>,
+}
+
+#[tokio::test]
+async fn a_derived_type_reads_only_its_own_kind() {
+    let (emulator, client) = start().await;
+    let web = WebApp {
+        id: None,
+        display_name: Some("Contoso portal".into()),
+        is_featured: Some(false),
+        app_url: Some("https://portal.contoso.com".into()),
+        use_managed_browser: Some(true),
+    };
+    let web_id = web.create(&client).await.unwrap().id.unwrap();
+    let android = AndroidStoreApp {
+        id: None,
+        display_name: Some("Contoso for Android".into()),
+        is_featured: Some(false),
+        app_store_url: Some("https://play.google.com/store/apps/details?id=com.contoso".into()),
+        minimum_supported_operating_system: Some(AndroidMinimumOperatingSystem {
+            v8_0: Some(true),
+        }),
+    };
+    let android_id = android.create(&client).await.unwrap().id.unwrap();
+
+    // The list casts to the type: only web apps, though the collection holds both.
+    let webs = WebApp::list(&client).collect_all().await.unwrap();
+    assert_eq!(webs.iter().map(|w| w.id.clone().unwrap()).collect::<Vec<_>>(), [web_id.clone()]);
+    assert!(
+        last(&emulator, "GET").path.contains("/mobileApps/microsoft.graph.webApp?"),
+        "{}",
+        last(&emulator, "GET").path
+    );
+    // A read by key casts too: another type's key is not found as a web app.
+    assert_eq!(
+        WebApp::get(&client, &web_id).await.unwrap().app_url.as_deref(),
+        Some("https://portal.contoso.com")
+    );
+    let error = WebApp::get(&client, &android_id).await.unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(AndroidStoreApp::count(&client, &AndroidStoreApp::query()).await.unwrap(), 1);
+    // Updates and deletions address the entity itself.
+    WebApp::update(&client, &web_id, &WebApp::patch().use_managed_browser(false)).await.unwrap();
+    assert_eq!(
+        last(&emulator, "PATCH").path,
+        format!("/v1.0/deviceAppManagement/mobileApps/{web_id}")
+    );
+    WebApp::delete(&client, &web_id).await.unwrap();
+    assert!(WebApp::list(&client).collect_all().await.unwrap().is_empty());
+}

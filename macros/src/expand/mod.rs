@@ -228,6 +228,10 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             const DIRECTORY_OBJECT: bool = true;
         )
     });
+    let cast = entity
+        .cast
+        .as_ref()
+        .map(|cast| quote!(const CAST: #private::Option<&'static str> = #private::Some(#cast);));
     // --- the template, split at compile time ---
     let parts: Vec<TokenStream> = entity
         .template
@@ -266,6 +270,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             #key
             #keeps_unknown
             #directory_object
+            #cast
             #etag
 
             fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
