@@ -24,8 +24,9 @@ pub struct Problem {
 /// `@odata.type` may name the type or a type derived from it, and must for an abstract type;
 /// the body is then checked against that type. Every property must be declared (unless the type
 /// is open), of its type (primitives, enum members, complex values, collections, recursively),
-/// and not `null` unless nullable; every non-nullable property must be present, except the key
-/// and the `server_assigned` ones (computed by the service, such as `createdDateTime`).
+/// and not `null` unless nullable (a collection never is); every non-nullable property but the
+/// collections must be present, except the key and the `server_assigned` ones (computed by the
+/// service, such as `createdDateTime`).
 pub fn validate_create(
     schema: &Schema,
     name: &str,
@@ -157,7 +158,9 @@ fn validate(
     for property in schema.properties(&ty.name) {
         let assigned = key.contains(&property.name.as_str())
             || server_assigned.contains(&property.name.as_str());
-        if !property.nullable && !assigned && !object.contains_key(&property.name) {
+        // A collection left out is empty, never missing.
+        let required = !property.nullable && !property.ty.collection;
+        if required && !assigned && !object.contains_key(&property.name) {
             problems.push(problem(
                 "MissingProperty",
                 &property.name,

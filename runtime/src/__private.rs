@@ -23,6 +23,9 @@ use crate::error::{ValidationError, Violation, write_list};
 
 pub use crate::path::PathPart;
 
+/// Seals `GraphPatch`: implemented by `#[graph_entity]`'s `{Entity}Patch` types only.
+pub trait GeneratedPatch {}
+
 const ODATA_TYPE: &str = "@odata.type";
 
 /// The generic body of every generated `create`.

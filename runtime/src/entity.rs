@@ -79,8 +79,10 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
 ///
 /// `#[graph_entity]` generates one per entity, `{Entity}Patch`, with a setter per property the
 /// client may write: none for the key or for computed properties, and a setter taking an
-/// `Option` (where `None` writes `null`) only for the properties Graph declares nullable.
-pub trait GraphPatch: Serialize + Send + Sync {
+/// `Option` (where `None` writes `null`) only for the properties Graph declares nullable. Only the
+/// macro implements it (the trait is sealed), so that no hand-written body can carry what the
+/// compiler refuses.
+pub trait GraphPatch: Serialize + Send + Sync + crate::__private::GeneratedPatch {
     /// The entity it changes.
     type Entity: GraphEntity;
 

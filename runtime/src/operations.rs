@@ -23,8 +23,9 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::NotInCloud`] or [`Error::Path`] (an empty `id` included) before any I/O;
-    /// [`Error::NotFound`] when it does not exist; otherwise the error of the request or of
-    /// its response.
+    /// [`Error::NotFound`] when Graph answers that it does not exist (a `404` in Graph's error
+    /// format; another `404` body is [`Error::UnexpectedResponse`]); otherwise the error of the
+    /// request or of its response.
     pub async fn get<E: GraphEntity>(&self, path_args: &[&str], id: &str) -> Result<E, Error> {
         self.get_with(path_args, id, &Query::new()).await
     }

@@ -66,16 +66,6 @@ impl<E, T> Field<E, T> {
         self.name
     }
 
-    /// Ascending order on this property.
-    pub fn asc(self) -> Order<E> {
-        Order { text: format!("{} asc", self.name), marker: PhantomData }
-    }
-
-    /// Descending order on this property.
-    pub fn desc(self) -> Order<E> {
-        Order { text: format!("{} desc", self.name), marker: PhantomData }
-    }
-
     /// `name eq null`: the property has no value.
     pub fn is_null(self) -> Filter<E> {
         Filter::atom(format!("{} eq null", self.name))
@@ -88,6 +78,17 @@ impl<E, T> Field<E, T> {
 }
 
 impl<E, T: FilterValue> Field<E, T> {
+    /// Ascending order on this property (one of a single primitive or enum value: collections
+    /// and complex values do not sort).
+    pub fn asc(self) -> Order<E> {
+        Order { text: format!("{} asc", self.name), marker: PhantomData }
+    }
+
+    /// Descending order on this property.
+    pub fn desc(self) -> Order<E> {
+        Order { text: format!("{} desc", self.name), marker: PhantomData }
+    }
+
     fn compare(self, op: &str, value: &T) -> Filter<E> {
         let mut text = format!("{} {op} ", self.name);
         value.write_literal(&mut text);
@@ -204,14 +205,20 @@ display_literal!(u8, i8, i16, i32, i64, DateTimeOffset, Date, TimeOfDay, Guid);
 
 impl FilterValue for f32 {
     fn write_literal(&self, out: &mut String) {
-        // `1` would read as an integer: keep the float form JSON has.
-        let _ = write!(out, "{}", serde_json::Value::from(f64::from(*self)));
+        f64::from(*self).write_literal(out);
     }
 }
 
 impl FilterValue for f64 {
     fn write_literal(&self, out: &mut String) {
-        let _ = write!(out, "{}", serde_json::Value::from(*self));
+        if self.is_nan() {
+            out.push_str("NaN");
+        } else if self.is_infinite() {
+            out.push_str(if *self > 0.0 { "INF" } else { "-INF" });
+        } else {
+            // `1` would read as an integer: keep the float form JSON has (`1.0`).
+            let _ = write!(out, "{}", serde_json::Value::from(*self));
+        }
     }
 }
 
@@ -634,6 +641,8 @@ mod tests {
         let due: DateTimeOffset = "2024-01-02T03:04:05Z".parse().unwrap();
         assert_eq!(d.lt(due).to_string(), "due lt 2024-01-02T03:04:05Z");
         assert_eq!(TITLE.is_null().to_string(), "title eq null");
+        assert_eq!(f.eq(f64::NAN).to_string(), "x eq NaN");
+        assert_eq!(f.lt(f64::NEG_INFINITY).to_string(), "x lt -INF");
     }
 
     #[test]

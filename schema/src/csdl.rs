@@ -143,14 +143,20 @@ fn read_type(
                     .filter(|c| c.has_tag_name("PropertyRef"))
                     .filter_map(|c| c.attribute("Name").map(str::to_owned)),
             ),
-            "Property" => ty.properties.push(PropertyDef {
-                name,
-                ty: names.type_ref(child.attribute("Type").unwrap_or_default()),
-                nullable: child.attribute("Nullable") != Some("false"),
-                computed: false,
-                description: None,
-                clouds,
-            }),
+            "Property" => {
+                let property_type = names.type_ref(child.attribute("Type").unwrap_or_default());
+                ty.properties.push(PropertyDef {
+                    name,
+                    // On a collection, `Nullable` is about its items: the collection itself is
+                    // never `null` (OData CSDL 4.01, 7.2.1), at most empty.
+                    nullable: !property_type.collection
+                        && child.attribute("Nullable") != Some("false"),
+                    ty: property_type,
+                    computed: false,
+                    description: None,
+                    clouds,
+                });
+            }
             "NavigationProperty" => ty.navigation.push(NavigationDef {
                 name,
                 ty: names.type_ref(child.attribute("Type").unwrap_or_default()),

@@ -119,7 +119,8 @@ pub struct PropertyDef {
     pub name: String,
     /// Its type.
     pub ty: TypeRef,
-    /// Whether `null` is allowed (CSDL's default: yes).
+    /// Whether `null` is allowed (CSDL's default: yes); never for a collection, whose `Nullable`
+    /// is about its items.
     pub nullable: bool,
     /// `Org.OData.Core.V1.Computed`: the service sets it; a client never writes it.
     pub computed: bool,

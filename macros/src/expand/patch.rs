@@ -133,6 +133,9 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
         }
 
         #[automatically_derived]
+        impl #private::GeneratedPatch for #patch_ty {}
+
+        #[automatically_derived]
         impl #krate::GraphPatch for #patch_ty {
             type Entity = #ident;
 

@@ -340,6 +340,9 @@ for ManagedDeviceMobileAppConfigurationUserStatusPatch {
     }
 }
 #[automatically_derived]
+impl crate::__private::GeneratedPatch
+for ManagedDeviceMobileAppConfigurationUserStatusPatch {}
+#[automatically_derived]
 impl crate::GraphPatch for ManagedDeviceMobileAppConfigurationUserStatusPatch {
     type Entity = ManagedDeviceMobileAppConfigurationUserStatus;
     fn is_empty(&self) -> bool {

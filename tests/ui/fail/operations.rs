@@ -13,9 +13,16 @@ pub struct MobileAppCategory {
     pub last_modified_date_time: Option<graph_entity::DateTimeOffset>,
 }
 
+#[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
+pub struct TodoTask {
+    pub categories: Option<Vec<String>>,
+}
+
 fn main() {
     // `devicesCount` is not nullable: its setter takes an `i32`, not an `Option`.
     let _ = Status::patch().devices_count(None);
+    // A collection is never `null`, at most empty.
+    let _ = TodoTask::patch().categories(None);
     // The key and computed properties have no setter.
     let _ = MobileAppCategory::patch().id(Some("x".into()));
     let _ = MobileAppCategory::patch().last_modified_date_time(None);
