@@ -157,13 +157,26 @@ pub(crate) fn authenticate(
         .filter(|t| !t.is_empty());
     let Some(token) = token else { return Err(unauthorized("Access token is empty.")) };
     let tokens = lock(&state.tokens);
-    let Some((expires_at, roles)) = tokens.get(token) else {
+    let Some((expires_at, grant)) = tokens.get(token) else {
         return Err(unauthorized("Access token validation failure. Invalid audience."));
     };
     if *expires_at <= Instant::now() {
         return Err(unauthorized("Lifetime validation failed, the token is expired."));
     }
-    Ok(roles.clone())
+    Ok(grant.roles.clone())
+}
+
+/// The application whose valid bearer token `headers` carry; `None` without one (the routes
+/// then answer `401`).
+pub(crate) fn caller(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)?;
+    let tokens = lock(&state.tokens);
+    let (expires_at, grant) = tokens.get(token)?;
+    (*expires_at > Instant::now()).then(|| grant.client_id.clone())
 }
 
 /// Whether `roles` may read (or, with `write`, write) where `shape` leads.

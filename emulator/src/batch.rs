@@ -16,6 +16,10 @@ use tower::ServiceExt as _;
 use crate::respond::{Ids, graph_error, json_response};
 use crate::state::{AppState, lock};
 
+/// Marks a request run from inside a `$batch` (for the limits, which count each on its own).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BatchItem;
+
 /// Graph's limit on requests in one batch.
 const MAX_REQUESTS: usize = 20;
 
@@ -138,8 +142,10 @@ impl Step {
         version: &str,
         outer: &HeaderMap,
     ) -> (u16, Value, Value) {
-        let mut request =
-            Request::builder().method(self.method.clone()).uri(format!("/{version}{}", self.url));
+        let mut request = Request::builder()
+            .method(self.method.clone())
+            .uri(format!("/{version}{}", self.url))
+            .extension(BatchItem);
         if let Some(headers) = request.headers_mut() {
             for (name, value) in &self.headers {
                 let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);

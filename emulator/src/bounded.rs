@@ -20,11 +20,13 @@ const MAX_LOGGED_BYTES: usize = 64 * 1024 * 1024;
 pub(crate) const MAX_ENTITIES: usize = 1_000_000;
 /// The most bytes of entities stored (as estimated from the bodies that wrote them).
 const MAX_STORED_BYTES: usize = 1024 * 1024 * 1024;
+/// The most (tenant, app) pairs, and the most tenants, whose throttling windows are tracked.
+const MAX_LIMITED_KEYS: usize = 10_000;
 
-/// The ceilings of the emulator's state; [`Limits::default`] has the documented ones, tests
+/// The ceilings of the emulator's state; [`Ceilings::default`] has the documented ones, tests
 /// use small ones.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
+pub(crate) struct Ceilings {
     pub(crate) tokens: usize,
     pub(crate) expired_token_grace: Duration,
     pub(crate) throttled_clients: usize,
@@ -32,9 +34,10 @@ pub(crate) struct Limits {
     pub(crate) logged_bytes: usize,
     pub(crate) entities: usize,
     pub(crate) stored_bytes: usize,
+    pub(crate) limited_keys: usize,
 }
 
-impl Default for Limits {
+impl Default for Ceilings {
     fn default() -> Self {
         Self {
             tokens: MAX_TOKENS,
@@ -44,6 +47,7 @@ impl Default for Limits {
             logged_bytes: MAX_LOGGED_BYTES,
             entities: MAX_ENTITIES,
             stored_bytes: MAX_STORED_BYTES,
+            limited_keys: MAX_LIMITED_KEYS,
         }
     }
 }
@@ -72,10 +76,11 @@ impl<V> Deadlines<V> {
         self.entries.get(key)
     }
 
-    fn remove(&mut self, key: &str) {
-        if let Some((deadline, _)) = self.entries.remove(key) {
-            self.order.remove(&(deadline, key.to_owned()));
-        }
+    /// Takes the entry of `key` out, with its deadline.
+    pub(crate) fn remove(&mut self, key: &str) -> Option<(Instant, V)> {
+        let (deadline, value) = self.entries.remove(key)?;
+        self.order.remove(&(deadline, key.to_owned()));
+        Some((deadline, value))
     }
 
     /// Drops the entries whose deadline is at or before `time`.
@@ -113,7 +118,7 @@ impl RequestLog {
         Self { requests: VecDeque::new(), bytes: 0, max_requests: max_requests.max(1), max_bytes }
     }
 
-    /// Appends a request, evicting the oldest ones past the limits. A request larger than the
+    /// Appends a request, evicting the oldest ones past the ceilings. A request larger than the
     /// whole log keeps its head and the start of its body that fits.
     pub(crate) fn push(
         &mut self,

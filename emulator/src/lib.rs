@@ -36,6 +36,13 @@
 //! `504`, latency, a second `429` for a client that retries too early, and connections dropped
 //! after the entity was stored; each is counted ([`RunningEmulator::fault_counts`]).
 //!
+//! Throttling can also follow the service's documented limits (see [`Limits`];
+//! [`Limits::intune`]): sliding windows per application per tenant and per tenant, for writes
+//! and for any request, each `$batch` request counted on its own, a `429` with `Retry-After` in
+//! whole or fractional seconds or none, windows that a time scale shortens (a 20 s window in
+//! 200 ms at `100.0`), limits changed while running ([`RunningEmulator::set_limits`]) and
+//! counted ([`RunningEmulator::throttle_counts`]).
+//!
 //! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
 //! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",
 //! "innerError"}}`. All state is in memory and safe under concurrent requests.
@@ -58,6 +65,10 @@
 //! - throttled clients (by `client-request-id`, for the second `429` of a client back too
 //!   early): at most 100,000, forgotten once their `Retry-After` has passed, the soonest first
 //!   past the cap;
+//! - the windows of the [`Limits`]: at most 10,000 (tenant, application) pairs and 10,000
+//!   tenants, each forgotten once its windows are empty, and past the cap those that would empty
+//!   soonest first; a window keeps at most its limit of arrival times ([`Window::MAX_REQUESTS`]
+//!   at most), and lasts at most a day;
 //! - the request log ([`RunningEmulator::requests`]): the latest 10,000 requests and at most
 //!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
 //!   than that keeps the start of its body;
@@ -90,6 +101,7 @@ mod batch;
 mod bounded;
 mod faults;
 mod filter;
+mod limits;
 mod precondition;
 mod query;
 mod respond;
@@ -110,12 +122,13 @@ use tokio::sync::oneshot;
 
 pub use faults::{FaultCounts, Faults, RetryAfter};
 pub use graph_entity_schema::Schema;
+pub use limits::{Limits, LimitsRetryAfter, ThrottleCounts, Window};
 pub use validate::{
     Problem, is_date_time_offset, validate_create, validate_create_in_excerpt, validate_update,
     validate_update_in_excerpt,
 };
 
-use crate::bounded::Limits;
+use crate::bounded::Ceilings;
 use crate::state::{AppState, Settings};
 
 /// The tenant the emulator's token endpoint accepts by default.
@@ -193,6 +206,7 @@ pub struct Emulator {
     tenant: String,
     clients: Vec<Registration>,
     faults: Faults,
+    limits: Limits,
     max_entities: usize,
 }
 
@@ -219,6 +233,7 @@ impl Emulator {
                 roles: auth::every_write_role(),
             }],
             faults: Faults::default(),
+            limits: Limits::none(),
             max_entities: bounded::MAX_ENTITIES,
         }
     }
@@ -233,6 +248,13 @@ impl Emulator {
     /// Faults to inject (default: none).
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
+        self
+    }
+
+    /// The service's throttling limits (default [`Limits::none`]); they can be changed while
+    /// running with [`RunningEmulator::set_limits`].
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -289,7 +311,8 @@ impl Emulator {
             tenant: self.tenant,
             clients: self.clients,
             faults: self.faults,
-            limits: Limits { entities: self.max_entities, ..Limits::default() },
+            limits: self.limits,
+            ceilings: Ceilings { entities: self.max_entities, ..Ceilings::default() },
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
@@ -351,10 +374,17 @@ impl RunningEmulator {
     }
 
     /// Issues a token directly, with these roles and lifetime (`Duration::ZERO`: already
-    /// expired; at most [`Emulator::MAX_TOKEN_TTL`]), as if the token endpoint had.
+    /// expired; at most [`Emulator::MAX_TOKEN_TTL`]), as if the token endpoint had issued it to
+    /// the default application ([`DEFAULT_CLIENT_ID`], whose [`Limits`] windows it counts in).
     pub fn issue_token(&self, roles: &[&str], ttl: Duration) -> String {
+        self.issue_token_for(DEFAULT_CLIENT_ID, roles, ttl)
+    }
+
+    /// Issues a token directly to application `client_id` (registered or not), with these roles
+    /// and lifetime: its calls count in that application's [`Limits`] windows.
+    pub fn issue_token_for(&self, client_id: &str, roles: &[&str], ttl: Duration) -> String {
         let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
-        self.state.issue_token(&roles, ttl)
+        self.state.issue_token(client_id, &roles, ttl)
     }
 
     /// The requests received so far (the last 10,000, and at most 64 MiB of them), oldest
@@ -383,6 +413,30 @@ impl RunningEmulator {
     /// How many faults were injected so far, by kind.
     pub fn fault_counts(&self) -> FaultCounts {
         self.state.faults.counts()
+    }
+
+    /// The throttling limits in force.
+    pub fn limits(&self) -> Limits {
+        self.state.limiter.limits()
+    }
+
+    /// Replaces the throttling limits, from the next request on (to halve them mid-way, say).
+    /// The windows keep the arrival times they hold: a smaller limit refuses until they have
+    /// drained below it; a window set to `None` forgets its arrivals.
+    pub fn set_limits(&self, limits: Limits) {
+        self.state.limiter.set(limits);
+    }
+
+    /// Multiplies the count of every window in force by `factor` (`0.5` halves them), from the
+    /// next request on; see [`Limits::scaled`].
+    pub fn scale_limits(&self, factor: f64) {
+        self.state.limiter.scale(factor);
+    }
+
+    /// How many requests the [`Limits`] refused (single and inside `$batch`, apart) and let
+    /// through so far.
+    pub fn throttle_counts(&self) -> ThrottleCounts {
+        self.state.limiter.counts()
     }
 
     /// Stops the server and waits for it to finish.

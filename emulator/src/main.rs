@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::RangedU64ValueParser;
-use graph_emulator::{Emulator, Faults, RetryAfter};
+use graph_emulator::{Emulator, Faults, Limits, LimitsRetryAfter, RetryAfter};
 
 /// The largest `--max-body-bytes`: 1 GiB.
 const MAX_BODY_BYTES: u64 = 1 << 30;
@@ -97,6 +97,27 @@ struct Cli {
           default_value_t = 0.0, value_parser = rate)]
     drop_after_store_rate: f64,
 
+    /// The service's documented throttling limits: `intune` (writes 100 / 20 s per app and 200 /
+    /// 20 s per tenant, any request 1000 / 20 s per app and 2000 / 20 s per tenant, each request
+    /// of a `$batch` counted on its own) or `none`.
+    #[arg(long, value_name = "LIMITS", env = "GRAPH_EMULATOR_LIMITS", default_value = "none",
+          value_parser = str::parse::<Limits>)]
+    limits: Limits,
+
+    /// How much faster than real time the limits' windows run, from 0.001 to 1000000: `100`
+    /// makes a 20 s window last 200 ms.
+    #[arg(long, value_name = "F", env = "GRAPH_EMULATOR_TIME_SCALE", default_value_t = 1.0,
+          value_parser = time_scale)]
+    time_scale: f64,
+
+    /// What answers refused by the limits say about when to come back, in real time: `seconds`
+    /// (whole, rounded up), `fractional` (three decimals) or `none` (no Retry-After, as Intune
+    /// often answers).
+    #[arg(long, value_name = "MODE", env = "GRAPH_EMULATOR_LIMITS_RETRY_AFTER",
+          default_value_t = LimitsRetryAfter::default(),
+          value_parser = str::parse::<LimitsRetryAfter>)]
+    limits_retry_after: LimitsRetryAfter,
+
     /// The seed of the fault generator: the same seed and requests inject the same faults.
     #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_SEED",
           default_value_t = Faults::default().seed)]
@@ -116,6 +137,16 @@ fn rate(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err("a rate is a number from 0 to 1".to_owned()),
+    }
+}
+
+/// A time scale: a number from [`Limits::MIN_TIME_SCALE`] to [`Limits::MAX_TIME_SCALE`].
+fn time_scale(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(scale) if (Limits::MIN_TIME_SCALE..=Limits::MAX_TIME_SCALE).contains(&scale) => {
+            Ok(scale)
+        }
+        _ => Err("a time scale is a number from 0.001 to 1000000".to_owned()),
     }
 }
 
@@ -139,6 +170,7 @@ impl Cli {
             .max_entities(self.max_entities)
             .tenant(self.tenant)
             .faults(faults)
+            .limits(self.limits.time_scale(self.time_scale).retry_after(self.limits_retry_after))
     }
 }
 
@@ -177,6 +209,10 @@ fn run(emulator: Emulator) -> ExitCode {
         );
         println!("  client id:          {client_id}");
         println!("  client secret:      {secret}  (a published development credential)");
+        let limits = running.limits();
+        if !limits.is_none() {
+            println!("  limits:             {limits:?}",);
+        }
         println!("Press Ctrl-C to stop.");
         running.run_until_ctrl_c().await;
         ExitCode::SUCCESS
@@ -212,6 +248,8 @@ mod tests {
         assert_eq!((cli.retry_after, cli.seed), (defaults.retry_after, defaults.seed));
         assert_eq!(cli.throttle_rate + cli.unavailable_rate + cli.gateway_timeout_rate, 0.0);
         assert_eq!((cli.latency_ms, cli.drop_after_store_rate), (0, 0.0));
+        assert_eq!((cli.limits, cli.time_scale), (Limits::none(), 1.0));
+        assert_eq!(cli.limits_retry_after, Limits::none().retry_after);
     }
 
     #[test]
@@ -231,8 +269,13 @@ mod tests {
             "--latency-ms=15",
             "--drop-after-store-rate=0",
             "--seed=42",
+            "--limits=intune",
+            "--time-scale=100",
+            "--limits-retry-after=fractional",
         ])
         .unwrap();
+        assert_eq!((&cli.limits, cli.time_scale), (&Limits::intune(), 100.0));
+        assert_eq!(cli.limits_retry_after, LimitsRetryAfter::Fractional);
         assert_eq!((cli.port, cli.host.to_string().as_str()), (9000, "::1"));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (7, 60, 2048));
         assert_eq!((cli.tenant.as_str(), cli.max_entities), ("contoso", 9));
@@ -256,6 +299,12 @@ mod tests {
             ["--max-body-bytes", "1073741824"],
             ["--throttle-rate", "0"],
             ["--throttle-rate", "1.0"],
+            ["--limits", "none"],
+            ["--time-scale", "0.001"],
+            ["--time-scale", "1000000"],
+            ["--time-scale", "2.5"],
+            ["--limits-retry-after", "none"],
+            ["--limits-retry-after", "seconds"],
         ] {
             assert!(parse(&args).is_ok(), "{args:?}");
         }
@@ -283,6 +332,15 @@ mod tests {
             (&["--port", "65536"], "--port"),
             (&["--host", "localhost"], "--host"),
             (&["--latency-ms=-5"], "--latency-ms"),
+            (&["--limits", "graph"], "not a set of limits"),
+            (&["--limits", "Intune"], "not a set of limits"),
+            (&["--time-scale", "0"], "a time scale is a number from 0.001 to 1000000"),
+            (&["--time-scale=-100"], "--time-scale"),
+            (&["--time-scale", "NaN"], "a time scale is a number"),
+            (&["--time-scale", "inf"], "a time scale is a number"),
+            (&["--time-scale", "1e7"], "a time scale is a number"),
+            (&["--time-scale", "fast"], "a time scale is a number"),
+            (&["--limits-retry-after", "2"], "not a Retry-After mode"),
         ];
         for (args, expected) in cases {
             let error = parse(args).err().unwrap_or_else(|| panic!("{args:?} accepted"));
@@ -319,6 +377,6 @@ mod tests {
             assert_eq!(env, Some(expected.as_str()), "--{long}");
             assert!(arg.get_help().is_some(), "--{long} is described");
         }
-        assert_eq!(options, 14);
+        assert_eq!(options, 17);
     }
 }

@@ -71,7 +71,14 @@ async fn frame(State(state): State<Shared>, request: Request, next: Next) -> Res
         ),
         Ok(bytes) => {
             record(&state, &parts.method, &parts.uri, &parts.headers, &bytes);
-            match inject(&state, &ids, parts.uri.path()).await {
+            let batch_item = parts.extensions.get::<crate::batch::BatchItem>().is_some();
+            let call = Call {
+                method: &parts.method,
+                path: parts.uri.path(),
+                headers: &parts.headers,
+                batch_item,
+            };
+            match inject(&state, &ids, &call).await {
                 Some(response) => response,
                 None => {
                     parts.extensions.insert(ids.clone());
@@ -95,14 +102,26 @@ async fn frame(State(state): State<Shared>, request: Request, next: Next) -> Res
     response
 }
 
-/// The configured faults of a Graph call (not of the token endpoint), answered before the
-/// service acts.
-async fn inject(state: &AppState, ids: &Ids, path: &str) -> Option<Response> {
-    if path.ends_with("/oauth2/v2.0/token") {
+/// What the limits and the faults look at in a request.
+struct Call<'a> {
+    method: &'a Method,
+    path: &'a str,
+    headers: &'a HeaderMap,
+    /// Whether it runs from inside a `$batch`.
+    batch_item: bool,
+}
+
+/// The configured limits and faults of a Graph call (not of the token endpoint), answered
+/// before the service acts.
+async fn inject(state: &AppState, ids: &Ids, call: &Call<'_>) -> Option<Response> {
+    if call.path.ends_with("/oauth2/v2.0/token") {
         return None;
     }
     if let Some(latency) = state.faults.latency() {
         tokio::time::sleep(latency).await;
+    }
+    if let Some(response) = limit(state, ids, call) {
+        return Some(response);
     }
     let Injected::Status { status, retry_after } =
         state.faults.before_handler(&ids.client_request_id)?;
@@ -115,6 +134,31 @@ async fn inject(state: &AppState, ids: &Ids, path: &str) -> Option<Response> {
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let mut response = graph_error(ids, status, code, message.to_owned(), &[]);
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Some(response)
+}
+
+/// The documented limits ([`crate::Limits`]) of a call from an application with a valid
+/// token: `429 TooManyRequests` when one of its windows is full. Calls without a valid token
+/// (answered `401` by the routes) and the outer `$batch` request count nowhere; the requests of
+/// a `$batch` each count on their own.
+fn limit(state: &AppState, ids: &Ids, call: &Call<'_>) -> Option<Response> {
+    if !call.batch_item && call.path.ends_with("/$batch") {
+        return None;
+    }
+    let app = crate::auth::caller(state, call.headers)?;
+    let write = matches!(*call.method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let retry_after =
+        state.limiter.admit(&state.settings.tenant, &app, write, call.batch_item).err()?;
+    let mut response = graph_error(
+        ids,
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequests",
+        "Please retry again later.".to_owned(),
+        &[],
+    );
     if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
@@ -214,11 +258,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::bounded::Limits;
+    use crate::bounded::Ceilings;
     use crate::faults::Faults;
     use crate::state::Settings;
 
-    fn app(limits: Limits) -> AppState {
+    fn app(ceilings: Ceilings) -> AppState {
         let settings = Settings {
             page_size: 100,
             token_ttl: Duration::from_secs(60),
@@ -226,16 +270,17 @@ mod tests {
             tenant: "t".into(),
             clients: Vec::new(),
             faults: Faults::default(),
-            limits,
+            limits: crate::Limits::none(),
+            ceilings,
         };
         AppState::new(settings, "http://127.0.0.1:1".into()).unwrap()
     }
 
     #[test]
     fn tokens_past_the_cap_evict_the_soonest_to_expire() {
-        let state = app(Limits { tokens: 4, ..Limits::default() });
+        let state = app(Ceilings { tokens: 4, ..Ceilings::default() });
         let tokens: Vec<String> =
-            (0..20).map(|n| state.issue_token(&[], Duration::from_secs(100 + n))).collect();
+            (0..20).map(|n| state.issue_token("app", &[], Duration::from_secs(100 + n))).collect();
         let kept = lock(&state.tokens);
         assert_eq!(kept.len(), 4);
         for (n, token) in tokens.iter().enumerate() {
@@ -245,17 +290,17 @@ mod tests {
 
     #[test]
     fn expired_tokens_are_forgotten_after_the_grace_period() {
-        let state = app(Limits::default());
-        let expired = state.issue_token(&[], Duration::ZERO);
-        let _ = state.issue_token(&[], Duration::from_secs(60));
+        let state = app(Ceilings::default());
+        let expired = state.issue_token("app", &[], Duration::ZERO);
+        let _ = state.issue_token("app", &[], Duration::from_secs(60));
         assert!(lock(&state.tokens).get(&expired).is_some(), "still answered 'expired'");
 
-        let state = app(Limits { expired_token_grace: Duration::ZERO, ..Limits::default() });
+        let state = app(Ceilings { expired_token_grace: Duration::ZERO, ..Ceilings::default() });
         for _ in 0..10 {
-            let _ = state.issue_token(&[], Duration::ZERO);
+            let _ = state.issue_token("app", &[], Duration::ZERO);
             assert_eq!(lock(&state.tokens).len(), 1, "the previous ones were purged");
         }
-        let live = state.issue_token(&[], Duration::from_secs(60));
+        let live = state.issue_token("app", &[], Duration::from_secs(60));
         let tokens = lock(&state.tokens);
         assert_eq!(tokens.len(), 1);
         assert!(tokens.get(&live).is_some());
@@ -263,7 +308,7 @@ mod tests {
 
     #[test]
     fn the_request_log_is_bounded() {
-        let state = app(Limits { logged_requests: 3, logged_bytes: 1000, ..Limits::default() });
+        let state = app(Ceilings { logged_requests: 3, logged_bytes: 1000, ..Ceilings::default() });
         let uri: axum::http::Uri = "/v1.0/x".parse().unwrap();
         for n in 0..10u8 {
             record(&state, &Method::POST, &uri, &HeaderMap::new(), &Bytes::from(vec![n; 100]));

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use graph_entity_schema::{Clouds, Schema};
 
-use crate::bounded::{Deadlines, Limits, RequestLog};
+use crate::bounded::{Ceilings, Deadlines, RequestLog};
 use crate::faults::{FaultState, Faults};
+use crate::limits::{Limiter, Limits};
 use crate::store::Store;
 use crate::{Emulator, RecordedRequest, Registration};
 
@@ -19,6 +20,13 @@ pub(crate) struct Settings {
     pub(crate) clients: Vec<Registration>,
     pub(crate) faults: Faults,
     pub(crate) limits: Limits,
+    pub(crate) ceilings: Ceilings,
+}
+
+/// What a token grants: the application it was issued to, and its roles.
+pub(crate) struct Grant {
+    pub(crate) client_id: String,
+    pub(crate) roles: Vec<String>,
 }
 
 pub(crate) struct AppState {
@@ -31,10 +39,12 @@ pub(crate) struct AppState {
     beta: Schema,
     /// Every entity, both versions' (one service, two views of it).
     pub(crate) store: Mutex<Store>,
-    /// Issued tokens: when each expires, and its roles.
-    pub(crate) tokens: Mutex<Deadlines<Vec<String>>>,
+    /// Issued tokens: when each expires, its application and its roles.
+    pub(crate) tokens: Mutex<Deadlines<Grant>>,
     pub(crate) log: Mutex<RequestLog>,
     pub(crate) faults: FaultState,
+    /// The documented throttling limits, and the windows of what they accepted.
+    pub(crate) limiter: Limiter,
     /// Orders `$batch` responses.
     pub(crate) shuffle: Mutex<fastrand::Rng>,
 }
@@ -49,35 +59,42 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     pub(crate) fn new(settings: Settings, root: String) -> Result<Self, String> {
-        let limits = settings.limits;
-        let faults = FaultState::new(settings.faults.clone(), limits.throttled_clients);
+        let ceilings = settings.ceilings;
+        let faults = FaultState::new(settings.faults.clone(), ceilings.throttled_clients);
         let shuffle = Mutex::new(fastrand::Rng::with_seed(settings.faults.seed ^ 0xba7c4));
+        let limiter = Limiter::new(settings.limits.clone(), ceilings.limited_keys);
         Ok(Self {
             faults,
+            limiter,
             shuffle,
             root,
             v1: Schema::v1(),
             beta: Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL)?,
-            store: Mutex::new(Store::new(limits.entities, limits.stored_bytes)),
-            tokens: Mutex::new(Deadlines::new(limits.tokens)),
-            log: Mutex::new(RequestLog::new(limits.logged_requests, limits.logged_bytes)),
+            store: Mutex::new(Store::new(ceilings.entities, ceilings.stored_bytes)),
+            tokens: Mutex::new(Deadlines::new(ceilings.tokens)),
+            log: Mutex::new(RequestLog::new(ceilings.logged_requests, ceilings.logged_bytes)),
             settings,
         })
     }
 
-    /// A new token valid for `ttl`, at most [`Emulator::MAX_TOKEN_TTL`]. Tokens expired for
-    /// longer than the grace period are forgotten; past the cap, the soonest to expire are.
-    pub(crate) fn issue_token(&self, roles: &[String], ttl: Duration) -> String {
+    /// A new token of application `client_id`, valid for `ttl`, at most
+    /// [`Emulator::MAX_TOKEN_TTL`]. Tokens expired for longer than the grace period are
+    /// forgotten; past the cap, the soonest to expire are.
+    pub(crate) fn issue_token(&self, client_id: &str, roles: &[String], ttl: Duration) -> String {
         let token = format!("emulator.{}", uuid::Uuid::new_v4().simple());
         let now = Instant::now();
         // Ten years fit in an `Instant` on every platform; were they not to, the token would
         // be born expired rather than the call panic.
         let expires_at = now.checked_add(ttl.min(Emulator::MAX_TOKEN_TTL)).unwrap_or(now);
         let mut tokens = lock(&self.tokens);
-        if let Some(forgotten) = now.checked_sub(self.settings.limits.expired_token_grace) {
+        if let Some(forgotten) = now.checked_sub(self.settings.ceilings.expired_token_grace) {
             tokens.purge(forgotten);
         }
-        tokens.insert(token.clone(), expires_at, roles.to_vec());
+        tokens.insert(
+            token.clone(),
+            expires_at,
+            Grant { client_id: client_id.to_owned(), roles: roles.to_vec() },
+        );
         token
     }
 

@@ -106,7 +106,7 @@ pub(crate) async fn token(
         );
     }
     let ttl = state.settings.token_ttl;
-    let token = state.issue_token(&client.roles, ttl);
+    let token = state.issue_token(&client.client_id, &client.roles, ttl);
     let seconds = ttl.as_secs();
     let mut response = (
         StatusCode::OK,

@@ -1,0 +1,666 @@
+//! Throttling as Microsoft documents it, rather than at random: sliding windows of the requests
+//! accepted per application per tenant and per tenant, for writes (`POST`, `PUT`, `PATCH`,
+//! `DELETE`) and for any request, each optional. [`Limits::intune`] has the numbers Intune
+//! documents; [`Limits::none`] (the default) limits nothing.
+//!
+//! A window keeps the arrival times of the requests it accepted, at most as many as its limit,
+//! and forgets each once its period has passed. A request that would take any of its windows
+//! past the limit is answered `429 TooManyRequests` and is **not** counted in any window (a
+//! client that backs off is not punished for its refused tries); its `Retry-After` says, in real
+//! time, when every window it needs has room again ([`LimitsRetryAfter`]).
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::bounded::Deadlines;
+use crate::faults::RetryAfter;
+use crate::state::lock;
+
+/// One window: at most `requests` accepted in any `period` (before the time scale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The most requests accepted in a period: from 1 (`0` counts as 1) to
+    /// [`Window::MAX_REQUESTS`] (more count as that many).
+    pub requests: u32,
+    /// The length of the window, in the service's time: [`Limits::time_scale`] shortens it in
+    /// real time. At most a day (longer counts as a day); a zero period limits nothing.
+    pub period: Duration,
+}
+
+impl Window {
+    /// The largest limit of a window: one million requests (each accepted request it keeps costs
+    /// a few bytes until its period has passed).
+    pub const MAX_REQUESTS: u32 = 1_000_000;
+
+    /// At most `requests` in any `period`.
+    pub const fn new(requests: u32, period: Duration) -> Self {
+        Self { requests, period }
+    }
+
+    /// The limit as enforced: from 1 to [`Window::MAX_REQUESTS`].
+    fn limit(self) -> usize {
+        // A `u32` fits in a `usize` on every platform the emulator builds for (32 and 64 bits).
+        usize::try_from(self.requests.clamp(1, Self::MAX_REQUESTS)).unwrap_or(usize::MAX)
+    }
+}
+
+/// What an answer refused by the [`Limits`] says about when to come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LimitsRetryAfter {
+    /// Whole seconds, rounded up, of real time until the windows have room: `Retry-After: 1`.
+    #[default]
+    Seconds,
+    /// Seconds with three decimals, rounded up to the millisecond: `Retry-After: 0.123`, as
+    /// Graph's documentation shows (`2.128`).
+    Fractional,
+    /// No `Retry-After`, as Intune often answers: the client must find out on its own.
+    Omitted,
+}
+
+impl LimitsRetryAfter {
+    /// The header value for a wait of `wait` (at most a day, at least a millisecond).
+    fn header(self, wait: Duration) -> Option<String> {
+        let wait = wait.min(Duration::from_secs(RetryAfter::MAX_SECONDS));
+        match self {
+            LimitsRetryAfter::Seconds => {
+                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                Some(seconds.max(1).to_string())
+            }
+            LimitsRetryAfter::Fractional => {
+                let millis = wait.as_millis() + u128::from(wait.subsec_nanos() % 1_000_000 > 0);
+                let millis = millis.max(1);
+                Some(format!("{}.{:03}", millis / 1000, millis % 1000))
+            }
+            LimitsRetryAfter::Omitted => None,
+        }
+    }
+}
+
+impl std::fmt::Display for LimitsRetryAfter {
+    /// As parsed: `seconds`, `fractional` or `none`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LimitsRetryAfter::Seconds => "seconds",
+            LimitsRetryAfter::Fractional => "fractional",
+            LimitsRetryAfter::Omitted => "none",
+        })
+    }
+}
+
+impl std::str::FromStr for LimitsRetryAfter {
+    type Err = String;
+
+    /// `seconds`, `fractional` or `none`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "seconds" => Ok(LimitsRetryAfter::Seconds),
+            "fractional" => Ok(LimitsRetryAfter::Fractional),
+            "none" => Ok(LimitsRetryAfter::Omitted),
+            _ => Err(format!(
+                "`{s}` is not a Retry-After mode: use `seconds`, `fractional` or `none`"
+            )),
+        }
+    }
+}
+
+/// The service's documented throttling limits: sliding windows per application per tenant and
+/// per tenant (all applications), for writes and for any request. `None` windows limit nothing.
+///
+/// What counts:
+///
+/// - every Graph call made with a valid token, by the application the token was issued to
+///   (tokens of [`RunningEmulator::issue_token`](crate::RunningEmulator::issue_token) belong to
+///   [`DEFAULT_CLIENT_ID`](crate::DEFAULT_CLIENT_ID)); calls without one are answered `401` and
+///   count nowhere;
+/// - `POST`, `PUT`, `PATCH` and `DELETE` in the write windows and the request windows; any other
+///   method in the request windows only;
+/// - each request inside a `$batch` on its own, as Microsoft documents: each can be refused with
+///   its own `429` and `Retry-After` while the others succeed. The outer `POST /$batch` itself
+///   counts in no window (neither as a write nor as a request) and is never refused by the
+///   limits: Microsoft documents the evaluation of each request, not a cost of the envelope;
+/// - never the token endpoint;
+/// - never a refused request: a `429` of the limits takes no room in any window.
+///
+/// The limits apply before the injected [`Faults`](crate::Faults): a request they accept counts
+/// even if a fault then answers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Writes per application per tenant.
+    pub app_writes: Option<Window>,
+    /// Writes per tenant, all applications together.
+    pub tenant_writes: Option<Window>,
+    /// Any request per application per tenant.
+    pub app_requests: Option<Window>,
+    /// Any request per tenant, all applications together.
+    pub tenant_requests: Option<Window>,
+    /// How much faster than real time the windows run: `100.0` makes a 20 s window last 200 ms.
+    /// From [`Limits::MIN_TIME_SCALE`] to [`Limits::MAX_TIME_SCALE`] (values outside are taken as
+    /// the nearest bound; zero, negative and NaN as `1.0`). `Retry-After` is in real time.
+    pub time_scale: f64,
+    /// What refused answers say about when to come back.
+    pub retry_after: LimitsRetryAfter,
+}
+
+impl Default for Limits {
+    /// [`Limits::none`].
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+impl Limits {
+    /// The smallest time scale: a thousand times slower than real time.
+    pub const MIN_TIME_SCALE: f64 = 0.001;
+    /// The largest time scale: a million times faster than real time.
+    pub const MAX_TIME_SCALE: f64 = 1_000_000.0;
+
+    /// No limits: nothing is refused (only the random throttling of [`Faults`](crate::Faults)).
+    pub fn none() -> Self {
+        Self {
+            app_writes: None,
+            tenant_writes: None,
+            app_requests: None,
+            tenant_requests: None,
+            time_scale: 1.0,
+            retry_after: LimitsRetryAfter::default(),
+        }
+    }
+
+    /// Intune's documented limits (Microsoft Graph throttling limits, Intune applications
+    /// service): `POST`, `PUT`, `DELETE`, `PATCH` 100 requests / 20 s per app per tenant and 200 /
+    /// 20 s per tenant; any request 1000 / 20 s per app per tenant and 2000 / 20 s per tenant. In
+    /// real time, whole-second `Retry-After`.
+    pub fn intune() -> Self {
+        let period = Duration::from_secs(20);
+        Self {
+            app_writes: Some(Window::new(100, period)),
+            tenant_writes: Some(Window::new(200, period)),
+            app_requests: Some(Window::new(1000, period)),
+            tenant_requests: Some(Window::new(2000, period)),
+            ..Self::none()
+        }
+    }
+
+    /// With this time scale: `100.0` runs the windows a hundred times faster than real time.
+    pub fn time_scale(mut self, scale: f64) -> Self {
+        self.time_scale = scale;
+        self
+    }
+
+    /// With this `Retry-After` mode.
+    pub fn retry_after(mut self, mode: LimitsRetryAfter) -> Self {
+        self.retry_after = mode;
+        self
+    }
+
+    /// With every window's count multiplied by `factor` and rounded (`0.5` halves them), each at
+    /// least 1 and at most [`Window::MAX_REQUESTS`]. A factor that is not a positive number
+    /// leaves the limits as they are.
+    pub fn scaled(mut self, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 0.0) {
+            return self;
+        }
+        let max = f64::from(Window::MAX_REQUESTS);
+        for window in [
+            &mut self.app_writes,
+            &mut self.tenant_writes,
+            &mut self.app_requests,
+            &mut self.tenant_requests,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let scaled = (f64::from(window.requests) * factor).round().clamp(1.0, max);
+            // Whole and from 1 to `MAX_REQUESTS`: the conversion is exact.
+            window.requests = scaled as u32;
+        }
+        self
+    }
+
+    /// Whether no window is set.
+    pub fn is_none(&self) -> bool {
+        self.windows().iter().all(Option::is_none)
+    }
+
+    /// The time scale as applied.
+    fn scale(&self) -> f64 {
+        if self.time_scale > 0.0 {
+            self.time_scale.clamp(Self::MIN_TIME_SCALE, Self::MAX_TIME_SCALE)
+        } else {
+            // Zero, negative and NaN.
+            1.0
+        }
+    }
+
+    /// How long `window` lasts in real time: its period divided by the time scale, at most a day.
+    pub fn real_period(&self, window: Window) -> Duration {
+        let day = Duration::from_secs(RetryAfter::MAX_SECONDS);
+        let seconds = window.period.min(day).as_secs_f64() / self.scale();
+        Duration::try_from_secs_f64(seconds).unwrap_or(day).min(day)
+    }
+
+    /// The four windows: app writes, tenant writes, app requests, tenant requests.
+    fn windows(&self) -> [Option<Window>; 4] {
+        [self.app_writes, self.tenant_writes, self.app_requests, self.tenant_requests]
+    }
+}
+
+impl std::fmt::Display for Limits {
+    /// Such as `writes 100/20s per app, 200/20s per tenant; any 1000/20s per app, 2000/20s per
+    /// tenant; time scale 100; Retry-After seconds`, or `none`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_none() {
+            return f.write_str("none");
+        }
+        let kinds = [
+            ("writes", self.app_writes, self.tenant_writes),
+            ("any", self.app_requests, self.tenant_requests),
+        ];
+        let mut first = true;
+        for (kind, app, tenant) in kinds {
+            let windows: Vec<String> = [(app, "app"), (tenant, "tenant")]
+                .into_iter()
+                .filter_map(|(w, per)| {
+                    w.map(|w| format!("{}/{:?} per {per}", w.requests, w.period))
+                })
+                .collect();
+            if !windows.is_empty() {
+                write!(f, "{}{kind} {}", if first { "" } else { "; " }, windows.join(", "))?;
+                first = false;
+            }
+        }
+        write!(f, "; time scale {}; Retry-After {}", self.scale(), self.retry_after)
+    }
+}
+
+impl std::str::FromStr for Limits {
+    type Err = String;
+
+    /// `intune` ([`Limits::intune`]) or `none` ([`Limits::none`]).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "intune" => Ok(Self::intune()),
+            "none" => Ok(Self::none()),
+            _ => Err(format!("`{s}` is not a set of limits: use `intune` or `none`")),
+        }
+    }
+}
+
+/// How many requests the [`Limits`] refused and accepted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThrottleCounts {
+    /// Requests (not inside a `$batch`) answered `429` by the limits.
+    pub throttled_requests: u64,
+    /// Requests inside a `$batch` answered `429` by the limits.
+    pub throttled_batch_items: u64,
+    /// Writes (`POST`, `PUT`, `PATCH`, `DELETE`, also inside a `$batch`) that the limits let
+    /// through, whatever the service then answered. Counted with no limits too.
+    pub accepted_writes: u64,
+    /// Requests of any method the limits let through (writes included; the outer `$batch`
+    /// request and the token endpoint not). Counted with no limits too.
+    pub accepted_requests: u64,
+}
+
+impl ThrottleCounts {
+    /// Every `429` of the limits, `$batch` items included.
+    pub fn throttled(&self) -> u64 {
+        self.throttled_requests + self.throttled_batch_items
+    }
+}
+
+/// The arrival times of the requests a key's windows accepted, oldest first.
+#[derive(Default)]
+struct Arrivals {
+    writes: VecDeque<Instant>,
+    requests: VecDeque<Instant>,
+}
+
+impl Arrivals {
+    fn newest(&self) -> Option<Instant> {
+        self.writes.back().copied().max(self.requests.back().copied())
+    }
+}
+
+struct Windows {
+    limits: Limits,
+    /// By tenant and application.
+    apps: Deadlines<Arrivals>,
+    /// By tenant.
+    tenants: Deadlines<Arrivals>,
+    /// The cap of each map.
+    keys: usize,
+}
+
+/// The limits in force and the windows of what they accepted: one lock, so that a request is
+/// checked against all its windows and counted in all of them at once.
+pub(crate) struct Limiter {
+    windows: Mutex<Windows>,
+    throttled_requests: AtomicU64,
+    throttled_batch_items: AtomicU64,
+    accepted_writes: AtomicU64,
+    accepted_requests: AtomicU64,
+}
+
+impl Limiter {
+    /// Enforces `limits`, tracking at most `keys` (tenant, application) pairs and `keys` tenants:
+    /// past that, those whose windows would empty soonest are forgotten (and get fresh windows).
+    pub(crate) fn new(limits: Limits, keys: usize) -> Self {
+        Self {
+            windows: Mutex::new(Windows {
+                limits,
+                apps: Deadlines::new(keys),
+                tenants: Deadlines::new(keys),
+                keys,
+            }),
+            throttled_requests: AtomicU64::new(0),
+            throttled_batch_items: AtomicU64::new(0),
+            accepted_writes: AtomicU64::new(0),
+            accepted_requests: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        lock(&self.windows).limits.clone()
+    }
+
+    /// Replaces the limits, from the next request on. The windows keep the arrival times they
+    /// hold: a smaller limit refuses until they have drained below it.
+    pub(crate) fn set(&self, limits: Limits) {
+        let mut windows = lock(&self.windows);
+        if limits.is_none() {
+            // Nothing is checked any more, so nothing would be forgotten as it is checked.
+            windows.apps = Deadlines::new(windows.keys);
+            windows.tenants = Deadlines::new(windows.keys);
+        }
+        windows.limits = limits;
+    }
+
+    /// Scales the count of every window (see [`Limits::scaled`]).
+    pub(crate) fn scale(&self, factor: f64) {
+        let mut windows = lock(&self.windows);
+        windows.limits = windows.limits.clone().scaled(factor);
+    }
+
+    pub(crate) fn counts(&self) -> ThrottleCounts {
+        ThrottleCounts {
+            throttled_requests: self.throttled_requests.load(Ordering::Relaxed),
+            throttled_batch_items: self.throttled_batch_items.load(Ordering::Relaxed),
+            accepted_writes: self.accepted_writes.load(Ordering::Relaxed),
+            accepted_requests: self.accepted_requests.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Checks a request of application `app` in `tenant` against the limits: `Ok` (counted in
+    /// its windows), or the `Retry-After` value of its `429` (counted nowhere but in the
+    /// throttled counts).
+    pub(crate) fn admit(
+        &self,
+        tenant: &str,
+        app: &str,
+        write: bool,
+        batch_item: bool,
+    ) -> Result<(), Option<String>> {
+        let verdict = self.check(tenant, app, write);
+        match &verdict {
+            Ok(()) => {
+                self.accepted_requests.fetch_add(1, Ordering::Relaxed);
+                if write {
+                    self.accepted_writes.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(_) if batch_item => {
+                self.throttled_batch_items.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(_) => {
+                self.throttled_requests.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        verdict
+    }
+
+    fn check(&self, tenant: &str, app: &str, write: bool) -> Result<(), Option<String>> {
+        let mut guard = lock(&self.windows);
+        // Under the lock, so that arrival times are pushed in order.
+        let now = Instant::now();
+        let Windows { limits, apps, tenants, .. } = &mut *guard;
+        if limits.is_none() {
+            return Ok(());
+        }
+        let real = |window: Option<Window>| window.map(|w| (w.limit(), limits.real_period(w)));
+        let [app_writes, tenant_writes, app_requests, tenant_requests] = limits.windows().map(real);
+        let longest = [app_writes, tenant_writes, app_requests, tenant_requests]
+            .into_iter()
+            .flatten()
+            .map(|(_, p)| p)
+            .max();
+        apps.purge(now);
+        tenants.purge(now);
+        let app_key = format!("{tenant}\u{0}{app}");
+        let mut by_app = apps.remove(&app_key).map(|(_, a)| a).unwrap_or_default();
+        let mut by_tenant = tenants.remove(tenant).map(|(_, a)| a).unwrap_or_default();
+
+        let mut checks = [
+            (&mut by_app.writes, app_writes, write),
+            (&mut by_tenant.writes, tenant_writes, write),
+            (&mut by_app.requests, app_requests, true),
+            (&mut by_tenant.requests, tenant_requests, true),
+        ];
+        let mut wait: Option<Duration> = None;
+        for (arrivals, window, applies) in &mut checks {
+            let Some((limit, period)) = *window else {
+                // A window no longer set forgets what it held.
+                arrivals.clear();
+                continue;
+            };
+            while arrivals.front().and_then(|t| t.checked_add(period)).is_some_and(|end| end <= now)
+            {
+                arrivals.pop_front();
+            }
+            if *applies && arrivals.len() >= limit {
+                // Room comes when all but `limit - 1` of the arrivals have left the window.
+                let room = arrivals
+                    .get(arrivals.len() - limit)
+                    .and_then(|t| t.checked_add(period))
+                    .map_or(period, |end| end.saturating_duration_since(now));
+                wait = Some(wait.map_or(room, |w| w.max(room)));
+            }
+        }
+        if wait.is_none() {
+            for (arrivals, window, applies) in &mut checks {
+                if *applies && window.is_some() {
+                    arrivals.push_back(now);
+                }
+            }
+        }
+        let longest = longest.unwrap_or_default();
+        for (map, key, arrivals) in
+            [(apps, app_key, by_app), (tenants, tenant.to_owned(), by_tenant)]
+        {
+            // Kept until its newest arrival leaves the longest window.
+            if let Some(deadline) = arrivals.newest().and_then(|t| t.checked_add(longest)) {
+                map.insert(key, deadline, arrivals);
+            }
+        }
+        match wait {
+            None => Ok(()),
+            Some(wait) => Err(limits.retry_after.header(wait)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn window(requests: u32, millis: u64) -> Option<Window> {
+        Some(Window::new(requests, Duration::from_millis(millis)))
+    }
+
+    fn only(app_writes: Option<Window>, app_requests: Option<Window>) -> Limits {
+        Limits { app_writes, app_requests, ..Limits::none() }
+    }
+
+    #[test]
+    fn parses_modes_and_presets() {
+        for mode in
+            [LimitsRetryAfter::Seconds, LimitsRetryAfter::Fractional, LimitsRetryAfter::Omitted]
+        {
+            assert_eq!(mode.to_string().parse::<LimitsRetryAfter>(), Ok(mode));
+        }
+        assert!("2".parse::<LimitsRetryAfter>().is_err());
+        assert_eq!("intune".parse::<Limits>(), Ok(Limits::intune()));
+        assert_eq!("none".parse::<Limits>(), Ok(Limits::none()));
+        assert!("Intune".parse::<Limits>().is_err());
+        assert!(Limits::none().is_none() && !Limits::intune().is_none());
+        assert_eq!(Limits::default(), Limits::none());
+        assert_eq!(Limits::none().to_string(), "none");
+        assert_eq!(
+            Limits::intune().time_scale(100.0).to_string(),
+            "writes 100/20s per app, 200/20s per tenant; any 1000/20s per app, 2000/20s per \
+             tenant; time scale 100; Retry-After seconds"
+        );
+    }
+
+    #[test]
+    fn retry_after_values_round_up() {
+        let ms = Duration::from_millis;
+        let seconds = LimitsRetryAfter::Seconds;
+        let fractional = LimitsRetryAfter::Fractional;
+        assert_eq!(seconds.header(ms(1)).as_deref(), Some("1"));
+        assert_eq!(seconds.header(ms(1000)).as_deref(), Some("1"));
+        assert_eq!(seconds.header(ms(1001)).as_deref(), Some("2"));
+        assert_eq!(seconds.header(Duration::ZERO).as_deref(), Some("1"), "never 0");
+        assert_eq!(fractional.header(ms(123)).as_deref(), Some("0.123"));
+        assert_eq!(fractional.header(Duration::from_micros(122_001)).as_deref(), Some("0.123"));
+        assert_eq!(fractional.header(ms(20_000)).as_deref(), Some("20.000"));
+        assert_eq!(fractional.header(Duration::ZERO).as_deref(), Some("0.001"));
+        assert_eq!(LimitsRetryAfter::Omitted.header(ms(5)), None);
+        assert_eq!(seconds.header(Duration::MAX).as_deref(), Some("86400"), "at most a day");
+        assert_eq!(fractional.header(Duration::MAX).as_deref(), Some("86400.000"));
+    }
+
+    #[test]
+    fn time_scale_and_odd_values() {
+        let twenty = Window::new(100, Duration::from_secs(20));
+        assert_eq!(
+            Limits::intune().time_scale(100.0).real_period(twenty),
+            Duration::from_millis(200)
+        );
+        assert_eq!(Limits::intune().real_period(twenty), Duration::from_secs(20));
+        for odd in [0.0, -5.0, f64::NAN, -0.0, f64::NEG_INFINITY] {
+            assert_eq!(
+                Limits::intune().time_scale(odd).real_period(twenty),
+                Duration::from_secs(20)
+            );
+        }
+        let day = Duration::from_secs(86_400);
+        let slowest = Limits::intune().time_scale(1e-300).real_period(twenty);
+        assert_eq!(slowest, Duration::from_secs(20_000), "the smallest scale");
+        let long = Window::new(1, day);
+        assert_eq!(Limits::none().time_scale(0.5).real_period(long), day, "at most a day");
+        let huge = Window::new(1, Duration::MAX);
+        assert_eq!(Limits::none().real_period(huge), day);
+        assert!(Limits::none().time_scale(f64::INFINITY).real_period(twenty) > Duration::ZERO);
+        assert_eq!(Window::new(0, Duration::ZERO).limit(), 1);
+        assert_eq!(Window::new(u32::MAX, Duration::ZERO).limit(), 1_000_000);
+    }
+
+    #[test]
+    fn scaling_the_counts() {
+        let half = Limits::intune().scaled(0.5);
+        assert_eq!(half.app_writes, Some(Window::new(50, Duration::from_secs(20))));
+        assert_eq!(half.tenant_requests.map(|w| w.requests), Some(1000));
+        assert_eq!(Limits::intune().scaled(1e-9).app_writes.map(|w| w.requests), Some(1));
+        assert_eq!(Limits::intune().scaled(1e300).app_writes.map(|w| w.requests), Some(1_000_000));
+        for odd in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(Limits::intune().scaled(odd), Limits::intune(), "{odd}");
+        }
+        assert_eq!(Limits::none().scaled(0.5), Limits::none());
+    }
+
+    #[test]
+    fn a_full_window_refuses_without_counting_and_slides() {
+        let limiter =
+            Limiter::new(only(window(3, 150), None).retry_after(LimitsRetryAfter::Fractional), 100);
+        for _ in 0..3 {
+            assert_eq!(limiter.admit("t", "a", true, false), Ok(()));
+        }
+        let Err(Some(wait)) = limiter.admit("t", "a", true, false) else { panic!() };
+        let wait: f64 = wait.parse().unwrap();
+        assert!(wait > 0.0 && wait <= 0.150, "{wait}");
+        // Reads are not writes; another app has its own window.
+        assert_eq!(limiter.admit("t", "a", false, false), Ok(()));
+        assert_eq!(limiter.admit("t", "b", true, false), Ok(()));
+        assert!(limiter.admit("t", "a", true, true).is_err());
+        let counts = limiter.counts();
+        assert_eq!((counts.throttled_requests, counts.throttled_batch_items), (1, 1));
+        assert_eq!((counts.accepted_writes, counts.accepted_requests), (4, 5));
+        std::thread::sleep(Duration::from_millis(200));
+        for _ in 0..3 {
+            assert_eq!(limiter.admit("t", "a", true, false), Ok(()), "the window slid");
+        }
+        assert!(limiter.admit("t", "a", true, false).is_err());
+    }
+
+    #[test]
+    fn the_tenant_window_holds_all_apps_and_the_longest_wait_is_answered() {
+        let limits = Limits {
+            tenant_writes: window(4, 60_000),
+            app_requests: window(100, 1_000),
+            ..Limits::none()
+        };
+        let limiter = Limiter::new(limits, 100);
+        for app in ["a", "b", "a", "b"] {
+            assert_eq!(limiter.admit("t", app, true, false), Ok(()));
+        }
+        assert_eq!(limiter.admit("t", "c", true, false), Err(Some("60".into())));
+        assert_eq!(limiter.admit("other", "c", true, false), Ok(()), "another tenant");
+        assert_eq!(limiter.admit("t", "c", false, false), Ok(()), "reads are not writes");
+    }
+
+    #[test]
+    fn new_limits_apply_to_the_next_request() {
+        let limiter = Limiter::new(only(window(4, 60_000), None), 100);
+        for _ in 0..2 {
+            assert_eq!(limiter.admit("t", "a", true, false), Ok(()));
+        }
+        limiter.scale(0.5);
+        assert_eq!(limiter.limits().app_writes.map(|w| w.requests), Some(2));
+        assert!(limiter.admit("t", "a", true, false).is_err(), "halved");
+        limiter.set(Limits::none());
+        assert_eq!(limiter.admit("t", "a", true, false), Ok(()));
+        limiter.set(only(window(1, 60_000), None));
+        assert_eq!(limiter.admit("t", "a", true, false), Ok(()), "a cleared window starts empty");
+        assert!(limiter.admit("t", "a", true, false).is_err());
+    }
+
+    #[test]
+    fn tracked_apps_are_bounded() {
+        let limiter = Limiter::new(only(window(1, 60_000), None), 5);
+        for n in 0..50 {
+            assert_eq!(limiter.admit("t", &n.to_string(), true, false), Ok(()));
+            let windows = lock(&limiter.windows);
+            assert!(windows.apps.len() <= 5 && windows.tenants.len() <= 5);
+        }
+        // The latest five are remembered (the oldest were forgotten, with their windows).
+        assert!(limiter.admit("t", "49", true, false).is_err());
+        assert_eq!(limiter.admit("t", "0", true, false), Ok(()));
+    }
+
+    #[test]
+    fn windows_are_forgotten_once_empty() {
+        let limiter = Limiter::new(only(window(10, 20), window(10, 30)), 100);
+        for n in 0..20 {
+            let _ = limiter.admit("t", &n.to_string(), n % 2 == 0, false);
+        }
+        std::thread::sleep(Duration::from_millis(40));
+        let _ = limiter.admit("t", "last", false, false);
+        let windows = lock(&limiter.windows);
+        assert_eq!(windows.apps.len(), 1, "only the last app");
+        assert_eq!(windows.tenants.len(), 0, "no tenant window is set");
+    }
+}
