@@ -211,7 +211,7 @@ fn run(emulator: Emulator) -> ExitCode {
         println!("  client secret:      {secret}  (a published development credential)");
         let limits = running.limits();
         if !limits.is_none() {
-            println!("  limits:             {limits:?}",);
+            println!("  limits:             {limits}");
         }
         println!("Press Ctrl-C to stop.");
         running.run_until_ctrl_c().await;
