@@ -67,8 +67,9 @@
 //!   past the cap;
 //! - the windows of the [`Limits`]: at most 10,000 (tenant, application) pairs and 10,000
 //!   tenants, each forgotten once its windows are empty, and past the cap those that would empty
-//!   soonest first; a window keeps at most its limit of arrival times ([`Window::MAX_REQUESTS`]
-//!   at most), and lasts at most a day;
+//!   soonest first; a window keeps at most its limit of arrival times (after a limit was
+//!   lowered, the former one until they leave; [`Window::MAX_REQUESTS`] at most), and lasts at
+//!   most a day;
 //! - the request log ([`RunningEmulator::requests`]): the latest 10,000 requests and at most
 //!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
 //!   than that keeps the start of its body;
