@@ -440,6 +440,7 @@ impl Client {
             let mut after: Option<Duration> = None;
             while let Some(outcomes) = batches.next().await {
                 let mut throttled: Option<Option<Duration>> = None;
+                let mut refused = 0u32;
                 for (index, outcome) in outcomes {
                     match outcome {
                         ItemOutcome::Done(result) => {
@@ -450,6 +451,7 @@ impl Client {
                             after = after.max(wait);
                             if error.status() == Some(429) {
                                 throttled = Some(throttled.flatten().max(wait));
+                                refused += 1;
                             }
                             retry.push((index, error, maybe_acted));
                         }
@@ -457,7 +459,7 @@ impl Client {
                 }
                 // Once per batch: its throttled items are one signal, not many.
                 if let Some(wait) = throttled {
-                    self.pacer().throttled(wait);
+                    self.pacer().throttled(wait, refused);
                 }
                 reporter.report(done);
             }

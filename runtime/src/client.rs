@@ -2,7 +2,7 @@
 //! [`RetryPolicy`]), collections read page by page ([`List`]) and bulk creation
 //! ([`BulkOptions`]).
 
-pub use crate::bulk::{BulkOptions, MAX_BATCH_SIZE};
+pub use crate::bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
 pub use crate::pace::Rate;
 pub use crate::pages::List;
 pub use crate::retry::{RequestOptions, RetryPolicy};

@@ -50,14 +50,23 @@ impl Rate {
     }
 }
 
-/// How much longer than the service's window the pacer keeps a request counted: the service
-/// counts a request when it arrives, which is after it was sent.
-const MARGIN: f64 = 0.02;
+/// How much longer than the service's window the pacer keeps a request counted, beyond the
+/// time its answer came (by when the service had surely counted it).
+const MARGIN: f64 = 0.005;
 
 /// The limiter one client shares among all its calls.
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
     state: Mutex<Option<State>>,
+}
+
+/// Requests let through together (one, or a `$batch`'s items), and when the service had them.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    id: u64,
+    count: u32,
+    /// When they were sent, then when their answer came: the service counted them before.
+    at: Instant,
 }
 
 #[derive(Debug)]
@@ -68,20 +77,30 @@ struct State {
     window: Duration,
     /// Requests currently allowed per window.
     limit: u32,
-    /// When each request let through in the last window went.
-    sent: VecDeque<Instant>,
+    /// What was let through in the last window.
+    sent: VecDeque<Entry>,
+    next_id: u64,
     /// No request before this (a `Retry-After`).
     paused_until: Option<Instant>,
     /// When the limit last changed: it climbs after a full window without a `429`.
     changed: Instant,
-    /// `429`s seen, for reports.
-    throttled: u64,
+    /// The limit at which the service last throttled: climbing stops below it, until ten
+    /// windows pass without a `429` (then it probes higher).
+    ceiling: Option<u32>,
+    /// When the service last throttled.
+    last_throttle: Option<Instant>,
 }
 
 /// What the pacer says about a request.
 enum Verdict {
-    Go,
+    Go(u64),
     WaitUntil(Instant),
+}
+
+/// Requests the pacer let through: settle it when the answer comes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Permit {
+    id: Option<u64>,
 }
 
 impl Pacer {
@@ -96,18 +115,9 @@ impl Pacer {
                 current.window = window(rate);
                 current.limit = rate.requests;
                 current.changed = now;
+                current.ceiling = None;
             }
-            None => {
-                *state = Some(State {
-                    rate,
-                    window: window(rate),
-                    limit: rate.requests,
-                    sent: VecDeque::new(),
-                    paused_until: None,
-                    changed: now,
-                    throttled: 0,
-                });
-            }
+            None => *state = Some(State::new(rate, now)),
         }
     }
 
@@ -118,24 +128,43 @@ impl Pacer {
 
     /// Waits until `n` requests (a `$batch` of `n` items counts `n`) fit in the window, and
     /// counts them as sent. At once when not pacing.
-    pub(crate) async fn acquire(&self, n: u32) {
+    pub(crate) async fn acquire(&self, n: u32) -> Permit {
         loop {
             let verdict = {
                 let mut state = lock(&self.state);
-                let Some(state) = state.as_mut() else { return };
+                let Some(state) = state.as_mut() else { return Permit { id: None } };
                 state.admit(n, Instant::now())
             };
             match verdict {
-                Verdict::Go => return,
+                Verdict::Go(id) => return Permit { id: Some(id) },
                 Verdict::WaitUntil(when) => tokio::time::sleep_until(when).await,
             }
         }
     }
 
-    /// The service throttled a request: lower the limit at once and pause for `retry_after`
-    /// (or until the window has room again).
-    pub(crate) fn throttled(&self, retry_after: Option<Duration>) {
+    /// The answer to what `permit` let through came: `accepted` of them count in the service's
+    /// window from now (the service counted them before its answer); the others it refused.
+    pub(crate) fn settle(&self, permit: Permit, accepted: u32) {
+        let Some(id) = permit.id else { return };
         if let Some(state) = lock(&self.state).as_mut() {
+            let now = Instant::now();
+            if let Some(index) = state.sent.iter().position(|e| e.id == id) {
+                if accepted == 0 {
+                    state.sent.remove(index);
+                } else {
+                    let entry = &mut state.sent[index];
+                    entry.count = entry.count.min(accepted);
+                    entry.at = now;
+                }
+            }
+        }
+    }
+
+    /// The service throttled: lower the limit at once and pause for `retry_after` (or until
+    /// the window has room again). `refused` items of an answered `$batch` leave the window.
+    pub(crate) fn throttled(&self, retry_after: Option<Duration>, refused: u32) {
+        if let Some(state) = lock(&self.state).as_mut() {
+            state.forget_newest(refused);
             state.throttle(retry_after, Instant::now());
         }
     }
@@ -150,6 +179,29 @@ impl Pacer {
 }
 
 impl State {
+    fn new(rate: Rate, now: Instant) -> State {
+        State {
+            rate,
+            window: window(rate),
+            limit: rate.requests,
+            sent: VecDeque::new(),
+            next_id: 0,
+            paused_until: None,
+            changed: now,
+            ceiling: None,
+            last_throttle: None,
+        }
+    }
+
+    fn expire(&mut self, now: Instant) {
+        let window = self.window;
+        self.sent.retain(|e| now.saturating_duration_since(e.at) < window);
+    }
+
+    fn used(&self) -> u32 {
+        self.sent.iter().fold(0u32, |sum, e| sum.saturating_add(e.count))
+    }
+
     fn admit(&mut self, n: u32, now: Instant) -> Verdict {
         if let Some(until) = self.paused_until {
             if until > now {
@@ -157,51 +209,86 @@ impl State {
             }
             self.paused_until = None;
         }
-        while self.sent.front().is_some_and(|&t| now.duration_since(t) >= self.window) {
-            self.sent.pop_front();
+        self.expire(now);
+        // Ten windows without a `429`: the service may accept more again.
+        if self.last_throttle.is_some_and(|t| now.duration_since(t) >= self.window * 10) {
+            self.ceiling = None;
+            self.last_throttle = None;
         }
-        // A full window without a `429`: climb back a twentieth of the rate.
-        if now.duration_since(self.changed) >= self.window && self.limit < self.rate.requests {
+        // A full window without a `429`: climb back a twentieth of the rate, short of where the
+        // service last throttled.
+        let top = self.ceiling.map_or(self.rate.requests, |c| c.saturating_sub(1).max(1));
+        if now.duration_since(self.changed) >= self.window && self.limit < top {
             let step = (self.rate.requests / 20).max(1);
-            self.limit = (self.limit + step).min(self.rate.requests);
+            self.limit = (self.limit + step).min(top);
             self.changed = now;
         }
         let n = n.max(1);
-        let used = u32::try_from(self.sent.len()).unwrap_or(u32::MAX);
+        let used = self.used();
         // More than the whole limit at once goes alone, into an empty window.
-        let fits = used.saturating_add(n) <= self.limit || (used == 0 && n > self.limit);
-        if fits {
-            self.sent.extend(std::iter::repeat_n(now, n as usize));
-            return Verdict::Go;
+        if used.saturating_add(n) <= self.limit || (used == 0 && n > self.limit) {
+            let id = self.next_id;
+            self.next_id += 1;
+            self.sent.push_back(Entry { id, count: n, at: now });
+            return Verdict::Go(id);
         }
         // Room comes when enough of the oldest leave the window.
-        let must_leave = (used.saturating_add(n).saturating_sub(self.limit)) as usize;
-        let index = must_leave.saturating_sub(1).min(self.sent.len().saturating_sub(1));
-        let when = self.sent.get(index).map_or(now, |&t| t + self.window);
+        let must_leave = used.saturating_add(n).saturating_sub(self.limit);
+        let mut times: Vec<(Instant, u32)> = self.sent.iter().map(|e| (e.at, e.count)).collect();
+        times.sort_unstable_by_key(|(at, _)| *at);
+        let mut freed = 0u32;
+        let mut when = now;
+        for (at, count) in times {
+            freed = freed.saturating_add(count);
+            when = at + self.window;
+            if freed >= must_leave {
+                break;
+            }
+        }
         Verdict::WaitUntil(when.max(now + Duration::from_micros(100)))
     }
 
-    fn throttle(&mut self, retry_after: Option<Duration>, now: Instant) {
-        self.throttled += 1;
-        while self.sent.front().is_some_and(|&t| now.duration_since(t) >= self.window) {
-            self.sent.pop_front();
+    /// Takes `n` requests off the newest entries: they were refused.
+    fn forget_newest(&mut self, mut n: u32) {
+        while n > 0 {
+            let Some(newest) = self.sent.iter_mut().max_by_key(|e| e.at) else { return };
+            let taken = newest.count.min(n);
+            newest.count -= taken;
+            n -= taken;
+            if newest.count == 0 {
+                let id = newest.id;
+                self.sent.retain(|e| e.id != id);
+            }
         }
-        // The refused request does not hold a place in the service's window.
-        self.sent.pop_back();
+    }
+
+    fn throttle(&mut self, retry_after: Option<Duration>, now: Instant) {
+        self.expire(now);
+        self.last_throttle = Some(now);
         // The service refused with `in_window` accepted: it accepts no more than that now.
         // Several `429`s of one burst lower the limit once.
         if now.duration_since(self.changed) >= self.window / 10 {
-            let in_window = u32::try_from(self.sent.len()).unwrap_or(u32::MAX);
+            self.ceiling = Some(self.limit);
             let cut = (f64::from(self.limit) * 0.75).floor() as u32;
-            self.limit = cut.min(in_window).max(1);
+            self.limit = cut.min(self.used()).max(1);
             self.changed = now;
         }
         let pause = retry_after.unwrap_or_else(|| {
             // No `Retry-After` (Intune often sends none): until the window has room again.
-            let over = self.sent.len().saturating_sub(self.limit as usize);
-            self.sent
-                .get(over)
-                .map_or(Duration::ZERO, |&t| (t + self.window).saturating_duration_since(now))
+            let mut times: Vec<(Instant, u32)> =
+                self.sent.iter().map(|e| (e.at, e.count)).collect();
+            times.sort_unstable_by_key(|(at, _)| *at);
+            let over = self.used().saturating_sub(self.limit);
+            let mut freed = 0u32;
+            let mut until = now;
+            for (at, count) in times {
+                if freed >= over {
+                    break;
+                }
+                freed = freed.saturating_add(count);
+                until = at + self.window;
+            }
+            until.saturating_duration_since(now)
         });
         let until = now + pause;
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
@@ -221,16 +308,11 @@ mod tests {
     use super::*;
 
     fn state(requests: u32, ms: u64, now: Instant) -> State {
-        let rate = Rate::new(requests, Duration::from_millis(ms));
-        State {
-            rate,
-            window: window(rate),
-            limit: requests,
-            sent: VecDeque::new(),
-            paused_until: None,
-            changed: now,
-            throttled: 0,
-        }
+        State::new(Rate::new(requests, Duration::from_millis(ms)), now)
+    }
+
+    fn go(verdict: Verdict) -> bool {
+        matches!(verdict, Verdict::Go(_))
     }
 
     #[test]
@@ -238,42 +320,69 @@ mod tests {
         let start = Instant::now();
         let mut s = state(10, 1000, start);
         for _ in 0..10 {
-            assert!(matches!(s.admit(1, start), Verdict::Go));
+            assert!(go(s.admit(1, start)));
         }
         let Verdict::WaitUntil(when) = s.admit(1, start) else { panic!("an 11th in the window") };
-        assert_eq!(when, start + window(s.rate));
+        assert_eq!(when, start + s.window);
         // A batch of 5 waits for the 5 oldest to leave.
-        assert!(matches!(s.admit(5, start + Duration::from_millis(10)), Verdict::WaitUntil(_)));
-        assert!(matches!(s.admit(5, start + window(s.rate)), Verdict::Go));
+        assert!(!go(s.admit(5, start + Duration::from_millis(10))));
+        assert!(go(s.admit(5, start + s.window)));
     }
 
     #[test]
     fn a_batch_larger_than_the_limit_goes_alone() {
         let start = Instant::now();
         let mut s = state(10, 1000, start);
-        assert!(matches!(s.admit(20, start), Verdict::Go));
-        assert!(matches!(s.admit(1, start), Verdict::WaitUntil(_)));
+        assert!(go(s.admit(20, start)));
+        assert!(!go(s.admit(1, start)));
     }
 
     #[test]
-    fn a_429_lowers_the_limit_and_pauses_then_it_climbs_back() {
+    fn a_request_counts_from_its_answer() {
+        let start = Instant::now();
+        let mut s = state(1, 1000, start);
+        let Verdict::Go(id) = s.admit(1, start) else { panic!() };
+        // Answered 300 ms later: the service counted it by then, so it holds the window until
+        // a window after the answer.
+        let answered = start + Duration::from_millis(300);
+        s.sent.iter_mut().find(|e| e.id == id).unwrap().at = answered;
+        let Verdict::WaitUntil(when) = s.admit(1, start + s.window) else { panic!() };
+        assert_eq!(when, answered + s.window);
+    }
+
+    #[tokio::test]
+    async fn refused_requests_leave_the_window() {
+        let pacer = Pacer::default();
+        pacer.set_rate(Rate::new(2, Duration::from_secs(60)));
+        let first = pacer.acquire(1).await;
+        let second = pacer.acquire(1).await;
+        pacer.settle(first, 1);
+        // Refused: its place is free at once.
+        pacer.settle(second, 0);
+        let third = tokio::time::timeout(Duration::from_millis(100), pacer.acquire(1)).await;
+        assert!(third.is_ok());
+    }
+
+    #[test]
+    fn a_429_lowers_the_limit_and_pauses_then_it_climbs_back_short_of_it() {
         let start = Instant::now();
         let mut s = state(100, 1000, start);
         let later = start + Duration::from_millis(500);
         for _ in 0..60 {
-            assert!(matches!(s.admit(1, later), Verdict::Go));
+            assert!(go(s.admit(1, later)));
         }
-        // The 60th refused: the service accepts 59 now.
+        // Refused with 60 counted: the service accepts at most 60 now.
         s.throttle(None, later);
-        assert_eq!(s.limit, 59);
+        assert_eq!(s.limit, 60);
+        assert_eq!(s.ceiling, Some(100));
         assert!(s.paused_until.is_some());
         // A second 429 of the same burst does not lower it again.
         s.throttle(Some(Duration::from_millis(1)), later);
-        assert_eq!(s.limit, 59);
+        assert_eq!(s.limit, 60);
         // A window later, with no 429, it climbs by a twentieth of the rate.
-        let clean = later + window(s.rate) * 2;
-        assert!(matches!(s.admit(1, clean), Verdict::Go));
-        assert_eq!(s.limit, 64);
+        let clean = later + s.window * 2;
+        assert!(go(s.admit(1, clean)));
+        assert_eq!(s.limit, 65);
     }
 
     #[test]
@@ -281,7 +390,7 @@ mod tests {
         let start = Instant::now();
         let mut s = state(100, 1000, start);
         s.throttle(Some(Duration::from_millis(300)), start);
-        assert!(matches!(s.admit(1, start + Duration::from_millis(299)), Verdict::WaitUntil(_)));
-        assert!(matches!(s.admit(1, start + Duration::from_millis(300)), Verdict::Go));
+        assert!(!go(s.admit(1, start + Duration::from_millis(299))));
+        assert!(go(s.admit(1, start + Duration::from_millis(300))));
     }
 }

@@ -75,9 +75,7 @@ impl Transport {
         // `$batch` its items (the caller says), a read nothing.
         let permits = options.permits.unwrap_or(u32::from(is_write(&method)));
         loop {
-            if permits > 0 {
-                self.pacer.acquire(permits).await;
-            }
+            let permit = if permits > 0 { Some(self.pacer.acquire(permits).await) } else { None };
             let span = tracing::info_span!(
                 "graph.request",
                 method = %method,
@@ -96,7 +94,13 @@ impl Transport {
                 headers: &headers,
                 attempt,
             };
-            let failure = match self.attempt(request).instrument(span).await {
+            let outcome = self.attempt(request).instrument(span).await;
+            if let Some(permit) = permit {
+                // Counted by the service from its answer on, unless it refused them.
+                let refused = matches!(&outcome, Err(Failure::Status { error, .. }) if error.status() == Some(429));
+                self.pacer.settle(permit, if refused { 0 } else { permits });
+            }
+            let failure = match outcome {
                 Ok(mut success) => {
                     success.resent = uncertain;
                     return Ok(success);
@@ -120,7 +124,7 @@ impl Transport {
                         }
                     }
                     if status == 429 {
-                        self.pacer.throttled(retry_after);
+                        self.pacer.throttled(retry_after, 0);
                     }
                     match status_rule(status, is_write(&method), repeatable) {
                         StatusRule::Retry => {}

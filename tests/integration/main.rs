@@ -12,6 +12,7 @@ mod hostile;
 mod lifecycle;
 mod lints;
 mod operations;
+mod pacing;
 mod paging;
 mod proxy;
 mod required;

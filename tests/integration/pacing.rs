@@ -1,0 +1,117 @@
+//! Pacing to the service's throttling limit: against the emulator's model of Intune's limits
+//! (100 writes in 20 s per app, each `$batch` item counted), run fast, a paced bulk creation
+//! meets almost no `429`s, and every input is accounted for exactly once.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use graph_emulator::{Emulator, Limits, LimitsRetryAfter, RunningEmulator};
+use graph_entity::Client;
+use graph_entity::client::{BulkOptions, Progress, RetryPolicy};
+use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+
+use crate::{configuration, doc_example, stored_counts};
+
+const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
+/// The emulator's windows run this much faster than real time: 20 s last 100 ms.
+const SCALE: f64 = 200.0;
+/// Intune's 20 s window, in real time at [`SCALE`].
+const WINDOW: Duration = Duration::from_millis(100);
+
+async fn setup(retry_after: LimitsRetryAfter) -> (RunningEmulator, Client, String) {
+    let emulator = Emulator::builder().page_size(1000).start().await.unwrap();
+    let token = emulator.issue_token(&[WRITE], Duration::from_secs(600));
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .bearer_token(&token)
+        .retry(RetryPolicy::default().max_retries(50).base_delay(Duration::from_millis(20)))
+        .build()
+        .unwrap();
+    let parent = configuration(&client).await;
+    // The limits from now on, so that the parent's creation does not count.
+    emulator.set_limits(Limits::intune().time_scale(SCALE).retry_after(retry_after));
+    (emulator, client, parent)
+}
+
+fn inputs(parent: &str, count: usize) -> Vec<(Status, [String; 1])> {
+    (0..count)
+        .map(|n| (Status { devices_count: n as i32, ..doc_example() }, [parent.to_owned()]))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_paced_bulk_creation_stays_under_the_limit_and_loses_nothing() {
+    for batching in [true, false] {
+        let (emulator, client, parent) = setup(LimitsRetryAfter::Omitted).await;
+        let count = 500;
+        let etas = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&etas);
+        let options = BulkOptions::default()
+            .batching(batching)
+            .rate(100, WINDOW)
+            .on_progress(move |p: Progress| seen.lock().unwrap().push(p.eta));
+        let started = Instant::now();
+        let results = client.create_many(inputs(&parent, count), &options).await.unwrap();
+        let elapsed = started.elapsed();
+        assert!(
+            results.iter().all(Result::is_ok),
+            "batching={batching}: {:?}",
+            results.iter().find(|r| r.is_err())
+        );
+        // Every input stored once.
+        assert_eq!(stored_counts(&emulator, &parent), (0..count as i64).collect::<Vec<_>>());
+        let counts = emulator.throttle_counts();
+        // At most 1 % of the items throttled, however loaded the machine.
+        assert!(counts.throttled() * 100 <= count as u64, "batching={batching}: {counts:?}");
+        // Never faster than the limit allows: 500 writes at 100 a window take four windows at
+        // least (the first hundred go at once).
+        assert!(elapsed >= WINDOW * 4, "batching={batching}: {elapsed:?}");
+        // The progress reports the paced time left.
+        let etas = etas.lock().unwrap();
+        assert!(etas.iter().any(|eta| eta.is_some_and(|e| e > Duration::ZERO)), "{etas:?}");
+        assert_eq!(etas.last().copied().flatten(), Some(Duration::ZERO));
+    }
+}
+
+#[tokio::test]
+async fn single_calls_through_a_pacing_client_are_paced_too() {
+    let (emulator, _, parent) = setup(LimitsRetryAfter::Fractional).await;
+    let token = emulator.issue_token(&[WRITE], Duration::from_secs(600));
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .bearer_token(&token)
+        .rate(graph_entity::client::Rate::new(100, WINDOW))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    for status in inputs(&parent, 250).into_iter().map(|(s, _)| s) {
+        status.create(&client, &parent).await.unwrap();
+    }
+    assert_eq!(emulator.throttle_counts().throttled(), 0, "{:?}", emulator.throttle_counts());
+    assert!(started.elapsed() >= WINDOW * 2, "{:?}", started.elapsed());
+    assert_eq!(stored_counts(&emulator, &parent).len(), 250);
+}
+
+#[tokio::test]
+async fn the_pacer_follows_a_limit_that_halves() {
+    let (emulator, client, parent) = setup(LimitsRetryAfter::Omitted).await;
+    let emulator = Arc::new(emulator);
+    let halved = Arc::clone(&emulator);
+    let options = BulkOptions::default().rate(100, WINDOW).on_progress(move |p: Progress| {
+        if p.done >= 300 && halved.limits().app_writes.is_some_and(|w| w.requests == 100) {
+            halved.set_limits(
+                Limits::intune()
+                    .time_scale(SCALE)
+                    .retry_after(LimitsRetryAfter::Omitted)
+                    .scaled(0.5),
+            );
+        }
+    });
+    let results = client.create_many(inputs(&parent, 800), &options).await.unwrap();
+    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
+    assert_eq!(stored_counts(&emulator, &parent).len(), 800);
+    // The batches in flight when the limit halved, and a few while it learns: not a storm
+    // (at most eight batches' worth of items, whatever the count).
+    let counts = emulator.throttle_counts();
+    assert!(counts.throttled() <= 160, "{counts:?}");
+}
