@@ -470,6 +470,9 @@ impl Client {
             round += 1;
             match policy.wait(round, after, waited) {
                 Ok(wait) => {
+                    // Paced, the pacer holds the items back as long as the service needs (its
+                    // `Retry-After`, or the window): no backoff on top.
+                    let wait = if self.pacer().limit().is_some() { Duration::ZERO } else { wait };
                     tracing::debug!(
                         round,
                         throttled = retry.len(),

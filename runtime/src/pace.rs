@@ -84,8 +84,9 @@ struct State {
     paused_until: Option<Instant>,
     /// When the limit last changed: it climbs after a full window without a `429`.
     changed: Instant,
-    /// The limit at which the service last throttled: climbing stops below it, until ten
-    /// windows pass without a `429` (then it probes higher).
+    /// One more than the requests the service had accepted in the window when it last
+    /// throttled: climbing stops below it; fifty windows without a `429` raise it a step (a
+    /// probe, in case the service accepts more again).
     ceiling: Option<u32>,
     /// When the service last throttled.
     last_throttle: Option<Instant>,
@@ -210,10 +211,12 @@ impl State {
             self.paused_until = None;
         }
         self.expire(now);
-        // Ten windows without a `429`: the service may accept more again.
-        if self.last_throttle.is_some_and(|t| now.duration_since(t) >= self.window * 10) {
-            self.ceiling = None;
-            self.last_throttle = None;
+        // Fifty windows without a `429`: the service may accept more again; probe a step up.
+        if self.last_throttle.is_some_and(|t| now.duration_since(t) >= self.window * 50) {
+            let step = (self.rate.requests / 20).max(1);
+            self.ceiling =
+                self.ceiling.map(|c| c.saturating_add(step)).filter(|&c| c <= self.rate.requests);
+            self.last_throttle = self.ceiling.map(|_| now);
         }
         // A full window without a `429`: climb back a twentieth of the rate, short of where the
         // service last throttled.
@@ -265,12 +268,21 @@ impl State {
     fn throttle(&mut self, retry_after: Option<Duration>, now: Instant) {
         self.expire(now);
         self.last_throttle = Some(now);
-        // The service refused with `in_window` accepted: it accepts no more than that now.
-        // Several `429`s of one burst lower the limit once.
-        if now.duration_since(self.changed) >= self.window / 10 {
-            self.ceiling = Some(self.limit);
+        // What the service had accepted when it refused (this log holds every request at least
+        // as long as the service does, and not the refused ones): its limit is no more.
+        let accepted = self.used();
+        let ceiling =
+            Some(self.ceiling.map_or(accepted, |c| c.min(accepted.max(1))).saturating_add(1));
+        if accepted < self.limit {
+            // Refused below the limit: the service's is lower; follow it at once.
+            self.limit = accepted.max(1);
+            self.ceiling = ceiling;
+            self.changed = now;
+        } else if now.duration_since(self.changed) >= self.window / 10 {
+            // Refused at the limit: cut it by a quarter (once for a burst of refusals).
+            self.ceiling = ceiling;
             let cut = (f64::from(self.limit) * 0.75).floor() as u32;
-            self.limit = cut.min(self.used()).max(1);
+            self.limit = cut.min(accepted).max(1);
             self.changed = now;
         }
         let pause = retry_after.unwrap_or_else(|| {
@@ -288,7 +300,8 @@ impl State {
                 freed = freed.saturating_add(count);
                 until = at + self.window;
             }
-            until.saturating_duration_since(now)
+            // At least a twentieth of a window: the service knows better than this log.
+            until.saturating_duration_since(now).max(self.window / 20)
         });
         let until = now + pause;
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
@@ -364,7 +377,7 @@ mod tests {
     }
 
     #[test]
-    fn a_429_lowers_the_limit_and_pauses_then_it_climbs_back_short_of_it() {
+    fn a_429_lowers_the_limit_to_what_the_service_accepted_and_probes_rarely() {
         let start = Instant::now();
         let mut s = state(100, 1000, start);
         let later = start + Duration::from_millis(500);
@@ -374,14 +387,18 @@ mod tests {
         // Refused with 60 counted: the service accepts at most 60 now.
         s.throttle(None, later);
         assert_eq!(s.limit, 60);
-        assert_eq!(s.ceiling, Some(100));
+        assert_eq!(s.ceiling, Some(61));
         assert!(s.paused_until.is_some());
         // A second 429 of the same burst does not lower it again.
         s.throttle(Some(Duration::from_millis(1)), later);
         assert_eq!(s.limit, 60);
-        // A window later, with no 429, it climbs by a twentieth of the rate.
+        // Windows without a 429 do not take it past what the service accepted...
         let clean = later + s.window * 2;
         assert!(go(s.admit(1, clean)));
+        assert_eq!(s.limit, 60);
+        // ...until fifty have passed: then it probes a twentieth of the rate higher.
+        let probe = later + s.window * 51;
+        assert!(go(s.admit(1, probe)));
         assert_eq!(s.limit, 65);
     }
 
