@@ -151,7 +151,7 @@ async fn main() {
     let count: usize =
         std::env::var("PACING_COUNT").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     println!(
-        "{count} creates under Intune's limits ({LIMIT} writes / 20 s per app, no Retry-After) at time scale {SCALE}: a window lasts {} ms\n",
+        "{count} creates under Intune's limits ({LIMIT} writes / 20 s per app) at time scale {SCALE}: a window lasts {} ms\n",
         WINDOW.as_millis()
     );
     let documented = Setup { retry_after: LimitsRetryAfter::Fractional, patient: true };
