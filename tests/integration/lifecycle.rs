@@ -315,7 +315,10 @@ async fn a_derived_type_reads_only_its_own_kind() {
 
     // The list casts to the type: only web apps, though the collection holds both.
     let webs = WebApp::list(&client).collect_all().await.unwrap();
-    assert_eq!(webs.iter().map(|w| w.id.as_deref().unwrap()).collect::<Vec<_>>(), [web_id.as_str()]);
+    assert_eq!(
+        webs.iter().map(|w| w.id.as_deref().unwrap()).collect::<Vec<_>>(),
+        [web_id.as_str()]
+    );
     assert!(
         last(&emulator, "GET").path.contains("/mobileApps/microsoft.graph.webApp?"),
         "{}",
