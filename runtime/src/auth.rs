@@ -112,6 +112,14 @@ pub trait TokenCredential: Send + Sync + fmt::Debug {
         let _ = (scope, stale);
         Box::pin(std::future::ready(Ok(None)))
     }
+
+    /// Who the tokens are for — the token endpoint (authority and tenant) and the application —
+    /// or `None` when unknown (the default, and a static token's). Clients of the same service
+    /// root whose credentials name the same principal share one throttling limiter, as Graph
+    /// limits requests per application per tenant.
+    fn principal(&self) -> Option<String> {
+        None
+    }
 }
 
 /// `TokenCredential` for a wrapper, by delegating to one of its fields.
@@ -131,6 +139,10 @@ macro_rules! delegate_credential {
                 stale: &'a AccessToken,
             ) -> BoxFuture<'a, Result<Option<AccessToken>, AuthError>> {
                 self.$field.refresh(scope, stale)
+            }
+
+            fn principal(&self) -> Option<String> {
+                self.$field.principal()
             }
         }
     };
@@ -511,6 +523,11 @@ impl ClientCredentials {
         let slot = Arc::new(Slot::default());
         slots.insert(scope.to_owned(), Arc::clone(&slot));
         slot
+    }
+
+    /// The token endpoint (authority and tenant) and the application.
+    fn principal(&self) -> Option<String> {
+        Some(format!("{} {}", self.token_url, self.client_id))
     }
 
     fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AuthError>> {

@@ -270,8 +270,11 @@ impl ClientBuilder {
 
     /// Paces every write of this client, single calls and bulk alike, to `rate`: requests wait
     /// for room under it instead of meeting `429`s ([`Rate::INTUNE_WRITES`] for Intune). The
-    /// pacer lowers its limit when the service throttles anyway, and climbs back. Default: no
-    /// pacing (throttled requests are retried after `Retry-After`).
+    /// pacer lowers its limit when the service throttles anyway, and climbs back. Clients of the
+    /// same service root whose credentials name the same tenant and application share one pacer
+    /// ([`TokenCredential::principal`]), as Graph limits
+    /// per app per tenant. Default: no pacing (throttled requests are retried after
+    /// `Retry-After`).
     pub fn rate(mut self, rate: Rate) -> Self {
         self.rate = Some(rate);
         self
@@ -335,6 +338,7 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let pacer = crate::pace::shared(&base_url, credential.principal(), self.rate);
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport {
@@ -347,21 +351,13 @@ impl ClientBuilder {
                     max_response_bytes: self
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-                    pacer: pacer(self.rate),
+                    pacer,
                 },
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
                 cloud: self.base_url.is_none().then_some(self.cloud),
             }),
         })
     }
-}
-
-fn pacer(rate: Option<Rate>) -> crate::pace::Pacer {
-    let pacer = crate::pace::Pacer::default();
-    if let Some(rate) = rate {
-        pacer.set_rate(rate);
-    }
-    pacer
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@
 //! `Retry-After`, or for the window when there is none; each window that passes without a `429`
 //! raises it a little, back towards the configured rate.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -306,6 +306,39 @@ impl State {
         let until = now + pause;
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
     }
+}
+
+/// The pacers of the (service root, principal) pairs with a live client, so that every client
+/// of one application against one service shares one limiter.
+static SHARED: std::sync::OnceLock<Mutex<HashMap<String, Weak<Pacer>>>> =
+    std::sync::OnceLock::new();
+
+/// The pacer for a client of `base_url` whose credential names `principal` (its own when the
+/// principal is unknown), paced at `rate` when given.
+pub(crate) fn shared(base_url: &str, principal: Option<String>, rate: Option<Rate>) -> Arc<Pacer> {
+    let pacer = match principal {
+        None => Arc::new(Pacer::default()),
+        Some(principal) => {
+            let key = format!("{base_url} {principal}");
+            let mut shared = SHARED
+                .get_or_init(Mutex::default)
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            shared.retain(|_, pacer| pacer.strong_count() > 0);
+            match shared.get(&key).and_then(Weak::upgrade) {
+                Some(pacer) => pacer,
+                None => {
+                    let pacer = Arc::new(Pacer::default());
+                    shared.insert(key, Arc::downgrade(&pacer));
+                    pacer
+                }
+            }
+        }
+    };
+    if let Some(rate) = rate {
+        pacer.set_rate(rate);
+    }
+    pacer
 }
 
 fn window(rate: Rate) -> Duration {

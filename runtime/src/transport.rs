@@ -34,8 +34,9 @@ pub(crate) struct Transport {
     pub(crate) scope: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
-    /// Every write waits for room under the throttling limit, when one is set.
-    pub(crate) pacer: Pacer,
+    /// Every write waits for room under the throttling limit, when one is set: shared by the
+    /// clients of one service root and one application (Graph limits per app per tenant).
+    pub(crate) pacer: Arc<Pacer>,
 }
 
 impl Transport {

@@ -115,3 +115,47 @@ async fn the_pacer_follows_a_limit_that_halves() {
     let counts = emulator.throttle_counts();
     assert!(counts.throttled() <= 160, "{counts:?}");
 }
+
+#[tokio::test]
+async fn clients_of_one_application_share_its_limiter_and_another_application_has_its_own() {
+    let other = graph_emulator::Registration {
+        client_id: "other-app".into(),
+        client_secret: Some("other-secret".into()),
+        certificate: None,
+        roles: vec![WRITE.into()],
+    };
+    let emulator = Emulator::builder().client(other).start().await.unwrap();
+    let (id, secret) = emulator.default_client();
+    let client_of = |id: &str, secret: &str, rate: Option<graph_entity::client::Rate>| {
+        let credential = graph_entity::auth::ClientSecretCredential::new(
+            emulator.root_url(),
+            emulator.tenant(),
+            id,
+            secret,
+        )
+        .unwrap();
+        let builder = Client::builder().base_url(emulator.graph_url("v1.0")).credential(credential);
+        match rate {
+            Some(rate) => builder.rate(rate),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    };
+    // One write a minute for this application: the first client's creation takes it.
+    let first =
+        client_of(id, secret, Some(graph_entity::client::Rate::new(1, Duration::from_secs(60))));
+    let parent = configuration(&first).await;
+    // A second client of the same application, built without a rate, shares the limiter.
+    let second = client_of(id, secret, None);
+    let waited =
+        tokio::time::timeout(Duration::from_millis(300), doc_example().create(&second, &parent))
+            .await;
+    assert!(waited.is_err(), "the second client's write went before the window had room");
+    // Another application has a limiter of its own.
+    let other = client_of("other-app", "other-secret", None);
+    tokio::time::timeout(Duration::from_secs(5), doc_example().create(&other, &parent))
+        .await
+        .expect("another application is not held back")
+        .unwrap();
+}
