@@ -357,6 +357,11 @@ impl<'s> Generator<'s> {
     }
 
     fn abstract_error(&self, ty: &TypeDef) -> GenError {
+        GenError::Abstract { ty: ty.name.clone(), concrete: self.concrete_list(ty) }
+    }
+
+    /// The types of the cloud an instance of `ty` can be, listed: `` `a`, `b` ``.
+    fn concrete_list(&self, ty: &TypeDef) -> String {
         let concrete: Vec<String> = self
             .schema
             .concrete(&ty.name)
@@ -364,7 +369,7 @@ impl<'s> Generator<'s> {
             .filter(|t| t.clouds.contains(self.clouds()))
             .map(|t| format!("`{}`", t.name))
             .collect();
-        GenError::Abstract { ty: ty.name.clone(), concrete: concrete.join(", ") }
+        concrete.join(", ")
     }
 
     fn not_in_cloud(&self, what: String) -> GenError {
@@ -440,16 +445,9 @@ impl<'s> Generator<'s> {
         let mut doc = description(ty);
         doc.push_str(&format!("Graph's complex type `{}`.", ty.name));
         if ty.is_abstract {
-            let derived: Vec<String> = self
-                .schema
-                .concrete(&ty.name)
-                .iter()
-                .filter(|t| t.clouds.contains(self.clouds()))
-                .map(|t| format!("`{}`", t.name))
-                .collect();
             doc.push_str(&format!(
                 " Abstract: Graph sends one of its derived types ({}); a field of this type may hold a struct of any of them.",
-                derived.join(", ")
+                self.concrete_list(ty)
             ));
         }
         doc.push_str(&skipped_note(&skipped));
