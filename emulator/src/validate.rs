@@ -64,22 +64,13 @@ pub fn validate_update_in_excerpt(schema: &Schema, name: &str, body: &Value) -> 
 
 fn validate_patch(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem> {
     let schema = checker.schema;
+    // An excerpt takes the types it lacks on trust.
+    let (ty, object) = match entity_and_object(schema, name, body) {
+        Ok(found) => found,
+        Err(problems) if checker.excerpt && problems[0].code == "UnknownType" => return Vec::new(),
+        Err(problems) => return problems,
+    };
     let mut problems = Vec::new();
-    let qualified = qualify(name);
-    let Some(ty) = schema.get(&qualified).filter(|t| t.kind == TypeKind::Entity) else {
-        if !checker.excerpt {
-            problems.push(problem(
-                "UnknownType",
-                "",
-                format!("The type '{qualified}' is not in the model."),
-            ));
-        }
-        return problems;
-    };
-    let Some(object) = body.as_object() else {
-        problems.push(problem("InvalidBody", "", "The request body must be a JSON object.".into()));
-        return problems;
-    };
     match object.get("@odata.type") {
         None => {}
         Some(Value::String(written)) => {
@@ -119,6 +110,25 @@ fn validate_patch(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem
     problems
 }
 
+/// The entity type `name` (qualified or not) and the body's object, or the one problem that
+/// stops the check (an unknown type, a body that is not an object).
+fn entity_and_object<'s, 'b>(
+    schema: &'s Schema,
+    name: &str,
+    body: &'b Value,
+) -> Result<(&'s TypeDef, &'b Map<String, Value>), Vec<Problem>> {
+    let qualified = qualify(name);
+    let Some(ty) = schema.get(&qualified).filter(|t| t.kind == TypeKind::Entity) else {
+        let message = format!("The type '{qualified}' is not in the model.");
+        return Err(vec![problem("UnknownType", "", message)]);
+    };
+    let Some(object) = body.as_object() else {
+        let message = "The request body must be a JSON object.".to_owned();
+        return Err(vec![problem("InvalidBody", "", message)]);
+    };
+    Ok((ty, object))
+}
+
 #[derive(Clone, Copy)]
 struct Checker<'s> {
     schema: &'s Schema,
@@ -132,20 +142,11 @@ fn validate(
     server_assigned: &[&str],
 ) -> Vec<Problem> {
     let schema = checker.schema;
+    let (declared, object) = match entity_and_object(schema, name, body) {
+        Ok(found) => found,
+        Err(problems) => return problems,
+    };
     let mut problems = Vec::new();
-    let qualified = qualify(name);
-    let Some(declared) = schema.get(&qualified).filter(|t| t.kind == TypeKind::Entity) else {
-        problems.push(problem(
-            "UnknownType",
-            "",
-            format!("The type '{qualified}' is not in the model."),
-        ));
-        return problems;
-    };
-    let Some(object) = body.as_object() else {
-        problems.push(problem("InvalidBody", "", "The request body must be a JSON object.".into()));
-        return problems;
-    };
     let Some((ty, open)) = instance_type(checker, declared, object, "", &mut problems) else {
         return problems;
     };

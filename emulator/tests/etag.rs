@@ -4,29 +4,19 @@
 //! `412 PreconditionFailed` otherwise), also in `$batch`; and Planner, which requires it.
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
 
+use common::{Api, Reply};
 use graph_emulator::{Emulator, RunningEmulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-struct Api {
-    http: reqwest::Client,
-    base: String,
-    token: String,
+/// The etag of an answer, where Graph puts it.
+trait Etag {
+    fn etag(&self) -> String;
 }
 
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    text: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
-    }
-
+impl Etag for Reply {
     /// The `@odata.etag` of the entity answered, after checking it is written as Graph writes
     /// it (weak) and sits right after `@odata.context`, before the properties.
     fn etag(&self) -> String {
@@ -40,61 +30,9 @@ impl Reply {
         assert_eq!(at, value_end, "right after @odata.context: {}", self.text);
         etag
     }
-
-    fn id(&self) -> String {
-        assert_eq!(self.status, 201, "{self:?}");
-        self.json()["id"].as_str().unwrap().to_owned()
-    }
-
-    fn code(&self) -> String {
-        let body = self.json();
-        assert!(body["error"]["innerError"]["request-id"].is_string(), "{body}");
-        body["error"]["code"].as_str().unwrap().to_owned()
-    }
-
-    fn message(&self) -> String {
-        self.json()["error"]["message"].as_str().unwrap().to_owned()
-    }
 }
 
 impl Api {
-    fn new(emulator: &RunningEmulator) -> Api {
-        let roles = ["Group.ReadWrite.All", "User.ReadWrite.All", "Tasks.ReadWrite.All"];
-        Api {
-            http: reqwest::Client::new(),
-            base: emulator.graph_url("v1.0"),
-            token: emulator.issue_token(&roles, Duration::from_secs(600)),
-        }
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-    ) -> Reply {
-        let mut request =
-            self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        if let Some(body) = body {
-            request = request.header("content-type", "application/json").body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        Reply { status, text: response.text().await.unwrap() }
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.send(Method::GET, path, None, &[]).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, Some(body), &[]).await
-    }
-
     async fn patch(&self, path: &str, body: Value, if_match: Option<&str>) -> Reply {
         let headers: Vec<(&str, &str)> = if_match.map(|m| ("If-Match", m)).into_iter().collect();
         self.send(Method::PATCH, path, Some(body), &headers).await
@@ -108,7 +46,8 @@ impl Api {
 
 async fn start() -> (RunningEmulator, Api) {
     let emulator = Emulator::builder().start().await.unwrap();
-    let api = Api::new(&emulator);
+    let api =
+        Api::new(&emulator, &["Group.ReadWrite.All", "User.ReadWrite.All", "Tasks.ReadWrite.All"]);
     (emulator, api)
 }
 

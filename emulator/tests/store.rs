@@ -4,48 +4,24 @@
 //! objects, permissions, `$batch`, the entity cap, and what is not served.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Duration;
 
+use common::{Api, Reply};
 use graph_emulator::{Emulator, RunningEmulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const CONFIGURATIONS: &str = "/deviceAppManagement/mobileAppConfigurations";
 
-struct Api {
-    http: reqwest::Client,
-    base: String,
-    token: String,
+/// What this file reads of a list.
+trait Lists {
+    fn values(&self) -> Vec<Value>;
+    fn field(&self, name: &str) -> Vec<Value>;
 }
 
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    text: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
-    }
-
-    /// Graph's error code, after checking the body is Graph's error.
-    fn code(&self) -> String {
-        let body = self.json();
-        assert!(body["error"]["message"].is_string(), "{body}");
-        assert!(body["error"]["innerError"]["request-id"].is_string(), "{body}");
-        body["error"]["code"].as_str().unwrap().to_owned()
-    }
-
-    fn message(&self) -> String {
-        self.json()["error"]["message"].as_str().unwrap().to_owned()
-    }
-
-    fn id(&self) -> String {
-        assert_eq!(self.status, 201, "{self:?}");
-        self.json()["id"].as_str().unwrap().to_owned()
-    }
-
+impl Lists for Reply {
     fn values(&self) -> Vec<Value> {
         assert_eq!(self.status, 200, "{self:?}");
         self.json()["value"].as_array().unwrap().clone()
@@ -57,14 +33,6 @@ impl Reply {
 }
 
 impl Api {
-    fn new(emulator: &RunningEmulator, roles: &[&str]) -> Api {
-        Api {
-            http: reqwest::Client::new(),
-            base: emulator.graph_url("v1.0"),
-            token: emulator.issue_token(roles, Duration::from_secs(600)),
-        }
-    }
-
     /// With the default registration's roles: every area's write permission.
     async fn default(emulator: &RunningEmulator) -> Api {
         let (id, secret) = emulator.default_client();
@@ -84,36 +52,8 @@ impl Api {
         Api { http, base: emulator.graph_url("v1.0"), token }
     }
 
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-    ) -> Reply {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        request = request.bearer_auth(&self.token);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        if let Some(body) = body {
-            request = request.header("content-type", "application/json").body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        Reply { status, text: response.text().await.unwrap() }
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.send(Method::GET, path, None, &[]).await
-    }
-
     async fn eventual(&self, path: &str) -> Reply {
         self.send(Method::GET, path, None, &[("ConsistencyLevel", "eventual")]).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, Some(body), &[]).await
     }
 
     async fn patch(&self, path: &str, body: Value) -> Reply {

@@ -17,7 +17,7 @@ use crate::client::Client;
 use crate::entity::{GraphEntity, GraphPatch};
 use crate::error::{Error, GiveUp};
 use crate::pace::{Pacer, Rate};
-use crate::response::{decode, parse_error, unreadable};
+use crate::response::{parse_error, unreadable, updated, written};
 use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
 use crate::transport::client_request_id;
 
@@ -156,23 +156,6 @@ struct Operation<T> {
     decode: Decoder<T>,
 }
 
-/// A created entity: a body that cannot be read still means it exists.
-fn created<E: GraphEntity>(status: u16, body: &[u8], location: Option<String>) -> Result<E, Error> {
-    decode(status, body).map_err(|error| unreadable(status, location, body, error))
-}
-
-/// An updated entity: `None` for `204 No Content`.
-fn updated<E: GraphEntity>(
-    status: u16,
-    body: &[u8],
-    location: Option<String>,
-) -> Result<Option<E>, Error> {
-    if status == 204 || body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    created(status, body, location).map(Some)
-}
-
 /// A deletion: any success.
 fn deleted(_: u16, _: &[u8], _: Option<String>) -> Result<(), Error> {
     Ok(())
@@ -261,7 +244,7 @@ impl Client {
             template: E::TEMPLATE.as_str(),
             repeatable: false,
             gone_is_done: false,
-            decode: created::<E>,
+            decode: written::<E>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
     }

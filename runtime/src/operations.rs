@@ -143,10 +143,7 @@ impl Client {
         let transport = self.transport();
         let answer =
             transport.execute(Method::PATCH, template.as_str(), url, Some(body), options).await?;
-        if answer.status == 204 || answer.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(None);
-        }
-        answer.decode_written().map(Some)
+        answer.decode_updated()
     }
 
     /// Deletes the entity with key `id`: `DELETE {path}/{id}` (with its contained entities).

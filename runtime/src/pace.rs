@@ -235,20 +235,24 @@ impl State {
             self.sent.push_back(Entry { id, count: n, at: now });
             return Verdict::Go(id);
         }
-        // Room comes when enough of the oldest leave the window.
         let must_leave = used.saturating_add(n).saturating_sub(self.limit);
+        Verdict::WaitUntil(self.room_at(must_leave, now).max(now + Duration::from_micros(100)))
+    }
+
+    /// When `must_leave` requests will have left the window: the oldest first.
+    fn room_at(&self, must_leave: u32, now: Instant) -> Instant {
         let mut times: Vec<(Instant, u32)> = self.sent.iter().map(|e| (e.at, e.count)).collect();
         times.sort_unstable_by_key(|(at, _)| *at);
         let mut freed = 0u32;
         let mut when = now;
         for (at, count) in times {
-            freed = freed.saturating_add(count);
-            when = at + self.window;
             if freed >= must_leave {
                 break;
             }
+            freed = freed.saturating_add(count);
+            when = at + self.window;
         }
-        Verdict::WaitUntil(when.max(now + Duration::from_micros(100)))
+        when
     }
 
     /// Takes `n` requests off the newest entries: they were refused.
@@ -286,22 +290,10 @@ impl State {
             self.changed = now;
         }
         let pause = retry_after.unwrap_or_else(|| {
-            // No `Retry-After` (Intune often sends none): until the window has room again.
-            let mut times: Vec<(Instant, u32)> =
-                self.sent.iter().map(|e| (e.at, e.count)).collect();
-            times.sort_unstable_by_key(|(at, _)| *at);
+            // No `Retry-After` (Intune often sends none): until the window has room again, and
+            // at least a twentieth of a window: the service knows better than this log.
             let over = self.used().saturating_sub(self.limit);
-            let mut freed = 0u32;
-            let mut until = now;
-            for (at, count) in times {
-                if freed >= over {
-                    break;
-                }
-                freed = freed.saturating_add(count);
-                until = at + self.window;
-            }
-            // At least a twentieth of a window: the service knows better than this log.
-            until.saturating_duration_since(now).max(self.window / 20)
+            self.room_at(over, now).saturating_duration_since(now).max(self.window / 20)
         });
         let until = now + pause;
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));

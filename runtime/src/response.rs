@@ -32,9 +32,37 @@ impl Answer {
     /// Decodes the answer to a write, which took effect: a body that does not match is
     /// [`Error::UnreadableSuccess`], with the new entity's id when it can be found.
     pub(crate) fn decode_written<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        decode(self.status, &self.body)
-            .map_err(|error| unreadable(self.status, self.location, &self.body, error))
+        written(self.status, &self.body, self.location)
     }
+
+    /// Decodes the answer to an update: `None` for `204 No Content` (or no body), else the
+    /// entity, as [`decode_written`](Self::decode_written).
+    pub(crate) fn decode_updated<T: serde::de::DeserializeOwned>(self) -> Result<Option<T>, Error> {
+        updated(self.status, &self.body, self.location)
+    }
+}
+
+/// The body of a write's success, which took effect: one that does not match is
+/// [`Error::UnreadableSuccess`]. For single calls and `$batch` items alike.
+pub(crate) fn written<T: serde::de::DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+    location: Option<String>,
+) -> Result<T, Error> {
+    decode(status, body).map_err(|error| unreadable(status, location, body, error))
+}
+
+/// The body of an update's success: `None` for `204 No Content` (or no body), else as
+/// [`written`].
+pub(crate) fn updated<T: serde::de::DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+    location: Option<String>,
+) -> Result<Option<T>, Error> {
+    if status == 204 || body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    written(status, body, location).map(Some)
 }
 
 /// A write's success whose body could not be read, with the `id` found in it, if any.

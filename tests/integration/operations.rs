@@ -20,6 +20,37 @@ use crate::{RESPONSE, fixture};
 const COLLECTION: &str = "/v1.0/deviceAppManagement/mobileAppConfigurations/c%2F1/userStatuses";
 const NOT_FOUND: &str = r#"{"error":{"code":"ResourceNotFound","message":"Resource not found."}}"#;
 
+/// A client that gives up on an answer after 100 ms and retries at once: a late answer is a
+/// lost one.
+fn impatient(stub: &Stub) -> Client {
+    Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+/// A collection whose every page holds two statuses and links to one more (`extra` is put
+/// before `value`), and the count of pages served.
+async fn endless_pages(extra: &'static str) -> (Stub, Arc<AtomicUsize>) {
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    let stub = Stub::start(move |seen| {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        let host = seen.headers["host"].to_str().unwrap().to_owned();
+        let item = fixture(RESPONSE);
+        let next = format!("http://{host}{COLLECTION}?$skiptoken={}", n + 1);
+        Reply::json(
+            200,
+            &format!(r#"{{{extra}"value":[{item},{item}],"@odata.nextLink":"{next}"}}"#),
+        )
+    })
+    .await;
+    (stub, served)
+}
+
 #[tokio::test]
 async fn get_selects_exactly_the_declared_properties() {
     let stub = Stub::start(|_| Reply::json(200, fixture(RESPONSE))).await;
@@ -48,19 +79,7 @@ async fn get_selects_exactly_the_declared_properties() {
 
 #[tokio::test]
 async fn list_sends_the_query_and_reads_a_page_at_a_time() {
-    let served = Arc::new(AtomicUsize::new(0));
-    let count = Arc::clone(&served);
-    let stub = Stub::start(move |seen| {
-        let n = count.fetch_add(1, Ordering::SeqCst);
-        let host = seen.headers["host"].to_str().unwrap().to_owned();
-        let item = fixture(RESPONSE);
-        let next = format!("http://{host}{COLLECTION}?$skiptoken={}", n + 1);
-        Reply::json(
-            200,
-            &format!(r#"{{"@odata.count":5,"value":[{item},{item}],"@odata.nextLink":"{next}"}}"#),
-        )
-    })
-    .await;
+    let (stub, served) = endless_pages(r#""@odata.count":5,"#).await;
     let client = stub.client();
     let f = Status::fields();
     let query = Status::query()
@@ -187,13 +206,7 @@ async fn a_delete_resent_after_a_lost_answer_that_finds_nothing_succeeded() {
         _ => Reply::json(404, NOT_FOUND),
     })
     .await;
-    let client = Client::builder()
-        .base_url(&stub.base_url)
-        .bearer_token("t")
-        .timeout(Duration::from_millis(100))
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let client = impatient(&stub);
     Status::delete(&client, "c", "s1").await.unwrap();
     assert_eq!(attempts.load(Ordering::SeqCst), 2);
     // Without the lost attempt, a `404` is not found.
@@ -210,13 +223,7 @@ async fn a_patch_resent_after_a_lost_answer_is_retried() {
         _ => Reply::json(204, ""),
     })
     .await;
-    let client = Client::builder()
-        .base_url(&stub.base_url)
-        .bearer_token("t")
-        .timeout(Duration::from_millis(100))
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let client = impatient(&stub);
     let patch = Status::patch().devices_count(7);
     assert!(Status::update(&client, "c", "s1", &patch).await.unwrap().is_none());
     let seen = stub.requests();
@@ -373,13 +380,7 @@ async fn a_write_refused_after_an_attempt_that_may_have_acted_is_an_unknown_outc
         ),
     })
     .await;
-    let client = Client::builder()
-        .base_url(&stub.base_url)
-        .bearer_token("t")
-        .timeout(Duration::from_millis(100))
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let client = impatient(&stub);
     let options = RequestOptions::default().if_match("W/\"1\"");
     let error =
         Status::update_with(&client, "c", "s1", &Status::patch().devices_count(1), &options)
@@ -401,16 +402,7 @@ async fn a_write_refused_after_an_attempt_that_may_have_acted_is_an_unknown_outc
 
 #[tokio::test]
 async fn top_caps_the_stream_whatever_the_pages_say() {
-    let served = Arc::new(AtomicUsize::new(0));
-    let count = Arc::clone(&served);
-    let stub = Stub::start(move |seen| {
-        let n = count.fetch_add(1, Ordering::SeqCst);
-        let host = seen.headers["host"].to_str().unwrap().to_owned();
-        let item = fixture(RESPONSE);
-        let next = format!("http://{host}{COLLECTION}?$skiptoken={}", n + 1);
-        Reply::json(200, &format!(r#"{{"value":[{item},{item}],"@odata.nextLink":"{next}"}}"#))
-    })
-    .await;
+    let (stub, served) = endless_pages("").await;
     let client = stub.client();
     let three =
         Status::list_with(&client, "c/1", &Status::query().top(3)).collect_all().await.unwrap();
