@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use graph_entity::{
     Client,
     client::{BulkOptions, RetryPolicy},
@@ -209,7 +210,7 @@ async fn bulk(variant: &str) -> f64 {
         .build()
         .expect("a client");
     let parent = common::Configuration { id: None, display_name: "bench".into() }
-        .create(&client)
+        .create(&client, ())
         .await
         .expect("created")
         .id

@@ -32,11 +32,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+use graph_entity::prelude::*;
 use graph_entity::{
     Client, NationalCloud,
     auth::{ClientSecretCredential, EnvironmentCredential, StaticToken},
     client::{BulkOptions, Rate},
-    graph_entity,
 };
 
 /// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
@@ -232,7 +232,7 @@ async fn against_emulator(
         description: Some("Created by graph-entity's create_user_status example".into()),
         targeted_mobile_apps: Some(vec![]),
     };
-    let configuration = configuration.create(&client).await?;
+    let configuration = configuration.create(&client, ()).await?;
     let configuration_id =
         configuration.id.clone().ok_or("the service returned no configuration id")?;
     println!("Created configuration {:?} with id {configuration_id}\n", configuration.display_name);

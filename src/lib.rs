@@ -1,11 +1,14 @@
 //! Typed, compile-time checked Microsoft Graph calls.
 //!
 //! Declare the Graph entity you need as a plain struct; `#[graph_entity]` gives it Graph's
-//! wire format, required-property validation and a `create` method whose path arguments the
-//! compiler checks.
+//! wire format, required-property validation and the operations Microsoft documents (`create`,
+//! `get`, `list`, `count`, `update`, `delete`) whose path arguments the compiler checks. The
+//! macro implements traits and takes no other name in your namespace; `use
+//! graph_entity::prelude::*` brings the traits whose methods you call.
 //!
 //! ```
-//! use graph_entity::{DateTimeOffset, graph_entity, graph_enum};
+//! use graph_entity::DateTimeOffset;
+//! use graph_entity::prelude::*;
 //!
 //! #[graph_enum]
 //! #[derive(Debug, Clone, PartialEq)]
@@ -40,23 +43,24 @@
 //!     serde_json::to_string(&task)?,
 //!     r##"{"@odata.type":"#microsoft.graph.todoTask","title":"Renew the certificate","importance":"high"}"##,
 //! );
-//! assert_eq!(TodoTask::PATH, "/users/{userId}/todo/lists/{todoTaskListId}/tasks");
+//! assert_eq!(TodoTask::PATH.as_str(), "/users/{userId}/todo/lists/{todoTaskListId}/tasks");
 //!
 //! let untitled = TodoTask { title: None, ..task };
 //! assert_eq!(untitled.validate().unwrap_err().to_string(), "invalid #microsoft.graph.todoTask: missing required property `title`");
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
-//! `create` takes the client and one `&str` per path placeholder, in order, named in
-//! snake_case; a wrong count or type does not compile:
+//! The operations take the client and the path's arguments, in the order of its placeholders:
+//! `()` for a path without any, one `&str` for one, a tuple for more
+//! ([`GraphEntity::PathArgs`]); a wrong count or type does not compile:
 //!
 //! ```no_run
-//! # use graph_entity::{graph_entity, Client};
+//! # use graph_entity::{Client, prelude::*};
 //! # #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
 //! # pub struct TodoTask { #[graph(key)] pub id: Option<String>, pub title: Option<String> }
 //! # async fn run(task: TodoTask) -> Result<(), graph_entity::Error> {
 //! let client = Client::builder().bearer_token(std::env::var("GRAPH_TOKEN").unwrap_or_default()).build()?;
-//! let created = task.create(&client, "adele@contoso.com", "AAMkAGI2").await?;
+//! let created = task.create(&client, ("adele@contoso.com", "AAMkAGI2")).await?;
 //! println!("created task {:?}", created.id);
 //! # Ok(()) }
 //! ```
@@ -65,7 +69,7 @@
 //!
 //! | attribute | meaning |
 //! |---|---|
-//! | `#[graph_entity(path = "...")]` | the collection's path; each `{placeholder}` becomes an argument of `create` |
+//! | `#[graph_entity(path = "...")]` | the collection's path; its `{placeholder}`s are the operations' path arguments, in order |
 //! | `#[graph_entity(odata_type = "#microsoft.graph.x")]` | the `@odata.type` written first: the type `path` addresses (the default) or a type derived from it, as an abstract type needs |
 //! | `#[graph_entity(unchecked)]` | not checked against Microsoft's metadata, for what it does not cover (beta-only types, extensions); `odata_type` then defaults to `#microsoft.graph.` + the struct name in lowerCamelCase |
 //! | `#[graph_entity(crate = ::path)]`, `#[graph_enum(crate = ::path)]` | where generated code finds this crate, for crates that re-export it |
@@ -96,25 +100,20 @@
 pub mod intune;
 
 pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
-// The runtime's whole public API, its modules (`auth`, `client`, `cloud`, `error`, `query`,
-// `wire`) and its root names: one re-export, so that nothing public can be left out.
+// The runtime's whole public API, its modules (`auth`, `client`, `cloud`, `entity`, `error`,
+// `query`, `wire`) and its root names: one re-export, so that nothing public can be left out.
+// (`prelude` is the facade's own, below: it adds the attributes.)
 pub use graph_entity_runtime::*;
 
-/// Not public API: expands to its input with the `client` feature, to nothing without it, so
-/// that generated code has `create` exactly when there is a client to create with.
-#[cfg(feature = "client")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __with_client {
-    ($($item:tt)*) => { $($item)* };
-}
-
-/// Not public API: see the other definition.
-#[cfg(not(feature = "client"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __with_client {
-    ($($item:tt)*) => {};
+/// The traits whose methods everyday code calls, and the attributes that declare types:
+/// `use graph_entity::prelude::*`.
+///
+/// A declared entity's operations (`status.create(...)`, `Status::get(...)`), its `fields()`,
+/// `query()`, `patch()` and `validate()`, an enum's `as_str()`: each is a method of one of these
+/// traits, so that the macros put no names of their own in your namespace.
+pub mod prelude {
+    pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
+    pub use graph_entity_runtime::prelude::*;
 }
 
 /// The README's examples, compiled as doctests so that they stay true.
@@ -134,7 +133,6 @@ pub mod __private {
     pub use core::unreachable;
     pub use std::string::String;
 
-    pub use crate::__with_client as with_client;
     pub use graph_entity_runtime::__private::*;
     pub use serde;
 

@@ -17,6 +17,7 @@ use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use graph_entity::{
     Client, Error,
     client::{BulkOptions, RetryPolicy},
@@ -122,7 +123,7 @@ async fn setup() -> (RunningEmulator, Client, String) {
     let mut parent = None;
     while parent.is_none() {
         parent = Configuration { id: None, display_name: "soak".into() }
-            .create(&client)
+            .create(&client, ())
             .await
             .ok()
             .and_then(|c| c.id);

@@ -12,6 +12,7 @@ use graph_entity::Client;
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 
 #[path = "common/mod.rs"]
 mod common;

@@ -585,7 +585,7 @@ impl<'s> Generator<'s> {
                 "DateTimeOffset" => ("DateTimeOffset", Some("DateTimeOffset")),
                 "Date" => ("Date", Some("Date")),
                 "TimeOfDay" => ("TimeOfDay", Some("TimeOfDay")),
-                "Duration" => ("Duration", Some("Duration")),
+                "Duration" => ("Duration", Some("wire::Duration")),
                 "Guid" => ("Guid", Some("Guid")),
                 "Binary" => ("Base64", Some("Base64")),
                 _ => return None,

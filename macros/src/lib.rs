@@ -75,12 +75,8 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
         (result, _) => {
             let errors = result.err().map(|e| e.to_compile_error());
             let krate = crate_path(&macro_args);
-            let create_args = match kind {
-                MacroKind::Entity => model::fallback_args(&macro_args),
-                _ => None,
-            };
-            let is_enum = kind == MacroKind::Enum && matches!(input.data, syn::Data::Enum(_));
-            let fallback = expand::fallback(&input, &krate, create_args.as_deref(), is_enum);
+            let placeholders = model::fallback_placeholders(&macro_args);
+            let fallback = expand::fallback(&input, &krate, kind, placeholders);
             quote!(#fallback #errors)
         }
     }

@@ -5,7 +5,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
-use syn::ext::IdentExt as _;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
 use crate::attr::{self, MacroArgs};
@@ -21,8 +20,6 @@ pub(crate) struct Entity<'a> {
     /// The collection's path, for an entity.
     pub(crate) path: Option<LitStr>,
     pub(crate) template: Option<Template>,
-    /// One argument of `create` per placeholder, in order.
-    pub(crate) args: Vec<Ident>,
     /// For an entity, the `@odata.type` written first; for a complex type, `#` and its name.
     pub(crate) odata_type: String,
     pub(crate) fields: Vec<Field<'a>>,
@@ -120,7 +117,7 @@ impl<'a> Entity<'a> {
         check_generics(cx, input, "entities");
         let fields = named_fields(cx, input, "graph_entity");
 
-        let template_and_args = match &args.path {
+        let template = match &args.path {
             None if args.path_given => None,
             None => {
                 cx.error_at(
@@ -130,7 +127,7 @@ impl<'a> Entity<'a> {
                 None
             }
             Some(lit) => match template::parse(&lit.value()) {
-                Ok(template) => placeholder_args(cx, lit, &template).map(|a| (template, a)),
+                Ok(template) => check_placeholder_count(cx, lit, template),
                 Err(errors) => {
                     for message in errors {
                         cx.error_spanned_by(lit, message);
@@ -160,7 +157,7 @@ impl<'a> Entity<'a> {
 
         let fields = fields.map(|fields| check_fields(cx, fields, true));
         // Against Microsoft's metadata, when the declaration is otherwise sound enough to check.
-        let checked = match (&args.path, &template_and_args, &fields, args.unchecked) {
+        let checked = match (&args.path, &template, &fields, args.unchecked) {
             (Some(path), Some(_), Some(fields), None) => {
                 crate::check::entity(cx, path, args.odata_type.as_ref(), &args.clouds, fields)
             }
@@ -196,13 +193,11 @@ impl<'a> Entity<'a> {
             fields
         });
         let odata_type = odata_type.or(checked_type)?;
-        let (template, args_idents) = template_and_args?;
         Some(Entity {
             input,
             krate: crate_path(args),
             path: Some(args.path.clone()?),
-            template: Some(template),
-            args: args_idents,
+            template: Some(template?),
             odata_type,
             fields: fields?,
             enum_fields,
@@ -255,7 +250,6 @@ impl<'a> Entity<'a> {
             krate: crate_path(args),
             path: None,
             template: None,
-            args: Vec::new(),
             odata_type: format!("#{}", bases[0]),
             fields: fields?,
             enum_fields,
@@ -303,43 +297,29 @@ pub(crate) fn qualify(written: &str) -> String {
     }
 }
 
-/// The arguments of `create` when the path is valid, for the fallback expansion (errors elsewhere
-/// are reported by the real pass).
-pub(crate) fn fallback_args(args: &MacroArgs) -> Option<Vec<Ident>> {
+/// The number of placeholders of the path, when it can be read, for the fallback expansion
+/// (errors elsewhere are reported by the real pass).
+pub(crate) fn fallback_placeholders(args: &MacroArgs) -> Option<usize> {
     let lit = args.path.as_ref()?;
     let template = template::parse(&lit.value()).ok()?;
-    placeholder_args(&mut Ctxt::new(), lit, &template)
+    Some(template.placeholders().count())
 }
 
-/// The snake_case argument of `create` for each placeholder.
-fn placeholder_args(cx: &mut Ctxt, lit: &LitStr, template: &Template) -> Option<Vec<Ident>> {
-    let mut idents: Vec<Ident> = Vec::new();
-    let mut ok = true;
-    for name in template.placeholders() {
-        let snake = naming::to_snake_case(name);
-        // The operations' own arguments (`key` stands in for `id` when a placeholder is `id`).
-        if matches!(
-            snake.as_str(),
-            "client" | "query" | "patch" | "options" | "key" | "self" | "super" | "crate" | "_"
-        ) || snake == "Self"
-        {
-            cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` would become the argument `{snake}`, which the generated operations already use; rename the placeholder"));
-            ok = false;
-            continue;
-        }
-        if idents.iter().any(|i| i.unraw() == snake) {
-            cx.error_spanned_by(lit, format!("placeholder `{{{name}}}` and another one both become the argument `{snake}`; rename one of them"));
-            ok = false;
-            continue;
-        }
-        let ident = match syn::parse_str::<Ident>(&snake) {
-            Ok(ident) => ident,
-            // A keyword such as `type`: use the raw identifier `r#type`.
-            Err(_) => Ident::new_raw(&snake, lit.span()),
-        };
-        idents.push(ident);
+/// The most placeholders a path may have: `GraphEntity::PathArgs` is a tuple of up to this many
+/// `&str` (Microsoft's deepest v1.0 paths have fewer).
+const MAX_PLACEHOLDERS: usize = 12;
+
+/// The template, unless it has more placeholders than `PathArgs` takes.
+fn check_placeholder_count(cx: &mut Ctxt, lit: &LitStr, template: Template) -> Option<Template> {
+    let count = template.placeholders().count();
+    if count > MAX_PLACEHOLDERS {
+        cx.error_spanned_by(
+            lit,
+            format!("the path has {count} placeholders; at most {MAX_PLACEHOLDERS} are supported"),
+        );
+        return None;
     }
-    ok.then_some(idents)
+    Some(template)
 }
 
 fn check_generics(cx: &mut Ctxt, input: &DeriveInput, what: &str) {

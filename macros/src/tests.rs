@@ -384,12 +384,22 @@ fn path_template_errors_name_the_segment() {
         ("/a/{}", "empty placeholder"),
         ("/a/{x}/b/{x}", "duplicate placeholder `{x}`"),
         ("/a/{x-id}", "placeholder `{x-id}` is not an identifier"),
-        ("/a/{client}", "would become the argument `client`"),
-        ("/a/{fooId}/{foo_id}", "both become the argument `foo_id`"),
     ];
     for (path, expected) in table {
         assert_one(&entity_errors(quote!(path = #path), simple()), expected);
     }
+    // Placeholders are positions in `PathArgs`, not argument names: any identifier will do.
+    for path in ["/a/{client}/b", "/a/{fooId}/{foo_id}", "/a/{self}/{query}/{options}"] {
+        assert_eq!(entity_errors(quote!(path = #path), simple()), Vec::<String>::new(), "{path}");
+    }
+    // `PathArgs` is a tuple of at most twelve.
+    let twelve: String = (0..12).map(|i| format!("/s{i}/{{p{i}}}")).collect();
+    assert_eq!(entity_errors(quote!(path = #twelve), simple()), Vec::<String>::new());
+    let thirteen = format!("{twelve}/s/{{p12}}");
+    assert_one(
+        &entity_errors(quote!(path = #thirteen), simple()),
+        "the path has 13 placeholders; at most 12 are supported",
+    );
 }
 
 #[test]

@@ -12,10 +12,6 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::{self, SerializeMap};
 use serde_json::{Map, Value};
 
-#[cfg(feature = "client")]
-use crate::client::Client;
-#[cfg(feature = "client")]
-use crate::entity::GraphEntity;
 use crate::entity::GraphEnum;
 #[cfg(feature = "client")]
 use crate::error::Error;
@@ -23,20 +19,9 @@ use crate::error::{ValidationError, Violation, write_list};
 
 pub use crate::path::PathPart;
 
-/// Seals `GraphPatch`: implemented by `#[graph_entity]`'s `{Entity}Patch` types only.
-pub trait GeneratedPatch {}
+pub use crate::entity::sealed::GeneratedPatch;
 
 const ODATA_TYPE: &str = "@odata.type";
-
-/// The generic body of every generated `create`.
-#[cfg(feature = "client")]
-pub async fn create<E: GraphEntity>(
-    client: &Client,
-    entity: &E,
-    args: &[&str],
-) -> Result<E, Error> {
-    client.create(entity, args).await
-}
 
 /// `a == b`, in a constant: generated code compares a field type's Graph enum name with the
 /// property's.

@@ -1,6 +1,6 @@
 //! Credentials: where bearer tokens come from.
 
-pub use crate::error::AuthError;
+use crate::error::AuthError;
 
 use std::collections::HashMap;
 use std::fmt;

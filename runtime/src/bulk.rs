@@ -236,12 +236,12 @@ impl Client {
         let prepared = prepare(items.into_iter().map(|(entity, args)| {
             let args: Vec<&str> = args.as_ref().iter().map(AsRef::as_ref).collect();
             entity.validate()?;
-            let path = E::TEMPLATE.render(&args)?;
+            let path = E::PATH.render(&args)?;
             let body = serde_json::to_vec(&crate::entity::Body(&entity)).map_err(Error::Encode)?;
             Ok(Some((Method::POST, path, Some(Bytes::from(body)))))
         }))?;
         let operation = Operation {
-            template: E::TEMPLATE.as_str(),
+            template: E::PATH.as_str(),
             repeatable: false,
             gone_is_done: false,
             decode: written::<E>,
@@ -274,7 +274,7 @@ impl Client {
         S: AsRef<str>,
     {
         self.available::<P::Entity>()?;
-        let template = <P::Entity as GraphEntity>::TEMPLATE;
+        let template = <P::Entity as GraphEntity>::PATH;
         let prepared = prepare(items.into_iter().map(|(patch, args, id)| {
             let path = entity_path(template, args.as_ref(), id.as_ref())?;
             if patch.is_empty() {
@@ -314,11 +314,11 @@ impl Client {
     {
         self.available::<E>()?;
         let prepared = prepare(items.into_iter().map(|(args, id)| {
-            let path = entity_path(E::TEMPLATE, args.as_ref(), id.as_ref())?;
+            let path = entity_path(E::PATH, args.as_ref(), id.as_ref())?;
             Ok(Some((Method::DELETE, path, None)))
         }))?;
         let operation = Operation {
-            template: E::TEMPLATE.as_str(),
+            template: E::PATH.as_str(),
             repeatable: true,
             gone_is_done: true,
             decode: deleted,

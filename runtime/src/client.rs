@@ -11,8 +11,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::{Method, Url};
+use reqwest::Url;
 
 use crate::auth::{StaticToken, TokenCredential};
 use crate::cloud::{ApiVersion, NationalCloud};
@@ -96,51 +95,6 @@ impl Client {
     /// The scope tokens are requested for, such as `https://graph.microsoft.com/.default`.
     pub fn scope(&self) -> &str {
         &self.inner.transport.scope
-    }
-
-    /// Creates `entity` in the collection at `E::TEMPLATE` filled with `path_args`: validates
-    /// it, sends `POST` with its JSON, and returns the entity the service created.
-    ///
-    /// The generated `create` method of each entity calls this with checked arguments; call it
-    /// directly from code that is generic over entities.
-    ///
-    /// Throttled (`429`) and unavailable (`503`) answers are retried as the client's
-    /// [`RetryPolicy`] says: the service did not act on them. A `POST` whose answer was lost,
-    /// or that a gateway answered `504`, is not resent, as it may have created the entity: that
-    /// is [`Error::UnknownOutcome`]. A `201` whose body cannot be read is
-    /// [`Error::UnreadableSuccess`]: the entity exists. [`Error::outcome`] tells the three apart.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::NotInCloud`], [`Error::Validation`] or [`Error::Path`] before any I/O;
-    /// otherwise the error of the credential, of the request or of its response (see
-    /// [`Error`]).
-    pub async fn create<E: GraphEntity>(&self, entity: &E, path_args: &[&str]) -> Result<E, Error> {
-        self.create_with(entity, path_args, &RequestOptions::default()).await
-    }
-
-    /// [`create`](Self::create) with options for this call: its retry policy, and whether the
-    /// `POST` is safe to resend when its answer is lost.
-    ///
-    /// # Errors
-    ///
-    /// As [`create`](Self::create).
-    pub async fn create_with<E: GraphEntity>(
-        &self,
-        entity: &E,
-        path_args: &[&str],
-        options: &RequestOptions,
-    ) -> Result<E, Error> {
-        self.available::<E>()?;
-        entity.validate()?;
-        let path = E::TEMPLATE.render(path_args)?;
-        let body = serde_json::to_vec(&crate::entity::Body(entity)).map_err(Error::Encode)?;
-        let body = Bytes::from(body);
-        let transport = self.transport();
-        let answer = transport
-            .execute(Method::POST, E::TEMPLATE.as_str(), transport.url(&path), Some(body), options)
-            .await?;
-        answer.decode_written()
     }
 
     /// The national cloud of the client's service root; `None` for a custom base URL.

@@ -5,7 +5,7 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::wire::Scan;
+use crate::wire::{Scan, WireParseError};
 
 /// `"00"` to `"99"`, for writing two digits at a time.
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -45,7 +45,7 @@ const MAX_READ_DIGITS: usize = 12;
 /// // More digits than .NET keeps are truncated when written.
 /// let precise: DateTimeOffset = "2017-01-01T00:00:17.123456789012Z".parse()?;
 /// assert_eq!(precise.to_string(), "2017-01-01T00:00:17.1234567Z");
-/// # Ok::<(), graph_entity_runtime::wire::DateTimeParseError>(())
+/// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
 /// ```
 ///
 /// Two values are equal when they show the same local date and time and the same offset:
@@ -70,10 +70,15 @@ pub struct DateTimeOffset {
 impl DateTimeOffset {
     /// Parses Graph's format. Same as [`str::parse`].
     ///
+    /// ```
+    /// let error = graph_entity_runtime::DateTimeOffset::parse("2017-02-30T00:00:00Z").unwrap_err();
+    /// assert_eq!(error.to_string(), "invalid DateTimeOffset \"2017-02-30T00:00:00Z\": day 30 does not exist in 2017-02 (at byte 8)");
+    /// ```
+    ///
     /// # Errors
     ///
-    /// A [`DateTimeParseError`] naming what is wrong and at which byte.
-    pub fn parse(input: &str) -> Result<Self, DateTimeParseError> {
+    /// A [`WireParseError`] naming what is wrong and at which byte.
+    pub fn parse(input: &str) -> Result<Self, WireParseError> {
         Parser { scan: Scan::new("DateTimeOffset", input), bytes: input.as_bytes() }.parse()
     }
 
@@ -156,7 +161,7 @@ impl DateTimeOffset {
     /// let b: DateTimeOffset = "2017-01-01T08:00:00Z".parse()?;
     /// assert_ne!(a, b);
     /// assert_eq!(a.unix_timestamp_nanos(), b.unix_timestamp_nanos());
-    /// # Ok::<(), graph_entity_runtime::wire::DateTimeParseError>(())
+    /// # Ok::<(), graph_entity_runtime::wire::WireParseError>(())
     /// ```
     pub fn unix_timestamp_nanos(&self) -> i128 {
         let days = days_from_civil(i64::from(self.year), self.month, self.day);
@@ -291,7 +296,7 @@ impl fmt::Debug for DateTimeOffset {
 }
 
 impl FromStr for DateTimeOffset {
-    type Err = DateTimeParseError;
+    type Err = WireParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
@@ -320,15 +325,6 @@ impl<'de> serde::Deserialize<'de> for DateTimeOffset {
     }
 }
 
-/// Why a string is not a `DateTimeOffset`: what was expected and at which byte. The same error
-/// as the other wire types'.
-///
-/// ```
-/// let error = "2017-02-30T00:00:00Z".parse::<graph_entity_runtime::DateTimeOffset>().unwrap_err();
-/// assert_eq!(error.to_string(), "invalid DateTimeOffset \"2017-02-30T00:00:00Z\": day 30 does not exist in 2017-02 (at byte 8)");
-/// ```
-pub type DateTimeParseError = crate::wire::WireParseError;
-
 /// The `DateTimeOffset` reader: the date and time as the other wire types read them, then
 /// .NET's ticks and the offset.
 struct Parser<'a> {
@@ -337,19 +333,19 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&self, position: usize, reason: impl Into<String>) -> DateTimeParseError {
+    fn error(&self, position: usize, reason: impl Into<String>) -> WireParseError {
         self.scan.error(position, reason)
     }
 
-    fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, DateTimeParseError> {
+    fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, WireParseError> {
         self.scan.digits(at, n, what)
     }
 
-    fn expect(&self, at: usize, byte: u8) -> Result<(), DateTimeParseError> {
+    fn expect(&self, at: usize, byte: u8) -> Result<(), WireParseError> {
         self.scan.expect(at, byte)
     }
 
-    fn parse(&self) -> Result<DateTimeOffset, DateTimeParseError> {
+    fn parse(&self) -> Result<DateTimeOffset, WireParseError> {
         let (year, month, day) = self.scan.date()?;
         self.expect(10, b'T')?;
         let (hour, minute, second) = self.scan.time(11)?;

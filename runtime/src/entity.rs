@@ -1,31 +1,42 @@
-//! The traits every declared entity and enum implements.
+//! The traits every declared entity, complex type and enum implements, and their plumbing: the
+//! path template, the path arguments and where an entity exists.
+
+pub use crate::path::{PathArgs, PathTemplate};
+
+use std::fmt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::cloud::NationalCloud;
 use crate::error::ValidationError;
-use crate::path::PathTemplate;
+use crate::query::Query;
 
-/// A Microsoft Graph entity type declared with `#[graph_entity]`.
+/// A Microsoft Graph entity type declared with `#[graph_entity]`: what the macro knows of it,
+/// and the types that read and update it.
 ///
-/// Generic code can use any entity through it, for example to send any entity with
-/// [`Client::create`](crate::Client::create):
+/// The macro implements it and generates nothing else in your namespace: a struct may have its
+/// own `fields`, `query`, `patch` or `PATH`, and a type named `UserPatch` may stand beside
+/// `User`. The operations on Graph (`create`, `get`, `list`, `count`, `update`, `delete`) come
+/// with [`Operations`](crate::Operations), implemented for every entity. Bring both into scope
+/// with `use graph_entity::prelude::*`.
+///
+/// Generic code can use any entity through it:
 ///
 /// ```
-/// use graph_entity_runtime::{Client, Error, GraphEntity};
+/// use graph_entity_runtime::{Error, GraphEntity};
 ///
-/// async fn create_all<E: GraphEntity>(client: &Client, parent_id: &str, items: &[E]) -> Vec<Result<E, Error>> {
-///     let mut results = Vec::with_capacity(items.len());
+/// fn check_all<E: GraphEntity>(items: &[E]) -> Result<(), Error> {
 ///     for item in items {
-///         results.push(client.create(item, &[parent_id]).await);
+///         item.validate()?;
 ///     }
-///     results
+///     Ok(())
 /// }
 /// ```
 pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
-    /// The path of the entity's collection, checked at compile time.
-    const TEMPLATE: PathTemplate;
+    /// The path of the entity's collection, checked at compile time, such as
+    /// `/users/{userId}/todo/lists/{todoTaskListId}/tasks`.
+    const PATH: PathTemplate;
     /// The `@odata.type` written first in request bodies, such as `#microsoft.graph.user`.
     const ODATA_TYPE: &'static str;
     /// The JSON names of the declared properties, in field order.
@@ -50,17 +61,46 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// (`ne`, `not`, `endswith`): a list sends them when the filter has one.
     const DIRECTORY_OBJECT: bool = false;
 
+    /// The arguments that fill the path's placeholders, in order: `()` for a path without any,
+    /// `&str` for one, a tuple `(&str, &str, …)` for more. A wrong number of arguments does not
+    /// compile.
+    type PathArgs<'a>: PathArgs<'a>;
+
+    /// One typed property path per declared property, named as the fields: what
+    /// [`Query`]'s `$select`, `$filter` and `$orderby` name (see [`fields`](Self::fields)).
+    type Fields: Copy + fmt::Debug + Send + Sync + 'static;
+
+    /// The changes an update sends (see [`patch`](Self::patch)).
+    type Patch: GraphPatch<Entity = Self> + Default;
+
+    /// The typed property paths of the entity, for query options: `User::fields().display_name`.
+    fn fields() -> Self::Fields;
+
+    /// Query options for reading the entity: `User::query().filter(...)`.
+    fn query() -> Query<Self> {
+        Query::new()
+    }
+
+    /// An update that changes nothing yet: add what to change with its setters, one per property
+    /// the client may write, named as the fields (`Status::patch().devices_count(3)`). There is
+    /// no setter for the key or for computed properties, and only a nullable property's setter
+    /// takes an `Option` (where `None` writes `null`).
+    fn patch() -> Self::Patch {
+        Self::Patch::default()
+    }
+
     /// The `@odata.etag` read with the entity, when it declares a `#[graph(etag)]` field: the
     /// version an update or delete can require with `RequestOptions::if_match_of`.
     fn etag(&self) -> Option<&str> {
         None
     }
 
-    /// Checks the rules the compiler cannot, returning every problem at once.
+    /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set and the
+    /// extra properties do not shadow declared ones. Returns every problem at once.
     ///
     /// # Errors
     ///
-    /// A [`ValidationError`] listing each violation.
+    /// A [`ValidationError`] listing each violation, each property named by its JSON name.
     fn validate(&self) -> Result<(), ValidationError>;
 
     /// Writes the entity as a request body: as [`Serialize`] does, without the properties the
@@ -77,17 +117,31 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// The changes to an entity of type [`Entity`](Self::Entity) that an update (`PATCH`) sends:
 /// only the properties set, each to a value (or to `null`, for a nullable property).
 ///
-/// `#[graph_entity]` generates one per entity, `{Entity}Patch`, with a setter per property the
-/// client may write: none for the key or for computed properties, and a setter taking an
-/// `Option` (where `None` writes `null`) only for the properties Graph declares nullable. Only the
-/// macro implements it (the trait is sealed), so that no hand-written body can carry what the
-/// compiler refuses.
-pub trait GraphPatch: Serialize + Send + Sync + crate::__private::GeneratedPatch {
+/// `#[graph_entity]` generates one per entity, reached as `Entity::patch()` (and named
+/// [`PatchOf<Entity>`]), with a setter per property the client may write: none for the key or
+/// for computed properties, and a setter taking an `Option` (where `None` writes `null`) only for
+/// the properties Graph declares nullable. Only the macro implements it (the trait is sealed),
+/// so that no hand-written body can carry what the compiler refuses. `Debug` shows which
+/// properties are set, never their values.
+pub trait GraphPatch: Serialize + fmt::Debug + Send + Sync + sealed::GeneratedPatch {
     /// The entity it changes.
     type Entity: GraphEntity;
 
     /// Whether no property is set (an update would send an empty body).
     fn is_empty(&self) -> bool;
+}
+
+/// The update type of entity `E`, for a field or a collection of updates:
+/// `Vec<PatchOf<User>>`.
+pub type PatchOf<E> = <E as GraphEntity>::Patch;
+
+/// The typed property paths of entity `E`: what `E::fields()` returns.
+pub type FieldsOf<E> = <E as GraphEntity>::Fields;
+
+/// Seals [`GraphPatch`]: implemented by `#[graph_entity]`'s patch types only.
+pub(crate) mod sealed {
+    /// Not public API: the macro implements it on the patch types it generates.
+    pub trait GeneratedPatch {}
 }
 
 /// An entity as a request body: see [`GraphEntity::serialize_body`].
@@ -170,7 +224,7 @@ pub trait GraphEnum: Sized {
 /// anything is sent, naming the missing part.
 ///
 /// ```
-/// use graph_entity_runtime::{Availability, NationalCloud};
+/// use graph_entity_runtime::{NationalCloud, entity::Availability};
 ///
 /// let todo = Availability::__new(0b011, &[(0b100, "path segment `todo`")]);
 /// assert!(todo.check(NationalCloud::UsGovL4).is_ok());

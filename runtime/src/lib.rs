@@ -10,8 +10,11 @@
 //! of reqwest, tokio or aws-lc.
 //!
 //! The root has what declarations and everyday calls name; the rest is grouped: [`auth`]
-//! (credentials), [`client`] (the client, its options, paging and bulk), [`cloud`], [`error`],
-//! [`query`] (typed query options) and [`wire`] (Graph's primitive types).
+//! (credentials), [`client`] (the client, its options, paging and bulk), [`cloud`], [`entity`]
+//! (the traits of declared types and their plumbing), [`error`], [`query`] (typed query
+//! options) and [`wire`] (Graph's primitive types, among them `wire::Duration`, which is
+//! `Edm.Duration`, not `std::time::Duration`). [`prelude`] brings the traits whose methods
+//! everyday calls use.
 
 #![deny(missing_docs)]
 
@@ -24,7 +27,7 @@ pub mod client;
 pub mod cloud;
 mod datetime;
 mod decode;
-mod entity;
+pub mod entity;
 pub mod error;
 #[cfg(feature = "client")]
 mod http;
@@ -35,6 +38,7 @@ mod pace;
 #[cfg(feature = "client")]
 mod pages;
 mod path;
+pub mod prelude;
 pub mod query;
 #[cfg(feature = "client")]
 mod response;
@@ -51,10 +55,9 @@ pub mod __private;
 #[cfg(feature = "client")]
 pub use client::Client;
 pub use cloud::NationalCloud;
-pub use entity::{Availability, GraphComplex, GraphEntity, GraphEnum, GraphPatch};
+pub use entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 pub use error::Error;
-pub use path::PathTemplate;
+#[cfg(feature = "client")]
+pub use operations::Operations;
 pub use query::Query;
-pub use wire::{
-    Base64, Date, DateTimeOffset, Duration, ExtraProperties, Guid, TimeOfDay, from_slice,
-};
+pub use wire::{Base64, Date, DateTimeOffset, ExtraProperties, Guid, TimeOfDay, from_slice};

@@ -6,6 +6,8 @@
 //! (applying it twice leaves the same entity). A `DELETE` resent after an attempt that may have
 //! acted, and then answered `404`, succeeded.
 
+use std::future::Future;
+
 use bytes::Bytes;
 use reqwest::Method;
 
@@ -13,11 +15,235 @@ use crate::client::Client;
 use crate::entity::{GraphEntity, GraphPatch};
 use crate::error::Error;
 use crate::pages::List;
+use crate::path::PathArgs;
 use crate::query::Query;
 use crate::retry::RequestOptions;
 
+/// The operations on Microsoft Graph of every [`GraphEntity`]: `create`, `get`, `list`,
+/// `count`, `update` and `delete`, with the path's arguments checked by the compiler
+/// ([`GraphEntity::PathArgs`]: `()`, one `&str`, or a tuple), and their `_with` forms taking
+/// options.
+///
+/// Implemented for every entity; bring it into scope with `use graph_entity::prelude::*` (or
+/// `use graph_entity::Operations`). Each method is a call of the generic [`Client`] method of
+/// the same name.
+///
+/// ```no_run
+/// use graph_entity_runtime::{Client, Error, GraphEntity, Operations};
+///
+/// // Any entity whose path has one placeholder, such as user statuses under a configuration.
+/// async fn copy_all<E>(client: &Client, from: &str, to: &str) -> Result<usize, Error>
+/// where
+///     E: for<'a> GraphEntity<PathArgs<'a> = &'a str>,
+/// {
+///     let entities = E::list(client, from).collect_all().await?;
+///     for entity in &entities {
+///         entity.create(client, to).await?;
+///     }
+///     Ok(entities.len())
+/// }
+/// ```
+pub trait Operations: GraphEntity {
+    /// Creates this entity in the collection at [`PATH`](GraphEntity::PATH) filled with `args`:
+    /// validates it, sends `POST` with its JSON, and returns the entity the service created. See
+    /// [`Client::create`].
+    ///
+    /// # Errors
+    ///
+    /// A validation or path error before any I/O, or the error of the request: see
+    /// [`Client::create`].
+    fn create<'a>(
+        &'a self,
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a {
+        async move { client.create(self, args.segments().as_ref()).await }
+    }
+
+    /// [`create`](Self::create) with options for this call: its retry policy, and whether the
+    /// `POST` is safe to resend when its answer is lost.
+    ///
+    /// # Errors
+    ///
+    /// As [`create`](Self::create).
+    fn create_with<'a>(
+        &'a self,
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        options: &'a RequestOptions,
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a {
+        async move { client.create_with(self, args.segments().as_ref(), options).await }
+    }
+
+    /// Reads the entity with key `id`: `GET {path}/{id}`, selecting exactly the declared
+    /// properties. See [`Client::get`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when it does not exist; a path error before any I/O, or the error of
+    /// the request.
+    fn get<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        id: &'a str,
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a {
+        async move { client.get::<Self>(args.segments().as_ref(), id).await }
+    }
+
+    /// [`get`](Self::get) with query options (`$select`, `$expand`).
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get).
+    fn get_with<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        id: &'a str,
+        query: &'a Query<Self>,
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a {
+        async move { client.get_with::<Self>(args.segments().as_ref(), id, query).await }
+    }
+
+    /// The entities of the collection, as a stream that reads a page at a time (`.next().await`,
+    /// or `.collect_all().await` for all of them). See [`Client::list`].
+    fn list<'c>(client: &'c Client, args: Self::PathArgs<'_>) -> List<'c, Self> {
+        client.list::<Self>(args.segments().as_ref())
+    }
+
+    /// [`list`](Self::list) with query options: `$filter`, `$orderby`, `$top`, `$skip`,
+    /// `$count`, `$search`, `$select`, `$expand`.
+    fn list_with<'c>(
+        client: &'c Client,
+        args: Self::PathArgs<'_>,
+        query: &Query<Self>,
+    ) -> List<'c, Self> {
+        client.list_with::<Self>(args.segments().as_ref(), query)
+    }
+
+    /// How many entities of the collection match the query's `$filter` and `$search`
+    /// (`/$count`). See [`Client::count`].
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get).
+    fn count<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        query: &'a Query<Self>,
+    ) -> impl Future<Output = Result<u64, Error>> + Send + 'a {
+        async move { client.count::<Self>(args.segments().as_ref(), query).await }
+    }
+
+    /// Updates the entity with key `id`: `PATCH {path}/{id}` with only the properties `patch`
+    /// sets. `None` for `204 No Content`, else the updated entity. See [`Client::update`].
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get); [`Error::UnknownOutcome`] when it may have been applied but the
+    /// answer was lost.
+    fn update<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        id: &'a str,
+        patch: &'a Self::Patch,
+    ) -> impl Future<Output = Result<Option<Self>, Error>> + Send + 'a {
+        async move { client.update(args.segments().as_ref(), id, patch).await }
+    }
+
+    /// [`update`](Self::update) with options: `If-Match`, the retry policy.
+    ///
+    /// # Errors
+    ///
+    /// As [`update`](Self::update).
+    fn update_with<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        id: &'a str,
+        patch: &'a Self::Patch,
+        options: &'a RequestOptions,
+    ) -> impl Future<Output = Result<Option<Self>, Error>> + Send + 'a {
+        async move { client.update_with(args.segments().as_ref(), id, patch, options).await }
+    }
+
+    /// Deletes the entity with key `id`: `DELETE {path}/{id}`, with its contained entities. See
+    /// [`Client::delete`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when it does not exist; a path error before any I/O, or the error of
+    /// the request.
+    fn delete<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        id: &'a str,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a {
+        async move { client.delete::<Self>(args.segments().as_ref(), id).await }
+    }
+
+    /// [`delete`](Self::delete) with options: `If-Match`, the retry policy.
+    ///
+    /// # Errors
+    ///
+    /// As [`delete`](Self::delete).
+    fn delete_with<'a>(
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        id: &'a str,
+        options: &'a RequestOptions,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a {
+        async move { client.delete_with::<Self>(args.segments().as_ref(), id, options).await }
+    }
+}
+
+impl<E: GraphEntity> Operations for E {}
+
 impl Client {
-    /// Reads the entity with key `id` from the collection at `E::TEMPLATE` filled with
+    /// Creates `entity` in the collection at `E::PATH` filled with `path_args`: validates
+    /// it, sends `POST` with its JSON, and returns the entity the service created.
+    ///
+    /// The generated `create` method of each entity calls this with checked arguments; call it
+    /// directly from code that is generic over entities.
+    ///
+    /// Throttled (`429`) and unavailable (`503`) answers are retried as the client's
+    /// [`RetryPolicy`](crate::client::RetryPolicy) says: the service did not act on them. A `POST` whose answer was lost,
+    /// or that a gateway answered `504`, is not resent, as it may have created the entity: that
+    /// is [`Error::UnknownOutcome`]. A `201` whose body cannot be read is
+    /// [`Error::UnreadableSuccess`]: the entity exists. [`Error::outcome`] tells the three apart.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotInCloud`], [`Error::Validation`] or [`Error::Path`] before any I/O;
+    /// otherwise the error of the credential, of the request or of its response (see
+    /// [`Error`]).
+    pub async fn create<E: GraphEntity>(&self, entity: &E, path_args: &[&str]) -> Result<E, Error> {
+        self.create_with(entity, path_args, &RequestOptions::default()).await
+    }
+
+    /// [`create`](Self::create) with options for this call: its retry policy, and whether the
+    /// `POST` is safe to resend when its answer is lost.
+    ///
+    /// # Errors
+    ///
+    /// As [`create`](Self::create).
+    pub async fn create_with<E: GraphEntity>(
+        &self,
+        entity: &E,
+        path_args: &[&str],
+        options: &RequestOptions,
+    ) -> Result<E, Error> {
+        self.available::<E>()?;
+        entity.validate()?;
+        let path = E::PATH.render(path_args)?;
+        let body = serde_json::to_vec(&crate::entity::Body(entity)).map_err(Error::Encode)?;
+        let body = Bytes::from(body);
+        let transport = self.transport();
+        let answer = transport
+            .execute(Method::POST, E::PATH.as_str(), transport.url(&path), Some(body), options)
+            .await?;
+        answer.decode_written()
+    }
+
+    /// Reads the entity with key `id` from the collection at `E::PATH` filled with
     /// `path_args`: `GET {path}/{id}?$select=...` with exactly the declared properties.
     ///
     /// # Errors
@@ -47,10 +273,10 @@ impl Client {
             ..RequestOptions::default()
         };
         let transport = self.transport();
-        transport.execute(Method::GET, E::TEMPLATE.as_str(), url, None, &options).await?.decode()
+        transport.execute(Method::GET, E::PATH.as_str(), url, None, &options).await?.decode()
     }
 
-    /// The entities of the collection at `E::TEMPLATE` filled with `path_args`, as a stream
+    /// The entities of the collection at `E::PATH` filled with `path_args`, as a stream
     /// that reads one page at a time (see [`List`]); `.collect_all()` gathers them.
     ///
     /// A path error is the stream's first and only item.
@@ -93,8 +319,7 @@ impl Client {
         let url = self.collection_url::<E>(path_args, "/$count", &query.for_count())?;
         let options = RequestOptions { eventual: true, ..RequestOptions::default() };
         let transport = self.transport();
-        let answer =
-            transport.execute(Method::GET, E::TEMPLATE.as_str(), url, None, &options).await?;
+        let answer = transport.execute(Method::GET, E::PATH.as_str(), url, None, &options).await?;
         let text = String::from_utf8_lossy(&answer.body);
         text.trim_start_matches('\u{feff}').trim().parse().map_err(|_| Error::UnexpectedResponse {
             status: answer.status,
@@ -134,7 +359,7 @@ impl Client {
         patch: &P,
         options: &RequestOptions,
     ) -> Result<Option<P::Entity>, Error> {
-        let template = <P::Entity as GraphEntity>::TEMPLATE;
+        let template = <P::Entity as GraphEntity>::PATH;
         let url = self.entity_url::<P::Entity>(path_args, id, None, &Query::new().select_all())?;
         if patch.is_empty() {
             return Ok(None);
@@ -168,7 +393,7 @@ impl Client {
     ) -> Result<(), Error> {
         let url = self.entity_url::<E>(path_args, id, None, &Query::new().select_all())?;
         let transport = self.transport();
-        transport.execute(Method::DELETE, E::TEMPLATE.as_str(), url, None, options).await?;
+        transport.execute(Method::DELETE, E::PATH.as_str(), url, None, options).await?;
         Ok(())
     }
 
@@ -180,7 +405,7 @@ impl Client {
         query: &Query<E>,
     ) -> Result<String, Error> {
         self.available::<E>()?;
-        let mut path = E::TEMPLATE.render(path_args)?;
+        let mut path = E::PATH.render(path_args)?;
         if let Some(cast) = E::CAST {
             path.push('/');
             path.push_str(cast);
@@ -197,7 +422,7 @@ impl Client {
         query: &Query<E>,
     ) -> Result<String, Error> {
         self.available::<E>()?;
-        let mut path = E::TEMPLATE.render(path_args)?;
+        let mut path = E::PATH.render(path_args)?;
         crate::path::push_segment(&mut path, "id", id)?;
         if let Some(cast) = cast {
             path.push('/');

@@ -83,7 +83,7 @@ impl<'c, E: GraphEntity> List<'c, E> {
         let seen = first.as_ref().map(|url| HashSet::from([hash(url)])).unwrap_or_default();
         List {
             client,
-            template: E::TEMPLATE.as_str(),
+            template: E::PATH.as_str(),
             options,
             next: Some(first),
             fetch: None,

@@ -12,11 +12,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 /// at compile time: rendering it does no parsing.
 ///
 /// ```
-/// use graph_entity_runtime::{PathTemplate, error::PathError};
+/// use graph_entity_runtime::{entity::PathTemplate, error::PathError};
 /// # use graph_entity_runtime::__private::PathPart;
 /// # const T: PathTemplate = PathTemplate::__from_parts("/users/{userId}/events", &[
 /// #     PathPart::Literal("/users/"), PathPart::Placeholder("userId"), PathPart::Literal("/events")]);
-/// // `T` is `<Event as GraphEntity>::TEMPLATE` for an entity declared with that path.
+/// // `T` is `<Event as GraphEntity>::PATH` for an entity declared with that path.
 /// assert_eq!(T.as_str(), "/users/{userId}/events");
 /// assert_eq!(T.placeholders().collect::<Vec<_>>(), ["userId"]);
 /// assert_eq!(T.render(&["a/b?c#d%"])?, "/users/a%2Fb%3Fc%23d%25/events");
@@ -105,6 +105,82 @@ impl PathTemplate {
         segment.close(&out)?;
         Ok(out)
     }
+}
+
+/// The arguments that fill a path's placeholders, in order: `()` when it has none, `&str` for
+/// one, a tuple `(&str, &str, …)` for more (up to 12). Each entity says which in
+/// [`GraphEntity::PathArgs`](crate::GraphEntity::PathArgs), so that the compiler checks how
+/// many arguments an operation gets.
+///
+/// ```
+/// use graph_entity_runtime::entity::PathArgs;
+///
+/// assert_eq!(().segments().as_ref(), [] as [&str; 0]);
+/// assert_eq!("4b2a9c1e".segments().as_ref(), ["4b2a9c1e"]);
+/// assert_eq!(("adele@contoso.com", "AAMkAGI2").segments().as_ref(), ["adele@contoso.com", "AAMkAGI2"]);
+/// ```
+pub trait PathArgs<'a>: Copy + Send + Sync + sealed::Sealed {
+    /// The arguments as an array.
+    type Segments: AsRef<[&'a str]> + Send + Sync;
+
+    /// The arguments, in order.
+    fn segments(self) -> Self::Segments;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+impl sealed::Sealed for () {}
+
+impl<'a> PathArgs<'a> for () {
+    type Segments = [&'a str; 0];
+
+    fn segments(self) -> [&'a str; 0] {
+        []
+    }
+}
+
+impl sealed::Sealed for &str {}
+
+impl<'a> PathArgs<'a> for &'a str {
+    type Segments = [&'a str; 1];
+
+    fn segments(self) -> [&'a str; 1] {
+        [self]
+    }
+}
+
+/// `PathArgs` for the tuples of `&str`, two to twelve.
+macro_rules! tuple_args {
+    ($($n:literal: ($($name:ident),+);)+) => {$(
+        impl sealed::Sealed for ($(tuple_args!(@str $name),)+) {}
+
+        impl<'a> PathArgs<'a> for ($(tuple_args!(@a $name),)+) {
+            type Segments = [&'a str; $n];
+
+            fn segments(self) -> [&'a str; $n] {
+                let ($($name,)+) = self;
+                [$($name),+]
+            }
+        }
+    )+};
+    (@str $name:ident) => { &str };
+    (@a $name:ident) => { &'a str };
+}
+
+tuple_args! {
+    2: (a, b);
+    3: (a, b, c);
+    4: (a, b, c, d);
+    5: (a, b, c, d, e);
+    6: (a, b, c, d, e, f);
+    7: (a, b, c, d, e, f, g);
+    8: (a, b, c, d, e, f, g, h);
+    9: (a, b, c, d, e, f, g, h, i);
+    10: (a, b, c, d, e, f, g, h, i, j);
+    11: (a, b, c, d, e, f, g, h, i, j, k);
+    12: (a, b, c, d, e, f, g, h, i, j, k, l);
 }
 
 /// Appends `/` and `arg` as one more percent-encoded segment, such as an entity's key.

@@ -5,7 +5,7 @@
 //! of undeclared properties, [`ExtraProperties`], and [`from_slice`], which decodes with the JSON
 //! path of any problem.
 
-pub use crate::datetime::{DateTimeOffset, DateTimeParseError};
+pub use crate::datetime::DateTimeOffset;
 pub use crate::decode::from_slice;
 
 /// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.
@@ -384,7 +384,7 @@ string_serde!(TimeOfDay, "a TimeOfDay string such as \"08:30:00.0000000\"");
 ///
 /// ```
 /// use std::time::Duration as StdDuration;
-/// use graph_entity_runtime::Duration;
+/// use graph_entity_runtime::wire::Duration;
 ///
 /// let d: Duration = "PT1H30M".parse()?;
 /// assert_eq!(d.to_std(), Some(StdDuration::from_secs(5400)));

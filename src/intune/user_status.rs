@@ -48,6 +48,7 @@ pub enum ComplianceStatus {
 /// ```
 /// use graph_entity::DateTimeOffset;
 /// use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+/// use graph_entity::prelude::*;
 ///
 /// let status = ManagedDeviceMobileAppConfigurationUserStatus {
 ///     id: None,

@@ -21,5 +21,5 @@ pub struct Configuration {
 #[allow(clippy::unwrap_used)]
 pub async fn configuration(client: &graph_entity::Client) -> String {
     let created = Configuration { id: None, display_name: "Test configuration".into() };
-    created.create(client).await.unwrap().id.unwrap()
+    graph_entity::Operations::create(&created, client, ()).await.unwrap().id.unwrap()
 }

@@ -4,19 +4,17 @@
 
 #[allow(unused_imports)]
 use graph_entity::{
-    Availability, Base64, Client, Date, DateTimeOffset, Duration, Error, ExtraProperties,
-    GraphComplex, GraphEntity, GraphEnum, GraphPatch, Guid, NationalCloud, PathTemplate, Query,
-    TimeOfDay, auth, client, cloud, error, from_slice, query, wire,
+    Base64, Client, Date, DateTimeOffset, Error, ExtraProperties, GraphComplex, GraphEntity,
+    GraphEnum, GraphPatch, Guid, NationalCloud, Operations, Query, TimeOfDay, auth, client, cloud,
+    entity, error, from_slice, prelude, query, wire,
 };
 
 /// The names the `use` above imports.
 const LISTED: &[&str] = &[
-    "Availability",
     "Base64",
     "Client",
     "Date",
     "DateTimeOffset",
-    "Duration",
     "Error",
     "ExtraProperties",
     "GraphComplex",
@@ -25,14 +23,16 @@ const LISTED: &[&str] = &[
     "GraphPatch",
     "Guid",
     "NationalCloud",
-    "PathTemplate",
+    "Operations",
     "Query",
     "TimeOfDay",
     "auth",
     "client",
     "cloud",
+    "entity",
     "error",
     "from_slice",
+    "prelude",
     "query",
     "wire",
 ];
@@ -87,4 +87,21 @@ fn the_facade_has_every_public_item_of_the_runtime() {
     let _: Option<error::GraphError> = None;
     let _: Option<query::Filter<()>> = None;
     let _: Option<wire::WireParseError> = None;
+    let _: Option<wire::Duration> = None;
+    let _: Option<entity::PathTemplate> = None;
+    let _: Option<entity::Availability> = None;
+    let _: Option<
+        entity::PatchOf<graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus>,
+    > = None;
+}
+
+/// The root names no `std` name: `use graph_entity::*` brings no second `Duration` (`Edm.Duration`
+/// is `wire::Duration`), and one path each for what two modules could both hold.
+#[test]
+fn the_root_shadows_nothing_of_std() {
+    for name in ["Duration", "Result", "Option", "AuthError", "PathTemplate", "Availability"] {
+        assert!(!LISTED.contains(&name), "`{name}` at the root");
+    }
+    let auth_module = include_str!("../../runtime/src/auth.rs");
+    assert!(!auth_module.contains("pub use crate::error::AuthError"), "AuthError at two paths");
 }

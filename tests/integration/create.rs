@@ -1,6 +1,7 @@
 //! `create` over real loopback HTTP against a stub server.
 
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+use graph_entity::prelude::*;
 use graph_entity::{Error, client::RetryPolicy, error::PathError};
 
 use crate::stub::{Reply, Stub};

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use graph_emulator::{ClientCertificate, Emulator, Registration, RunningEmulator};
+use graph_entity::prelude::*;
 use graph_entity::{
     Client, Error, NationalCloud,
     auth::{ClientCertificateCredential, EnvironmentCredential},

@@ -7,6 +7,7 @@ use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use graph_entity::{Client, Error, NationalCloud, auth::ClientSecretCredential, cloud::ApiVersion};
 use serde_json::{Value, json};
 

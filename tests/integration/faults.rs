@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+use graph_entity::prelude::*;
 use graph_entity::{
     Client, Error,
     auth::{AccessToken, BoxFuture, ClientSecretCredential, TokenCredential},

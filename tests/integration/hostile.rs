@@ -3,6 +3,7 @@
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use std::time::Duration;
 
 use graph_entity::{Client, Error, client::RetryPolicy, error::Outcome};

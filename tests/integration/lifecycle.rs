@@ -6,6 +6,7 @@ use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use graph_entity::{Client, auth::ClientSecretCredential, graph_complex, graph_entity, graph_enum};
 
 use crate::{configuration, doc_example};
@@ -140,7 +141,7 @@ async fn a_todo_task_under_a_user() {
             force_change_password_next_sign_in: Some(true),
         }),
     };
-    let user_id = user.create(&client).await.unwrap().id.unwrap();
+    let user_id = user.create(&client, ()).await.unwrap().id.unwrap();
     let list = TodoTaskList { id: None, display_name: Some("Renewals".into()) };
     let list_id = list.create(&client, &user_id).await.unwrap().id.unwrap();
 
@@ -151,16 +152,15 @@ async fn a_todo_task_under_a_user() {
         ("Renew the lease", Importance::Normal),
     ] {
         let task = TodoTask { id: None, title: Some(title.into()), importance: Some(importance) };
-        ids.push(task.create(&client, &user_id, &list_id).await.unwrap().id.unwrap());
+        ids.push(task.create(&client, (&user_id, &list_id)).await.unwrap().id.unwrap());
     }
-    let read = TodoTask::get(&client, &user_id, &list_id, &ids[0]).await.unwrap();
+    let read = TodoTask::get(&client, (&user_id, &list_id), &ids[0]).await.unwrap();
     assert_eq!(read.title.as_deref(), Some("Renew the certificate"));
 
     let f = TodoTask::fields();
     let renewals = TodoTask::list_with(
         &client,
-        &user_id,
-        &list_id,
+        (&user_id, &list_id),
         &TodoTask::query().filter(f.title.starts_with("Renew")).order_by(f.title.asc()),
     )
     .collect_all()
@@ -170,23 +170,23 @@ async fn a_todo_task_under_a_user() {
     assert_eq!(titles, ["Renew the certificate", "Renew the lease"]);
     let important =
         TodoTask::query().filter(f.importance.is_in([Importance::High, Importance::Normal]));
-    assert_eq!(TodoTask::count(&client, &user_id, &list_id, &important).await.unwrap(), 2);
+    assert_eq!(TodoTask::count(&client, (&user_id, &list_id), &important).await.unwrap(), 2);
 
     let patch = TodoTask::patch()
         .importance(Importance::Low)
         .title(Some("Renew the certificate (done)".into()));
-    TodoTask::update(&client, &user_id, &list_id, &ids[0], &patch).await.unwrap();
-    let read = TodoTask::get(&client, &user_id, &list_id, &ids[0]).await.unwrap();
+    TodoTask::update(&client, (&user_id, &list_id), &ids[0], &patch).await.unwrap();
+    let read = TodoTask::get(&client, (&user_id, &list_id), &ids[0]).await.unwrap();
     assert_eq!(
         (read.title.as_deref(), read.importance),
         (Some("Renew the certificate (done)"), Some(Importance::Low))
     );
 
-    TodoTask::delete(&client, &user_id, &list_id, &ids[1]).await.unwrap();
-    assert_eq!(TodoTask::list(&client, &user_id, &list_id).collect_all().await.unwrap().len(), 2);
+    TodoTask::delete(&client, (&user_id, &list_id), &ids[1]).await.unwrap();
+    assert_eq!(TodoTask::list(&client, (&user_id, &list_id)).collect_all().await.unwrap().len(), 2);
     // Deleting the list deletes the tasks it contains.
     TodoTaskList::delete(&client, &user_id, &list_id).await.unwrap();
-    let error = TodoTask::get(&client, &user_id, &list_id, &ids[0]).await.unwrap_err();
+    let error = TodoTask::get(&client, (&user_id, &list_id), &ids[0]).await.unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
     assert!(
         emulator
@@ -220,14 +220,14 @@ async fn a_group() {
             mail_nickname: Some(name.to_lowercase().replace(' ', "-")),
             security_enabled: Some(security),
         };
-        group.create(&client).await.unwrap();
+        group.create(&client, ()).await.unwrap();
     }
     let f = Group::fields();
     let query = Group::query()
         .filter(f.security_enabled.eq(true))
         .order_by(f.display_name.asc())
         .count(true);
-    let mut groups = Group::list_with(&client, &query);
+    let mut groups = Group::list_with(&client, (), &query);
     let first = groups.next().await.unwrap().unwrap();
     assert_eq!(first.display_name.as_deref(), Some("Field staff"));
     assert_eq!(groups.count(), Some(2));
@@ -235,27 +235,28 @@ async fn a_group() {
     assert_eq!(last(&emulator, "GET").header("consistencylevel"), Some("eventual"));
     let id = first.id.clone().unwrap();
     // `ne` is an advanced query on directory objects: sent with `$count=true` and the header.
-    let others = Group::list_with(&client, &Group::query().filter(f.display_name.ne("Finance")))
-        .collect_all()
-        .await
-        .unwrap();
+    let others =
+        Group::list_with(&client, (), &Group::query().filter(f.display_name.ne("Finance")))
+            .collect_all()
+            .await
+            .unwrap();
     assert_eq!(others.len(), 2);
     let sent = last(&emulator, "GET");
     assert!(sent.path.contains("&$count=true"), "{}", sent.path);
     assert_eq!(sent.header("consistencylevel"), Some("eventual"));
 
     let patch = Group::patch().description(Some("Everyone in the field".into()));
-    Group::update(&client, &id, &patch).await.unwrap();
+    Group::update(&client, (), &id, &patch).await.unwrap();
     assert_eq!(
-        Group::get(&client, &id).await.unwrap().description.as_deref(),
+        Group::get(&client, (), &id).await.unwrap().description.as_deref(),
         Some("Everyone in the field")
     );
-    Group::update(&client, &id, &Group::patch().description(None)).await.unwrap();
-    assert_eq!(Group::get(&client, &id).await.unwrap().description, None);
+    Group::update(&client, (), &id, &Group::patch().description(None)).await.unwrap();
+    assert_eq!(Group::get(&client, (), &id).await.unwrap().description, None);
 
-    Group::delete(&client, &id).await.unwrap();
-    assert_eq!(Group::list(&client).collect_all().await.unwrap().len(), 2);
-    let error = Group::get(&client, &id).await.unwrap_err();
+    Group::delete(&client, (), &id).await.unwrap();
+    assert_eq!(Group::list(&client, ()).collect_all().await.unwrap().len(), 2);
+    let error = Group::get(&client, (), &id).await.unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
 }
 
@@ -301,7 +302,7 @@ async fn a_derived_type_reads_only_its_own_kind() {
         app_url: Some("https://portal.contoso.com".into()),
         use_managed_browser: Some(true),
     };
-    let web_id = web.create(&client).await.unwrap().id.unwrap();
+    let web_id = web.create(&client, ()).await.unwrap().id.unwrap();
     let android = AndroidStoreApp {
         id: None,
         display_name: Some("Contoso for Android".into()),
@@ -311,10 +312,10 @@ async fn a_derived_type_reads_only_its_own_kind() {
             v8_0: Some(true),
         }),
     };
-    let android_id = android.create(&client).await.unwrap().id.unwrap();
+    let android_id = android.create(&client, ()).await.unwrap().id.unwrap();
 
     // The list casts to the type: only web apps, though the collection holds both.
-    let webs = WebApp::list(&client).collect_all().await.unwrap();
+    let webs = WebApp::list(&client, ()).collect_all().await.unwrap();
     assert_eq!(
         webs.iter().map(|w| w.id.as_deref().unwrap()).collect::<Vec<_>>(),
         [web_id.as_str()]
@@ -326,18 +327,20 @@ async fn a_derived_type_reads_only_its_own_kind() {
     );
     // A read by key casts too: another type's key is not found as a web app.
     assert_eq!(
-        WebApp::get(&client, &web_id).await.unwrap().app_url.as_deref(),
+        WebApp::get(&client, (), &web_id).await.unwrap().app_url.as_deref(),
         Some("https://portal.contoso.com")
     );
-    let error = WebApp::get(&client, &android_id).await.unwrap_err();
+    let error = WebApp::get(&client, (), &android_id).await.unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
-    assert_eq!(AndroidStoreApp::count(&client, &AndroidStoreApp::query()).await.unwrap(), 1);
+    assert_eq!(AndroidStoreApp::count(&client, (), &AndroidStoreApp::query()).await.unwrap(), 1);
     // Updates and deletions address the entity itself.
-    WebApp::update(&client, &web_id, &WebApp::patch().use_managed_browser(false)).await.unwrap();
+    WebApp::update(&client, (), &web_id, &WebApp::patch().use_managed_browser(false))
+        .await
+        .unwrap();
     assert_eq!(
         last(&emulator, "PATCH").path,
         format!("/v1.0/deviceAppManagement/mobileApps/{web_id}")
     );
-    WebApp::delete(&client, &web_id).await.unwrap();
-    assert!(WebApp::list(&client).collect_all().await.unwrap().is_empty());
+    WebApp::delete(&client, (), &web_id).await.unwrap();
+    assert!(WebApp::list(&client, ()).collect_all().await.unwrap().is_empty());
 }

@@ -2,7 +2,8 @@
 
 #![deny(warnings, unused_qualifications, missing_docs, clippy::pedantic)]
 
-use graph_entity::{DateTimeOffset, ExtraProperties, graph_entity, graph_enum};
+use graph_entity::prelude::*;
+use graph_entity::{DateTimeOffset, ExtraProperties};
 
 /// An enum under strict lints.
 #[graph_enum(unchecked)]
@@ -67,12 +68,12 @@ pub(crate) struct CheckedTask {
     pub(crate) body: Option<ItemBody>,
 }
 
-/// The call shape is checked by compiling this: `{type}` became the raw identifier `r#type`.
+/// The call shape is checked by compiling this: one `&str` for each of the two placeholders.
 async fn call(
     entity: StrictEntity,
     client: graph_entity::Client,
 ) -> Result<StrictEntity, graph_entity::Error> {
-    entity.create(&client, "a", "t").await
+    entity.create(&client, ("a", "t")).await
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::time::Duration;
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use graph_entity::{
     Client, Error, GraphEntity, GraphPatch,
     client::{RequestOptions, RetryPolicy},
@@ -335,7 +336,7 @@ async fn an_etag_is_read_and_guards_the_update() {
     })
     .await;
     let client = stub.client();
-    let task = PlannerTask::get(&client, "t1").await.unwrap();
+    let task = PlannerTask::get(&client, (), "t1").await.unwrap();
     assert_eq!(task.etag.as_deref(), Some("W/\"JzEtVGFzayAgQEBA\""));
     assert_eq!(GraphEntity::etag(&task), task.etag.as_deref());
     // Never selected, never written in a body, kept when the entity is written back in full.
@@ -351,7 +352,7 @@ async fn an_etag_is_read_and_guards_the_update() {
     );
     let options = RequestOptions::default().if_match_of(&task);
     let patch = PlannerTask::patch().title("Plan B".into());
-    PlannerTask::update_with(&client, "t1", &patch, &options).await.unwrap();
+    PlannerTask::update_with(&client, (), "t1", &patch, &options).await.unwrap();
     let sent = stub.requests().pop().unwrap();
     assert_eq!(sent.headers["if-match"], "W/\"JzEtVGFzayAgQEBA\"");
     assert_eq!(
@@ -360,7 +361,7 @@ async fn an_etag_is_read_and_guards_the_update() {
     );
     // Without an etag read, no `If-Match`.
     let fresh = PlannerTask { id: None, etag: None, title: None };
-    PlannerTask::delete_with(&client, "t1", &RequestOptions::default().if_match_of(&fresh))
+    PlannerTask::delete_with(&client, (), "t1", &RequestOptions::default().if_match_of(&fresh))
         .await
         .unwrap();
     assert!(stub.requests().pop().unwrap().headers.get("if-match").is_none());

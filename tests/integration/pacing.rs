@@ -9,6 +9,7 @@ use graph_emulator::{Emulator, Limits, LimitsRetryAfter, RunningEmulator};
 use graph_entity::Client;
 use graph_entity::client::{BulkOptions, Progress, RetryPolicy};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+use graph_entity::prelude::*;
 
 use crate::{configuration, doc_example, stored_counts};
 

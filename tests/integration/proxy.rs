@@ -2,6 +2,7 @@
 //! environment's proxy, tunnelled, so the proxy never sees a token or a secret.
 
 use graph_emulator::Emulator;
+use graph_entity::prelude::*;
 use graph_entity::{
     Client,
     auth::{ClientSecretCredential, TokenCredential},

@@ -4,6 +4,7 @@
 //! built: see `tests/ui/fail/missing_non_option_field.rs`.
 
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+use graph_entity::prelude::*;
 use graph_entity::{error::Violation, from_slice};
 use serde_json::json;
 

@@ -1,6 +1,7 @@
 //! Tokens and secrets stay where they belong.
 
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
+use graph_entity::prelude::*;
 use graph_entity::{
     Client, Error,
     auth::{AccessToken, ClientSecretCredential, StaticToken},

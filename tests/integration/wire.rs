@@ -3,6 +3,7 @@
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
+use graph_entity::prelude::*;
 use graph_entity::{ExtraProperties, from_slice, graph_entity};
 use serde_json::json;
 
@@ -37,7 +38,7 @@ fn the_doc_response_parses_and_writes_back_byte_for_byte() {
 #[test]
 fn constants_name_the_path_and_type() {
     assert_eq!(
-        Status::PATH,
+        Status::PATH.as_str(),
         "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses"
     );
     assert_eq!(
@@ -57,7 +58,7 @@ fn constants_name_the_path_and_type() {
         ]
     );
     assert_eq!(
-        Status::TEMPLATE.placeholders().collect::<Vec<_>>(),
+        Status::PATH.placeholders().collect::<Vec<_>>(),
         ["managedDeviceMobileAppConfigurationId"]
     );
 }
@@ -269,7 +270,7 @@ async fn computed_properties_are_read_and_never_sent() {
         crate::stub::Reply::json(201, r##"{"@odata.type":"#microsoft.graph.androidStoreApp","id":"a","packageId":"com.contoso"}"##)
     })
     .await;
-    let created = app.create(&stub.client()).await.unwrap();
+    let created = app.create(&stub.client(), ()).await.unwrap();
     let sent: serde_json::Value = serde_json::from_slice(&stub.requests()[0].body).unwrap();
     assert_eq!(
         sent,

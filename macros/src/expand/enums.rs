@@ -36,7 +36,10 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
             }
 
             fn as_str(&self) -> &str {
-                #ident::as_str(self)
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::#other(__unknown) => (#other_access.get)(__unknown),
+                }
             }
         }
 
@@ -46,7 +49,7 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
             where
                 __S: #private::serde::Serializer,
             {
-                __serializer.serialize_str(self.as_str())
+                __serializer.serialize_str(<Self as #krate::GraphEnum>::as_str(self))
             }
         }
 
@@ -63,18 +66,6 @@ pub(crate) fn graph_enum(model: &Enum) -> TokenStream {
     let wrapped = wrap_in_const(impls);
     quote! {
         #item
-
-        #[automatically_derived]
-        impl #ident {
-            /// The member string Graph uses for this value; an unknown member keeps the string
-            /// it was read from.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #wires,)*
-                    Self::#other(__unknown) => (#other_access.get)(__unknown),
-                }
-            }
-        }
 
         #wrapped
     }

@@ -6,10 +6,9 @@
 //! functions; what is generated per type is the part that must know the fields.
 
 mod checks;
+mod companions;
 mod enums;
 mod fallback;
-mod operations;
-mod patch;
 mod serde;
 
 use proc_macro2::TokenStream;
@@ -117,72 +116,12 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let graph_trait = graph_trait(&s);
     let serialize = serde::serialize(&s);
     let deserialize = serde::deserialize(&s);
-    let validate_body = checks::validate_body(&s);
     let type_checks = checks::type_checks(&s);
-    let wrapped = wrap_in_const(quote!(#graph_trait #serialize #deserialize));
-    // An entity's constants, operations and query and update types.
-    let entity_items = entity.path.as_ref().map(|path| {
-        let odata_type = &entity.odata_type;
-        let path_doc =
-            format!(" The path template of this entity's collection: `{}`.", path.value());
-        let odata_doc =
-            format!(" The `@odata.type` written first in every request body: `{odata_type}`.");
-        let (_, patch_ty) = patch::names(ident);
-        let placeholders: Vec<String> = entity
-            .template
-            .as_ref()
-            .map(|t| t.placeholders().map(str::to_owned).collect())
-            .unwrap_or_default();
-        let path_value = path.value();
-        let signature = operations::Signature {
-            krate,
-            args: &entity.args,
-            placeholders: &placeholders,
-            path: &path_value,
-            patch: &patch_ty,
-        };
-        let methods = operations::methods(&operations::operations(&signature), false);
-        let query_items = patch::items(&s);
-        quote! {
-            #[automatically_derived]
-            impl #ident {
-                #[doc = #path_doc]
-                pub const PATH: &'static str = #path;
-
-                #[doc = #odata_doc]
-                pub const ODATA_TYPE: &'static str = #odata_type;
-            }
-
-            #query_items
-
-            // Only with the facade's `client` feature.
-            #private::with_client! {
-                #[automatically_derived]
-                // `List::list`, and deep paths with many arguments, are how Graph is.
-                #[allow(clippy::self_named_constructors, clippy::too_many_arguments)]
-                impl #ident {
-                    #methods
-                }
-            }
-        }
-    });
+    // An entity's query and update types: unnameable, reached through `GraphEntity`.
+    let companions = entity.path.as_ref().map(|_| companions::items(&s));
+    let wrapped = wrap_in_const(quote!(#graph_trait #companions #serialize #deserialize));
     quote! {
         #item
-
-        #[automatically_derived]
-        impl #ident {
-            /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
-            /// and the extra properties do not shadow declared ones.
-            ///
-            /// # Errors
-            ///
-            /// Every problem at once, each property named by its JSON name.
-            pub fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
-                #validate_body
-            }
-        }
-
-        #entity_items
 
         #wrapped
 
@@ -194,6 +133,7 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
 fn graph_trait(s: &Shared<'_>) -> TokenStream {
     let Shared { ident, krate, private, entity, declared, extra, .. } = s;
     let odata_type = &entity.odata_type;
+    let validate_body = checks::validate_body(s);
     // The properties: not `@odata.etag`, which is never selected nor written.
     let json_names: Vec<&str> =
         declared.iter().filter(|f| f.is_property()).map(|f| f.json.as_str()).collect();
@@ -210,8 +150,8 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
         let (cloud_bits, parts): (Vec<u8>, Vec<&str>) =
             missing.iter().map(|(bit, what)| (*bit, what.as_str())).unzip();
         quote! {
-            const AVAILABILITY: #krate::Availability =
-                #krate::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
+            const AVAILABILITY: #krate::entity::Availability =
+                #krate::entity::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
         }
     });
     let key = declared.iter().find(|f| f.key).map(|f| {
@@ -255,36 +195,82 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                     const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
 
                     fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
-                        #ident::validate(self)
+                        #validate_body
                     }
                 }
             }
         }
-        (Some(path), None) => quote! {
-        #[automatically_derived]
-        impl #krate::GraphEntity for #ident {
-            const TEMPLATE: #krate::PathTemplate = #krate::PathTemplate::__from_parts(#path, &[#(#parts),*]);
-            const ODATA_TYPE: &'static str = #odata_type;
-            const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
-            #availability
-            #key
-            #keeps_unknown
-            #directory_object
-            #cast
-            #etag
+        (Some(path), None) => {
+            let companions::Names { fields, patch } = companions::names(ident);
+            let path_args = path_args(s);
+            let placeholders: Vec<String> = entity
+                .template
+                .iter()
+                .flat_map(|t| t.placeholders())
+                .map(|name| format!("`{{{name}}}`"))
+                .collect();
+            let args_doc = match placeholders.len() {
+                0 => " The path has no placeholders: `()`.".to_owned(),
+                _ => format!(" The path's placeholders, in order: {}.", placeholders.join(", ")),
+            };
+            let field_names: Vec<&syn::Ident> =
+                declared.iter().filter(|f| f.is_property()).map(|f| f.ident).collect();
+            quote! {
+            #[automatically_derived]
+            impl #krate::GraphEntity for #ident {
+                const PATH: #krate::entity::PathTemplate = #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+                const ODATA_TYPE: &'static str = #odata_type;
+                const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
+                #availability
+                #key
+                #keeps_unknown
+                #directory_object
+                #cast
 
-            fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
-                #ident::validate(self)
-            }
+                #[doc = #args_doc]
+                type PathArgs<'__a> = #path_args;
+                type Fields = #fields;
+                type Patch = #patch;
 
-            fn serialize_body<__S>(&self, __serializer: __S) -> #private::Result<__S::Ok, __S::Error>
-            where
-                __S: #private::serde::Serializer,
-            {
-                self.__graph_serialize(__serializer, true)
+                fn fields() -> #fields {
+                    #fields { #(#field_names: #krate::query::Field::__new(#json_names),)* }
+                }
+
+                #etag
+
+                fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
+                    #validate_body
+                }
+
+                fn serialize_body<__S>(&self, __serializer: __S) -> #private::Result<__S::Ok, __S::Error>
+                where
+                    __S: #private::serde::Serializer,
+                {
+                    self.__graph_serialize(__serializer, true)
+                }
             }
+                }
         }
-        },
         (None, None) => quote!(),
+    }
+}
+
+/// `GraphEntity::PathArgs`: `()`, `&str`, or a tuple of as many `&str` as the path has
+/// placeholders.
+fn path_args(s: &Shared<'_>) -> TokenStream {
+    let count = s.entity.template.as_ref().map_or(0, |t| t.placeholders().count());
+    path_args_type(count)
+}
+
+/// The `PathArgs` type for `count` placeholders.
+pub(crate) fn path_args_type(count: usize) -> TokenStream {
+    let one = quote!(&'__a str);
+    match count {
+        0 => quote!(()),
+        1 => one,
+        n => {
+            let all = std::iter::repeat_n(one, n);
+            quote!((#(#all,)*))
+        }
     }
 }

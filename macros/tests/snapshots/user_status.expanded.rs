@@ -34,26 +34,6 @@ pub enum ComplianceStatus {
     /// A member this version does not know, as Graph sent it.
     Other(String),
 }
-#[automatically_derived]
-impl ComplianceStatus {
-    /// The member string Graph uses for this value; an unknown member keeps the string
-    /// it was read from.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::NotApplicable => "notApplicable",
-            Self::Compliant => "compliant",
-            Self::Remediated => "remediated",
-            Self::NonCompliant => "nonCompliant",
-            Self::Error => "error",
-            Self::Conflict => "conflict",
-            Self::NotAssigned => "notAssigned",
-            Self::Other(__unknown) => {
-                (crate::__private::other::<String>().get)(__unknown)
-            }
-        }
-    }
-}
 #[doc(hidden)]
 #[allow(
     non_upper_case_globals,
@@ -92,7 +72,19 @@ const _: () = {
             Self::Other((crate::__private::other::<String>().build)(__unknown))
         }
         fn as_str(&self) -> &str {
-            ComplianceStatus::as_str(self)
+            match self {
+                Self::Unknown => "unknown",
+                Self::NotApplicable => "notApplicable",
+                Self::Compliant => "compliant",
+                Self::Remediated => "remediated",
+                Self::NonCompliant => "nonCompliant",
+                Self::Error => "error",
+                Self::Conflict => "conflict",
+                Self::NotAssigned => "notAssigned",
+                Self::Other(__unknown) => {
+                    (crate::__private::other::<String>().get)(__unknown)
+                }
+            }
         }
     }
     #[automatically_derived]
@@ -104,7 +96,7 @@ const _: () = {
         where
             __S: crate::__private::serde::Serializer,
         {
-            __serializer.serialize_str(self.as_str())
+            __serializer.serialize_str(<Self as crate::GraphEnum>::as_str(self))
         }
     }
     #[automatically_derived]
@@ -128,6 +120,7 @@ const _: () = {
 /// ```
 /// use graph_entity::DateTimeOffset;
 /// use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+/// use graph_entity::prelude::*;
 ///
 /// let status = ManagedDeviceMobileAppConfigurationUserStatus {
 ///     id: None,
@@ -158,305 +151,6 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     /// UserPrincipalName. Required when creating; may be `null` when read.
     pub user_principal_name: Option<String>,
 }
-#[automatically_derived]
-impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// Checks the rules the compiler cannot: every `#[graph(required)]` property is set
-    /// and the extra properties do not shadow declared ones.
-    ///
-    /// # Errors
-    ///
-    /// Every problem at once, each property named by its JSON name.
-    pub fn validate(
-        &self,
-    ) -> crate::__private::Result<(), crate::error::ValidationError> {
-        let mut __v = crate::__private::Validator::new(
-            "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
-        );
-        __v.require(
-            "userDisplayName",
-            crate::__private::Option::is_some(&self.user_display_name),
-        );
-        __v.require(
-            "userPrincipalName",
-            crate::__private::Option::is_some(&self.user_principal_name),
-        );
-        __v.finish()
-    }
-}
-#[automatically_derived]
-impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// The path template of this entity's collection: `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`.
-    pub const PATH: &'static str = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
-    /// The `@odata.type` written first in every request body: `#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
-}
-/// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for query options, each typed by its value: `ManagedDeviceMobileAppConfigurationUserStatus::fields()`.
-#[derive(Clone, Copy, Debug)]
-pub struct ManagedDeviceMobileAppConfigurationUserStatusFields {
-    /// `id`
-    pub id: crate::query::Field<ManagedDeviceMobileAppConfigurationUserStatus, String>,
-    /// `userDisplayName`
-    pub user_display_name: crate::query::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-        String,
-    >,
-    /// `devicesCount`
-    pub devices_count: crate::query::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-        i32,
-    >,
-    /// `status`
-    pub status: crate::query::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-        ComplianceStatus,
-    >,
-    /// `lastReportedDateTime`
-    pub last_reported_date_time: crate::query::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-        DateTimeOffset,
-    >,
-    /// `userPrincipalName`
-    pub user_principal_name: crate::query::Field<
-        ManagedDeviceMobileAppConfigurationUserStatus,
-        String,
-    >,
-}
-/// The changes to a [`ManagedDeviceMobileAppConfigurationUserStatus`] that an update sends: only the properties set (`ManagedDeviceMobileAppConfigurationUserStatus::patch()`, then a setter per property).
-pub struct ManagedDeviceMobileAppConfigurationUserStatusPatch {
-    user_display_name: crate::__private::Option<crate::__private::Option<String>>,
-    devices_count: crate::__private::Option<i32>,
-    status: crate::__private::Option<ComplianceStatus>,
-    last_reported_date_time: crate::__private::Option<DateTimeOffset>,
-    user_principal_name: crate::__private::Option<crate::__private::Option<String>>,
-}
-#[automatically_derived]
-impl crate::__private::Default for ManagedDeviceMobileAppConfigurationUserStatusPatch {
-    fn default() -> Self {
-        Self {
-            user_display_name: crate::__private::None,
-            devices_count: crate::__private::None,
-            status: crate::__private::None,
-            last_reported_date_time: crate::__private::None,
-            user_principal_name: crate::__private::None,
-        }
-    }
-}
-#[automatically_derived]
-impl crate::__private::fmt::Debug
-for ManagedDeviceMobileAppConfigurationUserStatusPatch {
-    /// The properties set, not their values (which may be personal data).
-    fn fmt(
-        &self,
-        __f: &mut crate::__private::fmt::Formatter<'_>,
-    ) -> crate::__private::fmt::Result {
-        let mut __set = __f.debug_set();
-        if self.user_display_name.is_some() {
-            __set.entry(&"userDisplayName");
-        }
-        if self.devices_count.is_some() {
-            __set.entry(&"devicesCount");
-        }
-        if self.status.is_some() {
-            __set.entry(&"status");
-        }
-        if self.last_reported_date_time.is_some() {
-            __set.entry(&"lastReportedDateTime");
-        }
-        if self.user_principal_name.is_some() {
-            __set.entry(&"userPrincipalName");
-        }
-        __set.finish()
-    }
-}
-#[automatically_derived]
-impl ManagedDeviceMobileAppConfigurationUserStatusPatch {
-    /// Sets `userDisplayName`; `None` writes `null`, clearing it.
-    #[must_use]
-    pub fn user_display_name(mut self, value: crate::__private::Option<String>) -> Self {
-        self.user_display_name = crate::__private::Some(value);
-        self
-    }
-    /// Sets `devicesCount` (Graph does not allow `null` in it).
-    #[must_use]
-    pub fn devices_count(mut self, value: i32) -> Self {
-        self.devices_count = crate::__private::Some(value);
-        self
-    }
-    /// Sets `status` (Graph does not allow `null` in it).
-    #[must_use]
-    pub fn status(mut self, value: ComplianceStatus) -> Self {
-        self.status = crate::__private::Some(value);
-        self
-    }
-    /// Sets `lastReportedDateTime` (Graph does not allow `null` in it).
-    #[must_use]
-    pub fn last_reported_date_time(mut self, value: DateTimeOffset) -> Self {
-        self.last_reported_date_time = crate::__private::Some(value);
-        self
-    }
-    /// Sets `userPrincipalName`; `None` writes `null`, clearing it.
-    #[must_use]
-    pub fn user_principal_name(
-        mut self,
-        value: crate::__private::Option<String>,
-    ) -> Self {
-        self.user_principal_name = crate::__private::Some(value);
-        self
-    }
-}
-#[automatically_derived]
-impl crate::__private::serde::Serialize
-for ManagedDeviceMobileAppConfigurationUserStatusPatch {
-    fn serialize<__S>(
-        &self,
-        __serializer: __S,
-    ) -> crate::__private::Result<__S::Ok, __S::Error>
-    where
-        __S: crate::__private::serde::Serializer,
-    {
-        use crate::__private::serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(crate::__private::None)?;
-        __map
-            .serialize_entry(
-                "@odata.type",
-                "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
-            )?;
-        if let crate::__private::Some(__value) = &self.user_display_name {
-            __map.serialize_entry("userDisplayName", __value)?;
-        }
-        if let crate::__private::Some(__value) = &self.devices_count {
-            __map.serialize_entry("devicesCount", __value)?;
-        }
-        if let crate::__private::Some(__value) = &self.status {
-            __map.serialize_entry("status", __value)?;
-        }
-        if let crate::__private::Some(__value) = &self.last_reported_date_time {
-            __map.serialize_entry("lastReportedDateTime", __value)?;
-        }
-        if let crate::__private::Some(__value) = &self.user_principal_name {
-            __map.serialize_entry("userPrincipalName", __value)?;
-        }
-        __map.end()
-    }
-}
-#[automatically_derived]
-impl crate::__private::GeneratedPatch
-for ManagedDeviceMobileAppConfigurationUserStatusPatch {}
-#[automatically_derived]
-impl crate::GraphPatch for ManagedDeviceMobileAppConfigurationUserStatusPatch {
-    type Entity = ManagedDeviceMobileAppConfigurationUserStatus;
-    fn is_empty(&self) -> bool {
-        true && self.user_display_name.is_none() && self.devices_count.is_none()
-            && self.status.is_none() && self.last_reported_date_time.is_none()
-            && self.user_principal_name.is_none()
-    }
-}
-#[automatically_derived]
-impl ManagedDeviceMobileAppConfigurationUserStatus {
-    /// The typed property paths of this entity, for query options.
-    pub fn fields() -> ManagedDeviceMobileAppConfigurationUserStatusFields {
-        ManagedDeviceMobileAppConfigurationUserStatusFields {
-            id: crate::query::Field::__new("id"),
-            user_display_name: crate::query::Field::__new("userDisplayName"),
-            devices_count: crate::query::Field::__new("devicesCount"),
-            status: crate::query::Field::__new("status"),
-            last_reported_date_time: crate::query::Field::__new("lastReportedDateTime"),
-            user_principal_name: crate::query::Field::__new("userPrincipalName"),
-        }
-    }
-    /// Query options for reading this entity: `Self::query().filter(...)`.
-    pub fn query() -> crate::Query<Self> {
-        crate::Query::new()
-    }
-    /// An update that changes nothing yet: add the properties to change with its setters.
-    pub fn patch() -> ManagedDeviceMobileAppConfigurationUserStatusPatch {
-        <ManagedDeviceMobileAppConfigurationUserStatusPatch as crate::__private::Default>::default()
-    }
-}
-crate::__private::with_client! {
-    #[automatically_derived] #[allow(clippy::self_named_constructors,
-    clippy::too_many_arguments)] impl ManagedDeviceMobileAppConfigurationUserStatus {
-    #[doc =
-    " Creates this entity: validates it, sends `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`,"]
-    #[doc = " and returns the entity the service created."] #[doc = ""] #[doc =
-    " Each path argument fills one segment, percent-encoded; it must not be empty:"]
-    #[doc =
-    " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
-    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
-    " A validation or path error before any I/O, or the error of the request: see `Error`."]
-    pub async fn create(& self, client : & crate ::Client,
-    managed_device_mobile_app_configuration_id : & str) -> crate ::__private::Result <
-    Self, crate ::Error > { crate ::__private::create(client, self, &
-    [managed_device_mobile_app_configuration_id]). await } #[doc =
-    " Reads the entity with key `id`: `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}`, selecting exactly"]
-    #[doc = " the declared properties."] #[doc = ""] #[doc =
-    " Each path argument fills one segment, percent-encoded; it must not be empty:"]
-    #[doc =
-    " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
-    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
-    " `Error::NotFound` when it does not exist; a path error before any I/O, or the error of the request."]
-    pub async fn get(client : & crate ::Client,
-    managed_device_mobile_app_configuration_id : & str, id : & str) -> crate
-    ::__private::Result < Self, crate ::Error > { client.get:: < Self > (&
-    [managed_device_mobile_app_configuration_id], id). await } #[doc =
-    " `get` with query options (`$select`, `$expand`)."] #[doc = ""] #[doc = " # Errors"]
-    #[doc = ""] #[doc = " As `get`."] pub async fn get_with(client : & crate ::Client,
-    managed_device_mobile_app_configuration_id : & str, id : & str, query : & crate
-    ::Query < Self >) -> crate ::__private::Result < Self, crate ::Error > { client
-    .get_with:: < Self > (& [managed_device_mobile_app_configuration_id], id, query).
-    await } #[doc =
-    " The entities of `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`, as a stream that reads a page at a time"]
-    #[doc = " (`.next().await`, or `.collect_all().await` for all of them)."] #[doc = ""]
-    #[doc =
-    " Each path argument fills one segment, percent-encoded; it must not be empty:"]
-    #[doc =
-    " - `managed_device_mobile_app_configuration_id` fills `{managedDeviceMobileAppConfigurationId}`"]
-    pub fn list < '__c > (client : & '__c crate ::Client,
-    managed_device_mobile_app_configuration_id : & str) -> crate ::client::List < '__c,
-    Self > { client.list:: < Self > (& [managed_device_mobile_app_configuration_id]) }
-    #[doc =
-    " `list` with query options: `$filter`, `$orderby`, `$top`, `$skip`, `$count`, `$search`, `$select`."]
-    pub fn list_with < '__c > (client : & '__c crate ::Client,
-    managed_device_mobile_app_configuration_id : & str, query : & crate ::Query < Self >)
-    -> crate ::client::List < '__c, Self > { client.list_with:: < Self > (&
-    [managed_device_mobile_app_configuration_id], query) } #[doc =
-    " How many entities of `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses` match the query's `$filter` and `$search` (`/$count`)."]
-    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc = " As `get`."] pub async fn
-    count(client : & crate ::Client, managed_device_mobile_app_configuration_id : & str,
-    query : & crate ::Query < Self >) -> crate ::__private::Result < u64, crate ::Error >
-    { client.count:: < Self > (& [managed_device_mobile_app_configuration_id], query).
-    await } #[doc =
-    " Updates the entity with key `id`: `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}` with only the"]
-    #[doc =
-    " properties the patch sets. `None` for `204 No Content`, else the updated entity."]
-    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
-    " As `get`; `Error::UnknownOutcome` when it may have been applied but the answer was lost."]
-    pub async fn update(client : & crate ::Client,
-    managed_device_mobile_app_configuration_id : & str, id : & str, patch : &
-    ManagedDeviceMobileAppConfigurationUserStatusPatch) -> crate ::__private::Result <
-    crate ::__private::Option < Self >, crate ::Error > { client.update(&
-    [managed_device_mobile_app_configuration_id], id, patch). await } #[doc =
-    " `update` with options: `If-Match`, the retry policy."] #[doc = ""] #[doc =
-    " # Errors"] #[doc = ""] #[doc = " As `update`."] pub async fn update_with(client : &
-    crate ::Client, managed_device_mobile_app_configuration_id : & str, id : & str, patch
-    : & ManagedDeviceMobileAppConfigurationUserStatusPatch, options : & crate
-    ::client::RequestOptions) -> crate ::__private::Result < crate ::__private::Option <
-    Self >, crate ::Error > { client.update_with(&
-    [managed_device_mobile_app_configuration_id], id, patch, options). await } #[doc =
-    " Deletes the entity with key `id`: `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{id}`."]
-    #[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc =
-    " `Error::NotFound` when it does not exist; a path error before any I/O, or the error of the request."]
-    pub async fn delete(client : & crate ::Client,
-    managed_device_mobile_app_configuration_id : & str, id : & str) -> crate
-    ::__private::Result < (), crate ::Error > { client.delete:: < Self > (&
-    [managed_device_mobile_app_configuration_id], id). await } #[doc =
-    " `delete` with options: `If-Match`, the retry policy."] #[doc = ""] #[doc =
-    " # Errors"] #[doc = ""] #[doc = " As `delete`."] pub async fn delete_with(client : &
-    crate ::Client, managed_device_mobile_app_configuration_id : & str, id : & str,
-    options : & crate ::client::RequestOptions) -> crate ::__private::Result < (), crate
-    ::Error > { client.delete_with:: < Self > (&
-    [managed_device_mobile_app_configuration_id], id, options). await } }
-}
 #[doc(hidden)]
 #[allow(
     non_upper_case_globals,
@@ -467,7 +161,7 @@ crate::__private::with_client! {
 const _: () = {
     #[automatically_derived]
     impl crate::GraphEntity for ManagedDeviceMobileAppConfigurationUserStatus {
-        const TEMPLATE: crate::PathTemplate = crate::PathTemplate::__from_parts(
+        const PATH: crate::entity::PathTemplate = crate::entity::PathTemplate::__from_parts(
             "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses",
             &[
                 crate::__private::PathPart::Literal(
@@ -488,12 +182,42 @@ const _: () = {
             "lastReportedDateTime",
             "userPrincipalName",
         ];
-        const AVAILABILITY: crate::Availability = crate::Availability::__new(7u8, &[]);
+        const AVAILABILITY: crate::entity::Availability = crate::entity::Availability::__new(
+            7u8,
+            &[],
+        );
         const KEY: crate::__private::Option<&'static str> = crate::__private::Some("id");
+        /// The path's placeholders, in order: `{managedDeviceMobileAppConfigurationId}`.
+        type PathArgs<'__a> = &'__a str;
+        type Fields = __ManagedDeviceMobileAppConfigurationUserStatusFields;
+        type Patch = __ManagedDeviceMobileAppConfigurationUserStatusPatch;
+        fn fields() -> __ManagedDeviceMobileAppConfigurationUserStatusFields {
+            __ManagedDeviceMobileAppConfigurationUserStatusFields {
+                id: crate::query::Field::__new("id"),
+                user_display_name: crate::query::Field::__new("userDisplayName"),
+                devices_count: crate::query::Field::__new("devicesCount"),
+                status: crate::query::Field::__new("status"),
+                last_reported_date_time: crate::query::Field::__new(
+                    "lastReportedDateTime",
+                ),
+                user_principal_name: crate::query::Field::__new("userPrincipalName"),
+            }
+        }
         fn validate(
             &self,
         ) -> crate::__private::Result<(), crate::error::ValidationError> {
-            ManagedDeviceMobileAppConfigurationUserStatus::validate(self)
+            let mut __v = crate::__private::Validator::new(
+                "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+            );
+            __v.require(
+                "userDisplayName",
+                crate::__private::Option::is_some(&self.user_display_name),
+            );
+            __v.require(
+                "userPrincipalName",
+                crate::__private::Option::is_some(&self.user_principal_name),
+            );
+            __v.finish()
         }
         fn serialize_body<__S>(
             &self,
@@ -503,6 +227,174 @@ const _: () = {
             __S: crate::__private::serde::Serializer,
         {
             self.__graph_serialize(__serializer, true)
+        }
+    }
+    /// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for query options, each typed by its value: `ManagedDeviceMobileAppConfigurationUserStatus::fields()`.
+    #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+    pub struct __ManagedDeviceMobileAppConfigurationUserStatusFields {
+        /// `id`
+        pub id: crate::query::Field<
+            ManagedDeviceMobileAppConfigurationUserStatus,
+            String,
+        >,
+        /// `userDisplayName`
+        pub user_display_name: crate::query::Field<
+            ManagedDeviceMobileAppConfigurationUserStatus,
+            String,
+        >,
+        /// `devicesCount`
+        pub devices_count: crate::query::Field<
+            ManagedDeviceMobileAppConfigurationUserStatus,
+            i32,
+        >,
+        /// `status`
+        pub status: crate::query::Field<
+            ManagedDeviceMobileAppConfigurationUserStatus,
+            ComplianceStatus,
+        >,
+        /// `lastReportedDateTime`
+        pub last_reported_date_time: crate::query::Field<
+            ManagedDeviceMobileAppConfigurationUserStatus,
+            DateTimeOffset,
+        >,
+        /// `userPrincipalName`
+        pub user_principal_name: crate::query::Field<
+            ManagedDeviceMobileAppConfigurationUserStatus,
+            String,
+        >,
+    }
+    /// The changes to a [`ManagedDeviceMobileAppConfigurationUserStatus`] that an update sends: only the properties set (`ManagedDeviceMobileAppConfigurationUserStatus::patch()`, then a setter per property).
+    pub struct __ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        user_display_name: crate::__private::Option<crate::__private::Option<String>>,
+        devices_count: crate::__private::Option<i32>,
+        status: crate::__private::Option<ComplianceStatus>,
+        last_reported_date_time: crate::__private::Option<DateTimeOffset>,
+        user_principal_name: crate::__private::Option<crate::__private::Option<String>>,
+    }
+    #[automatically_derived]
+    impl crate::__private::Default
+    for __ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        fn default() -> Self {
+            Self {
+                user_display_name: crate::__private::None,
+                devices_count: crate::__private::None,
+                status: crate::__private::None,
+                last_reported_date_time: crate::__private::None,
+                user_principal_name: crate::__private::None,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::fmt::Debug
+    for __ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        /// The properties set, not their values (which may be personal data).
+        fn fmt(
+            &self,
+            __f: &mut crate::__private::fmt::Formatter<'_>,
+        ) -> crate::__private::fmt::Result {
+            let mut __set = __f.debug_set();
+            if self.user_display_name.is_some() {
+                __set.entry(&"userDisplayName");
+            }
+            if self.devices_count.is_some() {
+                __set.entry(&"devicesCount");
+            }
+            if self.status.is_some() {
+                __set.entry(&"status");
+            }
+            if self.last_reported_date_time.is_some() {
+                __set.entry(&"lastReportedDateTime");
+            }
+            if self.user_principal_name.is_some() {
+                __set.entry(&"userPrincipalName");
+            }
+            __set.finish()
+        }
+    }
+    #[automatically_derived]
+    impl __ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        /// Sets `userDisplayName`; `None` writes `null`, clearing it.
+        #[must_use]
+        pub fn user_display_name(
+            mut self,
+            value: crate::__private::Option<String>,
+        ) -> Self {
+            self.user_display_name = crate::__private::Some(value);
+            self
+        }
+        /// Sets `devicesCount` (Graph does not allow `null` in it).
+        #[must_use]
+        pub fn devices_count(mut self, value: i32) -> Self {
+            self.devices_count = crate::__private::Some(value);
+            self
+        }
+        /// Sets `status` (Graph does not allow `null` in it).
+        #[must_use]
+        pub fn status(mut self, value: ComplianceStatus) -> Self {
+            self.status = crate::__private::Some(value);
+            self
+        }
+        /// Sets `lastReportedDateTime` (Graph does not allow `null` in it).
+        #[must_use]
+        pub fn last_reported_date_time(mut self, value: DateTimeOffset) -> Self {
+            self.last_reported_date_time = crate::__private::Some(value);
+            self
+        }
+        /// Sets `userPrincipalName`; `None` writes `null`, clearing it.
+        #[must_use]
+        pub fn user_principal_name(
+            mut self,
+            value: crate::__private::Option<String>,
+        ) -> Self {
+            self.user_principal_name = crate::__private::Some(value);
+            self
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::serde::Serialize
+    for __ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> crate::__private::Result<__S::Ok, __S::Error>
+        where
+            __S: crate::__private::serde::Serializer,
+        {
+            use crate::__private::serde::ser::SerializeMap as _;
+            let mut __map = __serializer.serialize_map(crate::__private::None)?;
+            __map
+                .serialize_entry(
+                    "@odata.type",
+                    "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+                )?;
+            if let crate::__private::Some(__value) = &self.user_display_name {
+                __map.serialize_entry("userDisplayName", __value)?;
+            }
+            if let crate::__private::Some(__value) = &self.devices_count {
+                __map.serialize_entry("devicesCount", __value)?;
+            }
+            if let crate::__private::Some(__value) = &self.status {
+                __map.serialize_entry("status", __value)?;
+            }
+            if let crate::__private::Some(__value) = &self.last_reported_date_time {
+                __map.serialize_entry("lastReportedDateTime", __value)?;
+            }
+            if let crate::__private::Some(__value) = &self.user_principal_name {
+                __map.serialize_entry("userPrincipalName", __value)?;
+            }
+            __map.end()
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::GeneratedPatch
+    for __ManagedDeviceMobileAppConfigurationUserStatusPatch {}
+    #[automatically_derived]
+    impl crate::GraphPatch for __ManagedDeviceMobileAppConfigurationUserStatusPatch {
+        type Entity = ManagedDeviceMobileAppConfigurationUserStatus;
+        fn is_empty(&self) -> bool {
+            true && self.user_display_name.is_none() && self.devices_count.is_none()
+                && self.status.is_none() && self.last_reported_date_time.is_none()
+                && self.user_principal_name.is_none()
         }
     }
     #[automatically_derived]

@@ -1,7 +1,7 @@
 // What the compiler refuses in reads and updates: a `null` for a property Graph does not allow
 // it in, a setter for the key or a computed property, a filter value of the wrong type, and a
 // property of another entity in a query.
-use graph_entity::graph_entity;
+use graph_entity::prelude::*;
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 
 #[graph_entity(path = "/deviceAppManagement/mobileAppCategories")]

@@ -1,4 +1,5 @@
-use graph_entity::{DateTimeOffset, ExtraProperties, GraphEntity, graph_entity, graph_enum};
+use graph_entity::prelude::*;
+use graph_entity::{DateTimeOffset, ExtraProperties};
 
 #[graph_enum(unchecked)]
 #[derive(Debug, Clone, PartialEq)]
@@ -26,12 +27,12 @@ pub struct Thing {
 }
 
 async fn call(thing: &Thing, client: &graph_entity::Client) -> Result<Thing, graph_entity::Error> {
-    // `{type}` is a keyword: its argument is `r#type`.
-    thing.create(client, "a", "b", "c").await
+    // Three placeholders, `{type}` among them: three `&str`, in order.
+    thing.create(client, ("a", "b", "c")).await
 }
 
 fn generic<E: GraphEntity>() -> &'static str {
-    E::TEMPLATE.as_str()
+    E::PATH.as_str()
 }
 
 fn main() {

@@ -3,7 +3,7 @@ mod sdk {
     pub use graph_entity;
 }
 
-use sdk::graph_entity::{graph_entity, graph_enum};
+use sdk::graph_entity::prelude::*;
 
 #[graph_enum(crate = crate::sdk::graph_entity, unchecked)]
 pub enum Level {
@@ -20,5 +20,5 @@ pub struct Levelled {
 fn main() {
     let value = Levelled { level: Level::Low };
     assert!(value.validate().is_ok());
-    assert_eq!(Levelled::PATH, "/levels");
+    assert_eq!(Levelled::PATH.as_str(), "/levels");
 }

@@ -1,5 +1,7 @@
-//! What reads and updates name: `{Entity}Fields`, one typed property path per field for query
-//! options, and `{Entity}Patch`, the changes an update sends.
+//! An entity's companion types: its fields, one typed property path per field for query
+//! options, and its patch, the changes an update sends. They sit in the entity's anonymous
+//! constant, so that they take no name in the user's namespace; the user reaches them through
+//! `GraphEntity::Fields` and `GraphEntity::Patch` (`User::fields()`, `User::patch()`).
 //!
 //! The patch has a setter per property the client may write: none for the key or for
 //! computed properties; a setter taking an `Option` (where `None` writes `null`) only for the
@@ -13,27 +15,35 @@ use super::Shared;
 use crate::model::option_inner;
 use crate::symbol::ODATA_TYPE_PROPERTY;
 
-/// The names of the generated types.
-pub(crate) fn names(entity: &Ident) -> (Ident, Ident) {
-    (format_ident!("{}Fields", entity), format_ident!("{}Patch", entity))
+/// The names of the companion types, inside the entity's constant: `__` and the entity's name, so
+/// that they shadow none of the types the fields name.
+pub(crate) struct Names {
+    pub(crate) fields: Ident,
+    pub(crate) patch: Ident,
 }
 
-/// `{Entity}Fields`, `{Entity}Patch` and the entity's `fields()`, `query()` and `patch()`.
+pub(crate) fn names(entity: &Ident) -> Names {
+    let entity = entity.to_string();
+    let entity = entity.trim_start_matches("r#");
+    Names { fields: format_ident!("__{}Fields", entity), patch: format_ident!("__{}Patch", entity) }
+}
+
+/// The fields type and the patch type, with their impls.
 pub(super) fn items(s: &Shared<'_>) -> TokenStream {
     let Shared { ident, krate, private, entity, declared, .. } = s;
-    let vis = &entity.input.vis;
-    let (fields_ty, patch_ty) = names(ident);
+    let Names { fields: fields_ty, patch: patch_ty } = names(ident);
     let odata_type = &entity.odata_type;
+    // The entity's own visibility: the types name it, and a public type may not name a private one.
+    let vis = &entity.input.vis;
 
     let properties: Vec<_> = declared.iter().filter(|f| f.is_property()).collect();
     let names: Vec<&Ident> = properties.iter().map(|f| f.ident).collect();
-    let jsons: Vec<&str> = properties.iter().map(|f| f.json.as_str()).collect();
     let value_types: Vec<&syn::Type> =
         properties.iter().map(|f| option_inner(f.ty).unwrap_or(f.ty)).collect();
     let fields_doc = format!(
         " The properties of [`{ident}`] for query options, each typed by its value: `{ident}::fields()`."
     );
-    let field_docs = jsons.iter().map(|json| format!(" `{json}`"));
+    let field_docs = properties.iter().map(|f| format!(" `{}`", f.json));
 
     // What an update may write: not the key, not what the service computes.
     let writable: Vec<_> = declared.iter().filter(|f| !f.key && !f.computed).collect();
@@ -50,25 +60,20 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
         let name = f.ident;
         let value = option_inner(f.ty).unwrap_or(f.ty);
         let json = &f.json;
-        if f.nullable {
-            let doc = format!(" Sets `{json}`; `None` writes `null`, clearing it.");
-            quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #name(mut self, value: #private::Option<#value>) -> Self {
-                    self.#name = #private::Some(value);
-                    self
-                }
-            }
+        let (doc, parameter) = if f.nullable {
+            (
+                format!(" Sets `{json}`; `None` writes `null`, clearing it."),
+                quote!(#private::Option<#value>),
+            )
         } else {
-            let doc = format!(" Sets `{json}` (Graph does not allow `null` in it).");
-            quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #name(mut self, value: #value) -> Self {
-                    self.#name = #private::Some(value);
-                    self
-                }
+            (format!(" Sets `{json}` (Graph does not allow `null` in it)."), quote!(#value))
+        };
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #name(mut self, value: #parameter) -> Self {
+                self.#name = #private::Some(value);
+                self
             }
         }
     });
@@ -79,7 +84,7 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
 
     quote! {
         #[doc = #fields_doc]
-        #[derive(Clone, Copy, Debug)]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #vis struct #fields_ty {
             #(
                 #[doc = #field_docs]
@@ -141,24 +146,6 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
 
             fn is_empty(&self) -> bool {
                 true #(&& self.#slots.is_none())*
-            }
-        }
-
-        #[automatically_derived]
-        impl #ident {
-            /// The typed property paths of this entity, for query options.
-            pub fn fields() -> #fields_ty {
-                #fields_ty { #(#names: #krate::query::Field::__new(#jsons),)* }
-            }
-
-            /// Query options for reading this entity: `Self::query().filter(...)`.
-            pub fn query() -> #krate::Query<Self> {
-                #krate::Query::new()
-            }
-
-            /// An update that changes nothing yet: add the properties to change with its setters.
-            pub fn patch() -> #patch_ty {
-                <#patch_ty as #private::Default>::default()
             }
         }
     }
