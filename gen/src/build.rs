@@ -1,17 +1,20 @@
 //! The items: a struct for each entity, then a struct or an enum for each type they need, with
-//! their attributes and doc comments, and the file that holds them.
+//! their attributes and doc comments, built as syntax trees and printed by prettyplease.
 
 use std::collections::HashSet;
 
 use graph_entity_schema::{PropertyDef, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse_quote;
 
-use crate::Cloud;
-use crate::names;
+use crate::names::{self, ident};
 use crate::resolve::{Entity, Scope};
 use crate::types::{self, Needs};
-use crate::write::{self, Attr, Item, Member};
+use crate::{Cloud, doc};
 
-/// The file: the `use` line, the entities (each once), then the types they need.
+/// The file: the `use` item, the entities (each once), then the types they need, in that order,
+/// a blank line between items.
 pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_>]) -> String {
     let mut needs = Needs::default();
     needs.import("graph_entity");
@@ -29,8 +32,22 @@ pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_
         };
         items.push(item);
     }
-    let imports: Vec<&str> = needs.imports().collect();
-    write::file(&imports, &items)
+    let imports: Vec<_> = needs.imports().map(ident).collect();
+    let uses: syn::Item = match imports.as_slice() {
+        [one] => parse_quote!(use graph_entity::#one;),
+        _ => parse_quote!(use graph_entity::{#(#imports),*};),
+    };
+    let mut out = String::new();
+    for item in std::iter::once(uses).chain(items) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        // One file an item: prettyplease puts no blank line between a file's items.
+        let file =
+            syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![item] };
+        out.push_str(&prettyplease::unparse(&file));
+    }
+    out
 }
 
 fn entity_item<'s>(
@@ -38,113 +55,106 @@ fn entity_item<'s>(
     cloud: Option<Cloud>,
     entity: &Entity<'s>,
     needs: &mut Needs<'s>,
-) -> Item {
+) -> syn::Item {
     let ty = entity.ty;
-    let (members, skipped) = fields(scope, ty, &entity.properties, needs);
-    let mut args = vec![format!("path = \"{}\"", entity.path)];
+    let path = &entity.path;
+    let mut args = vec![quote!(path = #path)];
     if let Some(odata_type) = &entity.odata_type {
-        args.push(format!("odata_type = \"{odata_type}\""));
+        args.push(quote!(odata_type = #odata_type));
     }
     if let Some(cloud) = cloud {
-        let name = cloud.clouds().names().next().unwrap_or("global");
-        args.push(format!("clouds({name})"));
+        let name = ident(cloud.clouds().names().next().unwrap_or("global"));
+        args.push(quote!(clouds(#name)));
     }
-    let mut doc = description(ty);
-    doc.push_str(&format!("Graph's `{}`, created with `POST {}`.", ty.name, entity.path));
+    let mut about = format!("Graph's `{}`, created with `POST {path}`.", ty.name);
     if entity.minimal {
-        doc.push_str(" Only some of its properties are declared.");
+        about.push_str(" Only some of its properties are declared.");
     }
-    doc.push_str(&skipped_note(&skipped));
-    Item {
-        doc,
-        attrs: vec![
-            Attr::new("graph_entity", args),
-            Attr::new("derive", vec!["Debug, Clone, Default, PartialEq".into()]),
-        ],
-        head: format!("pub struct {}", names::type_name(&ty.name)),
-        members,
-    }
+    let fields = fields(scope, ty, &entity.properties, needs);
+    structure(ty, &about, quote!(#[graph_entity(#(#args),*)]), fields)
 }
 
-fn complex_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> Item {
+fn complex_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> syn::Item {
     needs.import("graph_complex");
-    let properties = scope.properties(&ty.name);
-    let (members, skipped) = fields(scope, ty, &properties, needs);
-    let rust = names::type_name(&ty.name);
     // A derived value says which type it is; a base one is known from the property.
-    let args = if ty.base.is_some() && !ty.is_abstract {
-        vec![format!("odata_type = \"#{}\"", ty.name)]
+    let arg = if ty.base.is_some() && !ty.is_abstract {
+        let odata_type = format!("#{}", ty.name);
+        Some(quote!(odata_type = #odata_type))
     } else {
-        name_arg(&rust, &ty.name).into_iter().collect()
+        name_arg(ty)
     };
-    let mut doc = description(ty);
-    doc.push_str(&format!("Graph's complex type `{}`.", ty.name));
+    let mut about = format!("Graph's complex type `{}`.", ty.name);
     if ty.is_abstract {
-        doc.push_str(&format!(
+        about.push_str(&format!(
             " Abstract: Graph sends one of its derived types ({}); a field of this type may hold a struct of any of them.",
             scope.concrete_list(ty)
         ));
     }
-    doc.push_str(&skipped_note(&skipped));
-    Item {
-        doc,
-        attrs: vec![
-            Attr::new("graph_complex", args),
-            Attr::new("derive", vec!["Debug, Clone, Default, PartialEq".into()]),
-        ],
-        head: format!("pub struct {rust}"),
-        members,
+    let fields = fields(scope, ty, &scope.properties(&ty.name), needs);
+    structure(ty, &about, attribute(quote!(graph_complex), arg), fields)
+}
+
+/// The struct for `ty`: its doc comment, macro attribute and fields.
+fn structure(
+    ty: &TypeDef,
+    about: &str,
+    macro_attr: TokenStream,
+    (fields, skipped): (Vec<TokenStream>, Vec<String>),
+) -> syn::Item {
+    let doc = item_doc(ty, about, &skipped);
+    let rust = ident(&names::type_name(&ty.name));
+    parse_quote! {
+        #doc
+        #macro_attr
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #rust { #(#fields),* }
     }
 }
 
-fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> Item {
+fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> syn::Item {
     needs.import("graph_enum");
-    let rust = names::type_name(&ty.name);
     let mut taken = Vec::new();
-    let mut members = Vec::new();
+    let mut variants = Vec::new();
     for member in ty.members.iter().filter(|m| m.clouds.contains(scope.clouds)) {
         let named = names::variant(&member.name, &taken);
-        let attrs = named
-            .rename
-            .iter()
-            .map(|r| Attr::new("graph", vec![format!("rename = \"{r}\"")]))
-            .collect();
-        members.push(Member {
-            doc: format!("`{}`", member.name),
-            attrs,
-            text: named.ident.clone(),
-            ty: None,
-        });
+        let doc = doc::attrs(&format!("`{}`", member.name), 4);
+        let rename = named.rename.iter().map(|r| quote!(#[graph(rename = #r)]));
+        let variant = ident(&named.ident);
+        variants.push(quote!(#doc #(#rename)* #variant));
         taken.push(named.ident);
     }
     let other = ["Other", "OtherMember", "Unrecognized"]
         .into_iter()
         .find(|n| !taken.iter().any(|t| t == n))
         .unwrap_or("UnknownMember");
-    members.push(Member {
-        doc: "A member this code does not know, as Graph sent it.".into(),
-        attrs: vec![Attr::new("graph", vec!["other".into()])],
-        text: format!("{other}(String)"),
-        ty: None,
-    });
-    let mut doc = description(ty);
-    doc.push_str(&format!(
+    let other_doc = doc::attrs("A member this code does not know, as Graph sent it.", 4);
+    let other_variant = ident(other);
+    variants.push(quote!(#other_doc #[graph(other)] #other_variant(String)));
+    let mut about = format!(
         "Graph's enum `{}`. A member added to Graph later reads as `{other}`, kept as sent.",
         ty.name
-    ));
+    );
     if ty.flags {
-        doc.push_str(&format!(
+        about.push_str(&format!(
             " Flags: Graph may send several members joined by commas; such a value reads as `{other}` with the whole string."
         ));
     }
-    Item {
-        doc,
-        attrs: vec![
-            Attr::new("graph_enum", name_arg(&rust, &ty.name).into_iter().collect()),
-            Attr::new("derive", vec!["Debug, Clone, PartialEq, Eq, Hash".into()]),
-        ],
-        head: format!("pub enum {rust}"),
-        members,
+    let doc = item_doc(ty, &about, &[]);
+    let macro_attr = attribute(quote!(graph_enum), name_arg(ty));
+    let rust = ident(&names::type_name(&ty.name));
+    parse_quote! {
+        #doc
+        #macro_attr
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #rust { #(#variants),* }
+    }
+}
+
+/// `#[name]`, or `#[name(arg)]` with an argument.
+fn attribute(name: TokenStream, arg: Option<TokenStream>) -> TokenStream {
+    match arg {
+        Some(arg) => quote!(#[#name(#arg)]),
+        None => quote!(#[#name]),
     }
 }
 
@@ -154,10 +164,10 @@ fn fields<'s>(
     owner: &TypeDef,
     properties: &[&'s PropertyDef],
     needs: &mut Needs<'s>,
-) -> (Vec<Member>, Vec<String>) {
+) -> (Vec<TokenStream>, Vec<String>) {
     let key = scope.key(owner);
     let mut taken: Vec<String> = Vec::new();
-    let mut members = Vec::new();
+    let mut fields = Vec::new();
     let mut skipped = Vec::new();
     for property in properties {
         let Some(element) = types::element(scope, owner, property, needs) else {
@@ -168,55 +178,55 @@ fn fields<'s>(
             skipped.push(format!("`{}` ({why})", property.name));
             continue;
         };
-        let ty = if property.ty.collection { format!("Vec<{element}>") } else { element };
+        let ty = if property.ty.collection { quote!(Vec<#element>) } else { element };
         let named = names::field(&property.name, &taken);
+        // The key is a field of its own only when it is one string.
+        let is_key = Some(property.name.as_str()) == key
+            && property.ty.name == "Edm.String"
+            && !property.ty.collection;
         let mut attrs = Vec::new();
-        if Some(property.name.as_str()) == key && ty == "String" {
-            attrs.push(Attr::new("graph", vec!["key".into()]));
+        if is_key {
+            attrs.push(quote!(#[graph(key)]));
         }
         if let Some(rename) = &named.rename {
-            attrs.push(Attr::new("graph", vec![format!("rename = \"{rename}\"")]));
+            attrs.push(quote!(#[graph(rename = #rename)]));
         }
-        let mut doc = property.description.as_deref().map(write::prose).unwrap_or_default();
-        if doc.is_empty() && attrs.iter().any(|a| a.args == ["key"]) {
-            doc.push_str("The key, assigned by the service: `None` when creating.");
+        let mut text = property.description.as_deref().map(doc::prose).unwrap_or_default();
+        if text.is_empty() && is_key {
+            text.push_str("The key, assigned by the service: `None` when creating.");
         }
         if property.computed {
-            if !doc.is_empty() {
-                doc.push_str("\n\n");
+            if !text.is_empty() {
+                text.push_str("\n\n");
             }
-            doc.push_str("Computed by the service: read, never written when creating.");
+            text.push_str("Computed by the service: read, never written when creating.");
         }
-        members.push(Member {
-            doc,
-            attrs,
-            text: format!("pub {}", named.ident),
-            ty: Some(format!("Option<{ty}>")),
-        });
+        let doc = doc::attrs(&text, 4);
+        let name = ident(&named.ident);
+        fields.push(quote!(#doc #(#attrs)* pub #name: Option<#ty>));
         taken.push(named.ident);
     }
-    (members, skipped)
+    (fields, skipped)
 }
 
 /// `name = "..."` when the macro's default (the Rust name, lowerCamelCase, in `microsoft.graph`)
 /// is not the type's name; relative to `microsoft.graph`, as the macro reads it.
-fn name_arg(rust: &str, qualified: &str) -> Option<String> {
-    let relative = qualified.strip_prefix("microsoft.graph.").unwrap_or(qualified);
-    let default = graph_entity_schema::naming::to_lower_first(rust);
-    (default != relative).then(|| format!("name = \"{relative}\""))
+fn name_arg(ty: &TypeDef) -> Option<TokenStream> {
+    let relative = ty.name.strip_prefix("microsoft.graph.").unwrap_or(&ty.name);
+    let default = graph_entity_schema::naming::to_lower_first(&names::type_name(&ty.name));
+    (default != relative).then(|| quote!(name = #relative))
 }
 
-/// The type's description as a first paragraph, if it has one.
-fn description(ty: &TypeDef) -> String {
-    match ty.description.as_deref().map(write::prose) {
-        Some(text) if !text.is_empty() => format!("{text}\n\n"),
-        _ => String::new(),
+/// The doc comment of a type's item: the type's description, what the item is, then the
+/// properties it leaves out and why.
+fn item_doc(ty: &TypeDef, about: &str, skipped: &[String]) -> TokenStream {
+    let mut text = ty.description.as_deref().map(doc::prose).unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
     }
-}
-
-fn skipped_note(skipped: &[String]) -> String {
-    if skipped.is_empty() {
-        return String::new();
+    text.push_str(about);
+    if !skipped.is_empty() {
+        text.push_str(&format!("\n\nNot declared: {}.", skipped.join(", ")));
     }
-    format!("\n\nNot declared: {}.", skipped.join(", "))
+    doc::attrs(&text, 0)
 }

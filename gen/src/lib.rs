@@ -1,7 +1,8 @@
 //! Prints `#[graph_entity]` declarations from Microsoft Graph's v1.0 metadata: the entity at a
 //! path or of a type, with every `#[graph_enum]` and `#[graph_complex]` it needs, doc comments
-//! from the metadata's descriptions, in rustfmt's style. What it prints compiles as printed
-//! against `graph-entity`, whose macro checks it against the same metadata.
+//! from the metadata's descriptions. The items are built as syntax trees and laid out by
+//! `prettyplease` (rustfmt would break a few long lines elsewhere, nothing more). What it prints
+//! compiles as printed against `graph-entity`, whose macro checks it against the same metadata.
 //!
 //! The command line is `graph-entity-gen` (`cargo run -p graph-entity-gen -- --help`); this
 //! library is what it runs.
@@ -25,11 +26,11 @@
 //! the macro still checks what you change.
 
 mod build;
+mod doc;
 mod names;
 mod paths;
 mod resolve;
 mod types;
-mod write;
 
 use std::fmt;
 

@@ -4,6 +4,8 @@
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use graph_entity_schema::{PropertyDef, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::names;
 use crate::resolve::Scope;
@@ -45,7 +47,7 @@ pub(crate) fn element<'s>(
     owner: &TypeDef,
     property: &PropertyDef,
     needs: &mut Needs<'s>,
-) -> Option<String> {
+) -> Option<TokenStream> {
     let name = property.ty.name.as_str();
     if let Some(primitive) = name.strip_prefix("Edm.") {
         let (rust, import) = match primitive {
@@ -67,21 +69,23 @@ pub(crate) fn element<'s>(
             _ => return None,
         };
         needs.imports.extend(import);
-        return Some(rust.to_owned());
+        let rust = names::ident(rust);
+        return Some(quote!(#rust));
     }
     let ty = scope.schema.get(name)?;
     match ty.kind {
         TypeKind::Entity => None,
         TypeKind::Enum => {
             needs.need(ty);
-            Some(names::type_name(&ty.name))
+            let rust = names::ident(&names::type_name(&ty.name));
+            Some(quote!(#rust))
         }
         TypeKind::Complex => {
             needs.need(ty);
-            let rust = names::type_name(&ty.name);
+            let rust = names::ident(&names::type_name(&ty.name));
             // A struct cannot hold itself: box a single value that leads back to its owner.
             let recursive = !property.ty.collection && reaches(scope, &ty.name, &owner.name);
-            Some(if recursive { format!("Box<{rust}>") } else { rust })
+            Some(if recursive { quote!(Box<#rust>) } else { quote!(#rust) })
         }
     }
 }

@@ -246,7 +246,9 @@ pub struct ServicePrincipal {
     pub preferred_single_sign_on_mode: Option<String>,
     pub preferred_token_signing_key_thumbprint: Option<String>,
     pub reply_urls: Option<Vec<String>>,
-    pub resource_specific_application_permissions: Option<Vec<ResourceSpecificPermission>>,
+    pub resource_specific_application_permissions: Option<
+        Vec<ResourceSpecificPermission>,
+    >,
     pub saml_single_sign_on_settings: Option<SamlSingleSignOnSettings>,
     pub service_principal_names: Option<Vec<String>>,
     pub service_principal_type: Option<String>,
@@ -446,8 +448,9 @@ pub struct ManagedDevice {
     /// ConfigrMgr client enabled features. This property is read-only.
     ///
     /// Computed by the service: read, never written when creating.
-    pub configuration_manager_client_enabled_features:
-        Option<ConfigurationManagerClientEnabledFeatures>,
+    pub configuration_manager_client_enabled_features: Option<
+        ConfigurationManagerClientEnabledFeatures,
+    >,
     /// List of ComplexType deviceActionResult objects. This property is read-only.
     ///
     /// Computed by the service: read, never written when creating.
@@ -1206,7 +1209,9 @@ pub struct Windows10GeneralConfiguration {
     /// Allows IT admins to turn off all Windows Spotlight features
     pub windows_spotlight_blocked: Option<bool>,
     /// Specifies the type of Spotlight
-    pub windows_spotlight_configure_on_lock_screen: Option<WindowsSpotlightEnablementSettings>,
+    pub windows_spotlight_configure_on_lock_screen: Option<
+        WindowsSpotlightEnablementSettings,
+    >,
     /// Indicates whether or not to block automatic update of apps from Windows Store.
     pub windows_store_block_auto_update: Option<bool>,
     /// Indicates whether or not to Block the user from using the Windows store.
@@ -1247,7 +1252,9 @@ pub struct IosCompliancePolicy {
     /// Require that devices have enabled device threat protection .
     pub device_threat_protection_enabled: Option<bool>,
     /// Require Mobile Threat Protection minimum risk level to report noncompliance.
-    pub device_threat_protection_required_security_level: Option<DeviceThreatProtectionLevel>,
+    pub device_threat_protection_required_security_level: Option<
+        DeviceThreatProtectionLevel,
+    >,
     /// Indicates whether or not to require a managed email profile.
     pub managed_email_profile_required: Option<bool>,
     /// Maximum IOS version.
@@ -1324,7 +1331,9 @@ pub struct AndroidManagedAppProtection {
     /// Sources from which data is allowed to be transferred.
     pub allowed_inbound_data_transfer_sources: Option<ManagedAppDataTransferLevel>,
     /// The level to which the clipboard may be shared between apps on the managed device.
-    pub allowed_outbound_clipboard_sharing_level: Option<ManagedAppClipboardSharingLevel>,
+    pub allowed_outbound_clipboard_sharing_level: Option<
+        ManagedAppClipboardSharingLevel,
+    >,
     /// Destinations to which data is allowed to be transferred.
     pub allowed_outbound_data_transfer_destinations: Option<ManagedAppDataTransferLevel>,
     /// Indicates whether contacts can be synced to the user's device.
@@ -1433,7 +1442,9 @@ pub struct IosManagedAppProtection {
     /// Sources from which data is allowed to be transferred.
     pub allowed_inbound_data_transfer_sources: Option<ManagedAppDataTransferLevel>,
     /// The level to which the clipboard may be shared between apps on the managed device.
-    pub allowed_outbound_clipboard_sharing_level: Option<ManagedAppClipboardSharingLevel>,
+    pub allowed_outbound_clipboard_sharing_level: Option<
+        ManagedAppClipboardSharingLevel,
+    >,
     /// Destinations to which data is allowed to be transferred.
     pub allowed_outbound_data_transfer_destinations: Option<ManagedAppDataTransferLevel>,
     /// Indicates whether contacts can be synced to the user's device.
@@ -2668,7 +2679,9 @@ pub struct MailboxSettings {
     pub archive_folder: Option<String>,
     pub automatic_replies_setting: Option<AutomaticRepliesSetting>,
     pub date_format: Option<String>,
-    pub delegate_meeting_message_delivery_options: Option<DelegateMeetingMessageDeliveryOptions>,
+    pub delegate_meeting_message_delivery_options: Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
     pub language: Option<LocaleInfo>,
     pub time_format: Option<String>,
     pub time_zone: Option<String>,
@@ -3091,7 +3104,9 @@ pub struct ConditionalAccessGrantControls {
 #[graph_complex]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConditionalAccessSessionControls {
-    pub application_enforced_restrictions: Option<ApplicationEnforcedRestrictionsSessionControl>,
+    pub application_enforced_restrictions: Option<
+        ApplicationEnforcedRestrictionsSessionControl,
+    >,
     pub cloud_app_security: Option<CloudAppSecuritySessionControl>,
     pub disable_resilience_defaults: Option<bool>,
     pub persistent_browser: Option<PersistentBrowserSessionControl>,
@@ -6271,7 +6286,9 @@ pub enum ConditionalAccessGrantControl {
 }
 
 /// Graph's complex type `microsoft.graph.applicationEnforcedRestrictionsSessionControl`.
-#[graph_complex(odata_type = "#microsoft.graph.applicationEnforcedRestrictionsSessionControl")]
+#[graph_complex(
+    odata_type = "#microsoft.graph.applicationEnforcedRestrictionsSessionControl"
+)]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplicationEnforcedRestrictionsSessionControl {
     pub is_enabled: Option<bool>,
