@@ -18,11 +18,12 @@ use crate::{Cloud, doc};
 pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_>]) -> String {
     let mut needs = Needs::default();
     needs.import("graph_entity");
-    let mut items = Vec::new();
+    // Each item is printed as soon as it is built; the `use` item, known last, goes first.
+    let mut items = String::new();
     let mut printed = HashSet::new();
     for entity in entities {
         if printed.insert(&entity.ty.name) {
-            items.push(entity_item(scope, cloud, entity, &mut needs));
+            print(&mut items, entity_item(scope, cloud, entity, &mut needs));
         }
     }
     while let Some(ty) = needs.next() {
@@ -30,24 +31,28 @@ pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_
             TypeKind::Enum => enum_item(scope, ty, &mut needs),
             _ => complex_item(scope, ty, &mut needs),
         };
-        items.push(item);
+        print(&mut items, item);
     }
     let imports: Vec<_> = needs.imports().map(ident).collect();
     let uses: syn::Item = match imports.as_slice() {
         [one] => parse_quote!(use graph_entity::#one;),
         _ => parse_quote!(use graph_entity::{#(#imports),*};),
     };
-    let mut out = String::new();
-    for item in std::iter::once(uses).chain(items) {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        // One file an item: prettyplease puts no blank line between a file's items.
-        let file =
-            syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![item] };
-        out.push_str(&prettyplease::unparse(&file));
-    }
+    let mut out = unparse(uses);
+    out.push_str(&items);
     out
+}
+
+/// Prints the item after a blank line.
+fn print(out: &mut String, item: syn::Item) {
+    out.push('\n');
+    out.push_str(&unparse(item));
+}
+
+/// The item alone in a file: prettyplease puts no blank line between a file's items.
+fn unparse(item: syn::Item) -> String {
+    let file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![item] };
+    prettyplease::unparse(&file)
 }
 
 fn entity_item<'s>(
@@ -180,7 +185,7 @@ fn fields<'s>(
         };
         let ty = if property.ty.collection { quote!(Vec<#element>) } else { element };
         let named = names::field(&property.name, &taken);
-        // The key is a field of its own only when it is one string.
+        // `#[graph(key)]` only on a key that is one string property.
         let is_key = Some(property.name.as_str()) == key
             && property.ty.name == "Edm.String"
             && !property.ty.collection;
