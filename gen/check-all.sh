@@ -24,4 +24,5 @@ graph-entity = { path = "$PWD" }
 [workspace]
 TOML
 cp Cargo.lock "$dir/Cargo.lock"
-time CARGO_TARGET_DIR="$PWD/target" cargo build --manifest-path "$dir/Cargo.toml"
+# The workspace's target directory (or the one exported), not one of its own under "$dir".
+time CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}" cargo build --manifest-path "$dir/Cargo.toml"

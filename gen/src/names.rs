@@ -5,6 +5,7 @@
 use graph_entity_schema::naming::{
     to_lower_camel_case, to_lower_first, to_snake_case, to_upper_first,
 };
+use proc_macro2::{Ident, Span};
 
 /// Rust's keywords that can be raw identifiers (`r#type`), in every edition since 2015.
 const RAW_KEYWORDS: &[&str] = &[
@@ -31,7 +32,19 @@ pub(crate) fn type_name(qualified: &str) -> String {
         .map(to_upper_first)
         .collect();
     name.push_str(&to_upper_first(short));
+    if !is_identifier(&name) || RESERVED.contains(&name.as_str()) {
+        // Not in Microsoft's metadata, but a schema read from other CSDL may have it.
+        name = format!("Type{}", sanitize(&name));
+    }
     name
+}
+
+/// The identifier token for a name this module gave: `r#type` is a raw identifier.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
 }
 
 /// A field or variant: its identifier as written, and the JSON name when the macro's default
@@ -112,6 +125,14 @@ mod tests {
             type_name("microsoft.graph.partners.billing.operation"),
             "PartnersBillingOperation"
         );
+        assert_eq!(type_name("microsoft.graph.self"), "TypeSelf");
+        assert_eq!(type_name("2d"), "Type2d");
+    }
+
+    #[test]
+    fn idents() {
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("User").to_string(), "User");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!
 //! After a change to the generator: `UPDATE_EXPECT=1 cargo test -p graph-entity-gen --test sample`.
 
+// As the generator lays it out (prettyplease), not as rustfmt would: `cargo fmt` leaves it be.
+#[rustfmt::skip]
 pub mod generated;
 
 use expect_test::expect_file;

@@ -1,0 +1,244 @@
+//! The items: a struct for each entity, then a struct or an enum for each type they need, with
+//! their attributes and doc comments, built as syntax trees and printed by prettyplease.
+
+use std::collections::HashSet;
+
+use graph_entity_schema::{PropertyDef, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse_quote;
+
+use crate::names::{self, ident};
+use crate::resolve::{Entity, Scope};
+use crate::types::{self, Needs};
+use crate::{Cloud, doc};
+
+/// The file: the `use` item, the entities (each once), then the types they need, in that order,
+/// a blank line between items.
+pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_>]) -> String {
+    let mut needs = Needs::default();
+    needs.import("graph_entity");
+    // Each item is printed as soon as it is built; the `use` item, known last, goes first.
+    let mut items = String::new();
+    let mut printed = HashSet::new();
+    for entity in entities {
+        if printed.insert(&entity.ty.name) {
+            print(&mut items, entity_item(scope, cloud, entity, &mut needs));
+        }
+    }
+    while let Some(ty) = needs.next() {
+        let item = match ty.kind {
+            TypeKind::Enum => enum_item(scope, ty, &mut needs),
+            _ => complex_item(scope, ty, &mut needs),
+        };
+        print(&mut items, item);
+    }
+    // A name at the facade's root (`DateTimeOffset`) or below it (`wire::Duration`).
+    let imports: Vec<TokenStream> = needs
+        .imports()
+        .map(|path| {
+            let segments = path.split("::").map(ident);
+            quote!(#(#segments)::*)
+        })
+        .collect();
+    let uses: syn::Item = match imports.as_slice() {
+        [one] => parse_quote!(use graph_entity::#one;),
+        _ => parse_quote!(use graph_entity::{#(#imports),*};),
+    };
+    let mut out = unparse(uses);
+    out.push_str(&items);
+    out
+}
+
+/// Prints the item after a blank line.
+fn print(out: &mut String, item: syn::Item) {
+    out.push('\n');
+    out.push_str(&unparse(item));
+}
+
+/// The item alone in a file: prettyplease puts no blank line between a file's items.
+fn unparse(item: syn::Item) -> String {
+    let file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![item] };
+    prettyplease::unparse(&file)
+}
+
+fn entity_item<'s>(
+    scope: Scope<'s>,
+    cloud: Option<Cloud>,
+    entity: &Entity<'s>,
+    needs: &mut Needs<'s>,
+) -> syn::Item {
+    let ty = entity.ty;
+    let path = &entity.path;
+    let mut args = vec![quote!(path = #path)];
+    if let Some(odata_type) = &entity.odata_type {
+        args.push(quote!(odata_type = #odata_type));
+    }
+    if let Some(cloud) = cloud {
+        let name = ident(cloud.clouds().names().next().unwrap_or("global"));
+        args.push(quote!(clouds(#name)));
+    }
+    let mut about = format!("Graph's `{}`, created with `POST {path}`.", ty.name);
+    if entity.minimal {
+        about.push_str(" Only some of its properties are declared.");
+    }
+    let fields = fields(scope, ty, &entity.properties, needs);
+    structure(ty, &about, quote!(#[graph_entity(#(#args),*)]), fields)
+}
+
+fn complex_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> syn::Item {
+    needs.import("graph_complex");
+    // A derived value says which type it is; a base one is known from the property.
+    let arg = if ty.base.is_some() && !ty.is_abstract {
+        let odata_type = format!("#{}", ty.name);
+        Some(quote!(odata_type = #odata_type))
+    } else {
+        name_arg(ty)
+    };
+    let mut about = format!("Graph's complex type `{}`.", ty.name);
+    if ty.is_abstract {
+        about.push_str(&format!(
+            " Abstract: Graph sends one of its derived types ({}); a field of this type may hold a struct of any of them.",
+            scope.concrete_list(ty)
+        ));
+    }
+    let fields = fields(scope, ty, &scope.properties(&ty.name), needs);
+    structure(ty, &about, attribute(quote!(graph_complex), arg), fields)
+}
+
+/// The struct for `ty`: its doc comment, macro attribute and fields.
+fn structure(
+    ty: &TypeDef,
+    about: &str,
+    macro_attr: TokenStream,
+    (fields, skipped): (Vec<TokenStream>, Vec<String>),
+) -> syn::Item {
+    let doc = item_doc(ty, about, &skipped);
+    let rust = ident(&names::type_name(&ty.name));
+    parse_quote! {
+        #doc
+        #macro_attr
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #rust { #(#fields),* }
+    }
+}
+
+fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> syn::Item {
+    needs.import("graph_enum");
+    let mut taken = Vec::new();
+    let mut variants = Vec::new();
+    for member in ty.members.iter().filter(|m| m.clouds.contains(scope.clouds)) {
+        let named = names::variant(&member.name, &taken);
+        let doc = doc::attrs(&format!("`{}`", member.name), 4);
+        let rename = named.rename.iter().map(|r| quote!(#[graph(rename = #r)]));
+        let variant = ident(&named.ident);
+        variants.push(quote!(#doc #(#rename)* #variant));
+        taken.push(named.ident);
+    }
+    let other = ["Other", "OtherMember", "Unrecognized"]
+        .into_iter()
+        .find(|n| !taken.iter().any(|t| t == n))
+        .unwrap_or("UnknownMember");
+    let other_doc = doc::attrs("A member this code does not know, as Graph sent it.", 4);
+    let other_variant = ident(other);
+    variants.push(quote!(#other_doc #[graph(other)] #other_variant(String)));
+    let mut about = format!(
+        "Graph's enum `{}`. A member added to Graph later reads as `{other}`, kept as sent.",
+        ty.name
+    );
+    if ty.flags {
+        about.push_str(&format!(
+            " Flags: Graph may send several members joined by commas; such a value reads as `{other}` with the whole string."
+        ));
+    }
+    let doc = item_doc(ty, &about, &[]);
+    let macro_attr = attribute(quote!(graph_enum), name_arg(ty));
+    let rust = ident(&names::type_name(&ty.name));
+    parse_quote! {
+        #doc
+        #macro_attr
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #rust { #(#variants),* }
+    }
+}
+
+/// `#[name]`, or `#[name(arg)]` with an argument.
+fn attribute(name: TokenStream, arg: Option<TokenStream>) -> TokenStream {
+    match arg {
+        Some(arg) => quote!(#[#name(#arg)]),
+        None => quote!(#[#name]),
+    }
+}
+
+/// The fields for these properties of `owner`, and the properties left out with why.
+fn fields<'s>(
+    scope: Scope<'s>,
+    owner: &TypeDef,
+    properties: &[&'s PropertyDef],
+    needs: &mut Needs<'s>,
+) -> (Vec<TokenStream>, Vec<String>) {
+    let key = scope.key(owner);
+    let mut taken: Vec<String> = Vec::new();
+    let mut fields = Vec::new();
+    let mut skipped = Vec::new();
+    for property in properties {
+        let Some(element) = types::element(scope, owner, property, needs) else {
+            let why = match property.ty.name.as_str() {
+                "Edm.Stream" => "a stream, read and written with requests of its own",
+                _ => "an entity, not part of this type's JSON",
+            };
+            skipped.push(format!("`{}` ({why})", property.name));
+            continue;
+        };
+        let ty = if property.ty.collection { quote!(Vec<#element>) } else { element };
+        let named = names::field(&property.name, &taken);
+        // `#[graph(key)]` only on a key that is one string property.
+        let is_key = Some(property.name.as_str()) == key
+            && property.ty.name == "Edm.String"
+            && !property.ty.collection;
+        let mut attrs = Vec::new();
+        if is_key {
+            attrs.push(quote!(#[graph(key)]));
+        }
+        if let Some(rename) = &named.rename {
+            attrs.push(quote!(#[graph(rename = #rename)]));
+        }
+        let mut text = property.description.as_deref().map(doc::prose).unwrap_or_default();
+        if text.is_empty() && is_key {
+            text.push_str("The key, assigned by the service: `None` when creating.");
+        }
+        if property.computed {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str("Computed by the service: read, never written when creating.");
+        }
+        let doc = doc::attrs(&text, 4);
+        let name = ident(&named.ident);
+        fields.push(quote!(#doc #(#attrs)* pub #name: Option<#ty>));
+        taken.push(named.ident);
+    }
+    (fields, skipped)
+}
+
+/// `name = "..."` when the macro's default (the Rust name, lowerCamelCase, in `microsoft.graph`)
+/// is not the type's name; relative to `microsoft.graph`, as the macro reads it.
+fn name_arg(ty: &TypeDef) -> Option<TokenStream> {
+    let relative = ty.name.strip_prefix("microsoft.graph.").unwrap_or(&ty.name);
+    let default = graph_entity_schema::naming::to_lower_first(&names::type_name(&ty.name));
+    (default != relative).then(|| quote!(name = #relative))
+}
+
+/// The doc comment of a type's item: the type's description, what the item is, then the
+/// properties it leaves out and why.
+fn item_doc(ty: &TypeDef, about: &str, skipped: &[String]) -> TokenStream {
+    let mut text = ty.description.as_deref().map(doc::prose).unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(about);
+    if !skipped.is_empty() {
+        text.push_str(&format!("\n\nNot declared: {}.", skipped.join(", ")));
+    }
+    doc::attrs(&text, 0)
+}
