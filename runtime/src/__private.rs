@@ -296,5 +296,5 @@ impl<E: GraphEnum> Visitor<'_> for EnumVisitor<E> {
 /// Graph's error-body parsing on its own, for the fuzz target.
 #[cfg(feature = "client")]
 pub fn parse_error_body(status: u16, body: &[u8]) -> Error {
-    crate::response::parse_error(status, &reqwest::header::HeaderMap::new(), body)
+    crate::transport::response::parse_error(status, &reqwest::header::HeaderMap::new(), body)
 }

@@ -21,8 +21,6 @@
 #[cfg(feature = "client")]
 pub mod auth;
 #[cfg(feature = "client")]
-mod bulk;
-#[cfg(feature = "client")]
 pub mod client;
 pub mod cloud;
 mod datetime;
@@ -32,16 +30,10 @@ pub mod error;
 #[cfg(feature = "client")]
 mod http;
 #[cfg(feature = "client")]
-mod operations;
-#[cfg(feature = "client")]
 mod pace;
-#[cfg(feature = "client")]
-mod pages;
 mod path;
 pub mod prelude;
 pub mod query;
-#[cfg(feature = "client")]
-mod response;
 #[cfg(feature = "client")]
 mod retry;
 #[cfg(feature = "client")]
@@ -54,10 +46,10 @@ pub mod __private;
 // What declarations and everyday calls name; the rest is in the modules.
 #[cfg(feature = "client")]
 pub use client::Client;
+#[cfg(feature = "client")]
+pub use client::Operations;
 pub use cloud::NationalCloud;
 pub use entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 pub use error::Error;
-#[cfg(feature = "client")]
-pub use operations::Operations;
 pub use query::Query;
 pub use wire::{Base64, Date, DateTimeOffset, ExtraProperties, Guid, TimeOfDay, from_slice};

@@ -4,6 +4,6 @@
 //! `query()`, `patch()` and `validate()`, an enum's `as_str()`: each is a method of one of these
 //! traits, so that the macros generate no names of their own in your namespace.
 
-pub use crate::entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 #[cfg(feature = "client")]
-pub use crate::operations::Operations;
+pub use crate::client::Operations;
+pub use crate::entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};

@@ -160,3 +160,70 @@ async fn clients_of_one_application_share_its_limiter_and_another_application_ha
         .expect("another application is not held back")
         .unwrap();
 }
+
+/// Found by the attack review: one `429` with `Retry-After: 86400` made that call give up, but
+/// paused the pacer every writer of the application shares for a day.
+#[tokio::test]
+async fn a_long_retry_after_does_not_stall_the_next_writer() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::stub::{Reply, Stub};
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&calls);
+    let stub = Stub::start(move |_| match seen.fetch_add(1, Ordering::SeqCst) {
+        0 => Reply::json(429, r#"{"error":{"code":"TooManyRequests","message":"later"}}"#)
+            .header("retry-after", "86400"),
+        _ => Reply::json(201, crate::RESPONSE),
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .rate(graph_entity::client::Rate::new(100, Duration::from_secs(1)))
+        .retry(RetryPolicy::default().max_delay(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let first = doc_example().create(&client, "c").await.unwrap_err();
+    assert!(first.to_string().contains("RetryPolicy::max_delay"), "{first}");
+    // The next write waits no longer than the first would have (its `max_delay`), not a day.
+    let started = Instant::now();
+    let next = tokio::time::timeout(Duration::from_secs(10), doc_example().create(&client, "c"))
+        .await
+        .expect("the next write is not held back for a day");
+    next.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+/// Found by the attack review: a `429` to a `GET` set the write limit to 1, from which it took
+/// hours to climb back. Reads have a budget of their own.
+#[tokio::test]
+async fn a_throttled_read_leaves_the_write_limit() {
+    use crate::stub::{Reply, Stub};
+
+    let stub = Stub::start(|seen| match seen.method.as_str() {
+        "GET" => Reply::json(429, r#"{"error":{"code":"TooManyRequests","message":"later"}}"#),
+        _ => Reply::json(201, crate::RESPONSE),
+    })
+    .await;
+    // Five writes in any ten seconds: five go at once, unless the limit fell.
+    let client = Client::builder()
+        .base_url(&stub.base_url)
+        .bearer_token("t")
+        .rate(graph_entity::client::Rate::new(5, Duration::from_secs(10)))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let read = Status::get(&client, "c", "s").await.unwrap_err();
+    assert_eq!(read.status(), Some(429));
+    let started = Instant::now();
+    let writes = async {
+        for _ in 0..5 {
+            doc_example().create(&client, "c").await.unwrap();
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(8), writes)
+        .await
+        .expect("the writes were paced as if the read's 429 were theirs");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}

@@ -1,8 +1,6 @@
-//! Retrying throttled and failed requests without losing or duplicating work.
+//! How long and how often the client retries: [`RetryPolicy`].
 
 use std::time::Duration;
-
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::GiveUp;
 
@@ -96,6 +94,11 @@ impl RetryPolicy {
         self.max_retries
     }
 
+    /// The configured longest single wait.
+    pub fn max_delay_value(&self) -> Duration {
+        self.max_delay
+    }
+
     /// How long to wait before retry number `retry` (1-based), or why to give up.
     ///
     /// `retry_after` is the service's own answer; `waited` is the total waited so far.
@@ -127,111 +130,6 @@ impl RetryPolicy {
         let jitter = self.base_delay.mul_f64(fastrand::f64());
         exponential.saturating_add(jitter).min(self.max_delay)
     }
-}
-
-/// Options of one call.
-///
-/// ```
-/// use graph_entity_runtime::client::{RequestOptions, RetryPolicy};
-///
-/// // This POST carries a key the service deduplicates on: resending it is safe.
-/// let options = RequestOptions::default().idempotent(true).retry(RetryPolicy::default().max_retries(5));
-/// # let _ = options;
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RequestOptions {
-    pub(crate) idempotent: bool,
-    pub(crate) retry: Option<RetryPolicy>,
-    pub(crate) if_match: Option<String>,
-    /// `ConsistencyLevel: eventual`, which `$count` and `$search` on directory objects need.
-    pub(crate) eventual: bool,
-    /// What one attempt counts against the throttling limit, when not its method's default (a
-    /// `$batch` counts its items).
-    pub(crate) permits: Option<u32>,
-}
-
-impl RequestOptions {
-    /// Declares the request safe to send twice (for a `POST`: the service deduplicates it,
-    /// for example on a client-supplied key). Then a `POST` whose answer was lost is resent,
-    /// and a `504` is retried, as for a `GET`.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.idempotent = idempotent;
-        self
-    }
-
-    /// The retry policy of this call, instead of the client's.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// `If-Match: etag`: the service applies an update or delete only if the entity is still
-    /// at this version (its `@odata.etag`), and answers `412` otherwise, so that a change made
-    /// in between is not overwritten.
-    pub fn if_match(mut self, etag: impl Into<String>) -> Self {
-        self.if_match = Some(etag.into());
-        self
-    }
-
-    /// `If-Match` with the `@odata.etag` `entity` was read with (its `#[graph(etag)]` field),
-    /// when it has one: the update or delete applies only to that version.
-    pub fn if_match_of<E: crate::GraphEntity>(mut self, entity: &E) -> Self {
-        if let Some(etag) = entity.etag() {
-            self.if_match = Some(etag.to_owned());
-        }
-        self
-    }
-}
-
-/// What to do about an error status, as [`RetryPolicy`] describes: the one rule for single
-/// calls and for the items of a `$batch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum StatusRule {
-    /// Send it again, within the policy: the service did not act (`429`, `503`), or a request
-    /// safe to repeat met a gateway timeout (`504`).
-    Retry,
-    /// Stop: a request that is not safe to repeat may have acted
-    /// ([`may_have_acted`]); its outcome is unknown.
-    UnknownOutcome,
-    /// Stop with the error as it came.
-    Fail,
-}
-
-/// The rule for an error `status` to a request that is a `write` or a read, `repeatable`
-/// (a `GET`, `PATCH` or `DELETE`, or a `POST` declared [`RequestOptions::idempotent`]) or not.
-///
-/// A gateway timeout (`504`) is retried when repeating is safe; a `500` or `502` never is, and
-/// leaves a write's outcome unknown: the service may have acted before failing.
-pub(crate) fn status_rule(status: u16, write: bool, repeatable: bool) -> StatusRule {
-    match status {
-        429 | 503 => StatusRule::Retry,
-        504 if repeatable => StatusRule::Retry,
-        status if write && may_have_acted(status) => StatusRule::UnknownOutcome,
-        _ => StatusRule::Fail,
-    }
-}
-
-/// Whether an error status to a write leaves its outcome unknown: a server error after which the
-/// service, or the service behind a gateway, may have acted (`500`, `502`, `504`). `503` says the
-/// service did not act; `501` and `505` that it could not.
-pub(crate) fn may_have_acted(status: u16) -> bool {
-    matches!(status, 500 | 502 | 504)
-}
-
-/// The wait an answer's `Retry-After` header asks for, if it has a readable one.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after)
-}
-
-/// `Retry-After` as whole seconds, fractional seconds (Graph sends `2.128`) or an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -303,59 +201,6 @@ mod tests {
                 "{third:?}"
             );
             assert_eq!(policy.backoff(30), Duration::from_millis(700));
-        }
-    }
-
-    #[test]
-    fn reads_retry_after_in_every_form() {
-        assert_eq!(parse_retry_after("10"), Some(Duration::from_secs(10)));
-        assert_eq!(parse_retry_after("2.128"), Some(Duration::from_millis(2128)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        let in_a_minute =
-            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(61));
-        let wait = parse_retry_after(&in_a_minute).unwrap();
-        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{wait:?}");
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO),
-            "past dates wait not at all"
-        );
-        for bad in ["", "-1", "soon", "NaN", "inf"] {
-            assert_eq!(parse_retry_after(bad), None, "{bad}");
-        }
-        let mut headers = HeaderMap::new();
-        assert_eq!(retry_after(&headers), None);
-        headers.insert("retry-after", reqwest::header::HeaderValue::from_static("2.128"));
-        assert_eq!(retry_after(&headers), Some(Duration::from_millis(2128)));
-    }
-
-    #[test]
-    fn one_rule_for_error_statuses() {
-        use StatusRule::{Fail, Retry, UnknownOutcome};
-        // (status, write, repeatable): a POST, a PATCH or DELETE, a GET.
-        for (status, write, repeatable, rule) in [
-            (429, true, false, Retry),
-            (503, true, false, Retry),
-            (504, true, false, UnknownOutcome),
-            (500, true, false, UnknownOutcome),
-            (502, true, false, UnknownOutcome),
-            (501, true, false, Fail),
-            (400, true, false, Fail),
-            (429, true, true, Retry),
-            (504, true, true, Retry),
-            (500, true, true, UnknownOutcome),
-            (502, true, true, UnknownOutcome),
-            (404, true, true, Fail),
-            (504, false, true, Retry),
-            (500, false, true, Fail),
-            (502, false, true, Fail),
-            (404, false, true, Fail),
-        ] {
-            assert_eq!(
-                status_rule(status, write, repeatable),
-                rule,
-                "{status} {write} {repeatable}"
-            );
         }
     }
 }

@@ -9,10 +9,10 @@ use futures_util::Stream;
 use futures_util::future::BoxFuture;
 use reqwest::{Method, Url};
 
-use crate::client::Client;
+use super::Client;
 use crate::entity::GraphEntity;
 use crate::error::Error;
-use crate::retry::RequestOptions;
+use crate::transport::options::RequestOptions;
 
 /// One page of a collection.
 #[derive(serde::Deserialize)]

@@ -1,64 +1,19 @@
-//! Pacing: sending no faster than the service's throttling limit instead of finding it with
-//! `429`s.
-//!
-//! Graph limits requests per app and tenant in sliding windows (Intune: 100 writes per 20 s per
-//! app, each `$batch` item counted). A [`Pacer`] keeps the times of the requests it let through
-//! in the last window and lets a request (or a `$batch` of `n` items) go only when it fits under
-//! the current limit. The limit starts at the configured [`Rate`]; a `429` lowers it at once
-//! (to what the service evidently accepts, less a margin) and pauses sending for the
-//! `Retry-After`, or for the window when there is none; each window that passes without a `429`
-//! raises it a little, back towards the configured rate.
+//! The sliding window of one pacer: what it let through, the limit in force, the pause a `429`
+//! asked for, and the line of requests waiting for room, served in order.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, Weak};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// At most `requests` requests in any `per` window: a documented or configured throttling limit.
-///
-/// ```
-/// use graph_entity_runtime::client::Rate;
-/// use std::time::Duration;
-///
-/// assert_eq!(Rate::INTUNE_WRITES, Rate::new(100, Duration::from_secs(20)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    requests: u32,
-    per: Duration,
-}
-
-impl Rate {
-    /// Intune's documented limit for `POST`, `PUT`, `PATCH` and `DELETE` per app per tenant:
-    /// 100 requests in 20 seconds, each `$batch` item counted.
-    pub const INTUNE_WRITES: Rate = Rate { requests: 100, per: Duration::from_secs(20) };
-
-    /// `requests` in any window of `per` (at least one request, in at least a millisecond).
-    pub fn new(requests: u32, per: Duration) -> Rate {
-        Rate { requests: requests.max(1), per: per.max(Duration::from_millis(1)) }
-    }
-
-    /// The requests allowed in a window.
-    pub fn requests(&self) -> u32 {
-        self.requests
-    }
-
-    /// The window.
-    pub fn per(&self) -> Duration {
-        self.per
-    }
-}
+use super::Rate;
 
 /// How much longer than the service's window the pacer keeps a request counted, beyond the
 /// time its answer came (by when the service had surely counted it).
 const MARGIN: f64 = 0.005;
 
-/// The limiter one client shares among all its calls.
-#[derive(Debug, Default)]
-pub(crate) struct Pacer {
-    state: Mutex<Option<State>>,
-}
+/// The longest a `429` pauses the pacer, whatever its `Retry-After`.
+pub(super) const MAX_PAUSE: Duration = Duration::from_secs(60);
 
 /// Requests let through together (one, or a `$batch`'s items), and when the service had them.
 #[derive(Debug, Clone, Copy)]
@@ -70,7 +25,7 @@ struct Entry {
 }
 
 #[derive(Debug)]
-struct State {
+pub(super) struct State {
     /// The configured rate: where the limit starts, and the most it climbs back to.
     rate: Rate,
     /// The window, with the margin.
@@ -80,6 +35,9 @@ struct State {
     /// What was let through in the last window.
     sent: VecDeque<Entry>,
     next_id: u64,
+    /// The requests waiting for room, in the order they asked: a ticket and its count.
+    line: VecDeque<(u64, u32)>,
+    next_ticket: u64,
     /// No request before this (a `Retry-After`).
     paused_until: Option<Instant>,
     /// When the limit last changed: it climbs after a full window without a `429`.
@@ -93,100 +51,26 @@ struct State {
 }
 
 /// What the pacer says about a request.
-enum Verdict {
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// Go, as this entry.
     Go(u64),
+    /// First in line: there is room at this time.
     WaitUntil(Instant),
-}
-
-/// Requests the pacer let through: settle it when the answer comes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Permit {
-    id: Option<u64>,
-}
-
-impl Pacer {
-    /// Paces at `rate` from now on (keeping what was sent).
-    pub(crate) fn set_rate(&self, rate: Rate) {
-        let mut state = lock(&self.state);
-        let now = Instant::now();
-        match state.as_mut() {
-            Some(current) if current.rate == rate => {}
-            Some(current) => {
-                current.rate = rate;
-                current.window = window(rate);
-                current.limit = rate.requests;
-                current.changed = now;
-                current.ceiling = None;
-            }
-            None => *state = Some(State::new(rate, now)),
-        }
-    }
-
-    /// The most items one request may carry now: the current limit, or `None` when not pacing.
-    pub(crate) fn limit(&self) -> Option<u32> {
-        lock(&self.state).as_ref().map(|s| s.limit)
-    }
-
-    /// Waits until `n` requests (a `$batch` of `n` items counts `n`) fit in the window, and
-    /// counts them as sent. At once when not pacing.
-    pub(crate) async fn acquire(&self, n: u32) -> Permit {
-        loop {
-            let verdict = {
-                let mut state = lock(&self.state);
-                let Some(state) = state.as_mut() else { return Permit { id: None } };
-                state.admit(n, Instant::now())
-            };
-            match verdict {
-                Verdict::Go(id) => return Permit { id: Some(id) },
-                Verdict::WaitUntil(when) => tokio::time::sleep_until(when).await,
-            }
-        }
-    }
-
-    /// The answer to what `permit` let through came: `accepted` of them count in the service's
-    /// window from now (the service counted them before its answer); the others it refused.
-    pub(crate) fn settle(&self, permit: Permit, accepted: u32) {
-        let Some(id) = permit.id else { return };
-        if let Some(state) = lock(&self.state).as_mut() {
-            let now = Instant::now();
-            if let Some(index) = state.sent.iter().position(|e| e.id == id) {
-                if accepted == 0 {
-                    state.sent.remove(index);
-                } else {
-                    let entry = &mut state.sent[index];
-                    entry.count = entry.count.min(accepted);
-                    entry.at = now;
-                }
-            }
-        }
-    }
-
-    /// The service throttled: lower the limit at once and pause for `retry_after` (or until
-    /// the window has room again). `refused` items of an answered `$batch` leave the window.
-    pub(crate) fn throttled(&self, retry_after: Option<Duration>, refused: u32) {
-        if let Some(state) = lock(&self.state).as_mut() {
-            state.forget_newest(refused);
-            state.throttle(retry_after, Instant::now());
-        }
-    }
-
-    /// How long `remaining` more requests take at the current limit, when pacing.
-    pub(crate) fn eta(&self, remaining: usize) -> Option<Duration> {
-        let state = lock(&self.state);
-        let state = state.as_ref()?;
-        let windows = remaining as f64 / f64::from(state.limit.max(1));
-        Some(state.window.mul_f64(windows))
-    }
+    /// Others asked first.
+    Behind,
 }
 
 impl State {
-    fn new(rate: Rate, now: Instant) -> State {
+    pub(super) fn new(rate: Rate, now: Instant) -> State {
         State {
             rate,
             window: window(rate),
             limit: rate.requests,
             sent: VecDeque::new(),
             next_id: 0,
+            line: VecDeque::new(),
+            next_ticket: 0,
             paused_until: None,
             changed: now,
             ceiling: None,
@@ -203,7 +87,53 @@ impl State {
         self.sent.iter().fold(0u32, |sum, e| sum.saturating_add(e.count))
     }
 
-    fn admit(&mut self, n: u32, now: Instant) -> Verdict {
+    /// Paces at `rate` from now on, keeping what was sent.
+    pub(super) fn set_rate(&mut self, rate: Rate, now: Instant) {
+        if self.rate != rate {
+            self.rate = rate;
+            self.window = window(rate);
+            self.limit = rate.requests;
+            self.changed = now;
+            self.ceiling = None;
+        }
+    }
+
+    /// Requests currently allowed per window.
+    pub(super) fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Takes a place in line for `n` requests.
+    pub(super) fn enqueue(&mut self, n: u32) -> u64 {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.line.push_back((ticket, n.max(1)));
+        ticket
+    }
+
+    /// Gives up a place in line.
+    pub(super) fn leave(&mut self, ticket: u64) {
+        self.line.retain(|(t, _)| *t != ticket);
+    }
+
+    /// Whether the requests of `ticket` may go now: only the first in line goes, when its
+    /// requests fit under the limit (or, more than the whole limit, into an empty window).
+    pub(super) fn admit(&mut self, ticket: u64, now: Instant) -> Verdict {
+        match self.line.front() {
+            Some(&(first, n)) if first == ticket => {
+                let verdict = self.room_for(n, now);
+                if matches!(verdict, Verdict::Go(_)) {
+                    self.line.pop_front();
+                }
+                verdict
+            }
+            Some(_) => Verdict::Behind,
+            // Not in line (it left): take a new place at the end.
+            None => Verdict::Behind,
+        }
+    }
+
+    fn room_for(&mut self, n: u32, now: Instant) -> Verdict {
         if let Some(until) = self.paused_until {
             if until > now {
                 return Verdict::WaitUntil(until);
@@ -226,7 +156,6 @@ impl State {
             self.limit = (self.limit + step).min(top);
             self.changed = now;
         }
-        let n = n.max(1);
         let used = self.used();
         // More than the whole limit at once goes alone, into an empty window.
         if used.saturating_add(n) <= self.limit || (used == 0 && n > self.limit) {
@@ -269,6 +198,33 @@ impl State {
         }
     }
 
+    /// The answer to what entry `id` let through came: `accepted` of them count in the
+    /// service's window from `now`; the others it refused.
+    pub(super) fn settle(&mut self, id: u64, accepted: u32, now: Instant) {
+        if let Some(index) = self.sent.iter().position(|e| e.id == id) {
+            if accepted == 0 {
+                self.sent.remove(index);
+            } else {
+                let entry = &mut self.sent[index];
+                entry.count = entry.count.min(accepted);
+                entry.at = now;
+            }
+        }
+    }
+
+    /// The service throttled: `refused` items of an answered `$batch` leave the window, the
+    /// limit falls, and sending pauses.
+    pub(super) fn throttled(&mut self, retry_after: Option<Duration>, refused: u32, now: Instant) {
+        self.forget_newest(refused);
+        self.throttle(retry_after, now);
+    }
+
+    /// How long `remaining` more requests take at the current limit.
+    pub(super) fn eta(&self, remaining: usize) -> Duration {
+        let windows = remaining as f64 / f64::from(self.limit.max(1));
+        Duration::try_from_secs_f64(self.window.as_secs_f64() * windows).unwrap_or(Duration::MAX)
+    }
+
     fn throttle(&mut self, retry_after: Option<Duration>, now: Instant) {
         self.expire(now);
         self.last_throttle = Some(now);
@@ -295,50 +251,15 @@ impl State {
             let over = self.used().saturating_sub(self.limit);
             self.room_at(over, now).saturating_duration_since(now).max(self.window / 20)
         });
-        let until = now + pause;
+        // However long the service asks, a pause ends after `MAX_PAUSE`: what it asked is the
+        // throttled call's to wait (or give up on), not every writer's.
+        let until = now + pause.min(MAX_PAUSE);
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
     }
 }
 
-/// The pacers of the (service root, principal) pairs with a live client, so that every client
-/// of one application against one service shares one limiter.
-static SHARED: std::sync::OnceLock<Mutex<HashMap<String, Weak<Pacer>>>> =
-    std::sync::OnceLock::new();
-
-/// The pacer for a client of `base_url` whose credential names `principal` (its own when the
-/// principal is unknown), paced at `rate` when given.
-pub(crate) fn shared(base_url: &str, principal: Option<String>, rate: Option<Rate>) -> Arc<Pacer> {
-    let pacer = match principal {
-        None => Arc::new(Pacer::default()),
-        Some(principal) => {
-            let key = format!("{base_url} {principal}");
-            let mut shared = SHARED
-                .get_or_init(Mutex::default)
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            shared.retain(|_, pacer| pacer.strong_count() > 0);
-            match shared.get(&key).and_then(Weak::upgrade) {
-                Some(pacer) => pacer,
-                None => {
-                    let pacer = Arc::new(Pacer::default());
-                    shared.insert(key, Arc::downgrade(&pacer));
-                    pacer
-                }
-            }
-        }
-    };
-    if let Some(rate) = rate {
-        pacer.set_rate(rate);
-    }
-    pacer
-}
-
 fn window(rate: Rate) -> Duration {
-    rate.per.mul_f64(1.0 + MARGIN)
-}
-
-fn lock(state: &Mutex<Option<State>>) -> std::sync::MutexGuard<'_, Option<State>> {
-    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    rate.per().mul_f64(1.0 + MARGIN)
 }
 
 #[cfg(test)]
@@ -353,52 +274,68 @@ mod tests {
         matches!(verdict, Verdict::Go(_))
     }
 
+    impl State {
+        /// Asks once for `n` at `now`, alone in line.
+        fn ask(&mut self, n: u32, now: Instant) -> Verdict {
+            let ticket = self.enqueue(n);
+            let verdict = self.admit(ticket, now);
+            self.leave(ticket);
+            verdict
+        }
+    }
+
+    #[test]
+    fn requests_go_in_the_order_they_asked() {
+        let start = Instant::now();
+        let mut s = state(10, 1000, start);
+        assert!(go(s.ask(1, start)));
+        let batch = s.enqueue(20);
+        let single = s.enqueue(1);
+        // The batch needs an empty window; the single write behind it waits its turn, though
+        // it would fit.
+        assert_eq!(s.admit(batch, start), Verdict::WaitUntil(start + s.window));
+        assert_eq!(s.admit(single, start), Verdict::Behind);
+        assert!(go(s.admit(batch, start + s.window)));
+        assert!(matches!(s.admit(single, start + s.window), Verdict::WaitUntil(_)));
+        // One that leaves the line lets the next go.
+        let third = s.enqueue(1);
+        s.leave(single);
+        assert!(matches!(s.admit(third, start + s.window), Verdict::WaitUntil(_)));
+    }
+
     #[test]
     fn lets_the_rate_through_and_no_more() {
         let start = Instant::now();
         let mut s = state(10, 1000, start);
         for _ in 0..10 {
-            assert!(go(s.admit(1, start)));
+            assert!(go(s.ask(1, start)));
         }
-        let Verdict::WaitUntil(when) = s.admit(1, start) else { panic!("an 11th in the window") };
+        let Verdict::WaitUntil(when) = s.ask(1, start) else { panic!("an 11th in the window") };
         assert_eq!(when, start + s.window);
         // A batch of 5 waits for the 5 oldest to leave.
-        assert!(!go(s.admit(5, start + Duration::from_millis(10))));
-        assert!(go(s.admit(5, start + s.window)));
+        assert!(!go(s.ask(5, start + Duration::from_millis(10))));
+        assert!(go(s.ask(5, start + s.window)));
     }
 
     #[test]
     fn a_batch_larger_than_the_limit_goes_alone() {
         let start = Instant::now();
         let mut s = state(10, 1000, start);
-        assert!(go(s.admit(20, start)));
-        assert!(!go(s.admit(1, start)));
+        assert!(go(s.ask(20, start)));
+        assert!(!go(s.ask(1, start)));
     }
 
     #[test]
     fn a_request_counts_from_its_answer() {
         let start = Instant::now();
         let mut s = state(1, 1000, start);
-        let Verdict::Go(id) = s.admit(1, start) else { panic!() };
+        let Verdict::Go(id) = s.ask(1, start) else { panic!() };
         // Answered 300 ms later: the service counted it by then, so it holds the window until
         // a window after the answer.
         let answered = start + Duration::from_millis(300);
         s.sent.iter_mut().find(|e| e.id == id).unwrap().at = answered;
-        let Verdict::WaitUntil(when) = s.admit(1, start + s.window) else { panic!() };
+        let Verdict::WaitUntil(when) = s.ask(1, start + s.window) else { panic!() };
         assert_eq!(when, answered + s.window);
-    }
-
-    #[tokio::test]
-    async fn refused_requests_leave_the_window() {
-        let pacer = Pacer::default();
-        pacer.set_rate(Rate::new(2, Duration::from_secs(60)));
-        let first = pacer.acquire(1).await;
-        let second = pacer.acquire(1).await;
-        pacer.settle(first, 1);
-        // Refused: its place is free at once.
-        pacer.settle(second, 0);
-        let third = tokio::time::timeout(Duration::from_millis(100), pacer.acquire(1)).await;
-        assert!(third.is_ok());
     }
 
     #[test]
@@ -407,7 +344,7 @@ mod tests {
         let mut s = state(100, 1000, start);
         let later = start + Duration::from_millis(500);
         for _ in 0..60 {
-            assert!(go(s.admit(1, later)));
+            assert!(go(s.ask(1, later)));
         }
         // Refused with 60 counted: the service accepts at most 60 now.
         s.throttle(None, later);
@@ -419,11 +356,11 @@ mod tests {
         assert_eq!(s.limit, 60);
         // Windows without a 429 do not take it past what the service accepted...
         let clean = later + s.window * 2;
-        assert!(go(s.admit(1, clean)));
+        assert!(go(s.ask(1, clean)));
         assert_eq!(s.limit, 60);
         // ...until fifty have passed: then it probes a twentieth of the rate higher.
         let probe = later + s.window * 51;
-        assert!(go(s.admit(1, probe)));
+        assert!(go(s.ask(1, probe)));
         assert_eq!(s.limit, 65);
     }
 
@@ -432,7 +369,7 @@ mod tests {
         let start = Instant::now();
         let mut s = state(100, 1000, start);
         s.throttle(Some(Duration::from_millis(300)), start);
-        assert!(!go(s.admit(1, start + Duration::from_millis(299))));
-        assert!(go(s.admit(1, start + Duration::from_millis(300))));
+        assert!(!go(s.ask(1, start + Duration::from_millis(299))));
+        assert!(go(s.ask(1, start + Duration::from_millis(300))));
     }
 }

@@ -1,25 +1,27 @@
-//! Creating, updating and deleting many entities: JSON batching (`$batch`, 20 requests a round trip) or one request
-//! each, with bounded concurrency. One result per input, in input order; nothing dropped,
-//! nothing sent twice unless it is safe.
+//! Creating, updating and deleting many entities: JSON batching (`$batch`, 20 requests a round
+//! trip, [`batch`] has the wire format) or one request each, with bounded concurrency. One result
+//! per input, in input order; nothing dropped, nothing sent twice unless it is safe: each item
+//! goes through the same retry rule as a single call, with an exchange of its own.
 
-use std::collections::HashMap;
+mod batch;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::{self, StreamExt as _};
 use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use crate::client::Client;
+use super::Client;
 use crate::entity::{GraphEntity, GraphPatch};
-use crate::error::{Error, GiveUp};
+use crate::error::Error;
 use crate::pace::{Pacer, Rate};
-use crate::response::{parse_error, unreadable, updated, written};
-use crate::retry::{RequestOptions, RetryPolicy, StatusRule, retry_after, status_rule};
+use crate::retry::rule::{Decision, Event, Exchange, Request};
+use crate::retry::{RetryPolicy, retry_after};
 use crate::transport::client_request_id;
+use crate::transport::options::RequestOptions;
+use crate::transport::response::{parse_error, unreadable, updated, written};
+use batch::{Prepared, SubResponse};
 
 /// Graph's limit on requests in one `$batch`.
 pub const MAX_BATCH_SIZE: usize = 20;
@@ -125,23 +127,6 @@ impl BulkOptions {
     }
 }
 
-/// One input, ready to send.
-struct Prepared {
-    method: Method,
-    /// The path below the service root, such as `/deviceAppManagement/…/userStatuses`.
-    path: String,
-    /// The body; `None` for a `DELETE`.
-    body: Option<Bytes>,
-    /// Stable across rounds, so the service can tell a retry of this item.
-    client_request_id: String,
-}
-
-/// What became of one item in one round.
-enum ItemOutcome<T> {
-    Done(Result<T, Error>),
-    Retry { after: Option<Duration>, error: Error, maybe_acted: bool },
-}
-
 /// Reads an item's success: its status, body and `Location`.
 type Decoder<T> = fn(u16, &[u8], Option<String>) -> Result<T, Error>;
 
@@ -149,10 +134,8 @@ type Decoder<T> = fn(u16, &[u8], Option<String>) -> Result<T, Error>;
 struct Operation<T> {
     /// The route template, for tracing.
     template: &'static str,
-    /// `PATCH` and `DELETE` are safe to repeat; `POST` is not.
-    repeatable: bool,
-    /// A `DELETE`: a `404` after an attempt that may have acted means that attempt deleted it.
-    gone_is_done: bool,
+    /// What the retry rule needs to know of each item.
+    request: Request,
     decode: Decoder<T>,
 }
 
@@ -242,8 +225,7 @@ impl Client {
         }))?;
         let operation = Operation {
             template: E::PATH.as_str(),
-            repeatable: false,
-            gone_is_done: false,
+            request: Request::write(false),
             decode: written::<E>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -285,8 +267,7 @@ impl Client {
         }))?;
         let operation = Operation {
             template: template.as_str(),
-            repeatable: true,
-            gone_is_done: false,
+            request: Request::write(true),
             decode: updated::<P::Entity>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -317,12 +298,8 @@ impl Client {
             let path = entity_path(E::PATH, args.as_ref(), id.as_ref())?;
             Ok(Some((Method::DELETE, path, None)))
         }))?;
-        let operation = Operation {
-            template: E::PATH.as_str(),
-            repeatable: true,
-            gone_is_done: true,
-            decode: deleted,
-        };
+        let operation =
+            Operation { template: E::PATH.as_str(), request: Request::DELETE, decode: deleted };
         Ok(self.run_many(prepared, &operation, options).await)
     }
 
@@ -400,14 +377,13 @@ impl Client {
     ) {
         let Run { prepared, operation, options, policy, reporter } = *run;
         let total = prepared.len();
-        let mut round: u32 = 0;
-        let mut waited = Duration::ZERO;
         let mut done = total - pending.len();
-        // Items whose earlier attempt may have acted (a `504`), by index.
-        let mut maybe_acted = vec![false; total];
+        // Each item's history, as the retry rule keeps it for a single call.
+        let mut exchanges = vec![Exchange::new(operation.request); total];
         // A batch of repeatable items is itself safe to resend when its answer is lost.
-        let outer =
-            RequestOptions::default().retry(policy.clone()).idempotent(operation.repeatable);
+        let outer = RequestOptions::default()
+            .retry(policy.clone())
+            .idempotent(operation.request.repeatable);
         while !pending.is_empty() {
             // No more items in one batch than the pacer lets through in a window.
             let size = match self.pacer().limit() {
@@ -415,96 +391,91 @@ impl Client {
                 None => options.batch_size,
             };
             let chunks: Vec<Vec<usize>> = pending.chunks(size).map(<[usize]>::to_vec).collect();
-            let maybe_acted_now = &maybe_acted;
             let mut batches = stream::iter(chunks)
-                .map(|chunk| self.send_batch(chunk, prepared, operation, maybe_acted_now, &outer))
+                .map(|chunk| self.send_batch(chunk, prepared, &outer))
                 .buffer_unordered(options.concurrency);
-            let mut retry: Vec<(usize, Error, bool)> = Vec::new();
-            let mut after: Option<Duration> = None;
-            while let Some(outcomes) = batches.next().await {
+            let mut again: Vec<usize> = Vec::new();
+            let mut wait = Duration::ZERO;
+            while let Some(answers) = batches.next().await {
                 let mut throttled: Option<Option<Duration>> = None;
                 let mut refused = 0u32;
-                for (index, outcome) in outcomes {
-                    match outcome {
-                        ItemOutcome::Done(result) => {
-                            results[index] = Some(result);
-                            done += 1;
-                        }
-                        ItemOutcome::Retry { after: wait, error, maybe_acted } => {
-                            after = after.max(wait);
-                            if error.status() == Some(429) {
-                                throttled = Some(throttled.flatten().max(wait));
+                for (index, answer) in answers {
+                    let exchange = &mut exchanges[index];
+                    let result = match answer {
+                        Answered::Item { status, body, location, retry_after, error, resent } => {
+                            if resent {
+                                exchange.mark_uncertain();
+                            }
+                            if status == 429 {
+                                throttled = Some(throttled.flatten().max(retry_after));
                                 refused += 1;
                             }
-                            retry.push((index, error, maybe_acted));
+                            let event = match error {
+                                None => Event::Succeeded,
+                                Some(_) => {
+                                    Event::Refused { status, retry_after, expired_token: false }
+                                }
+                            };
+                            match (exchange.decide(event, policy), error) {
+                                (Decision::Resend { after }, _) => {
+                                    wait = wait.max(after);
+                                    again.push(index);
+                                    continue;
+                                }
+                                (Decision::Gone, _) => (operation.decode)(204, b"", None),
+                                (Decision::GiveUp(verdict), Some(error)) => {
+                                    Err(verdict.apply(error))
+                                }
+                                // A success is `Done`; an item has no token of its own to
+                                // refresh, so a refusal is the error.
+                                (_, None) => (operation.decode)(status, &body, location),
+                                (_, Some(error)) => Err(error),
+                            }
                         }
-                    }
+                        // Missing or ambiguous in the batch's answer: it may or may not have
+                        // taken effect.
+                        Answered::Unplaced(error) => Err(error),
+                        // The batch failed as a whole: the item as the batch left it.
+                        Answered::BatchFailed(error) => {
+                            Err(exchange.abandon().apply(Error::Batch(error)))
+                        }
+                    };
+                    results[index] = Some(result);
+                    done += 1;
                 }
-                // Once per batch: its throttled items are one signal, not many.
-                if let Some(wait) = throttled {
-                    self.pacer().throttled(wait, refused);
+                // Once per batch: its throttled items are one signal, not many, and pause the
+                // pacer no longer than a call waits.
+                if let Some(after) = throttled {
+                    self.pacer().throttled(after.map(|d| d.min(policy.max_delay_value())), refused);
                 }
                 reporter.report(done);
             }
             drop(batches);
-            if retry.is_empty() {
+            if again.is_empty() {
                 break;
             }
-            round += 1;
-            match policy.wait(round, after, waited) {
-                Ok(wait) => {
-                    // Paced, the pacer holds the items back as long as the service needs (its
-                    // `Retry-After`, or the window): no backoff on top.
-                    let wait = if self.pacer().limit().is_some() { Duration::ZERO } else { wait };
-                    tracing::debug!(
-                        round,
-                        throttled = retry.len(),
-                        wait_ms = wait.as_millis(),
-                        "retrying batch items"
-                    );
-                    tokio::time::sleep(wait).await;
-                    waited += wait;
-                    pending = retry
-                        .into_iter()
-                        .map(|(index, _, acted)| {
-                            maybe_acted[index] |= acted;
-                            index
-                        })
-                        .collect();
-                    pending.sort_unstable();
-                }
-                Err(reason) => {
-                    reporter.report(total);
-                    for (index, error, acted) in retry {
-                        let attempts = round;
-                        let error = match reason {
-                            GiveUp::MaxRetries { max_retries: 0 } => error,
-                            reason => {
-                                Error::RetriesExhausted { attempts, reason, last: Box::new(error) }
-                            }
-                        };
-                        results[index] = Some(Err(if acted || maybe_acted[index] {
-                            Error::UnknownOutcome { attempts, source: Box::new(error) }
-                        } else {
-                            error
-                        }));
-                    }
-                    break;
-                }
-            }
+            // Paced, the pacer holds the items back as long as the service needs (its
+            // `Retry-After`, or the window): no backoff on top.
+            let wait = if self.pacer().limit().is_some() { Duration::ZERO } else { wait };
+            tracing::debug!(
+                throttled = again.len(),
+                wait_ms = wait.as_millis(),
+                "retrying batch items"
+            );
+            tokio::time::sleep(wait).await;
+            again.sort_unstable();
+            pending = again;
         }
     }
 
-    /// Sends one `$batch` of the items `chunk` and sorts out each item's outcome.
-    async fn send_batch<T>(
+    /// Sends one `$batch` of the items `chunk` and finds each item's answer.
+    async fn send_batch(
         &self,
         chunk: Vec<usize>,
         prepared: &[Option<Prepared>],
-        operation: &Operation<T>,
-        maybe_acted: &[bool],
         options: &RequestOptions,
-    ) -> Vec<(usize, ItemOutcome<T>)> {
-        let body = batch_body(&chunk, prepared);
+    ) -> Vec<(usize, Answered)> {
+        let body = batch::body(&chunk, prepared);
         // The batch counts each of its items against the throttling limit.
         let options = &RequestOptions {
             permits: Some(u32::try_from(chunk.len()).unwrap_or(u32::MAX)),
@@ -514,27 +485,15 @@ impl Client {
         let url = transport.url("/$batch");
         let all = |error: Error| {
             let error = Arc::new(error);
-            chunk
-                .iter()
-                .map(|&i| {
-                    let failed = Error::Batch(Arc::clone(&error));
-                    // An item an earlier round may have applied stays unknown.
-                    let failed = if maybe_acted[i] {
-                        Error::UnknownOutcome { attempts: 2, source: Box::new(failed) }
-                    } else {
-                        failed
-                    };
-                    (i, ItemOutcome::Done(Err(failed)))
-                })
-                .collect()
+            chunk.iter().map(|&i| (i, Answered::BatchFailed(Arc::clone(&error)))).collect()
         };
         let answer =
             match transport.execute(Method::POST, "/$batch", url, Some(body), options).await {
                 Ok(answer) => answer,
                 Err(error) => return all(error),
             };
-        let responses = match serde_json::from_slice::<BatchResponse<'_>>(&answer.body) {
-            Ok(parsed) => parsed.responses,
+        let responses = match batch::parse(&answer.body) {
+            Ok(responses) => responses,
             // The batch was received and acted on, item by item: each may or may not have
             // taken effect.
             Err(error) => {
@@ -552,9 +511,50 @@ impl Client {
             }
         };
         let resent = answer.resent;
-        match_responses(&chunk, responses, |index, response| {
-            sub_outcome(response, operation, resent || maybe_acted[index])
-        })
+        batch::match_responses(&chunk, responses)
+            .into_iter()
+            .map(|(index, answer)| {
+                let answered = match answer {
+                    Ok(response) => Answered::item(response, resent),
+                    Err(error) => Answered::Unplaced(error),
+                };
+                (index, answered)
+            })
+            .collect()
+    }
+}
+
+/// What a `$batch` said of one of its items.
+enum Answered {
+    /// The item's own answer: its status, body and `Location`, its `Retry-After`, the error when
+    /// it is not a success, and whether the batch was resent after an attempt that may have
+    /// acted (then so may this item's).
+    Item {
+        status: u16,
+        body: Vec<u8>,
+        location: Option<String>,
+        retry_after: Option<Duration>,
+        error: Option<Error>,
+        resent: bool,
+    },
+    /// Missing or ambiguous in the batch's answer.
+    Unplaced(Error),
+    /// The batch failed as a whole.
+    BatchFailed(Arc<Error>),
+}
+
+impl Answered {
+    fn item(response: SubResponse<'_>, resent: bool) -> Answered {
+        let SubResponse { status, ref headers, body } = response;
+        let error = (!(200..300).contains(&status)).then(|| parse_error(status, headers, body));
+        Answered::Item {
+            status,
+            body: body.to_vec(),
+            location: response.location(),
+            retry_after: retry_after(headers),
+            error,
+            resent,
+        }
     }
 }
 
@@ -568,107 +568,6 @@ fn entity_path<S: AsRef<str>>(
     let mut path = template.render(&args)?;
     crate::path::push_segment(&mut path, "id", id)?;
     Ok(path)
-}
-
-/// Each item's answer, by its id: the exact decimal index it was sent with. An item answered
-/// twice, or under another spelling of its id (`"+0"`, `"00"`), is ambiguous; an item not
-/// answered is missing; both may or may not have taken effect, and neither is resent.
-fn match_responses<'a, T>(
-    chunk: &[usize],
-    responses: Vec<SubResponse<'a>>,
-    outcome_of: impl Fn(usize, SubResponse<'a>) -> ItemOutcome<T>,
-) -> Vec<(usize, ItemOutcome<T>)> {
-    let mut by_index: HashMap<usize, Vec<SubResponse<'_>>> = HashMap::with_capacity(chunk.len());
-    let mut aliased: HashMap<usize, String> = HashMap::new();
-    // An answer that cannot be placed could belong to any item that did not succeed.
-    let mut stray: Option<String> = None;
-    for response in responses {
-        // Read leniently (`" +00"` is 0), so that another spelling of an id is caught.
-        let loose = response.id.trim().trim_start_matches('+').parse::<usize>().ok();
-        let index = loose.filter(|index| chunk.contains(index));
-        match index {
-            Some(index) if response.id == index.to_string() => {
-                by_index.entry(index).or_default().push(response);
-            }
-            Some(index) => {
-                aliased.insert(index, response.id);
-            }
-            None => {
-                tracing::warn!(id = %response.id, "a $batch response names an id that was not sent");
-                stray.get_or_insert(response.id);
-            }
-        }
-    }
-    chunk
-        .iter()
-        .map(|&index| {
-            let answers = by_index.remove(&index).unwrap_or_default();
-            let ambiguous =
-                |reason: String| ItemOutcome::Done(Err(Error::AmbiguousSubResponse { reason }));
-            let outcome = if let Some(alias) = aliased.remove(&index) {
-                ambiguous(format!("an answer has the id `{alias}`, another spelling of `{index}`"))
-            } else if answers.len() > 1 {
-                ambiguous(format!("the id `{index}` is answered {} times", answers.len()))
-            } else {
-                match answers.into_iter().next() {
-                    None => ItemOutcome::Done(Err(Error::MissingSubResponse)),
-                    Some(response) => match (outcome_of(index, response), &stray) {
-                        // A success is this item's own: one request creates once.
-                        (ok @ ItemOutcome::Done(Ok(_)), _) | (ok, None) => ok,
-                        (_, Some(id)) => ambiguous(format!(
-                            "the batch also answered an id that was not sent, `{id}`, which may be this item's"
-                        )),
-                    },
-                }
-            };
-            (index, outcome)
-        })
-        .collect()
-}
-
-fn sub_outcome<T>(
-    response: SubResponse<'_>,
-    operation: &Operation<T>,
-    maybe_acted: bool,
-) -> ItemOutcome<T> {
-    let body = response.body.map_or(&b""[..], |raw| raw.get().as_bytes());
-    if (200..300).contains(&response.status) {
-        // The item took effect, whatever its body says.
-        let location =
-            response.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("location"));
-        let location = location.and_then(|(_, value)| value.as_str()).map(str::to_owned);
-        return ItemOutcome::Done((operation.decode)(response.status, body, location));
-    }
-    let mut headers = HeaderMap::new();
-    for (name, value) in &response.headers {
-        let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-        if let (Ok(name), Ok(value)) =
-            (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value))
-        {
-            headers.insert(name, value);
-        }
-    }
-    let error = parse_error(response.status, &headers, body);
-    // A resent deletion that finds nothing: the earlier attempt deleted it.
-    if response.status == 404 && maybe_acted && operation.gone_is_done {
-        return ItemOutcome::Done((operation.decode)(204, b"", None));
-    }
-    match status_rule(response.status, true, operation.repeatable) {
-        // The service may have acted before failing, or before its gateway timed out.
-        StatusRule::UnknownOutcome => {
-            ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 1, source: Box::new(error) }))
-        }
-        StatusRule::Retry => ItemOutcome::Retry {
-            after: retry_after(&headers),
-            maybe_acted: crate::retry::may_have_acted(response.status),
-            error,
-        },
-        // Refused after an attempt that may have acted: that attempt may have done it.
-        StatusRule::Fail if maybe_acted => {
-            ItemOutcome::Done(Err(Error::UnknownOutcome { attempts: 2, source: Box::new(error) }))
-        }
-        StatusRule::Fail => ItemOutcome::Done(Err(error)),
-    }
 }
 
 /// Validates and encodes every input (`None`: nothing to send); every invalid one is reported
@@ -692,59 +591,4 @@ fn prepare(
         }
     }
     if invalid.is_empty() { Ok(prepared) } else { Err(Error::InvalidInputs { total, invalid }) }
-}
-
-/// `{"requests": [...]}` for the items `chunk`, each with its index as id; the entity bodies
-/// are embedded as they were encoded, not encoded again.
-fn batch_body(chunk: &[usize], prepared: &[Option<Prepared>]) -> Bytes {
-    let items: Vec<(usize, &Prepared)> =
-        chunk.iter().filter_map(|&i| prepared[i].as_ref().map(|item| (i, item))).collect();
-    let size: usize = items
-        .iter()
-        .map(|(_, item)| item.body.as_ref().map_or(0, Bytes::len) + item.path.len() + 160)
-        .sum();
-    let mut out = Vec::with_capacity(size + 16);
-    out.extend_from_slice(br#"{"requests":["#);
-    for (n, (index, item)) in items.into_iter().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(br#"{"id":""#);
-        out.extend_from_slice(index.to_string().as_bytes());
-        out.extend_from_slice(br#"","method":""#);
-        out.extend_from_slice(item.method.as_str().as_bytes());
-        out.extend_from_slice(br#"","url":"#);
-        // Paths are percent-encoded ASCII; serde_json writes them as a JSON string.
-        out.extend_from_slice(serde_json::to_string(&item.path).unwrap_or_default().as_bytes());
-        out.extend_from_slice(br#","headers":{"#);
-        if item.body.is_some() {
-            out.extend_from_slice(br#""Content-Type":"application/json","#);
-        }
-        out.extend_from_slice(br#""client-request-id":""#);
-        out.extend_from_slice(item.client_request_id.as_bytes());
-        out.extend_from_slice(br#""}"#);
-        if let Some(body) = &item.body {
-            out.extend_from_slice(br#","body":"#);
-            out.extend_from_slice(body);
-        }
-        out.push(b'}');
-    }
-    out.extend_from_slice(b"]}");
-    Bytes::from(out)
-}
-
-#[derive(Deserialize)]
-struct BatchResponse<'a> {
-    #[serde(borrow)]
-    responses: Vec<SubResponse<'a>>,
-}
-
-#[derive(Deserialize)]
-struct SubResponse<'a> {
-    id: String,
-    status: u16,
-    #[serde(default)]
-    headers: serde_json::Map<String, serde_json::Value>,
-    #[serde(borrow, default)]
-    body: Option<&'a RawValue>,
 }

@@ -11,13 +11,13 @@ use std::future::Future;
 use bytes::Bytes;
 use reqwest::Method;
 
-use crate::client::Client;
+use super::Client;
+use super::pages::List;
 use crate::entity::{GraphEntity, GraphPatch};
 use crate::error::Error;
-use crate::pages::List;
 use crate::path::PathArgs;
 use crate::query::Query;
-use crate::retry::RequestOptions;
+use crate::transport::options::RequestOptions;
 
 /// The operations on Microsoft Graph of every [`GraphEntity`]: `create`, `get`, `list`,
 /// `count`, `update` and `delete`, with the path's arguments checked by the compiler

@@ -2,10 +2,16 @@
 //! [`RetryPolicy`]), collections read page by page ([`List`]) and bulk creation
 //! ([`BulkOptions`]).
 
-pub use crate::bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
+mod bulk;
+mod operations;
+mod pages;
+
 pub use crate::pace::Rate;
-pub use crate::pages::List;
-pub use crate::retry::{RequestOptions, RetryPolicy};
+pub use crate::retry::RetryPolicy;
+pub use crate::transport::options::RequestOptions;
+pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
+pub use operations::Operations;
+pub use pages::List;
 
 use std::fmt;
 use std::sync::Arc;

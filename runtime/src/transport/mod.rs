@@ -1,0 +1,180 @@
+//! Sending requests: the one path every call takes, single or `$batch`. The token and its
+//! refresh, the pacer, a `tracing` span per attempt, and after each attempt what the retry rule
+//! ([`crate::retry::rule`]) decides.
+
+mod attempt;
+pub(crate) mod options;
+pub(crate) mod response;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use reqwest::Method;
+use tracing::Instrument as _;
+
+use crate::auth::TokenCredential;
+use crate::error::Error;
+use crate::pace::Pacer;
+use crate::retry::RetryPolicy;
+use crate::retry::rule::{Decision, Event, Exchange, Request};
+
+pub(crate) use attempt::client_request_id;
+use attempt::{Attempt, Reply};
+use options::RequestOptions;
+use response::Answer;
+
+/// What sending needs: the HTTP connection pool, the service root, the credential and its
+/// scope, the retry policy and the largest success body. A [`Client`](crate::Client) holds one.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing `/`.
+    pub(crate) base_url: String,
+    /// The service root's: redirects and next links are followed within it only.
+    pub(crate) origin: url::Origin,
+    pub(crate) credential: Arc<dyn TokenCredential>,
+    pub(crate) scope: String,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+    /// Every write waits for room under the throttling limit, when one is set: shared by the
+    /// clients of one service root and one application (Graph limits per app per tenant).
+    pub(crate) pacer: Arc<Pacer>,
+}
+
+impl Transport {
+    /// The URL of `path` below the service root.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Sends a request, retrying as the call's policy and the retry rule allow, and returns
+    /// the success answer, or the error.
+    pub(crate) async fn execute(
+        &self,
+        method: Method,
+        template: &'static str,
+        url: String,
+        body: Option<Bytes>,
+        options: &RequestOptions,
+    ) -> Result<Answer, Error> {
+        let client_request_id = client_request_id();
+        let policy = options.retry.as_ref().unwrap_or(&self.retry);
+        let request = request(&method, options.idempotent);
+        let headers = attempt::headers(options)?;
+        let scope = self.scope.as_str();
+        let mut token = self.credential.get_token(scope).await.map_err(Error::Auth)?;
+        let mut exchange = Exchange::new(request);
+        // What each attempt counts against the throttling limit: a write one request, a
+        // `$batch` its items (the caller says), a read nothing.
+        let permits = options.permits.unwrap_or(u32::from(request.write));
+        loop {
+            let permit = if permits > 0 { Some(self.pacer.acquire(permits).await) } else { None };
+            let span = tracing::info_span!(
+                "graph.request",
+                method = %method,
+                path = template,
+                attempt = exchange.attempt(),
+                client_request_id = client_request_id.to_str().unwrap_or_default(),
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let reply = self
+                .attempt(Attempt {
+                    method: &method,
+                    url: &url,
+                    body: body.clone(),
+                    token: &token,
+                    client_request_id: &client_request_id,
+                    headers: &headers,
+                    attempt: exchange.attempt(),
+                })
+                .instrument(span)
+                .await;
+            let (event, outcome) = match reply {
+                Reply::Success(answer) => (Event::Succeeded, Ok(answer)),
+                Reply::Unreadable { status, location, error } if request.write => {
+                    let source = Box::new(error);
+                    let error = Error::UnreadableSuccess { status, location, id: None, source };
+                    (Event::BodyLost, Err(error))
+                }
+                // A read cut short is read again; too large a read is its error.
+                Reply::Unreadable { error: error @ Error::Transport(_), .. } => {
+                    (Event::BodyLost, Err(error))
+                }
+                Reply::Unreadable { error, .. } => return Err(error),
+                Reply::Refused { error, retry_after } => {
+                    let status = error.status().unwrap_or_default();
+                    let expired_token = status == 401 && is_invalid_token(&error);
+                    (Event::Refused { status, retry_after, expired_token }, Err(error))
+                }
+                Reply::Unfollowed(error) => {
+                    let status = error.status().unwrap_or_default();
+                    (Event::Redirected { status }, Err(error))
+                }
+                Reply::NotSent(error) => (Event::NotSent, Err(Error::Transport(error))),
+                Reply::Lost(error) => (Event::Lost, Err(Error::Transport(error))),
+            };
+            if let Some(permit) = permit {
+                let throttled = matches!(event, Event::Refused { status: 429, .. });
+                // Counted by the service from its answer on, unless it refused them.
+                self.pacer.settle(permit, if throttled { 0 } else { permits });
+                if let Event::Refused { status: 429, retry_after, .. } = event {
+                    // A write's refusal lowers the write limit (a read's does not: reads have
+                    // a budget of their own) and pauses the writers that share the pacer, for
+                    // no longer than this call would wait.
+                    self.pacer.throttled(retry_after.map(|d| d.min(policy.max_delay_value())), 0);
+                }
+            }
+            match exchange.decide(event, policy) {
+                Decision::Done { resent } => {
+                    return outcome.map(|answer| Answer { resent, ..answer });
+                }
+                Decision::Gone => {
+                    tracing::debug!("the entity is gone after a resent DELETE: deleted");
+                    return Ok(Answer {
+                        status: 204,
+                        location: None,
+                        body: Vec::new(),
+                        resent: true,
+                    });
+                }
+                Decision::Refresh => {
+                    // An expired or revoked token: refresh once and try again at once.
+                    match self.credential.refresh(scope, &token).await.map_err(Error::Auth)? {
+                        Some(fresh) => token = fresh,
+                        None => return outcome,
+                    }
+                }
+                Decision::Resend { after } => {
+                    if let Err(error) = &outcome {
+                        tracing::debug!(
+                            attempt = exchange.attempt(),
+                            wait_ms = after.as_millis(),
+                            %error,
+                            "retrying"
+                        );
+                    }
+                    tokio::time::sleep(after).await;
+                }
+                Decision::GiveUp(verdict) => return outcome.map_err(|error| verdict.apply(error)),
+            }
+        }
+    }
+}
+
+/// What the rule needs to know of a request's method.
+fn request(method: &Method, idempotent: bool) -> Request {
+    match *method {
+        Method::DELETE => Request::DELETE,
+        // Absolute values: applying them twice leaves the same entity.
+        Method::PUT | Method::PATCH => Request::write(true),
+        Method::POST => Request::write(idempotent),
+        _ => Request::READ,
+    }
+}
+
+/// A `401` that a fresh token may cure.
+fn is_invalid_token(error: &Error) -> bool {
+    error
+        .as_graph()
+        .is_none_or(|graph| graph.code.eq_ignore_ascii_case("InvalidAuthenticationToken"))
+}

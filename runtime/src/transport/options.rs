@@ -1,0 +1,57 @@
+//! The options of one call: [`RequestOptions`].
+
+use crate::retry::RetryPolicy;
+
+/// Options of one call.
+///
+/// ```
+/// use graph_entity_runtime::client::{RequestOptions, RetryPolicy};
+///
+/// // This POST carries a key the service deduplicates on: resending it is safe.
+/// let options = RequestOptions::default().idempotent(true).retry(RetryPolicy::default().max_retries(5));
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestOptions {
+    pub(crate) idempotent: bool,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) if_match: Option<String>,
+    /// `ConsistencyLevel: eventual`, which `$count` and `$search` on directory objects need.
+    pub(crate) eventual: bool,
+    /// What one attempt counts against the throttling limit, when not its method's default (a
+    /// `$batch` counts its items).
+    pub(crate) permits: Option<u32>,
+}
+
+impl RequestOptions {
+    /// Declares the request safe to send twice (for a `POST`: the service deduplicates it,
+    /// for example on a client-supplied key). Then a `POST` whose answer was lost is resent,
+    /// and a `504` is retried, as for a `GET`.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// The retry policy of this call, instead of the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// `If-Match: etag`: the service applies an update or delete only if the entity is still
+    /// at this version (its `@odata.etag`), and answers `412` otherwise, so that a change made
+    /// in between is not overwritten.
+    pub fn if_match(mut self, etag: impl Into<String>) -> Self {
+        self.if_match = Some(etag.into());
+        self
+    }
+
+    /// `If-Match` with the `@odata.etag` `entity` was read with (its `#[graph(etag)]` field),
+    /// when it has one: the update or delete applies only to that version.
+    pub fn if_match_of<E: crate::GraphEntity>(mut self, entity: &E) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+}
