@@ -105,6 +105,48 @@ pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
 // (`prelude` is the facade's own, below: it adds the attributes.)
 pub use graph_entity_runtime::*;
 
+/// OData query options with names the compiler checks: `$select`, `$filter`, `$orderby`,
+/// `$top`, `$skip`, `$count`, `$search` and `$expand`.
+///
+/// Each `#[graph_entity]` has `fields()`, one [`Field`](query::Field) per declared property,
+/// typed by the entity and by the property's type: a filter compares a property with a value of
+/// its own type, a search matches words in a string property, and a property of another entity
+/// does not fit. Its `navigations()` are what `$expand` names, from Microsoft's metadata.
+/// Values are data: strings are quoted and escaped, search words are escaped inside their
+/// phrase, and the query string is percent-encoded once; only the `raw` forms take text as
+/// written.
+///
+/// ```
+/// use graph_entity::prelude::*;
+/// use graph_entity::query::Search;
+///
+/// #[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
+/// pub struct TodoTask {
+///     #[graph(key)]
+///     pub id: Option<String>,
+///     pub title: Option<String>,
+///     pub is_reminder_on: Option<bool>,
+/// }
+///
+/// let f = TodoTask::fields();
+/// let query = TodoTask::query()
+///     .filter(f.title.starts_with("Renew") & !f.is_reminder_on.eq(true))
+///     .order_by(f.title.asc())
+///     .expand(TodoTask::navigations().checklist_items)
+///     .top(10);
+/// assert_eq!(
+///     query.to_query_string(),
+///     "$expand=checklistItems&$filter=startswith(title,%27Renew%27)%20and%20not%20(isReminderOn%20eq%20true)&$orderby=title%20asc&$top=10"
+/// );
+///
+/// // Search words cannot end their phrase: the quote is data.
+/// let search: Search<TodoTask> = f.title.search(r#"x" OR "body:y"#);
+/// assert_eq!(search.to_string(), r#""title:x\" OR \"body:y""#);
+/// ```
+pub mod query {
+    pub use graph_entity_runtime::query::*;
+}
+
 /// The traits whose methods everyday code calls, and the attributes that declare types:
 /// `use graph_entity::prelude::*`.
 ///

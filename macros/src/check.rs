@@ -32,6 +32,9 @@ pub(crate) struct Checked<'a> {
     pub(crate) directory_object: bool,
     /// The type, when it derives from the one the path addresses: reads cast to it.
     pub(crate) cast: Option<String>,
+    /// The names of the type's navigation properties (its bases' included): what `$expand`
+    /// names.
+    pub(crate) navigations: Vec<String>,
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
@@ -120,6 +123,7 @@ pub(crate) fn entity<'a>(
         nullable,
         directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
         cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
+        navigations: schema.navigations(&ty.name).into_iter().map(|n| n.name.clone()).collect(),
     })
 }
 

@@ -38,6 +38,8 @@ pub(crate) struct Entity<'a> {
     pub(crate) directory_object: bool,
     /// The derived type reads cast to (`odata_type` below the path's type), when checked.
     pub(crate) cast: Option<String>,
+    /// The navigation properties of the type, when checked: what `$expand` names.
+    pub(crate) navigations: Vec<String>,
 }
 
 /// What a `#[graph_complex]` declares.
@@ -171,6 +173,7 @@ impl<'a> Entity<'a> {
         }
         let directory_object = checked.as_ref().is_some_and(|c| c.directory_object);
         let cast = checked.as_ref().and_then(|c| c.cast.clone());
+        let navigations = checked.as_ref().map(|c| c.navigations.clone()).unwrap_or_default();
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
                 Some(checked) => (
@@ -206,6 +209,7 @@ impl<'a> Entity<'a> {
             complex: None,
             directory_object,
             cast,
+            navigations,
         })
     }
 }
@@ -258,6 +262,7 @@ impl<'a> Entity<'a> {
             complex: Some(Complex { bases, write_type: args.odata_type.is_some() }),
             directory_object: false,
             cast: None,
+            navigations: Vec::new(),
         })
     }
 }

@@ -12,12 +12,12 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::{self, SerializeMap};
 use serde_json::{Map, Value};
 
-use crate::entity::GraphEnum;
 #[cfg(feature = "client")]
 use crate::error::Error;
 use crate::error::{ValidationError, Violation, write_list};
+use crate::wire::member::GraphEnum;
 
-pub use crate::path::PathPart;
+pub use crate::entity::path::PathPart;
 
 pub use crate::entity::sealed::GeneratedPatch;
 

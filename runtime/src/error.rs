@@ -24,6 +24,11 @@ pub enum Error {
     #[error("cannot encode the request body: {0}")]
     Encode(#[source] serde_json::Error),
 
+    /// The query options are what Graph refuses (such as a filter `in` without values); nothing
+    /// was sent.
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+
     /// The client is misconfigured (bad base URL, token over plain HTTP …); nothing was sent.
     #[error("invalid client configuration: {0}")]
     Config(String),

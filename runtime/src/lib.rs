@@ -23,15 +23,12 @@ pub mod auth;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod cloud;
-mod datetime;
-mod decode;
 pub mod entity;
 pub mod error;
 #[cfg(feature = "client")]
 mod http;
 #[cfg(feature = "client")]
 mod pace;
-mod path;
 pub mod prelude;
 pub mod query;
 #[cfg(feature = "client")]

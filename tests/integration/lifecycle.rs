@@ -127,6 +127,10 @@ pub(crate) struct TodoTask {
     pub(crate) importance: Option<Importance>,
 }
 
+fn f_importance() -> graph_entity::query::Field<TodoTask, Importance> {
+    TodoTask::fields().importance
+}
+
 #[tokio::test]
 async fn a_todo_task_under_a_user() {
     let (emulator, client) = start().await;
@@ -156,6 +160,26 @@ async fn a_todo_task_under_a_user() {
     }
     let read = TodoTask::get(&client, (&user_id, &list_id), &ids[0]).await.unwrap();
     assert_eq!(read.title.as_deref(), Some("Renew the certificate"));
+    // `$expand` names a navigation property of the type, checked against the metadata.
+    let steps = TodoTask::query().expand(TodoTask::navigations().checklist_items);
+    TodoTask::get_with(&client, (&user_id, &list_id), &ids[0], &steps).await.unwrap();
+    assert!(last(&emulator, "GET").path.ends_with("&$expand=checklistItems"));
+    // A filter Graph would refuse fails before anything is sent.
+    let sent = emulator.requests().len();
+    let none: [Importance; 0] = [];
+    let error = TodoTask::list_with(
+        &client,
+        (&user_id, &list_id),
+        &TodoTask::query().filter(f_importance().is_in(none)),
+    )
+    .collect_all()
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, graph_entity::Error::InvalidQuery(reason) if reason.contains("importance in ()")),
+        "{error}"
+    );
+    assert_eq!(emulator.requests().len(), sent, "nothing was sent");
 
     let f = TodoTask::fields();
     let renewals = TodoTask::list_with(

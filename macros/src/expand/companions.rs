@@ -14,24 +14,50 @@ use syn::Ident;
 use super::Shared;
 use crate::model::option_inner;
 use crate::symbol::ODATA_TYPE_PROPERTY;
+use graph_entity_schema::naming;
 
 /// The names of the companion types, inside the entity's constant: `__` and the entity's name, so
 /// that they shadow none of the types the fields name.
 pub(crate) struct Names {
     pub(crate) fields: Ident,
     pub(crate) patch: Ident,
+    pub(crate) navigations: Ident,
 }
 
 pub(crate) fn names(entity: &Ident) -> Names {
     let entity = entity.to_string();
     let entity = entity.trim_start_matches("r#");
-    Names { fields: format_ident!("__{}Fields", entity), patch: format_ident!("__{}Patch", entity) }
+    Names {
+        fields: format_ident!("__{}Fields", entity),
+        patch: format_ident!("__{}Patch", entity),
+        navigations: format_ident!("__{}Navigations", entity),
+    }
+}
+
+/// The field of the navigations type for each navigation property, named as a field of that
+/// property would be (`userStatuses` → `user_statuses`, `type` → `r#type`); one per name.
+pub(crate) fn navigation_fields(navigations: &[String]) -> Vec<(Ident, &str)> {
+    let mut fields: Vec<(Ident, &str)> = Vec::new();
+    for json in navigations {
+        let snake = naming::to_snake_case(json);
+        let ident = syn::parse_str::<Ident>(&snake)
+            .unwrap_or_else(|_| Ident::new_raw(&snake, proc_macro2::Span::call_site()));
+        if !fields.iter().any(|(taken, _)| *taken == ident) {
+            fields.push((ident, json));
+        }
+    }
+    fields
 }
 
 /// The fields type and the patch type, with their impls.
 pub(super) fn items(s: &Shared<'_>) -> TokenStream {
     let Shared { ident, krate, private, entity, declared, .. } = s;
-    let Names { fields: fields_ty, patch: patch_ty } = names(ident);
+    let Names { fields: fields_ty, patch: patch_ty, navigations: navigations_ty } = names(ident);
+    let (navigation_names, navigation_jsons): (Vec<Ident>, Vec<&str>) =
+        navigation_fields(&entity.navigations).into_iter().unzip();
+    let navigations_doc = format!(
+        " The navigation properties of [`{ident}`] for `$expand`: `{ident}::navigations()`."
+    );
     let odata_type = &entity.odata_type;
     // The entity's own visibility: the types name it, and a public type may not name a private one.
     let vis = &entity.input.vis;
@@ -90,6 +116,22 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
                 #[doc = #field_docs]
                 pub #names: #krate::query::Field<#ident, #value_types>,
             )*
+        }
+
+        #[doc = #navigations_doc]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+        #vis struct #navigations_ty {
+            #(
+                #[doc = #navigation_jsons]
+                pub #navigation_names: #krate::query::Navigation<#ident>,
+            )*
+        }
+
+        #[automatically_derived]
+        impl #navigations_ty {
+            fn __new() -> Self {
+                Self { #(#navigation_names: #krate::query::Navigation::__new(#navigation_jsons),)* }
+            }
         }
 
         #[doc = #patch_doc]

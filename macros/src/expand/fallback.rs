@@ -65,7 +65,11 @@ pub(crate) fn fallback(
             }
         },
         (MacroKind::Entity, Data::Struct(data)) => {
-            let companions::Names { fields: fields_ty, patch: patch_ty } = companions::names(ident);
+            let companions::Names {
+                fields: fields_ty,
+                patch: patch_ty,
+                navigations: navigations_ty,
+            } = companions::names(ident);
             let path_args = path_args_type(placeholders.unwrap_or(0));
             let vis = &input.vis;
             let (names, values): (Vec<&syn::Ident>, Vec<&syn::Type>) = match &data.fields {
@@ -88,7 +92,9 @@ pub(crate) fn fallback(
                     type PathArgs<'__a> = #path_args;
                     type Fields = #fields_ty;
                     type Patch = #patch_ty;
+                    type Navigations = #navigations_ty;
                     fn fields() -> #fields_ty { #unreachable }
+                    fn navigations() -> #navigations_ty { #unreachable }
                     fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                         #unreachable
                     }
@@ -97,6 +103,8 @@ pub(crate) fn fallback(
                 #vis struct #fields_ty {
                     #(pub #names: #krate::query::Field<#ident, #values>,)*
                 }
+                #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+                #vis struct #navigations_ty;
                 #[derive(::core::default::Default, ::core::fmt::Debug)]
                 #vis struct #patch_ty;
                 impl #patch_ty {

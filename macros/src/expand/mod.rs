@@ -201,7 +201,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             }
         }
         (Some(path), None) => {
-            let companions::Names { fields, patch } = companions::names(ident);
+            let companions::Names { fields, patch, navigations } = companions::names(ident);
             let path_args = path_args(s);
             let placeholders: Vec<String> = entity
                 .template
@@ -231,9 +231,14 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                 type PathArgs<'__a> = #path_args;
                 type Fields = #fields;
                 type Patch = #patch;
+                type Navigations = #navigations;
 
                 fn fields() -> #fields {
                     #fields { #(#field_names: #krate::query::Field::__new(#json_names),)* }
+                }
+
+                fn navigations() -> #navigations {
+                    #navigations::__new()
                 }
 
                 #etag

@@ -191,6 +191,7 @@ const _: () = {
         type PathArgs<'__a> = &'__a str;
         type Fields = __ManagedDeviceMobileAppConfigurationUserStatusFields;
         type Patch = __ManagedDeviceMobileAppConfigurationUserStatusPatch;
+        type Navigations = __ManagedDeviceMobileAppConfigurationUserStatusNavigations;
         fn fields() -> __ManagedDeviceMobileAppConfigurationUserStatusFields {
             __ManagedDeviceMobileAppConfigurationUserStatusFields {
                 id: crate::query::Field::__new("id"),
@@ -202,6 +203,9 @@ const _: () = {
                 ),
                 user_principal_name: crate::query::Field::__new("userPrincipalName"),
             }
+        }
+        fn navigations() -> __ManagedDeviceMobileAppConfigurationUserStatusNavigations {
+            __ManagedDeviceMobileAppConfigurationUserStatusNavigations::__new()
         }
         fn validate(
             &self,
@@ -262,6 +266,15 @@ const _: () = {
             ManagedDeviceMobileAppConfigurationUserStatus,
             String,
         >,
+    }
+    /// The navigation properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for `$expand`: `ManagedDeviceMobileAppConfigurationUserStatus::navigations()`.
+    #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+    pub struct __ManagedDeviceMobileAppConfigurationUserStatusNavigations {}
+    #[automatically_derived]
+    impl __ManagedDeviceMobileAppConfigurationUserStatusNavigations {
+        fn __new() -> Self {
+            Self {}
+        }
     }
     /// The changes to a [`ManagedDeviceMobileAppConfigurationUserStatus`] that an update sends: only the properties set (`ManagedDeviceMobileAppConfigurationUserStatus::patch()`, then a setter per property).
     pub struct __ManagedDeviceMobileAppConfigurationUserStatusPatch {

@@ -13,9 +13,9 @@ use reqwest::Method;
 
 use super::Client;
 use super::pages::List;
+use crate::entity::PathArgs;
 use crate::entity::{GraphEntity, GraphPatch};
 use crate::error::Error;
-use crate::path::PathArgs;
 use crate::query::Query;
 use crate::transport::options::RequestOptions;
 
@@ -405,6 +405,9 @@ impl Client {
         query: &Query<E>,
     ) -> Result<String, Error> {
         self.available::<E>()?;
+        if let Some(problem) = query.problem() {
+            return Err(Error::InvalidQuery(problem.to_owned()));
+        }
         let mut path = E::PATH.render(path_args)?;
         if let Some(cast) = E::CAST {
             path.push('/');
@@ -422,8 +425,11 @@ impl Client {
         query: &Query<E>,
     ) -> Result<String, Error> {
         self.available::<E>()?;
+        if let Some(problem) = query.problem() {
+            return Err(Error::InvalidQuery(problem.to_owned()));
+        }
         let mut path = E::PATH.render(path_args)?;
-        crate::path::push_segment(&mut path, "id", id)?;
+        crate::entity::path::push_segment(&mut path, "id", id)?;
         if let Some(cast) = cast {
             path.push('/');
             path.push_str(cast);

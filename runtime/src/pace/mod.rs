@@ -130,10 +130,8 @@ impl Pacer {
                     return Permit { id: Some(id) };
                 }
                 Some(Verdict::WaitUntil(when)) => {
-                    tokio::select! {
-                        () = tokio::time::sleep_until(when) => {}
-                        () = notified => {}
-                    }
+                    // Room by then, or a change before.
+                    let _ = tokio::time::timeout_at(when, notified).await;
                 }
                 Some(Verdict::Behind) => notified.await,
             }

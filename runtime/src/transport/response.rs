@@ -5,10 +5,10 @@
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use serde_json::Value;
 
-use crate::decode::from_slice;
 use crate::error::{Error, ErrorDetail, GraphError, TransportError, snippet};
 use crate::http::{BodyError, read_body};
 use crate::retry::retry_after;
+use crate::wire::from_slice;
 
 /// The most bytes read of an error body: Graph's errors are small.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;

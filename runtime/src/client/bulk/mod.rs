@@ -560,13 +560,13 @@ impl Answered {
 
 /// `{path}/{id}`, the id percent-encoded as one segment.
 fn entity_path<S: AsRef<str>>(
-    template: crate::path::PathTemplate,
+    template: crate::entity::PathTemplate,
     args: &[S],
     id: &str,
 ) -> Result<String, Error> {
     let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
     let mut path = template.render(&args)?;
-    crate::path::push_segment(&mut path, "id", id)?;
+    crate::entity::path::push_segment(&mut path, "id", id)?;
     Ok(path)
 }
 

@@ -5,7 +5,8 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::wire::{Scan, WireParseError};
+use super::calendar::{civil_from_days, days_from_civil};
+use super::scan::{Scan, WireParseError};
 
 /// `"00"` to `"99"`, for writing two digits at a time.
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -79,7 +80,7 @@ impl DateTimeOffset {
     ///
     /// A [`WireParseError`] naming what is wrong and at which byte.
     pub fn parse(input: &str) -> Result<Self, WireParseError> {
-        Parser { scan: Scan::new("DateTimeOffset", input), bytes: input.as_bytes() }.parse()
+        parse(input)
     }
 
     /// The current time in UTC, written with `Z` and 7 fractional digits.
@@ -325,143 +326,63 @@ impl<'de> serde::Deserialize<'de> for DateTimeOffset {
     }
 }
 
-/// The `DateTimeOffset` reader: the date and time as the other wire types read them, then
-/// .NET's ticks and the offset.
-struct Parser<'a> {
-    scan: Scan<'a>,
-    bytes: &'a [u8],
-}
-
-impl Parser<'_> {
-    fn error(&self, position: usize, reason: impl Into<String>) -> WireParseError {
-        self.scan.error(position, reason)
-    }
-
-    fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, WireParseError> {
-        self.scan.digits(at, n, what)
-    }
-
-    fn expect(&self, at: usize, byte: u8) -> Result<(), WireParseError> {
-        self.scan.expect(at, byte)
-    }
-
-    fn parse(&self) -> Result<DateTimeOffset, WireParseError> {
-        let (year, month, day) = self.scan.date()?;
-        self.expect(10, b'T')?;
-        let (hour, minute, second) = self.scan.time(11)?;
-
-        let mut at = 19;
-        let mut nanosecond = 0;
-        let mut precision = 0;
-        if self.bytes.get(at) == Some(&b'.') {
+/// Reads `YYYY-MM-DDThh:mm:ss[.f{1,12}](Z|±hh:mm)` with the scanner every wire type shares,
+/// keeping .NET's ticks and the offset.
+fn parse(input: &str) -> Result<DateTimeOffset, WireParseError> {
+    let scan = Scan::new("DateTimeOffset", input);
+    let bytes = input.as_bytes();
+    let (year, month, day) = scan.date()?;
+    scan.expect(10, b'T')?;
+    let (hour, minute, second) = scan.time(11)?;
+    let (nanosecond, kept, mut at) = scan.fraction(19, MAX_READ_DIGITS)?;
+    // Keep what the wire carries (.NET's 100 ns ticks), so that reading what was written gives
+    // the same value.
+    let nanosecond = nanosecond - nanosecond % TICK_NANOS;
+    let precision = kept.min(MAX_WRITTEN_DIGITS);
+    let (offset_minutes, zulu) = match bytes.get(at) {
+        Some(b'Z') => {
             at += 1;
-            let count = self.bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if count == 0 {
-                return Err(self.error(at, "expected digits after `.`"));
-            }
-            if count > MAX_READ_DIGITS {
-                return Err(self.error(
-                    at,
-                    format!("{count} fractional digits; at most {MAX_READ_DIGITS} are allowed"),
-                ));
-            }
-            for (i, b) in self.bytes[at..at + count].iter().enumerate() {
-                if i < 9 {
-                    nanosecond = nanosecond * 10 + u32::from(b - b'0');
-                }
-            }
-            nanosecond *= 10u32.pow(9u32.saturating_sub(count as u32));
-            // Keep what the wire carries (.NET's 100 ns ticks), so that reading what was
-            // written gives the same value.
-            nanosecond -= nanosecond % TICK_NANOS;
-            precision = count.min(usize::from(MAX_WRITTEN_DIGITS)) as u8;
-            at += count;
+            (0, true)
         }
-
-        let (offset_minutes, zulu) = match self.bytes.get(at) {
-            Some(b'Z') => {
-                at += 1;
-                (0, true)
-            }
-            Some(&sign @ (b'+' | b'-')) => {
-                let hours = self.digits(at + 1, 2, "offset hours")?;
-                if hours > 23 {
-                    return Err(self
-                        .error(at + 1, format!("offset hour {hours} is out of range (00 to 23)")));
-                }
-                self.expect(at + 3, b':')?;
-                let minutes = self.digits(at + 4, 2, "offset minutes")?;
-                if minutes > 59 {
-                    return Err(self.error(
-                        at + 4,
-                        format!("offset minute {minutes} is out of range (00 to 59)"),
-                    ));
-                }
-                let total = (hours * 60 + minutes) as i16;
-                at += 6;
-                (if sign == b'-' { -total } else { total }, false)
-            }
-            Some(_) => return Err(self.error(at, "expected `Z` or an offset such as `+01:00`")),
-            None => {
+        Some(&sign @ (b'+' | b'-')) => {
+            let hours = scan.digits(at + 1, 2, "offset hours")?;
+            if hours > 23 {
                 return Err(
-                    self.error(at, "missing offset: expected `Z` or an offset such as `+01:00`")
+                    scan.error(at + 1, format!("offset hour {hours} is out of range (00 to 23)"))
                 );
             }
-        };
-        if at != self.bytes.len() {
-            return Err(self.error(at, "unexpected text after the offset"));
+            scan.expect(at + 3, b':')?;
+            let minutes = scan.digits(at + 4, 2, "offset minutes")?;
+            if minutes > 59 {
+                return Err(scan
+                    .error(at + 4, format!("offset minute {minutes} is out of range (00 to 59)")));
+            }
+            let total = (hours * 60 + minutes) as i16;
+            at += 6;
+            (if sign == b'-' { -total } else { total }, false)
         }
-        Ok(DateTimeOffset {
-            year: year as u16,
-            month: month as u8,
-            day: day as u8,
-            hour: hour as u8,
-            minute: minute as u8,
-            second: second as u8,
-            nanosecond,
-            precision,
-            offset_minutes,
-            zulu,
-        })
+        Some(_) => return Err(scan.error(at, "expected `Z` or an offset such as `+01:00`")),
+        None => {
+            return Err(
+                scan.error(at, "missing offset: expected `Z` or an offset such as `+01:00`")
+            );
+        }
+    };
+    if at != bytes.len() {
+        return Err(scan.error(at, "unexpected text after the offset"));
     }
-}
-
-fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = (i64::from(month) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    Ok(DateTimeOffset {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+        hour: hour as u8,
+        minute: minute as u8,
+        second: second as u8,
+        nanosecond,
+        precision,
+        offset_minutes,
+        zulu,
+    })
 }
 
 #[cfg(test)]

@@ -1,14 +1,20 @@
 //! The traits every declared entity, complex type and enum implements, and their plumbing: the
 //! path template, the path arguments and where an entity exists.
 
-pub use crate::path::{PathArgs, PathTemplate};
+mod availability;
+mod complex;
+pub(crate) mod path;
+
+pub use crate::wire::member::GraphEnum;
+pub use availability::Availability;
+pub use complex::GraphComplex;
+pub use path::{PathArgs, PathTemplate};
 
 use std::fmt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::cloud::NationalCloud;
 use crate::error::ValidationError;
 use crate::query::Query;
 
@@ -73,8 +79,17 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The changes an update sends (see [`patch`](Self::patch)).
     type Patch: GraphPatch<Entity = Self> + Default;
 
+    /// One [`Navigation`](crate::query::Navigation) per navigation property of the entity's type
+    /// in Microsoft's metadata, named as the fields would be: what `$expand` names (see
+    /// [`navigations`](Self::navigations)). None for an `unchecked` entity.
+    type Navigations: Copy + fmt::Debug + Send + Sync + 'static;
+
     /// The typed property paths of the entity, for query options: `User::fields().display_name`.
     fn fields() -> Self::Fields;
+
+    /// The navigation properties of the entity, for `$expand`:
+    /// `User::query().expand(User::navigations().manager)`.
+    fn navigations() -> Self::Navigations;
 
     /// Query options for reading the entity: `User::query().filter(...)`.
     fn query() -> Query<Self> {
@@ -152,117 +167,5 @@ pub(crate) struct Body<'a, E>(pub(crate) &'a E);
 impl<E: GraphEntity> Serialize for Body<'_, E> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_body(serializer)
-    }
-}
-
-/// A Microsoft Graph complex type declared with `#[graph_complex]`: a structured value without
-/// a key, nested in entities and in other complex values.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a `#[graph_complex]`: the property is a Graph complex type",
-    label = "declare this type with `#[graph_complex]`"
-)]
-pub trait GraphComplex: Serialize + DeserializeOwned {
-    /// The type's qualified Graph name, such as `microsoft.graph.itemBody`: checked against the
-    /// property a field of this type declares.
-    const GRAPH_NAME: &'static str;
-    /// The type's name, then its base types' names: a field of a property of any of them may
-    /// hold this type.
-    const BASES: &'static [&'static str];
-    /// The JSON names of the declared properties, in field order.
-    const PROPERTIES: &'static [&'static str];
-
-    /// Checks the rules the compiler cannot, returning every problem at once.
-    ///
-    /// # Errors
-    ///
-    /// A [`ValidationError`] listing each violation.
-    fn validate(&self) -> Result<(), ValidationError>;
-}
-
-/// A boxed complex value is the value: a recursive complex type (a property holding its own
-/// type, directly or through others) is declared as `Option<Box<T>>`.
-impl<T: GraphComplex> GraphComplex for Box<T> {
-    const GRAPH_NAME: &'static str = T::GRAPH_NAME;
-    const BASES: &'static [&'static str] = T::BASES;
-    const PROPERTIES: &'static [&'static str] = T::PROPERTIES;
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        T::validate(self)
-    }
-}
-
-/// A Microsoft Graph enum type declared with `#[graph_enum]`.
-///
-/// Graph writes members as camelCase strings and adds members over time: a member this code does
-/// not know is kept, as read, in the enum's `#[graph(other)]` variant and written back unchanged.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a `#[graph_enum]`: the property is a Graph enum",
-    label = "declare this type with `#[graph_enum]`"
-)]
-pub trait GraphEnum: Sized {
-    /// The enum's qualified Graph name, such as `microsoft.graph.complianceStatus`: checked
-    /// against the property a field of this type declares.
-    const GRAPH_NAME: &'static str;
-
-    /// The known member strings, in declaration order.
-    const MEMBERS: &'static [&'static str];
-
-    /// The known member with this string.
-    fn from_member(member: &str) -> Option<Self>;
-
-    /// The catch-all value for a string that is not a known member.
-    fn from_unknown(member: String) -> Self;
-
-    /// The member string.
-    fn as_str(&self) -> &str;
-}
-
-/// Where an entity exists: the national clouds whose metadata has its path, its type and every
-/// property it declares, and for each other cloud the first part it lacks.
-///
-/// `Client::create` through a client of a cloud the entity does not exist in fails before
-/// anything is sent, naming the missing part.
-///
-/// ```
-/// use graph_entity_runtime::{NationalCloud, entity::Availability};
-///
-/// let todo = Availability::__new(0b011, &[(0b100, "path segment `todo`")]);
-/// assert!(todo.check(NationalCloud::UsGovL4).is_ok());
-/// assert_eq!(todo.check(NationalCloud::China), Err("path segment `todo`"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Availability {
-    /// `1` global, `2` US Government (L4 and L5), `4` China.
-    bits: u8,
-    /// For each cloud bit it lacks, what is missing there.
-    missing: &'static [(u8, &'static str)],
-}
-
-impl Availability {
-    /// Every cloud: what nothing was checked against.
-    pub const EVERYWHERE: Availability = Availability { bits: 0b111, missing: &[] };
-
-    /// Not public API: the macro writes these from the metadata.
-    #[doc(hidden)]
-    pub const fn __new(bits: u8, missing: &'static [(u8, &'static str)]) -> Self {
-        Self { bits, missing }
-    }
-
-    /// Whether the entity exists in `cloud`; the first part it lacks there, if it does not.
-    ///
-    /// # Errors
-    ///
-    /// The part of the declaration the cloud's metadata does not have, such as
-    /// ``path segment `todo` ``.
-    pub fn check(&self, cloud: NationalCloud) -> Result<(), &'static str> {
-        let bit = match cloud {
-            NationalCloud::Global => 1,
-            NationalCloud::UsGovL4 | NationalCloud::UsGovL5Dod => 2,
-            NationalCloud::China => 4,
-        };
-        if self.bits & bit != 0 {
-            return Ok(());
-        }
-        Err(self.missing.iter().find(|(b, _)| b & bit != 0).map_or("the entity", |(_, what)| what))
     }
 }

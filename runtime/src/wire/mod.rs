@@ -1,0 +1,33 @@
+//! Graph's primitive types on the wire: [`DateTimeOffset`] for `Edm.DateTimeOffset`, and
+//! [`Date`], [`TimeOfDay`], [`Duration`], [`Guid`] and [`Base64`] for `Edm.Date`,
+//! `Edm.TimeOfDay`, `Edm.Duration`, `Edm.Guid` and `Edm.Binary`. Each reads the form Graph writes
+//! and writes it back, so that a value read and written again is the same value; all of them
+//! read through one scanner (`scan`) and fail with one error, [`WireParseError`]. Also the map of
+//! undeclared properties, [`ExtraProperties`], and [`from_slice`], which decodes with the JSON
+//! path of any problem.
+//!
+//! [`Duration`] is `Edm.Duration`, not `std::time::Duration` (it converts to and from one): it
+//! is not re-exported at the crate's root.
+
+mod binary;
+mod calendar;
+mod date;
+mod date_time;
+mod decode;
+mod duration;
+mod guid;
+pub(crate) mod member;
+mod scan;
+#[cfg(test)]
+mod tests;
+
+pub use binary::Base64;
+pub use date::{Date, TimeOfDay};
+pub use date_time::DateTimeOffset;
+pub use decode::from_slice;
+pub use duration::Duration;
+pub use guid::Guid;
+pub use scan::WireParseError;
+
+/// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.
+pub type ExtraProperties = serde_json::Map<String, serde_json::Value>;
