@@ -10,36 +10,50 @@ use graph_entity_schema::{Clouds, PropertyDef, Schema, TypeDef, TypeKind, TypeRe
 use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
-use crate::model::{Field, option_inner};
+use crate::model::{Checked, CheckedComplex, Field, Member, Metadata, option_inner};
 use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
 
-/// What checking a declaration found.
-pub(crate) struct Checked<'a> {
-    /// The `@odata.type`, such as `#microsoft.graph.user`.
-    pub(crate) odata_type: String,
-    /// Fields of a Graph enum property: the Rust element type, the field, the enum's name.
-    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
-    /// Fields of a Graph complex property, likewise.
-    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
-    /// The clouds the declaration exists in, as bits, and for each other cloud what it lacks.
-    pub(crate) availability: (u8, Vec<(u8, String)>),
-    /// The JSON names of the declared properties the service computes: never written.
-    pub(crate) computed: Vec<String>,
-    /// The JSON names of the declared properties Graph declares nullable: an update may write
-    /// `null` to them, and only to them.
-    pub(crate) nullable: Vec<String>,
-    /// The type is a directory object (`microsoft.graph.directoryObject` or derived).
-    pub(crate) directory_object: bool,
-    /// The type, when it derives from the one the path addresses: reads cast to it.
-    pub(crate) cast: Option<String>,
-    /// The names of the type's navigation properties (its bases' included): what `$expand`
-    /// names.
-    pub(crate) navigations: Vec<String>,
+/// The checker the model's constructors are given: Microsoft's v1.0 metadata.
+pub(crate) struct V1;
+
+impl Metadata for V1 {
+    fn entity<'a>(
+        &self,
+        cx: &mut Ctxt,
+        path: &LitStr,
+        odata_type: Option<&LitStr>,
+        required_clouds: &[(Clouds, proc_macro2::Span)],
+        fields: &[Field<'a>],
+    ) -> Option<Checked<'a>> {
+        entity(cx, path, odata_type, required_clouds, fields)
+    }
+
+    fn complex<'a>(
+        &self,
+        cx: &mut Ctxt,
+        input: &syn::DeriveInput,
+        at: Option<&LitStr>,
+        graph_name: &str,
+        fields: &[Field<'a>],
+    ) -> Option<CheckedComplex<'a>> {
+        complex(cx, input, at, graph_name, fields)
+    }
+
+    fn graph_enum(
+        &self,
+        cx: &mut Ctxt,
+        input: &syn::DeriveInput,
+        name: Option<&LitStr>,
+        graph_name: &str,
+        members: &[Member<'_>],
+    ) -> Option<String> {
+        graph_enum(cx, input, name, graph_name, members)
+    }
 }
 
 /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
 /// `cx`).
-pub(crate) fn entity<'a>(
+fn entity<'a>(
     cx: &mut Ctxt,
     path: &LitStr,
     odata_type: Option<&LitStr>,
@@ -164,12 +178,12 @@ fn availability(
 
 /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
 /// of Graph's (fewer is fine: the `other` variant keeps the rest).
-pub(crate) fn graph_enum(
+fn graph_enum(
     cx: &mut Ctxt,
     input: &syn::DeriveInput,
     name: Option<&LitStr>,
     graph_name: &str,
-    members: &[crate::model::Member<'_>],
+    members: &[Member<'_>],
 ) -> Option<String> {
     let schema = Schema::v1();
     let def = named_type(cx, schema, input, name, graph_name, TypeKind::Enum)?;
@@ -358,17 +372,9 @@ fn named_type<'s>(
     None
 }
 
-/// What checking a `#[graph_complex]` found.
-pub(crate) struct CheckedComplex<'a> {
-    /// The type's qualified name, then its base types'.
-    pub(crate) bases: Vec<String>,
-    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
-    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
-}
-
 /// Checks a `#[graph_complex]`: the complex type exists, and every field is one of its
 /// properties, of a fitting type.
-pub(crate) fn complex<'a>(
+fn complex<'a>(
     cx: &mut Ctxt,
     input: &syn::DeriveInput,
     at: Option<&LitStr>,

@@ -61,14 +61,12 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
     let macro_args = attr::parse_macro_args(&mut cx, kind, args);
     let expanded = match kind {
         MacroKind::Entity => {
-            Entity::from_input(&mut cx, &macro_args, &input).map(|m| expand::entity(&m))
+            Entity::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::entity(&m))
         }
-        MacroKind::Complex => {
-            Entity::complex_from_input(&mut cx, &macro_args, &input).map(|m| expand::entity(&m))
-        }
-        MacroKind::Enum => {
-            Enum::from_input(&mut cx, &macro_args, &input).map(|m| expand::graph_enum(&m))
-        }
+        MacroKind::Complex => Entity::complex_from_input(&mut cx, &check::V1, &macro_args, &input)
+            .map(|m| expand::entity(&m)),
+        MacroKind::Enum => Enum::from_input(&mut cx, &check::V1, &macro_args, &input)
+            .map(|m| expand::graph_enum(&m)),
     };
     match (cx.check(), expanded) {
         (Ok(()), Some(expanded)) => expanded,

@@ -102,6 +102,73 @@ pub(crate) struct Member<'a> {
     pub(crate) wire: String,
 }
 
+/// The checks of a declaration against Microsoft's metadata (`check::V1`): given to the
+/// constructors below, so that the model does not depend on the checker.
+pub(crate) trait Metadata {
+    /// Checks an entity; `None` when its path or `odata_type` did not check (the errors are in
+    /// `cx`).
+    fn entity<'a>(
+        &self,
+        cx: &mut Ctxt,
+        path: &LitStr,
+        odata_type: Option<&LitStr>,
+        required_clouds: &[(graph_entity_schema::Clouds, Span)],
+        fields: &[Field<'a>],
+    ) -> Option<Checked<'a>>;
+
+    /// Checks a complex type.
+    fn complex<'a>(
+        &self,
+        cx: &mut Ctxt,
+        input: &DeriveInput,
+        at: Option<&LitStr>,
+        graph_name: &str,
+        fields: &[Field<'a>],
+    ) -> Option<CheckedComplex<'a>>;
+
+    /// Checks an enum; its canonical qualified name.
+    fn graph_enum(
+        &self,
+        cx: &mut Ctxt,
+        input: &DeriveInput,
+        name: Option<&LitStr>,
+        graph_name: &str,
+        members: &[Member<'_>],
+    ) -> Option<String>;
+}
+
+/// What checking a declaration found.
+pub(crate) struct Checked<'a> {
+    /// The `@odata.type`, such as `#microsoft.graph.user`.
+    pub(crate) odata_type: String,
+    /// Fields of a Graph enum property: the Rust element type, the field, the enum's name.
+    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    /// Fields of a Graph complex property, likewise.
+    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
+    /// The clouds the declaration exists in, as bits, and for each other cloud what it lacks.
+    pub(crate) availability: (u8, Vec<(u8, String)>),
+    /// The JSON names of the declared properties the service computes: never written.
+    pub(crate) computed: Vec<String>,
+    /// The JSON names of the declared properties Graph declares nullable: an update may write
+    /// `null` to them, and only to them.
+    pub(crate) nullable: Vec<String>,
+    /// The type is a directory object (`microsoft.graph.directoryObject` or derived).
+    pub(crate) directory_object: bool,
+    /// The type, when it derives from the one the path addresses: reads cast to it.
+    pub(crate) cast: Option<String>,
+    /// The names of the type's navigation properties (its bases' included): what `$expand`
+    /// names.
+    pub(crate) navigations: Vec<String>,
+}
+
+/// What checking a `#[graph_complex]` found.
+pub(crate) struct CheckedComplex<'a> {
+    /// The type's qualified name, then its base types'.
+    pub(crate) bases: Vec<String>,
+    pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
+    pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
+}
+
 /// The path generated code uses to reach the facade.
 pub(crate) fn crate_path(args: &MacroArgs) -> TokenStream {
     match &args.krate {
@@ -113,6 +180,7 @@ pub(crate) fn crate_path(args: &MacroArgs) -> TokenStream {
 impl<'a> Entity<'a> {
     pub(crate) fn from_input(
         cx: &mut Ctxt,
+        metadata: &impl Metadata,
         args: &MacroArgs,
         input: &'a DeriveInput,
     ) -> Option<Self> {
@@ -161,7 +229,7 @@ impl<'a> Entity<'a> {
         // Against Microsoft's metadata, when the declaration is otherwise sound enough to check.
         let checked = match (&args.path, &template, &fields, args.unchecked) {
             (Some(path), Some(_), Some(fields), None) => {
-                crate::check::entity(cx, path, args.odata_type.as_ref(), &args.clouds, fields)
+                metadata.entity(cx, path, args.odata_type.as_ref(), &args.clouds, fields)
             }
             _ => None,
         };
@@ -218,6 +286,7 @@ impl<'a> Entity<'a> {
     /// A `#[graph_complex]` struct: named fields, no key, no path.
     pub(crate) fn complex_from_input(
         cx: &mut Ctxt,
+        metadata: &impl Metadata,
         args: &MacroArgs,
         input: &'a DeriveInput,
     ) -> Option<Self> {
@@ -240,7 +309,7 @@ impl<'a> Entity<'a> {
         let mut complex_fields = Vec::new();
         if let (None, Some(fields)) = (args.unchecked, &fields) {
             let at = args.odata_type.as_ref().or(args.name.as_ref());
-            match crate::check::complex(cx, input, at, &bases[0], fields) {
+            match metadata.complex(cx, input, at, &bases[0], fields) {
                 Some(checked) => {
                     bases = checked.bases;
                     enum_fields = checked.enum_fields;
@@ -514,6 +583,7 @@ pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
 impl<'a> Enum<'a> {
     pub(crate) fn from_input(
         cx: &mut Ctxt,
+        metadata: &impl Metadata,
         args: &MacroArgs,
         input: &'a DeriveInput,
     ) -> Option<Self> {
@@ -592,7 +662,7 @@ impl<'a> Enum<'a> {
         let mut graph_name = qualify(&written);
         if args.unchecked.is_none() {
             if let Some(canonical) =
-                crate::check::graph_enum(cx, input, args.name.as_ref(), &graph_name, &members)
+                metadata.graph_enum(cx, input, args.name.as_ref(), &graph_name, &members)
             {
                 graph_name = canonical;
             }

@@ -14,9 +14,13 @@ fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> 
     let mut cx = Ctxt::new();
     let macro_args = attr::parse_macro_args(&mut cx, kind, args);
     match kind {
-        MacroKind::Entity => drop(Entity::from_input(&mut cx, &macro_args, &input)),
-        MacroKind::Enum => drop(Enum::from_input(&mut cx, &macro_args, &input)),
-        MacroKind::Complex => drop(Entity::complex_from_input(&mut cx, &macro_args, &input)),
+        MacroKind::Entity => {
+            drop(Entity::from_input(&mut cx, &crate::check::V1, &macro_args, &input))
+        }
+        MacroKind::Enum => drop(Enum::from_input(&mut cx, &crate::check::V1, &macro_args, &input)),
+        MacroKind::Complex => {
+            drop(Entity::complex_from_input(&mut cx, &crate::check::V1, &macro_args, &input))
+        }
     }
     match cx.check() {
         Ok(()) => Vec::new(),
@@ -56,7 +60,7 @@ fn a_declaration_graph_agrees_with_has_no_errors_and_takes_its_type_from_the_pat
     let input: DeriveInput = syn::parse2(item).unwrap();
     let args =
         attr::parse_macro_args(&mut Ctxt::new(), MacroKind::Entity, quote!(path = #SEED_PATH));
-    let entity = Entity::from_input(&mut Ctxt::new(), &args, &input).unwrap();
+    let entity = Entity::from_input(&mut Ctxt::new(), &crate::check::V1, &args, &input).unwrap();
     assert_eq!(entity.odata_type, "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus");
 }
 
@@ -157,7 +161,7 @@ fn clouds_are_known_and_can_be_required() {
     let input: DeriveInput = syn::parse2(item.clone()).unwrap();
     let path = quote!(path = "/me/todo/lists/{todoTaskListId}/tasks");
     let args = attr::parse_macro_args(&mut Ctxt::new(), MacroKind::Entity, path.clone());
-    let entity = Entity::from_input(&mut Ctxt::new(), &args, &input).unwrap();
+    let entity = Entity::from_input(&mut Ctxt::new(), &crate::check::V1, &args, &input).unwrap();
     assert_eq!(entity.availability, Some((0b011, vec![(0b100, "path segment `todo`".to_owned())])));
     assert_eq!(
         checked_errors(quote!(#path, clouds(global, us_gov)), item.clone()),
@@ -242,7 +246,7 @@ fn review_cases_single_values_wire_types_renames_and_enum_names() {
         quote!(name = "graph.complianceStatus"),
     );
     let mut cx = Ctxt::new();
-    let model = Enum::from_input(&mut cx, &args, &input).unwrap();
+    let model = Enum::from_input(&mut cx, &crate::check::V1, &args, &input).unwrap();
     assert!(cx.check().is_ok());
     assert_eq!(model.graph_name, "microsoft.graph.complianceStatus");
 }
