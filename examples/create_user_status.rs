@@ -28,6 +28,7 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use graph_emulator::{Emulator, RunningEmulator};
@@ -79,7 +80,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
-    let args = arguments()?;
+    let args = Args::parse();
     let status = documentation_example()?;
     match Target::from_env()? {
         Target::Emulator => against_emulator(&status, args.count).await,
@@ -94,31 +95,22 @@ async fn run() -> Result<(), Box<dyn Error>> {
     }
 }
 
-/// `--count N`: create N statuses in bulk instead of the lifecycle of one; `--unpaced`: against
-/// Microsoft Graph, do not pace to Intune's documented limit (100 writes in 20 s per app).
+/// The lifecycle of the documentation's example user status (create, get, list, update, get,
+/// delete) against the Graph emulator started in-process, or against Microsoft Graph when
+/// credentials are configured (see the environment variables below).
+#[derive(Debug, Parser)]
+#[command(
+    name = "create_user_status",
+    after_help = "Environment, for Microsoft Graph instead of the emulator: GRAPH_CONFIGURATION_ID (an existing managedDeviceMobileAppConfiguration), GRAPH_CLOUD (global, usgovl4, usgovl5dod or china), and AZURE_TENANT_ID, AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (AZURE_AUTHORITY_HOST optional), or GRAPH_TOKEN."
+)]
 struct Args {
+    /// Create this many user statuses in bulk, through $batch, instead of the lifecycle of one.
+    #[arg(long, value_name = "N")]
     count: Option<usize>,
+    /// Against Microsoft Graph, do not pace bulk writes to Intune's documented limit (100 in
+    /// 20 s per app): send as fast as the service lets them through.
+    #[arg(long, requires = "count")]
     unpaced: bool,
-}
-
-fn arguments() -> Result<Args, Box<dyn Error>> {
-    const USAGE: &str = "usage: create_user_status [--count N [--unpaced]]";
-    let mut args = std::env::args().skip(1);
-    let mut parsed = Args { count: None, unpaced: false };
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--count" => {
-                let value = args.next().ok_or(USAGE)?;
-                let n: usize = value
-                    .parse()
-                    .map_err(|_| format!("--count takes a whole number, not `{value}`; {USAGE}"))?;
-                parsed.count = Some(n);
-            }
-            "--unpaced" => parsed.unpaced = true,
-            other => return Err(format!("unknown argument `{other}`; {USAGE}").into()),
-        }
-    }
-    Ok(parsed)
 }
 
 /// Creates `count` variations of `status` through `$batch`, with a progress bar, and prints

@@ -8,6 +8,8 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../macros/src/template.rs"]
 mod template;
 
+use graph_entity_schema::naming;
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match template::parse(text) {
@@ -25,11 +27,12 @@ fuzz_target!(|data: &[u8]| {
             }
             assert_eq!(rebuilt, text);
             for name in parsed.placeholders() {
-                let _ = template::to_snake_case(name);
+                let snake = naming::to_snake_case(name);
+                assert!(!snake.is_empty());
             }
         }
         Err(messages) => assert!(!messages.is_empty()),
     }
-    let _ = template::to_lower_camel_case(text);
-    let _ = template::to_lower_first(text);
+    let _ = naming::to_lower_camel_case(text);
+    let _ = naming::to_lower_first(text);
 });

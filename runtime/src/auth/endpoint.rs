@@ -88,10 +88,11 @@ pub(crate) fn parse_token_response(
 ) -> Result<AccessToken, AuthError> {
     if !(200..300).contains(&status) {
         return Err(match serde_json::from_slice::<AadError>(body) {
+            // The endpoint's words, kept bounded: an error must not carry an unbounded body.
             Ok(error) => AuthError::new(
                 Some(status),
-                error.error,
-                error.error_description.unwrap_or_default(),
+                crate::error::snippet(error.error.as_bytes()),
+                crate::error::snippet(error.error_description.unwrap_or_default().as_bytes()),
             ),
             Err(_) => AuthError::new(
                 Some(status),
@@ -179,4 +180,40 @@ impl TokenResponse {
 struct AadError {
     error: String,
     error_description: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_token_or_says_why_not() {
+        let now = Instant::now();
+        let body = br#"{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0"}"#;
+        let token = parse_token_response(200, body, now).unwrap();
+        assert_eq!(token.expires_at(), now.checked_add(Duration::from_secs(3599)));
+        let body = br#"{"token_type":"Bearer","expires_in":"3599","access_token":"eyJ0"}"#;
+        assert!(parse_token_response(200, body, now).is_ok(), "seconds as a string");
+        for (status, body, code) in [
+            (200, &br#"{"token_type":"mac","expires_in":1,"access_token":"x"}"#[..], "unexpected_response"),
+            (200, br#"{"token_type":"Bearer","expires_in":-1,"access_token":"x"}"#, "unexpected_response"),
+            (200, b"not json", "unexpected_response"),
+            (400, br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#, "invalid_client"),
+            (500, b"<html>down</html>", "unexpected_response"),
+        ] {
+            let error = parse_token_response(status, body, now).unwrap_err();
+            assert_eq!(error.code, code, "{error}");
+            assert_eq!(error.status, Some(status));
+        }
+    }
+
+    /// An error must not carry an unbounded body: the endpoint's code and description are cut
+    /// like any other snippet.
+    #[test]
+    fn an_error_is_bounded_whatever_the_body() {
+        let long = "x".repeat(100_000);
+        let body = format!(r#"{{"error":"{long}","error_description":"{long}"}}"#);
+        let error = parse_token_response(400, body.as_bytes(), Instant::now()).unwrap_err();
+        assert!(error.to_string().len() < 2 * crate::error::SNIPPET_LEN + 100, "{}", error.to_string().len());
+    }
 }
