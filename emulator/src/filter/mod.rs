@@ -1,0 +1,240 @@
+//! `$filter`: a small recursive-descent parser to an expression checked against the schema
+//! (property names, operand types, enum members), and its evaluation on stored entities.
+//!
+//! Served: `eq ne gt ge lt le`, `and or not`, parentheses, `in (…)`, `startswith`, `endswith`,
+//! `contains`, `tolower`, `toupper`; literals for strings (`'it''s'`), numbers, booleans,
+//! `null`, dates (`2024-01-31`), date-times (`2024-01-31T10:00:00Z`, unquoted as OData writes
+//! them), GUIDs and enum members (`'compliant'` or `microsoft.graph.complianceStatus'compliant'`);
+//! property paths through complex values (`settings/appConfigKey`). Lambda operators
+//! (`any`, `all`) and other functions are refused as not served.
+//!
+//! Nothing here panics or recurses without bound on hostile input: nesting is limited to
+//! [`MAX_DEPTH`], and every problem is an error naming it.
+//!
+//! The types are here; [`lex`] reads the text into tokens, [`parse`] checks them against the
+//! schema into a [`Filter`], and [`eval`] evaluates it on entities (and compares the values
+//! `$orderby` sorts by). Each imports from the ones before it, never the other way.
+
+mod eval;
+mod lex;
+mod parse;
+
+use graph_entity_schema::{Schema, TypeKind, TypeRef};
+
+/// The deepest nesting of parentheses and `not` accepted.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Why a query option is refused: invalid (Graph's `400`), or valid but not served by the
+/// emulator (`501`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum QueryError {
+    Invalid(String),
+    Unsupported(String),
+    /// A `400` with a code of its own, as the directory answers: `Request_UnsupportedQuery`.
+    Coded(&'static str, String),
+}
+
+fn invalid<T>(message: impl Into<String>) -> Result<T, QueryError> {
+    Err(QueryError::Invalid(message.into()))
+}
+
+/// A parsed, checked `$filter`.
+#[derive(Debug)]
+pub(crate) struct Filter {
+    expr: Expr,
+    /// String comparisons ignore case (directory objects).
+    fold_case: bool,
+    /// Operators Graph serves on directory objects only as advanced queries.
+    pub(crate) advanced: Option<&'static str>,
+}
+
+#[derive(Debug)]
+enum Expr {
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Compare(Op, Operand, Operand),
+    In(Operand, Vec<Operand>),
+    Text(TextFn, Operand, Operand),
+    /// A boolean operand on its own: `accountEnabled`, `true`.
+    Truth(Operand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl Op {
+    fn parse(word: &str) -> Option<Op> {
+        Some(match word {
+            "eq" => Op::Eq,
+            "ne" => Op::Ne,
+            "gt" => Op::Gt,
+            "ge" => Op::Ge,
+            "lt" => Op::Lt,
+            "le" => Op::Le,
+            _ => return None,
+        })
+    }
+
+    /// As OData's messages name it.
+    fn kind(self) -> &'static str {
+        match self {
+            Op::Eq => "Equal",
+            Op::Ne => "NotEqual",
+            Op::Gt => "GreaterThan",
+            Op::Ge => "GreaterThanOrEqual",
+            Op::Lt => "LessThan",
+            Op::Le => "LessThanOrEqual",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextFn {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+#[derive(Debug, Clone)]
+enum Operand {
+    Property(PropertyPath),
+    Literal(Literal),
+    Case { upper: bool, inner: Box<Operand> },
+}
+
+#[derive(Debug, Clone)]
+enum Literal {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    DateTime((i64, u32)),
+    Date(String),
+    Guid(String),
+    Enum { member: String, value: i64 },
+}
+
+/// What a value is, for checking operands against each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    DateTime,
+    Date,
+    Guid,
+    /// An enum type, by qualified name, and its members with their values.
+    Enum(String, Vec<(String, i64)>),
+    /// A typed enum literal, or a string literal turned into the member it names.
+    EnumLiteral,
+    /// Anything else (complex values, collections, durations …): not comparable here.
+    Other(String),
+}
+
+impl Kind {
+    fn of(schema: &Schema, ty: &TypeRef) -> Kind {
+        if ty.collection {
+            return Kind::Other(ty.to_string());
+        }
+        match ty.name.as_str() {
+            "Edm.Boolean" => Kind::Bool,
+            "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64" | "Edm.Double"
+            | "Edm.Single" | "Edm.Decimal" => Kind::Number,
+            "Edm.String" => Kind::String,
+            "Edm.DateTimeOffset" => Kind::DateTime,
+            "Edm.Date" => Kind::Date,
+            "Edm.Guid" => Kind::Guid,
+            other => match schema.get(other) {
+                Some(def) if def.kind == TypeKind::Enum => Kind::Enum(
+                    def.name.clone(),
+                    def.members.iter().map(|m| (m.name.clone(), m.value)).collect(),
+                ),
+                _ => Kind::Other(ty.to_string()),
+            },
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "Edm.Boolean",
+            Kind::Number => "Edm.Number",
+            Kind::String => "Edm.String",
+            Kind::DateTime => "Edm.DateTimeOffset",
+            Kind::Date => "Edm.Date",
+            Kind::Guid => "Edm.Guid",
+            Kind::EnumLiteral => "enum",
+            Kind::Enum(name, _) | Kind::Other(name) => name,
+        }
+    }
+}
+
+/// A property, possibly through complex values: `settings/appConfigKey`.
+#[derive(Debug, Clone)]
+pub(crate) struct PropertyPath {
+    names: Vec<String>,
+    kind: Kind,
+}
+
+impl PropertyPath {
+    pub(crate) fn kind(&self) -> &Kind {
+        &self.kind
+    }
+}
+
+/// The instant of a `DateTimeOffset`: seconds since 1970 (UTC) and nanoseconds.
+pub(crate) fn instant(s: &str) -> Option<(i64, u32)> {
+    if !crate::validate::is_date_time_offset(s) {
+        return None;
+    }
+    let number = |text: &str| text.parse::<i64>().ok();
+    let (date, rest) = s.split_once('T')?;
+    let mut parts = date.splitn(3, '-');
+    let (year, month, day) =
+        (number(parts.next()?)?, number(parts.next()?)?, number(parts.next()?)?);
+    let hour = number(rest.get(0..2)?)?;
+    let minute = number(rest.get(3..5)?)?;
+    let second = number(rest.get(6..8)?)?;
+    let mut tail = rest.get(8..)?;
+    let mut nanos = 0u32;
+    if let Some(fraction) = tail.strip_prefix('.') {
+        let digits: String = fraction.chars().take_while(char::is_ascii_digit).collect();
+        tail = fraction.get(digits.len()..)?;
+        let nine: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+        nanos = nine.parse().ok()?;
+    }
+    let offset = match tail {
+        "Z" => 0,
+        _ => {
+            let sign = if tail.starts_with('-') { -1 } else { 1 };
+            sign * (number(tail.get(1..3)?)? * 3600 + number(tail.get(4..6)?)? * 60)
+        }
+    };
+    let days = crate::respond::days_from_civil(year, month, day);
+    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_compare_across_offsets() {
+        assert_eq!(instant("1970-01-01T00:00:00Z"), Some((0, 0)));
+        assert_eq!(instant("1970-01-01T01:00:00+01:00"), Some((0, 0)));
+        assert_eq!(
+            instant("2017-01-01T00:00:17.7769392-08:00"),
+            Some((1_483_257_617, 776_939_200))
+        );
+        assert_eq!(instant("2017-01-01"), None);
+    }
+}
