@@ -55,6 +55,9 @@
 //!
 //! - request bodies: at most [`Emulator::max_body_bytes`] (default 1 MiB, any size allowed),
 //!   one limit for every route, answered `413 RequestEntityTooLarge` in Graph's format;
+//! - `$filter`: nested (parentheses, `not`, `tolower`) at most 64 deep and at most 10,000
+//!   operands, past either Graph's `400` naming the problem; chains of `and` and `or` of any
+//!   length are evaluated without recursion;
 //! - `$skiptoken`: one at or past the end of a collection, however large, gets an empty page
 //!   without `@odata.nextLink`;
 //! - `Retry-After`: at most [`RetryAfter::MAX_SECONDS`] (a day); longer waits are answered as a

@@ -14,8 +14,8 @@ impl Filter {
 
     fn eval(&self, expr: &Expr, entity: &Map<String, Value>) -> bool {
         match expr {
-            Expr::Or(a, b) => self.eval(a, entity) || self.eval(b, entity),
-            Expr::And(a, b) => self.eval(a, entity) && self.eval(b, entity),
+            Expr::Any(terms) => terms.iter().any(|term| self.eval(term, entity)),
+            Expr::All(terms) => terms.iter().all(|term| self.eval(term, entity)),
             Expr::Not(a) => !self.eval(a, entity),
             Expr::Compare(op, a, b) => {
                 let (a, b) = (self.operand(a, entity), self.operand(b, entity));
@@ -256,5 +256,29 @@ mod tests {
             let filter = Filter::parse(Schema::v1(), TASK, text, fold).unwrap();
             assert_eq!(filter.matches(task), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn long_chains_are_evaluated_without_deep_recursion() {
+        // 3,000 terms once overflowed the stack: a chain is one node, however long (2,500 here,
+        // 10,000 operands nested).
+        let ada = status("ada", 1, "compliant", "2024-01-01T00:00:00Z");
+        let mut terms = vec!["devicesCount eq 2"; 2_499];
+        terms.push("devicesCount eq 1");
+        for (operator, expected) in [("or", true), ("and", false)] {
+            let text = terms.join(&format!(" {operator} "));
+            let filter = Filter::parse(Schema::v1(), STATUS, &text, false).unwrap();
+            assert_eq!(filter.matches(&ada), expected, "{operator}");
+            let nested = format!("({text}) {operator} ({text})");
+            let filter = Filter::parse(Schema::v1(), STATUS, &nested, false).unwrap();
+            assert_eq!(filter.matches(&ada), expected, "{operator}, nested");
+        }
+        let mixed = vec!["(devicesCount eq 1 and status eq 'compliant')"; 2_000].join(" or ");
+        assert!(Filter::parse(Schema::v1(), STATUS, &mixed, false).unwrap().matches(&ada));
+        // As deep as the parser allows, in a test thread's stack.
+        let deep = format!("{}devicesCount eq 1{}", "(".repeat(63), ")".repeat(63));
+        assert!(Filter::parse(Schema::v1(), STATUS, &deep, false).unwrap().matches(&ada));
+        let nots = format!("{}(devicesCount eq 1)", "not ".repeat(62));
+        assert!(Filter::parse(Schema::v1(), STATUS, &nots, false).unwrap().matches(&ada));
     }
 }

@@ -8,8 +8,12 @@
 //! property paths through complex values (`settings/appConfigKey`). Lambda operators
 //! (`any`, `all`) and other functions are refused as not served.
 //!
-//! Nothing here panics or recurses without bound on hostile input: nesting is limited to
-//! [`MAX_DEPTH`], and every problem is an error naming it.
+//! Nothing here panics or recurses without bound on hostile input: nesting (parentheses, `not`,
+//! `tolower`/`toupper`) is limited to [`MAX_DEPTH`], chains of `and` and `or` are held flat
+//! (one node with its terms, however long the chain), so that parsing, evaluating and dropping an
+//! expression recurse at most [`MAX_DEPTH`] levels; and an expression has at most
+//! [`MAX_OPERANDS`] operands, so that evaluating it on an entity is bounded too. Every problem is
+//! an error naming it.
 //!
 //! The types are here; [`lex`] reads the text into tokens, [`parse`] checks them against the
 //! schema into a [`Filter`], and [`eval`] evaluates it on entities (and compares the values
@@ -23,6 +27,8 @@ use graph_entity_schema::{Schema, TypeKind, TypeRef};
 
 /// The deepest nesting of parentheses and `not` accepted.
 pub(crate) const MAX_DEPTH: usize = 64;
+/// The most operands (properties and literals, `in` lists included) in one expression.
+pub(crate) const MAX_OPERANDS: usize = 10_000;
 
 /// Why a query option is refused: invalid (Graph's `400`), or valid but not served by the
 /// emulator (`501`).
@@ -50,8 +56,10 @@ pub(crate) struct Filter {
 
 #[derive(Debug)]
 enum Expr {
-    Or(Box<Expr>, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
+    /// `a or b or …`: at least two terms, none of them an `Any` (a chain is one node).
+    Any(Vec<Expr>),
+    /// `a and b and …`: at least two terms, none of them an `All`.
+    All(Vec<Expr>),
     Not(Box<Expr>),
     Compare(Op, Operand, Operand),
     In(Operand, Vec<Operand>),

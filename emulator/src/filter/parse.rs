@@ -4,8 +4,8 @@ use graph_entity_schema::{Schema, TypeKind, TypeRef};
 
 use super::lex::{Tok, Token, is_guid, lex};
 use super::{
-    Expr, Filter, Kind, Literal, MAX_DEPTH, Op, Operand, PropertyPath, QueryError, TextFn, instant,
-    invalid,
+    Expr, Filter, Kind, Literal, MAX_DEPTH, MAX_OPERANDS, Op, Operand, PropertyPath, QueryError,
+    TextFn, instant, invalid,
 };
 
 impl Filter {
@@ -18,7 +18,7 @@ impl Filter {
         fold_case: bool,
     ) -> Result<Filter, QueryError> {
         let tokens = lex(text)?;
-        let mut parser = Parser { tokens, at: 0, schema, ty, text, advanced: None };
+        let mut parser = Parser { tokens, at: 0, schema, ty, text, advanced: None, operands: 0 };
         let expr = parser.or(0)?;
         if let Some(token) = parser.tokens.get(parser.at) {
             return invalid(format!(
@@ -74,6 +74,8 @@ struct Parser<'a> {
     ty: &'a str,
     text: &'a str,
     advanced: Option<&'static str>,
+    /// Operands read so far, at most [`MAX_OPERANDS`].
+    operands: usize,
 }
 
 impl Parser<'_> {
@@ -115,25 +117,31 @@ impl Parser<'_> {
         Ok(depth + 1)
     }
 
+    /// `a or b or …`, held as one node however long the chain.
     fn or(&mut self, depth: usize) -> Result<Expr, QueryError> {
         let depth = Self::deeper(depth)?;
-        let mut left = self.and(depth)?;
+        let mut terms = vec![self.and(depth)?];
         while self.peek_word("or") {
             self.at += 1;
-            let right = self.and(depth)?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            terms.push(self.and(depth)?);
         }
-        Ok(left)
+        Ok(chain(terms, Expr::Any, |e| match e {
+            Expr::Any(terms) => Ok(terms),
+            other => Err(other),
+        }))
     }
 
+    /// `a and b and …`, held as one node however long the chain.
     fn and(&mut self, depth: usize) -> Result<Expr, QueryError> {
-        let mut left = self.unary(depth)?;
+        let mut terms = vec![self.unary(depth)?];
         while self.peek_word("and") {
             self.at += 1;
-            let right = self.unary(depth)?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            terms.push(self.unary(depth)?);
         }
-        Ok(left)
+        Ok(chain(terms, Expr::All, |e| match e {
+            Expr::All(terms) => Ok(terms),
+            other => Err(other),
+        }))
     }
 
     fn unary(&mut self, depth: usize) -> Result<Expr, QueryError> {
@@ -251,6 +259,12 @@ impl Parser<'_> {
 
     fn operand(&mut self, depth: usize) -> Result<Operand, QueryError> {
         let Some(token) = self.tokens.get(self.at) else { return self.expected("an operand") };
+        self.operands += 1;
+        if self.operands > MAX_OPERANDS {
+            return invalid(format!(
+                "The $filter is too complex: it may have at most {MAX_OPERANDS} operands (properties and literals)."
+            ));
+        }
         let operand = match &token.tok {
             Tok::Str(s) => Operand::Literal(Literal::Str(s.clone())),
             Tok::Raw(raw) => Operand::Literal(raw_literal(raw, self.text)?),
@@ -372,6 +386,28 @@ impl Parser<'_> {
         }
         Ok(())
     }
+}
+
+/// One term as it is, or the chain `wrap` makes of several, with the terms of a chain of the
+/// same kind (a parenthesized `(a or b) or c`) taken into it (`open` gives them back).
+fn chain(
+    mut terms: Vec<Expr>,
+    wrap: fn(Vec<Expr>) -> Expr,
+    open: fn(Expr) -> Result<Vec<Expr>, Expr>,
+) -> Expr {
+    if terms.len() == 1
+        && let Some(term) = terms.pop()
+    {
+        return term;
+    }
+    let mut flat = Vec::with_capacity(terms.len());
+    for term in terms {
+        match open(term) {
+            Ok(inner) => flat.extend(inner),
+            Err(term) => flat.push(term),
+        }
+    }
+    wrap(flat)
 }
 
 fn function_name(function: TextFn) -> &'static str {
@@ -498,5 +534,22 @@ mod tests {
             let _ = parse(STATUS, &noise);
             let _ = parse(STATUS, &format!("userDisplayName eq {noise}"));
         }
+    }
+
+    #[test]
+    fn chains_are_flat_and_operands_bounded() {
+        let chain = |text: &str| match parse(STATUS, text).unwrap().expr {
+            Expr::Any(terms) | Expr::All(terms) => terms.len(),
+            _ => 1,
+        };
+        assert_eq!(chain("devicesCount eq 1"), 1);
+        assert_eq!(chain("devicesCount eq 1 or devicesCount eq 2 or devicesCount eq 3"), 3);
+        assert_eq!(chain("(devicesCount eq 1 or devicesCount eq 2) or devicesCount eq 3"), 3);
+        assert_eq!(chain("devicesCount eq 1 and (devicesCount eq 2 or devicesCount eq 3)"), 2);
+        let most = format!("devicesCount in ({})", vec!["1"; MAX_OPERANDS - 1].join(","));
+        assert!(parse(STATUS, &most).is_ok());
+        let more = format!("devicesCount in ({})", vec!["1"; MAX_OPERANDS].join(","));
+        let Err(QueryError::Invalid(message)) = parse(STATUS, &more) else { panic!() };
+        assert!(message.contains("at most 10000 operands"), "{message}");
     }
 }
