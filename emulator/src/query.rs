@@ -596,4 +596,62 @@ mod tests {
         let same = project(entity, Some(&names[..1]), "microsoft.graph.iosMobileAppConfiguration");
         assert_eq!(Value::Object(same), json!({"displayName": "x"}));
     }
+
+    #[test]
+    fn doubles_sort_in_a_total_order_with_nan_and_infinities() {
+        // Graph writes NaN and the infinities of `Edm.Double` as strings; they are ordered as
+        // .NET's `Double.CompareTo` orders them: NaN first, then -INF, the numbers, INF.
+        const METRIC: &str = "microsoft.graph.userExperienceAnalyticsMetric";
+        let metric = |value: Value| json!({"value": value}).as_object().unwrap().clone();
+        let values = [
+            json!(1.5),
+            json!("INF"),
+            json!("NaN"),
+            json!(-2),
+            json!("-INF"),
+            json!(0),
+            json!(null),
+        ];
+        let entities: Vec<Map<String, Value>> = values.iter().cloned().map(metric).collect();
+        for (raw, expected) in [
+            ("$orderby=value", ["null", "\"NaN\"", "\"-INF\"", "-2", "0", "1.5", "\"INF\""]),
+            ("$orderby=value desc", ["\"INF\"", "1.5", "0", "-2", "\"-INF\"", "\"NaN\"", "null"]),
+        ] {
+            let query = list(METRIC, raw, false).unwrap();
+            let mut sorted: Vec<&Map<String, Value>> = entities.iter().collect();
+            query.sort(&mut sorted);
+            let order: Vec<String> = sorted.iter().map(|e| e["value"].to_string()).collect();
+            assert_eq!(order, expected, "{raw}");
+        }
+        // Any mixture, odd values included, sorts without a panic, in an order that is total:
+        // every element is in place with respect to every other.
+        let query = list(METRIC, "$orderby=value", false).unwrap();
+        let pool = [
+            json!("NaN"),
+            json!("INF"),
+            json!("-INF"),
+            json!(1),
+            json!(-0.0),
+            json!(0),
+            json!("x"),
+            json!(true),
+            json!(null),
+            json!(2.5),
+            json!([1]),
+        ];
+        let mut rng = fastrand::Rng::with_seed(4);
+        for _ in 0..200 {
+            let entities: Vec<Map<String, Value>> = (0..rng.usize(0..60))
+                .map(|_| metric(pool[rng.usize(..pool.len())].clone()))
+                .collect();
+            let mut sorted: Vec<&Map<String, Value>> = entities.iter().collect();
+            query.sort(&mut sorted);
+            let key = &query.order_by[0].0;
+            for (i, a) in sorted.iter().enumerate() {
+                for b in &sorted[i..] {
+                    assert_ne!(key.value(a).sort_order(&key.value(b), false), Ordering::Greater);
+                }
+            }
+        }
+    }
 }

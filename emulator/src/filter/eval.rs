@@ -114,6 +114,13 @@ impl Val {
         match (kind, value) {
             (Kind::Bool, Value::Bool(b)) => Val::Bool(*b),
             (Kind::Number, Value::Number(n)) => n.as_f64().map_or(Val::Opaque, Val::Number),
+            // As Graph writes them for `Edm.Double` and `Edm.Single` (OData's literals).
+            (Kind::Number, Value::String(s)) => match s.as_str() {
+                "NaN" => Val::Number(f64::NAN),
+                "INF" => Val::Number(f64::INFINITY),
+                "-INF" => Val::Number(f64::NEG_INFINITY),
+                _ => Val::Opaque,
+            },
             (Kind::String | Kind::Date | Kind::Guid, Value::String(s)) => Val::Str(s.clone()),
             (Kind::DateTime, Value::String(s)) => instant(s).map_or(Val::Opaque, Val::Time),
             (Kind::Enum(_, members), Value::String(s)) => {
@@ -135,7 +142,8 @@ impl Val {
         }
     }
 
-    /// How two values compare; `None` when they cannot be (different kinds, opaque).
+    /// How two values compare in `$filter`; `None` when they cannot be (different kinds,
+    /// opaque, NaN as IEEE 754 has it: `NaN eq NaN` is false, `NaN ne x` true).
     pub(crate) fn compare(&self, other: &Val, fold_case: bool) -> Option<Ordering> {
         match (self, other) {
             (Val::Bool(a), Val::Bool(b)) => Some(a.cmp(b)),
@@ -152,14 +160,35 @@ impl Val {
         }
     }
 
-    /// A total order for `$orderby`: nulls first, then by value; values that cannot be
-    /// compared keep their order.
+    /// A total order for `$orderby` (the sort it feeds needs one): nulls first, then values
+    /// that cannot be compared (of another type than the property's: equal to each other, so
+    /// that they keep their order), then the values. Numbers are in the order of .NET's
+    /// `Double.CompareTo`, which Graph's ordering follows: NaN first (equal to itself), then
+    /// -INF, the numbers (`-0` equal to `0`) and INF.
     pub(crate) fn sort_order(&self, other: &Val, fold_case: bool) -> Ordering {
-        match (self, other) {
-            (Val::Null, Val::Null) => Ordering::Equal,
-            (Val::Null, _) => Ordering::Less,
-            (_, Val::Null) => Ordering::Greater,
+        self.rank().cmp(&other.rank()).then_with(|| match (self, other) {
+            (Val::Number(a), Val::Number(b)) => match (a.is_nan(), b.is_nan()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                // Neither is NaN: the order is total.
+                (false, false) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+            },
+            // Of the same rank, hence the same kind: each kind's order is total.
             _ => self.compare(other, fold_case).unwrap_or(Ordering::Equal),
+        })
+    }
+
+    /// Where a value's kind sorts.
+    fn rank(&self) -> u8 {
+        match self {
+            Val::Null => 0,
+            Val::Opaque => 1,
+            Val::Bool(_) => 2,
+            Val::Number(_) => 3,
+            Val::Str(_) => 4,
+            Val::Time(_) => 5,
+            Val::Enum(..) => 6,
         }
     }
 }
