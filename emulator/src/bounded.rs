@@ -18,7 +18,7 @@ const MAX_LOGGED_REQUESTS: usize = 10_000;
 const MAX_LOGGED_BYTES: usize = 64 * 1024 * 1024;
 /// The most entities stored, by default.
 pub(crate) const MAX_ENTITIES: usize = 1_000_000;
-/// The most bytes of entities stored (as estimated from the bodies that wrote them).
+/// The most bytes of entities stored (each counting for the length of its JSON encoding).
 const MAX_STORED_BYTES: usize = 1024 * 1024 * 1024;
 /// The most (tenant, app) pairs, and the most tenants, whose throttling windows are tracked.
 const MAX_LIMITED_KEYS: usize = 10_000;

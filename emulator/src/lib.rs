@@ -77,8 +77,10 @@
 //!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
 //!   than that keeps the start of its body;
 //! - the store: at most [`Emulator::max_entities`] entities (default 1,000,000) and 1 GiB of
-//!   them (as estimated from the bodies that wrote them); a write past either is answered with
-//!   Graph's `400 Directory_QuotaExceeded`.
+//!   them, each entity counting for the length of its JSON encoding as stored (a `PATCH` counts
+//!   the new size instead of the former one; a `DELETE` takes back what the entity and all it
+//!   contains counted); a write past either is answered with Graph's
+//!   `400 Directory_QuotaExceeded`.
 //!
 //! The log redacts credentials: `Authorization` headers (also those of the requests inside a
 //! `$batch` body), and token endpoint bodies.

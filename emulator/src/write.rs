@@ -39,8 +39,6 @@ const REQUIRED: &[(&[&str], &[&str])] = &[
     (&["users", "todo", "lists"], &["displayName"]),
     (&["users", "todo", "lists", "tasks"], &["title"]),
 ];
-/// Bytes an entity counts for beyond its request body (the key, `@odata.type`, timestamps).
-const OVERHEAD: usize = 256;
 
 impl Request<'_> {
     fn parse_body(&self) -> Result<Map<String, Value>, Response> {
@@ -178,9 +176,8 @@ impl Request<'_> {
         let version = {
             let mut store = lock(&self.state.store);
             self.parents_exist(&store)?;
-            let weight = self.body.len().saturating_add(OVERHEAD);
             store
-                .insert(target.address.clone(), key.clone(), entity.clone(), weight)
+                .insert(target.address.clone(), key.clone(), entity.clone())
                 .map_err(|r| self.refused(r, &key))?
         };
         // Creations under a parent entity (user statuses …) may lose their answer; the
@@ -269,12 +266,9 @@ impl Request<'_> {
                 entity.insert("lastModifiedDateTime".into(), Value::String(now));
             }
         };
-        let weight = self.body.len();
         let result = match &target.kind {
-            Kind::Member { .. } => store.update(&target.address, &key, weight, change),
-            _ => {
-                store.update_single(target.address.clone(), initial_single(target), weight, change)
-            }
+            Kind::Member { .. } => store.update(&target.address, &key, change),
+            _ => store.update_single(target.address.clone(), initial_single(target), change),
         };
         result.map_err(|r| self.refused(r, &key))?;
         Ok(no_content())
