@@ -155,7 +155,10 @@ impl Step {
                     headers.insert(name, value);
                 }
             }
-            for name in [header::AUTHORIZATION, HeaderName::from_static("client-request-id")] {
+            // The batch's credentials, client-request-id and host (for the links of answers).
+            for name in
+                [header::AUTHORIZATION, HeaderName::from_static("client-request-id"), header::HOST]
+            {
                 if let (Some(value), false) = (outer.get(&name), headers.contains_key(&name)) {
                     headers.insert(name, value.clone());
                 }

@@ -45,7 +45,10 @@
 //!
 //! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
 //! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",
-//! "innerError"}}`. All state is in memory and safe under concurrent requests.
+//! "innerError"}}`. The absolute URLs it writes (`@odata.context`, `@odata.nextLink`) are in the
+//! origin the request named (its `Host`), so that a client configured with
+//! `http://localhost:PORT` is given links it may follow; so is the audience client assertions
+//! are checked against. All state is in memory and safe under concurrent requests.
 //!
 //! # Bounds
 //!

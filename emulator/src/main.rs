@@ -31,7 +31,8 @@ struct Cli {
     #[arg(long, value_name = "PORT", env = "GRAPH_EMULATOR_PORT", default_value_t = 8080)]
     port: u16,
 
-    /// The IP address to listen on.
+    /// The IP address to listen on. Anything but loopback (such as 0.0.0.0 or ::) exposes the
+    /// published development secret on the network: a warning is printed.
     #[arg(long, value_name = "IP", env = "GRAPH_EMULATOR_HOST",
           default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
@@ -174,9 +175,31 @@ impl Cli {
     }
 }
 
+/// The warning printed at start when the emulator listens beyond loopback: its published
+/// development secret then lets anyone on the network in.
+fn exposure_warning(host: IpAddr) -> Option<String> {
+    let reach = if host.is_unspecified() {
+        format!("every network interface ({host})")
+    } else if host.is_loopback() {
+        return None;
+    } else {
+        format!("{host}, which is not loopback")
+    };
+    Some(format!(
+        "graph-emulator: WARNING: listening on {reach}: the published development client secret \
+         ({}) is then exposed on the network, and anyone who can reach this port can use it. \
+         Listen on 127.0.0.1 or ::1 unless that is what you want.",
+        graph_emulator::DEFAULT_CLIENT_SECRET
+    ))
+}
+
 fn main() -> ExitCode {
     // Errors as clap prints them, with exit code 2; `--help` and `--version` exit 0.
-    run(Cli::parse().emulator())
+    let cli = Cli::parse();
+    if let Some(warning) = exposure_warning(cli.host) {
+        eprintln!("{warning}");
+    }
+    run(cli.emulator())
 }
 
 fn run(emulator: Emulator) -> ExitCode {
@@ -230,6 +253,19 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("graph-emulator").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn listening_beyond_loopback_is_warned_of() {
+        for host in ["0.0.0.0", "::", "192.168.1.5", "fe80::1"] {
+            let warning = exposure_warning(host.parse().unwrap()).unwrap();
+            assert!(warning.contains("development client secret"), "{host}: {warning}");
+            assert!(warning.contains("exposed on the network"), "{host}: {warning}");
+        }
+        assert!(exposure_warning("0.0.0.0".parse().unwrap()).unwrap().contains("every network"));
+        for host in ["127.0.0.1", "::1", "127.1.2.3"] {
+            assert_eq!(exposure_warning(host.parse().unwrap()), None, "{host}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::uri::Authority;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -47,6 +48,26 @@ pub(crate) fn graph_error(
             .collect();
     }
     json_response(status, &json!({ "error": error }))
+}
+
+/// The origin the client addressed, for the absolute URLs written into answers
+/// (`@odata.context`, `@odata.nextLink`) and the audience of client assertions: `http://` and the
+/// request's authority (of an absolute-form target, else its `Host` header), so that a client
+/// configured with `http://localhost:PORT` gets links it may follow; `bound` (the address the
+/// emulator listens on) when the request names no usable one.
+pub(crate) fn origin(uri: &Uri, headers: &HeaderMap, bound: &str) -> String {
+    let named = match uri.authority() {
+        Some(authority) => Some(authority.clone()),
+        None => headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<Authority>().ok()),
+    };
+    match named {
+        // User information has no place in a link.
+        Some(authority) if !authority.as_str().contains('@') => format!("http://{authority}"),
+        _ => bound.to_owned(),
+    }
 }
 
 /// `400 BadRequest` with this message.
@@ -141,6 +162,26 @@ pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_origin_is_the_host_the_client_named() {
+        let bound = "http://127.0.0.1:1";
+        let with_host = |host: &[u8]| {
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_bytes(host) {
+                headers.insert(header::HOST, value);
+            }
+            origin(&Uri::from_static("/v1.0/users"), &headers, bound)
+        };
+        assert_eq!(with_host(b"localhost:8080"), "http://localhost:8080");
+        assert_eq!(with_host(b"[::1]:8080"), "http://[::1]:8080");
+        assert_eq!(with_host(b"emulator"), "http://emulator");
+        for odd in [&b""[..], b"a b", b"user@host:1", b"host/path", b"\xff"] {
+            assert_eq!(with_host(odd), bound, "{odd:?}");
+        }
+        let absolute = Uri::from_static("http://example.test:9/v1.0/users");
+        assert_eq!(origin(&absolute, &HeaderMap::new(), bound), "http://example.test:9");
+    }
 
     #[test]
     fn civil_days_round_trip() {

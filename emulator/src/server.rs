@@ -46,7 +46,8 @@ async fn graph(State(state): State<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     // The frame has read the body already, within the limit.
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    crate::service::serve(&state, &ids, &parts.method, &parts.uri, &parts.headers, &body)
+    let root = crate::respond::origin(&parts.uri, &parts.headers, &state.root);
+    crate::service::serve(&state, &ids, &root, &parts.method, &parts.uri, &parts.headers, &body)
 }
 
 /// What every request gets: a bounded body, a `request-id`, the echoed `client-request-id`, a

@@ -29,12 +29,13 @@ const VALUE: &percent_encoding::AsciiSet =
 pub(crate) fn serve(
     state: &AppState,
     ids: &Ids,
+    root: &str,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Response {
-    match dispatch(state, ids, method, uri, headers, body) {
+    match dispatch(state, ids, root, method, uri, headers, body) {
         Ok(response) | Err(response) => response,
     }
 }
@@ -42,6 +43,7 @@ pub(crate) fn serve(
 fn dispatch(
     state: &AppState,
     ids: &Ids,
+    root: &str,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -67,7 +69,8 @@ fn dispatch(
     let target = routing::resolve(schema, &routing::segments(rest)).map_err(|r| refused(ids, r))?;
     let write = *method != Method::GET;
     crate::auth::permit(ids, &roles, &target.shape, write)?;
-    let request = Request { state, ids, schema, version, target: &target, uri, headers, body };
+    let request =
+        Request { state, ids, root, schema, version, target: &target, uri, headers, body };
     match (method.as_str(), &target.kind) {
         ("GET", Kind::Collection) => request.list(),
         ("GET", Kind::Count) => request.count(),
@@ -114,6 +117,8 @@ pub(crate) fn query_error(ids: &Ids, error: QueryError) -> Response {
 pub(crate) struct Request<'a> {
     pub(crate) state: &'a AppState,
     pub(crate) ids: &'a Ids,
+    /// The origin the client addressed (`http://localhost:8080`), for links.
+    pub(crate) root: &'a str,
     pub(crate) schema: &'a Schema,
     pub(crate) version: &'a str,
     pub(crate) target: &'a Target,
@@ -137,7 +142,7 @@ pub(crate) fn type_of<'e>(entity: &'e Map<String, Value>, declared: &'e str) -> 
 
 impl Request<'_> {
     pub(crate) fn context(&self, fragment: &str) -> Value {
-        Value::String(format!("{}/{}/$metadata#{fragment}", self.state.root, self.version))
+        Value::String(format!("{}/{}/$metadata#{fragment}", self.root, self.version))
     }
 
     fn query(&self, use_: Use) -> Result<Query, Response> {
@@ -258,7 +263,7 @@ impl Request<'_> {
             .iter()
             .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
             .collect();
-        let mut link = format!("{}/{}/{}?", self.state.root, self.version, path.join("/"));
+        let mut link = format!("{}/{}/{}?", self.root, self.version, path.join("/"));
         for (name, value) in &query.carried {
             link.push_str(name);
             link.push('=');

@@ -31,7 +31,7 @@ pub(crate) struct Grant {
 
 pub(crate) struct AppState {
     pub(crate) settings: Settings,
-    /// `http://127.0.0.1:PORT`, for links in responses.
+    /// `http://127.0.0.1:PORT`: the bound address, for links when a request names no host.
     pub(crate) root: String,
     /// Microsoft Graph v1.0, all of its metadata.
     v1: &'static Schema,

@@ -619,3 +619,34 @@ async fn odd_paths_and_queries_get_graph_errors() {
         }
     }
 }
+
+/// A client configured with `http://localhost:PORT` gets its links in that origin (a client
+/// rightly refuses a next link to another origin): `@odata.nextLink` and `@odata.context` are
+/// written from the request's `Host`, also inside `$batch`.
+#[tokio::test]
+async fn links_are_written_in_the_origin_the_client_used() {
+    let emulator = Emulator::builder().page_size(1).start().await.unwrap();
+    let mut api = Api::new(&emulator, &["Group.ReadWrite.All"]);
+    let origin = format!("http://localhost:{}", emulator.address().port());
+    api.base = format!("{origin}/v1.0");
+    for name in ["a", "b"] {
+        api.post("/groups", group(name)).await.id();
+    }
+    let page = api.get("/groups").await.json();
+    assert_eq!(page["@odata.context"], json!(format!("{origin}/v1.0/$metadata#groups")));
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{origin}/v1.0/groups?")), "{next}");
+    let second = api.http.get(next).bearer_auth(&api.token).send().await.unwrap();
+    let second: Value = serde_json::from_slice(&second.bytes().await.unwrap()).unwrap();
+    assert_eq!(second["value"].as_array().map(Vec::len), Some(1), "{second}");
+    let batch = json!({"requests": [{"id": "1", "method": "GET", "url": "/groups"}]});
+    let answer = api.post("/$batch", batch).await.json();
+    let inner = &answer["responses"][0]["body"];
+    let next = inner["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{origin}/v1.0/groups?")), "{inner}");
+    // Without `localhost`, the address it is bound to.
+    let api = Api::new(&emulator, &["Group.ReadWrite.All"]);
+    let page = api.get("/groups").await.json();
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&emulator.graph_url("v1.0")), "{next}");
+}
