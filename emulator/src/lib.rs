@@ -12,9 +12,10 @@
 //!   (a GUID) when absent, `createdDateTime`/`lastModifiedDateTime` set when the type has them;
 //!   `201` with the entity and `@odata.context`. Parents must exist (`404` otherwise);
 //!   singletons always do.
-//! - `GET` of an entity by key (`$select`, `$expand` of contained navigations) and of a
-//!   collection, with `$filter` (`eq ne gt ge lt le and or not`, parentheses, `in`,
-//!   `startswith`, `endswith`, `contains`), `$orderby`, `$top`, `$skip`, `$count` and `/$count`,
+//! - `GET` of an entity by key (`$select`, `$expand` of contained navigations, at most 20
+//!   entities of an expanded collection) and of a collection, with `$filter` (`eq ne gt ge lt
+//!   le and or not`, parentheses, `in`, `startswith`, `endswith`, `contains`), `$orderby`,
+//!   `$top`, `$skip`, `$count` and `/$count`,
 //!   `$search` (directory objects and messages), and `@odata.nextLink` paging; directory objects
 //!   need `ConsistencyLevel: eventual` for `$count`, `$search` and advanced operators, as Graph.
 //! - `PATCH` (a merge of the given properties, validated; computed properties refused; `204`)
@@ -61,6 +62,12 @@
 //! - `$filter`: nested (parentheses, `not`, `tolower`) at most 64 deep and at most 10,000
 //!   operands, past either Graph's `400` naming the problem; chains of `and` and `or` of any
 //!   length are evaluated without recursion;
+//! - answers: the answer to a read at most [`Emulator::max_response_bytes`] (default 16 MiB,
+//!   the client's own default limit), and the answers of a `$batch` together as much: a page
+//!   ends before it would pass it (its `@odata.nextLink` goes on from there), and an answer that
+//!   cannot fit is Graph's `400` naming the limit (a write's answer is never withheld); an
+//!   expanded collection holds at most 20 entities and no next link, as Graph documents for
+//!   `$expand`;
 //! - `$skiptoken`: one at or past the end of a collection, however large, gets an empty page
 //!   without `@odata.nextLink`;
 //! - `Retry-After`: at most [`RetryAfter::MAX_SECONDS`] (a day); longer waits are answered as a
@@ -217,6 +224,7 @@ pub struct Emulator {
     faults: Faults,
     limits: Limits,
     max_entities: usize,
+    max_response_bytes: usize,
 }
 
 impl Emulator {
@@ -244,6 +252,7 @@ impl Emulator {
             faults: Faults::default(),
             limits: Limits::none(),
             max_entities: bounded::MAX_ENTITIES,
+            max_response_bytes: bounded::MAX_RESPONSE_BYTES,
         }
     }
 
@@ -251,6 +260,16 @@ impl Emulator {
     /// answered with Graph's `400 Directory_QuotaExceeded`, until something is deleted.
     pub fn max_entities(mut self, cap: usize) -> Self {
         self.max_entities = cap.max(1);
+        self
+    }
+
+    /// The most bytes the answer to a read may take, and the answers of a `$batch` together
+    /// (default 16 MiB, the client's own default limit on a response; at least 64 KiB): a page
+    /// ends before it would pass it (its `@odata.nextLink` goes on from there), and an answer that
+    /// cannot fit is Graph's `400`. A write's answer is never withheld (the request-body limit
+    /// bounds it).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes.max(bounded::MIN_RESPONSE_BYTES);
         self
     }
 
@@ -321,7 +340,11 @@ impl Emulator {
             clients: self.clients,
             faults: self.faults,
             limits: self.limits,
-            ceilings: Ceilings { entities: self.max_entities, ..Ceilings::default() },
+            ceilings: Ceilings {
+                entities: self.max_entities,
+                response_bytes: self.max_response_bytes,
+                ..Ceilings::default()
+            },
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);

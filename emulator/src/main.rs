@@ -54,6 +54,14 @@ struct Cli {
           value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_BODY_BYTES))]
     max_body_bytes: usize,
 
+    /// The most bytes the answer to a read may take, and the answers of a $batch together, from
+    /// 65536 to 1 GiB: a page ends before it would pass it (its next link goes on from there),
+    /// and an answer that cannot fit is answered 400.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_MAX_RESPONSE_BYTES",
+          default_value_t = 16 * 1024 * 1024,
+          value_parser = RangedU64ValueParser::<usize>::new().range(65_536..=MAX_BODY_BYTES))]
+    max_response_bytes: usize,
+
     /// The most entities stored at once, at least 1; a create past it is answered with Graph's
     /// 400 Directory_QuotaExceeded.
     #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_MAX_ENTITIES", default_value_t = 1_000_000,
@@ -169,6 +177,7 @@ impl Cli {
             .token_ttl(Duration::from_secs(self.token_ttl))
             .max_body_bytes(self.max_body_bytes)
             .max_entities(self.max_entities)
+            .max_response_bytes(self.max_response_bytes)
             .tenant(self.tenant)
             .faults(faults)
             .limits(self.limits.time_scale(self.time_scale).retry_after(self.limits_retry_after))
@@ -279,7 +288,7 @@ mod tests {
         assert_eq!((cli.port, cli.host), (8080, IpAddr::V4(Ipv4Addr::LOCALHOST)));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (100, 3599, 1 << 20));
         assert_eq!(cli.tenant, graph_emulator::DEFAULT_TENANT);
-        assert_eq!(cli.max_entities, 1_000_000);
+        assert_eq!((cli.max_entities, cli.max_response_bytes), (1_000_000, 16 << 20));
         let defaults = Faults::default();
         assert_eq!((cli.retry_after, cli.seed), (defaults.retry_after, defaults.seed));
         assert_eq!(cli.throttle_rate + cli.unavailable_rate + cli.gateway_timeout_rate, 0.0);
@@ -297,6 +306,7 @@ mod tests {
             "--token-ttl=60",
             "--max-body-bytes=2048",
             "--max-entities=9",
+            "--max-response-bytes=70000",
             "--tenant=contoso",
             "--throttle-rate=0.5",
             "--retry-after=date:3",
@@ -315,6 +325,7 @@ mod tests {
         assert_eq!((cli.port, cli.host.to_string().as_str()), (9000, "::1"));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (7, 60, 2048));
         assert_eq!((cli.tenant.as_str(), cli.max_entities), ("contoso", 9));
+        assert_eq!(cli.max_response_bytes, 70_000);
         assert_eq!((cli.throttle_rate, cli.unavailable_rate), (0.5, 0.25));
         assert_eq!((cli.gateway_timeout_rate, cli.drop_after_store_rate), (1.0, 0.0));
         assert_eq!((cli.retry_after, cli.latency_ms, cli.seed), (RetryAfter::HttpDate(3), 15, 42));
@@ -333,6 +344,7 @@ mod tests {
             ["--page-size", "1"],
             ["--max-body-bytes", "1"],
             ["--max-body-bytes", "1073741824"],
+            ["--max-response-bytes", "65536"],
             ["--throttle-rate", "0"],
             ["--throttle-rate", "1.0"],
             ["--limits", "none"],
@@ -360,6 +372,7 @@ mod tests {
             (&["--page-size", "many"], "at least 1"),
             (&["--max-entities", "0"], "at least 1"),
             (&["--max-body-bytes", "0"], "--max-body-bytes"),
+            (&["--max-response-bytes", "65535"], "65535 is not in 65536..=1073741824"),
             (&["--max-body-bytes", "1073741825"], "1073741825 is not in 1..=1073741824"),
             (&["--throttle-rate", "1.01"], "a rate is a number from 0 to 1"),
             (&["--unavailable-rate=-0.1"], "--unavailable-rate"),
@@ -413,6 +426,6 @@ mod tests {
             assert_eq!(env, Some(expected.as_str()), "--{long}");
             assert!(arg.get_help().is_some(), "--{long} is described");
         }
-        assert_eq!(options, 17);
+        assert_eq!(options, 18);
     }
 }

@@ -84,6 +84,13 @@ pub(crate) fn invalid(ids: &Ids, problems: &[Problem]) -> Response {
     graph_error(ids, StatusCode::BAD_REQUEST, "BadRequest", message, problems)
 }
 
+/// Why an answer was withheld: it would pass the response budget of `limit` bytes.
+pub(crate) fn too_large(limit: usize) -> String {
+    format!(
+        "The answer would pass the emulator's limit of {limit} bytes on the answer to a read (the answers of a $batch share it; max_response_bytes, --max-response-bytes): select fewer properties ($select), expand less, or ask for fewer entities ($top)."
+    )
+}
+
 /// `405` for an operation the resource does not allow.
 pub(crate) fn not_allowed(ids: &Ids, message: String) -> Response {
     graph_error(ids, StatusCode::METHOD_NOT_ALLOWED, "BadRequest", message, &[])

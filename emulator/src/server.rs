@@ -15,8 +15,10 @@ use axum::response::Response;
 use axum::routing::post;
 use serde_json::Value;
 
+use crate::bounded::Budget;
 use crate::faults::Injected;
 use crate::respond::{Answer, Ids, bad_request, graph_error};
+use crate::service::Frame;
 use crate::state::{AppState, Shared, lock};
 
 pub(crate) fn router(state: Shared) -> Router {
@@ -47,7 +49,13 @@ async fn graph(State(state): State<Shared>, request: Request) -> Response {
     // The frame has read the body already, within the limit.
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let root = crate::respond::origin(&parts.uri, &parts.headers, &state.root);
-    crate::service::serve(&state, &ids, &root, &parts.method, &parts.uri, &parts.headers, &body)
+    let limit = state.settings.ceilings.response_bytes;
+    let budget = parts
+        .extensions
+        .get::<crate::batch::BatchItem>()
+        .map_or(Budget::new(limit, limit), |item| item.budget);
+    let frame = Frame { ids: &ids, root: &root, budget };
+    crate::service::serve(&state, &frame, &parts.method, &parts.uri, &parts.headers, &body)
 }
 
 /// What every request gets: a bounded body, a `request-id`, the echoed `client-request-id`, a

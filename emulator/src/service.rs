@@ -8,11 +8,12 @@ use axum::response::Response;
 use graph_entity_schema::{Schema, TypeKind};
 use serde_json::{Map, Value, json};
 
+use crate::bounded::{Budget, MAX_EXPANDED, encoded_len};
 use crate::filter::QueryError;
 use crate::query::{self, DIRECTORY_OBJECT, Expand, Query, Use};
 use crate::respond::{
     Answer, Ids, bad_request, graph_error, json_response, no_content, not_allowed, not_implemented,
-    text_response,
+    text_response, too_large,
 };
 use crate::routing::{self, Kind, Refusal, Target};
 use crate::state::{AppState, lock};
@@ -25,30 +26,38 @@ pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
 const VALUE: &percent_encoding::AsciiSet =
     &SEGMENT.remove(b'\'').remove(b'(').remove(b')').remove(b',').remove(b':').remove(b'/');
 
+/// What the frame passes on about a request besides its method, URI, headers and body.
+pub(crate) struct Frame<'a> {
+    pub(crate) ids: &'a Ids,
+    /// The origin the request named (`http://localhost:8080`), for links.
+    pub(crate) root: &'a str,
+    /// The bytes the answer to a read may take.
+    pub(crate) budget: Budget,
+}
+
 /// Serves a Graph call (the frame has bounded and logged it, and injected any fault).
 pub(crate) fn serve(
     state: &AppState,
-    ids: &Ids,
-    root: &str,
+    frame: &Frame<'_>,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Response {
-    match dispatch(state, ids, root, method, uri, headers, body) {
+    match dispatch(state, frame, method, uri, headers, body) {
         Ok(response) | Err(response) => response,
     }
 }
 
 fn dispatch(
     state: &AppState,
-    ids: &Ids,
-    root: &str,
+    frame: &Frame<'_>,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Answer {
+    let Frame { ids, root, budget } = *frame;
     let path = uri.path().strip_prefix('/').unwrap_or(uri.path());
     let (version, rest) = path.split_once('/').unwrap_or((path, ""));
     let Some(schema) = state.schema(version) else {
@@ -70,7 +79,7 @@ fn dispatch(
     let write = *method != Method::GET;
     crate::auth::permit(ids, &roles, &target.shape, write)?;
     let request =
-        Request { state, ids, root, schema, version, target: &target, uri, headers, body };
+        Request { state, ids, root, budget, schema, version, target: &target, uri, headers, body };
     match (method.as_str(), &target.kind) {
         ("GET", Kind::Collection) => request.list(),
         ("GET", Kind::Count) => request.count(),
@@ -119,6 +128,8 @@ pub(crate) struct Request<'a> {
     pub(crate) ids: &'a Ids,
     /// The origin the client addressed (`http://localhost:8080`), for links.
     pub(crate) root: &'a str,
+    /// The bytes the answer to a read may take.
+    pub(crate) budget: Budget,
     pub(crate) schema: &'a Schema,
     pub(crate) version: &'a str,
     pub(crate) target: &'a Target,
@@ -224,17 +235,6 @@ impl Request<'_> {
             .map_or(self.state.settings.page_size, |top| top.min(self.state.settings.page_size));
         let start = query.skip.saturating_add(query.skip_token);
         let select = query.select.as_deref();
-        let value: Vec<Value> = items
-            .iter()
-            .skip(start)
-            .take(page_size)
-            .map(|item| {
-                let mut projected =
-                    with_etag(item.version, query::project(item.body, select, self.target.ty()));
-                self.expand(&store, &query.expand, item.key, item.body, &mut projected);
-                Value::Object(projected)
-            })
-            .collect();
         let mut fragment = self.target.context.clone();
         if let Some(names) = select {
             fragment.push_str(&format!("({})", names.join(",")));
@@ -244,8 +244,32 @@ impl Request<'_> {
         if query.count {
             body.insert("@odata.count".into(), json!(total));
         }
+        // The page, as long as it fits the budget with its envelope (and the longest next link):
+        // a page that would pass it ends early, and its next link goes on from there.
+        let mut budget = self.budget;
+        let envelope = encoded_len(&body)
+            + encoded_len(&self.next_link(&query, page_size, usize::MAX))
+            + r#","@odata.nextLink":,"value":[]"#.len();
+        if !budget.take(envelope) {
+            return Err(self.too_large());
+        }
+        let mut value = Vec::new();
+        for item in items.iter().skip(start).take(page_size) {
+            let mut projected =
+                with_etag(item.version, query::project(item.body, select, self.target.ty()));
+            let fits =
+                self.expand(&store, &query.expand, item.key, item.body, &mut projected, budget)
+                    && budget.take(encoded_len(&projected) + 1);
+            if !fits {
+                if value.is_empty() {
+                    return Err(self.too_large());
+                }
+                break;
+            }
+            value.push(Value::Object(projected));
+        }
         // A skiptoken at or past the end is an empty page without a next link.
-        let next = start.saturating_add(page_size);
+        let next = start.saturating_add(value.len());
         if next < total {
             body.insert(
                 "@odata.nextLink".into(),
@@ -254,6 +278,11 @@ impl Request<'_> {
         }
         body.insert("value".into(), Value::Array(value));
         Ok(json_response(StatusCode::OK, &Value::Object(body)))
+    }
+
+    /// Graph's `400` for an answer that would pass the budget.
+    fn too_large(&self) -> Response {
+        bad_request(self.ids, too_large(self.budget.limit))
     }
 
     fn next_link(&self, query: &Query, page_size: usize, next: usize) -> String {
@@ -325,7 +354,12 @@ impl Request<'_> {
         }
         body.insert("@odata.context".into(), self.context(&fragment));
         let mut projected = with_etag(version, query::project(&entity, select, self.target.ty()));
-        self.expand(&store, &query.expand, &key, &entity, &mut projected);
+        let mut budget = self.budget;
+        let fits = budget.take(encoded_len(&body) + encoded_len(&projected))
+            && self.expand(&store, &query.expand, &key, &entity, &mut projected, budget);
+        if !fits {
+            return Err(self.too_large());
+        }
         body.extend(projected);
         Ok(json_response(StatusCode::OK, &Value::Object(body)))
     }
@@ -338,15 +372,21 @@ impl Request<'_> {
         };
         match entity.get(name) {
             None | Some(Value::Null) => Ok(no_content()),
-            Some(value) => Ok(json_response(
-                StatusCode::OK,
-                &json!({"@odata.context": self.context(&self.target.context), "value": value}),
-            )),
+            Some(value) => {
+                let body =
+                    json!({"@odata.context": self.context(&self.target.context), "value": value});
+                if encoded_len(&body) > self.budget.left() {
+                    return Err(self.too_large());
+                }
+                Ok(json_response(StatusCode::OK, &body))
+            }
         }
     }
 
     /// Adds the expanded navigations of an entity (`key` in the target's collection, or the
-    /// single entity) to its projection.
+    /// single entity) to its projection: at most [`MAX_EXPANDED`] entities of a collection, as
+    /// Graph, without a next link. Whether what it added fits in `budget` (it stops adding as
+    /// soon as it does not).
     fn expand(
         &self,
         store: &Store,
@@ -354,7 +394,8 @@ impl Request<'_> {
         key: &str,
         entity: &Map<String, Value>,
         out: &mut Map<String, Value>,
-    ) {
+        mut budget: Budget,
+    ) -> bool {
         let ty = type_of(entity, &self.target.declared).to_owned();
         for expand in expands {
             let Some(navigation) = self.schema.navigation(&ty, &expand.navigation) else {
@@ -366,28 +407,34 @@ impl Request<'_> {
             }
             address.push(expand.navigation.clone());
             let declared = navigation.ty.name.as_str();
+            let select = expand.select.as_deref();
+            let mut answer = |version: u64, entity: &Map<String, Value>| {
+                let projected = with_etag(version, query::project(entity, select, declared));
+                budget.take(encoded_len(&projected) + 1).then_some(Value::Object(projected))
+            };
             let value = if navigation.ty.collection {
-                let items = store.list(&address);
-                Value::Array(
-                    items
-                        .into_iter()
-                        .map(|e| {
-                            let projected =
-                                query::project(e.body, expand.select.as_deref(), declared);
-                            Value::Object(with_etag(e.version, projected))
-                        })
-                        .collect(),
-                )
+                let mut items = Vec::new();
+                for e in store.list(&address).into_iter().take(MAX_EXPANDED) {
+                    let Some(item) = answer(e.version, e.body) else { return false };
+                    items.push(item);
+                }
+                Value::Array(items)
             } else {
                 let single = store
                     .single(&address)
                     .cloned()
                     .unwrap_or_else(|| initial(declared, &expand.navigation));
-                let projected = query::project(&single, expand.select.as_deref(), declared);
-                Value::Object(with_etag(store.single_version(&address), projected))
+                let Some(item) = answer(store.single_version(&address), &single) else {
+                    return false;
+                };
+                item
             };
+            if !budget.take(encoded_len(&expand.navigation) + 2) {
+                return false;
+            }
             out.insert(expand.navigation.clone(), value);
         }
+        true
     }
 }
 

@@ -63,21 +63,7 @@ pub(crate) struct Listed<'a> {
 
 /// The bytes an entity counts for: the length of its JSON encoding, as stored.
 fn size(body: &Map<String, Value>) -> usize {
-    /// Counts what is written, keeping none of it.
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    // Writing a JSON map to a sink that never fails cannot fail.
-    let _ = serde_json::to_writer(&mut count, body);
-    count.0
+    crate::bounded::encoded_len(body)
 }
 
 /// The `@odata.etag` of an entity at `version`: `W/"…"` around an opaque token, as Graph

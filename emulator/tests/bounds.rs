@@ -555,3 +555,94 @@ async fn long_filters_are_evaluated_or_refused_never_fatal() {
     let message = reply.json()["error"]["message"].as_str().unwrap().to_owned();
     assert!(message.contains("at most 10000 operands"), "{message}");
 }
+
+/// Creates `count` user statuses of about `bytes` bytes each under `parent`; their ids.
+async fn large_statuses(
+    address: SocketAddr,
+    token: &str,
+    parent: &str,
+    count: usize,
+    bytes: usize,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let body = user_status(&format!("{n:03}{}", "x".repeat(bytes)));
+        let reply = create_status(address, token, parent, body.to_string().into()).await;
+        assert_eq!(reply.status, 201, "{reply:?}");
+        ids.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+/// What one request may build is bounded: a page ends before its answer would pass
+/// `max_response_bytes` (its next link goes on from there), a `$batch`'s answers share one such
+/// budget, and an answer that cannot fit is Graph's `400` naming the limit.
+#[tokio::test]
+async fn answers_are_bounded_per_request_and_per_batch() {
+    let budget = 256 * 1024;
+    let emulator = Emulator::builder().max_response_bytes(budget).start().await.unwrap();
+    let (address, token) = (emulator.address(), write_token(&emulator));
+    let parent = configuration(address, &token).await;
+    large_statuses(address, &token, &parent, 30, 20 * 1024).await;
+    let list = format!("{CONFIGURATIONS}/{parent}/userStatuses");
+    // Pages within the budget, and every entity once when the links are followed.
+    let mut seen = Vec::new();
+    let mut next = Some(format!("http://{address}{list}"));
+    while let Some(link) = next.take() {
+        let path = link.strip_prefix(&format!("http://{address}")).unwrap().to_owned();
+        let reply = get(address, &token, &path).await;
+        assert_eq!(reply.status, 200, "{reply:?}");
+        assert!(reply.body.len() <= budget, "{} bytes", reply.body.len());
+        let page = reply.json();
+        seen.extend(page["value"].as_array().unwrap().iter().map(|v| v["id"].clone()));
+        next = page["@odata.nextLink"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 30);
+    // A `$batch` of 20 such reads: one budget for all of its answers.
+    let requests: Vec<Value> = (0..20)
+        .map(|n| json!({"id": n.to_string(), "method": "GET", "url": list.replace("/v1.0", "")}))
+        .collect();
+    let auth = bearer(&token);
+    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    let body = json!({ "requests": requests }).to_string().into();
+    let reply = send(address, "POST", "/v1.0/$batch", &headers, body).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(reply.body.len() <= budget, "{} bytes", reply.body.len());
+    let answers = reply.json()["responses"].as_array().unwrap().clone();
+    assert_eq!(answers.len(), 20);
+    assert!(answers.iter().any(|a| a["status"] == 200), "some fit");
+    let refused: Vec<&Value> = answers.iter().filter(|a| a["status"] == 400).collect();
+    assert!(!refused.is_empty(), "not all fit");
+    for answer in refused {
+        let message = answer["body"]["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("{budget} bytes")), "{message}");
+    }
+    // An entity whose answer alone passes the budget, read or listed: refused, not cut.
+    let large = large_statuses(address, &token, &parent, 1, 300 * 1024).await;
+    for path in [format!("{list}/{}", large[0]), format!("{list}?$filter=id%20eq%20'{}'", large[0])]
+    {
+        let reply = get(address, &token, &path).await;
+        assert_eq!((reply.status, reply.graph_error().as_str()), (400, "BadRequest"), "{reply:?}");
+        let message = reply.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(&format!("limit of {budget} bytes")), "{message}");
+    }
+}
+
+/// An expanded collection holds at most 20 entities and no next link, as Graph documents
+/// (learn.microsoft.com/graph/query-parameters, "expand").
+#[tokio::test]
+async fn expanded_collections_hold_at_most_twenty() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let (address, token) = (emulator.address(), write_token(&emulator));
+    let parent = configuration(address, &token).await;
+    large_statuses(address, &token, &parent, 25, 10).await;
+    let reply =
+        get(address, &token, &format!("{CONFIGURATIONS}/{parent}?$expand=userStatuses")).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let body = reply.json();
+    assert_eq!(body["userStatuses"].as_array().map(Vec::len), Some(20), "{body}");
+    assert!(body.get("userStatuses@odata.nextLink").is_none());
+    let reply = get(address, &token, &format!("{CONFIGURATIONS}?$expand=userStatuses")).await;
+    let listed = reply.json()["value"][0]["userStatuses"].as_array().map(Vec::len);
+    assert_eq!(listed, Some(20));
+}
