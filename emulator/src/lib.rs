@@ -39,7 +39,9 @@
 //!
 //! Throttling can also follow the service's documented limits (see [`Limits`];
 //! [`Limits::intune`]): sliding windows per application per tenant and per tenant, for writes
-//! and for any request, each `$batch` request counted on its own, a `429` with `Retry-After` in
+//! and for any request, kept for each Intune service apart (the services and their entity types
+//! of Microsoft's throttling-limits page, from `graph_entity_schema::throttling`), each `$batch`
+//! request counted on its own, a `429` with `Retry-After` in
 //! whole or fractional seconds or none, windows that a time scale shortens (a 20 s window in
 //! 200 ms at `100.0`), limits changed while running ([`RunningEmulator::set_limits`]) and
 //! counted ([`RunningEmulator::throttle_counts`]).
@@ -78,11 +80,11 @@
 //! - throttled clients (by `client-request-id`, for the second `429` of a client back too
 //!   early): at most 100,000, forgotten once their `Retry-After` has passed, the soonest first
 //!   past the cap;
-//! - the windows of the [`Limits`]: at most 10,000 (tenant, application) pairs and 10,000
-//!   tenants, each forgotten once its windows are empty, and past the cap those that would empty
-//!   soonest first; a window keeps at most its limit of arrival times (after a limit was
-//!   lowered, the former one until they leave; [`Window::MAX_REQUESTS`] at most), and lasts at
-//!   most a day;
+//! - the windows of the [`Limits`]: at most 10,000 sets per (tenant, application, service)
+//!   and 10,000 per (tenant, service), each forgotten once its windows are empty, and past the
+//!   cap those that would empty soonest first; a window keeps at most its limit of arrival
+//!   times (after a limit was lowered, the former one until they leave; [`Window::MAX_REQUESTS`]
+//!   at most), and lasts at most a day;
 //! - the request log ([`RunningEmulator::requests`]): the latest 10,000 requests and at most
 //!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
 //!   than that keeps the start of its body;
@@ -138,7 +140,9 @@ use tokio::sync::oneshot;
 
 pub use faults::{FaultCounts, Faults, RetryAfter};
 pub use graph_entity_schema::Schema;
-pub use limits::{Limits, LimitsRetryAfter, ThrottleCounts, Window};
+pub use limits::{
+    LimitScope, Limits, LimitsRetryAfter, ServiceLimits, ThrottleCounts, Window, Windows,
+};
 pub use validate::{
     Problem, is_date_time_offset, validate_create, validate_create_in_excerpt, validate_update,
     validate_update_in_excerpt,

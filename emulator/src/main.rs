@@ -106,9 +106,11 @@ struct Cli {
           default_value_t = 0.0, value_parser = rate)]
     drop_after_store_rate: f64,
 
-    /// The service's documented throttling limits: `intune` (writes 100 / 20 s per app and 200 /
-    /// 20 s per tenant, any request 1000 / 20 s per app and 2000 / 20 s per tenant, each request
-    /// of a `$batch` counted on its own) or `none`.
+    /// The service's documented throttling limits: `intune` (each Intune service of Microsoft's
+    /// throttling-limits page with windows of its own: writes 100 / 20 s per app and 200 / 20 s
+    /// per tenant, any request 1000 / 20 s per app and 2000 / 20 s per tenant, twice as many for
+    /// the devices service; each request of a `$batch` counted on its own; requests of no
+    /// Intune service not limited) or `none`.
     #[arg(long, value_name = "LIMITS", env = "GRAPH_EMULATOR_LIMITS", default_value = "none",
           value_parser = str::parse::<Limits>)]
     limits: Limits,
