@@ -14,8 +14,9 @@ use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
 
 use crate::bounded::{Budget, encoded_len};
+use crate::lock::lock;
 use crate::respond::{Ids, graph_error, json_response, too_large};
-use crate::state::{AppState, lock};
+use crate::state::AppState;
 
 /// Marks a request run from inside a `$batch` (for the limits, which count each on its own),
 /// with its share of the batch's response budget.

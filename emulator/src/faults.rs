@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::bounded::Deadlines;
-use crate::state::lock;
+use crate::lock::lock;
 
 /// How throttled answers say when to come back.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -120,6 +120,7 @@ mod bounded;
 mod faults;
 mod filter;
 mod limits;
+mod lock;
 mod precondition;
 mod query;
 mod respond;

@@ -18,7 +18,7 @@ use graph_entity_schema::throttling::{self, Service};
 
 use crate::bounded::Deadlines;
 use crate::faults::RetryAfter;
-use crate::state::lock;
+use crate::lock::lock;
 
 /// One window: at most `requests` accepted in any `period` (before the time scale).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

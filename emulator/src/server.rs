@@ -19,9 +19,10 @@ use serde_json::Value;
 use crate::bounded::Budget;
 use crate::faults::Injected;
 use crate::limits::Arrival;
+use crate::lock::lock;
 use crate::respond::{Answer, Ids, bad_request, graph_error};
 use crate::service::Frame;
-use crate::state::{AppState, Shared, lock};
+use crate::state::{AppState, Shared};
 
 pub(crate) fn router(state: Shared) -> Router {
     Router::new()

@@ -10,13 +10,14 @@ use serde_json::{Map, Value, json};
 
 use crate::bounded::{Budget, MAX_EXPANDED, encoded_len};
 use crate::filter::QueryError;
+use crate::lock::lock;
 use crate::query::{self, DIRECTORY_OBJECT, Expand, Query, Use};
 use crate::respond::{
     Answer, Ids, bad_request, graph_error, json_response, no_content, not_allowed, not_implemented,
     text_response, too_large,
 };
 use crate::routing::{self, Kind, Refusal, Target};
-use crate::state::{AppState, lock};
+use crate::state::AppState;
 use crate::store::{Listed, Store, etag};
 
 /// Everything but unreserved characters is escaped in path segments written into links.

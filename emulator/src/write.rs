@@ -7,6 +7,7 @@ use graph_entity_schema::{PropertyDef, Schema, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::faults::drop_connection;
+use crate::lock::lock;
 use crate::precondition;
 use crate::respond::{
     Answer, bad_request, graph_error, invalid, json_response, no_content, not_allowed,
@@ -14,7 +15,6 @@ use crate::respond::{
 };
 use crate::routing::Kind;
 use crate::service::{Request, initial_single, is_entity, key_name, type_of, with_etag};
-use crate::state::lock;
 use crate::store::{Refused, Store, etag};
 use crate::validate::{
     Problem, validate_create, validate_create_in_excerpt, validate_update,
