@@ -124,6 +124,7 @@ mod lock;
 mod precondition;
 mod query;
 mod respond;
+mod retry_after;
 mod routing;
 mod server;
 mod service;
@@ -139,11 +140,10 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-pub use faults::{FaultCounts, Faults, RetryAfter};
+pub use faults::{FaultCounts, Faults};
 pub use graph_entity_schema::Schema;
-pub use limits::{
-    LimitScope, Limits, LimitsRetryAfter, ServiceLimits, ThrottleCounts, Window, Windows,
-};
+pub use limits::{LimitScope, Limits, ServiceLimits, ThrottleCounts, Window, Windows};
+pub use retry_after::{LimitsRetryAfter, RetryAfter};
 pub use validate::{
     Problem, is_date_time_offset, validate_create, validate_create_in_excerpt, validate_update,
     validate_update_in_excerpt,

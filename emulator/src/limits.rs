@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use graph_entity_schema::throttling::{self, Service};
 
 use crate::bounded::Deadlines;
-use crate::faults::RetryAfter;
 use crate::lock::lock;
+use crate::retry_after::{LimitsRetryAfter, RetryAfter};
 
 /// One window: at most `requests` accepted in any `period` (before the time scale).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,65 +45,6 @@ impl Window {
     fn limit(self) -> usize {
         // A `u32` fits in a `usize` on every platform the emulator builds for (32 and 64 bits).
         usize::try_from(self.requests.clamp(1, Self::MAX_REQUESTS)).unwrap_or(usize::MAX)
-    }
-}
-
-/// What an answer refused by the [`Limits`] says about when to come back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LimitsRetryAfter {
-    /// Whole seconds, rounded up, of real time until the windows have room: `Retry-After: 1`.
-    #[default]
-    Seconds,
-    /// Seconds with three decimals, rounded up to the millisecond: `Retry-After: 0.123`, as
-    /// Graph's documentation shows (`2.128`).
-    Fractional,
-    /// No `Retry-After`, as Intune often answers: the client must find out on its own.
-    Omitted,
-}
-
-impl LimitsRetryAfter {
-    /// The header value for a wait of `wait` (at most a day, at least a millisecond).
-    fn header(self, wait: Duration) -> Option<String> {
-        let wait = wait.min(Duration::from_secs(RetryAfter::MAX_SECONDS));
-        match self {
-            LimitsRetryAfter::Seconds => {
-                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                Some(seconds.max(1).to_string())
-            }
-            LimitsRetryAfter::Fractional => {
-                let millis = wait.as_millis() + u128::from(wait.subsec_nanos() % 1_000_000 > 0);
-                let millis = millis.max(1);
-                Some(format!("{}.{:03}", millis / 1000, millis % 1000))
-            }
-            LimitsRetryAfter::Omitted => None,
-        }
-    }
-}
-
-impl std::fmt::Display for LimitsRetryAfter {
-    /// As parsed: `seconds`, `fractional` or `none`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            LimitsRetryAfter::Seconds => "seconds",
-            LimitsRetryAfter::Fractional => "fractional",
-            LimitsRetryAfter::Omitted => "none",
-        })
-    }
-}
-
-impl std::str::FromStr for LimitsRetryAfter {
-    type Err = String;
-
-    /// `seconds`, `fractional` or `none`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "seconds" => Ok(LimitsRetryAfter::Seconds),
-            "fractional" => Ok(LimitsRetryAfter::Fractional),
-            "none" => Ok(LimitsRetryAfter::Omitted),
-            _ => Err(format!(
-                "`{s}` is not a Retry-After mode: use `seconds`, `fractional` or `none`"
-            )),
-        }
     }
 }
 
@@ -694,24 +635,6 @@ mod tests {
         );
         let shared = Limits { app_writes: window(3, 1000), ..Limits::none() };
         assert_eq!(shared.to_string(), "writes 3/1s per app; time scale 1; Retry-After seconds");
-    }
-
-    #[test]
-    fn retry_after_values_round_up() {
-        let ms = Duration::from_millis;
-        let seconds = LimitsRetryAfter::Seconds;
-        let fractional = LimitsRetryAfter::Fractional;
-        assert_eq!(seconds.header(ms(1)).as_deref(), Some("1"));
-        assert_eq!(seconds.header(ms(1000)).as_deref(), Some("1"));
-        assert_eq!(seconds.header(ms(1001)).as_deref(), Some("2"));
-        assert_eq!(seconds.header(Duration::ZERO).as_deref(), Some("1"), "never 0");
-        assert_eq!(fractional.header(ms(123)).as_deref(), Some("0.123"));
-        assert_eq!(fractional.header(Duration::from_micros(122_001)).as_deref(), Some("0.123"));
-        assert_eq!(fractional.header(ms(20_000)).as_deref(), Some("20.000"));
-        assert_eq!(fractional.header(Duration::ZERO).as_deref(), Some("0.001"));
-        assert_eq!(LimitsRetryAfter::Omitted.header(ms(5)), None);
-        assert_eq!(seconds.header(Duration::MAX).as_deref(), Some("86400"), "at most a day");
-        assert_eq!(fractional.header(Duration::MAX).as_deref(), Some("86400.000"));
     }
 
     #[test]
