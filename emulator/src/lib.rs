@@ -117,6 +117,7 @@ mod assertion;
 mod auth;
 mod batch;
 mod bounded;
+mod edm;
 mod faults;
 mod filter;
 mod limits;
@@ -145,7 +146,7 @@ pub use graph_entity_schema::Schema;
 pub use limits::{LimitScope, Limits, ServiceLimits, ThrottleCounts, Window, Windows};
 pub use retry_after::{LimitsRetryAfter, RetryAfter};
 pub use validate::{
-    Problem, is_date_time_offset, validate_create, validate_create_in_excerpt, validate_update,
+    Problem, validate_create, validate_create_in_excerpt, validate_update,
     validate_update_in_excerpt,
 };
 

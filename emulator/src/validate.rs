@@ -7,6 +7,8 @@
 use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
+use crate::edm;
+
 /// One problem found in a request body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -381,10 +383,10 @@ fn primitive_fits(name: &str, value: &Value) -> bool {
         "Edm.Double" | "Edm.Single" | "Edm.Decimal" => {
             value.is_number() || matches!(text, Some("NaN" | "INF" | "-INF"))
         }
-        "Edm.Guid" => text.is_some_and(is_guid),
-        "Edm.DateTimeOffset" => text.is_some_and(is_date_time_offset),
-        "Edm.Date" => text.is_some_and(|s| is_date_time_offset(&format!("{s}T00:00:00Z"))),
-        "Edm.TimeOfDay" => text.is_some_and(|s| is_date_time_offset(&format!("2000-01-01T{s}Z"))),
+        "Edm.Guid" => text.is_some_and(edm::is_guid),
+        "Edm.DateTimeOffset" => text.is_some_and(edm::is_date_time_offset),
+        "Edm.Date" => text.and_then(edm::date).is_some(),
+        "Edm.TimeOfDay" => text.and_then(edm::time_of_day).is_some(),
         "Edm.Duration" => text.is_some_and(|s| s.trim_start_matches('-').starts_with('P')),
         "Edm.Binary" => text
             .is_some_and(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b))),
@@ -415,71 +417,6 @@ fn display(value: &Value) -> String {
         format!("{}…", text.chars().take(64).collect::<String>())
     } else {
         text
-    }
-}
-
-fn is_guid(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
-/// Graph's OpenAPI pattern for `Edm.DateTimeOffset`,
-/// `^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$`,
-/// plus the calendar (no 30 February), as the service's parser rejects those.
-pub fn is_date_time_offset(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |from: usize, n: usize| {
-        b.get(from..from + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    let number = |from: usize, n: usize| -> u32 {
-        b[from..from + n].iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
-    };
-    let year_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if !(4..=9).contains(&year_len) {
-        return false;
-    }
-    let y = year_len;
-    let shape = b.get(y) == Some(&b'-')
-        && digits(y + 1, 2)
-        && b.get(y + 3) == Some(&b'-')
-        && digits(y + 4, 2)
-        && b.get(y + 6) == Some(&b'T')
-        && digits(y + 7, 2)
-        && b.get(y + 9) == Some(&b':')
-        && digits(y + 10, 2)
-        && b.get(y + 12) == Some(&b':')
-        && digits(y + 13, 2);
-    if !shape {
-        return false;
-    }
-    let (year, month, day) = (number(0, y), number(y + 1, 2), number(y + 4, 2));
-    let (hour, minute, second) = (number(y + 7, 2), number(y + 10, 2), number(y + 13, 2));
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&month) || day == 0 || day > month_days[(month - 1) as usize] {
-        return false;
-    }
-    if hour > 23 || minute > 59 || second > 59 {
-        return false;
-    }
-    let mut at = y + 15;
-    if b.get(at) == Some(&b'.') {
-        let fraction = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if !(1..=12).contains(&fraction) {
-            return false;
-        }
-        at += 1 + fraction;
-    }
-    match b.get(at) {
-        Some(b'Z') => at + 1 == b.len(),
-        Some(b'+' | b'-') => {
-            at + 6 == b.len() && digits(at + 1, 2) && b[at + 3] == b':' && digits(at + 4, 2)
-        }
-        _ => false,
     }
 }
 
@@ -647,31 +584,5 @@ mod tests {
             (problems[0].code, problems[0].target.as_str()),
             ("ComputedProperty", "packageId")
         );
-    }
-
-    #[test]
-    fn date_time_offset_pattern() {
-        for ok in [
-            "2017-01-01T00:00:17.7769392-08:00",
-            "2017-01-01T00:00:17Z",
-            "2024-02-29T23:59:59.123456789012+14:00",
-            "12017-01-01T00:00:00Z",
-        ] {
-            assert!(is_date_time_offset(ok), "{ok}");
-        }
-        for bad in [
-            "2017-01-01T00:00:17",
-            "2017-13-01T00:00:17Z",
-            "2017-02-29T00:00:17Z",
-            "2017-01-01T24:00:00Z",
-            "2017-01-01T00:00:17.Z",
-            "2017-01-01T00:00:17.1234567890123Z",
-            "2017-01-01t00:00:17Z",
-            "2017-01-01T00:00:17+0800",
-            "17-01-01T00:00:17Z",
-            "",
-        ] {
-            assert!(!is_date_time_offset(bad), "{bad}");
-        }
     }
 }

@@ -6,12 +6,13 @@ use axum::response::Response;
 use graph_entity_schema::{PropertyDef, Schema, TypeKind};
 use serde_json::{Map, Value};
 
+use crate::edm::now_date_time_offset;
 use crate::faults::drop_connection;
 use crate::lock::lock;
 use crate::precondition;
 use crate::respond::{
     Answer, bad_request, graph_error, invalid, json_response, no_content, not_allowed,
-    not_implemented, now_date_time_offset,
+    not_implemented,
 };
 use crate::routing::Kind;
 use crate::service::{Request, initial_single, is_entity, key_name, type_of, with_etag};

@@ -4,7 +4,8 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
 
-use super::{Expr, Filter, Kind, Literal, Op, Operand, PropertyPath, TextFn, instant};
+use super::{Expr, Filter, Kind, Literal, Op, Operand, PropertyPath, TextFn};
+use crate::edm::instant;
 
 impl Filter {
     /// Whether `entity` passes.

@@ -1,6 +1,7 @@
 //! The tokens of a `$filter`.
 
 use super::{QueryError, invalid};
+use crate::edm::is_guid;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Tok {
@@ -125,13 +126,4 @@ fn string(
             }
         }
     }
-}
-
-pub(super) fn is_guid(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
 }

@@ -2,10 +2,12 @@
 
 use graph_entity_schema::{Schema, TypeKind, TypeRef};
 
-use super::lex::{Tok, Token, is_guid, lex};
+use crate::edm;
+
+use super::lex::{Tok, Token, lex};
 use super::{
     Expr, Filter, Kind, Literal, MAX_DEPTH, MAX_OPERANDS, Op, Operand, PropertyPath, QueryError,
-    TextFn, instant, invalid,
+    TextFn, invalid,
 };
 
 impl Filter {
@@ -428,13 +430,13 @@ fn describe(operand: &Operand) -> String {
 
 /// A literal that starts with a digit or `-`, or a GUID: what it is by its shape.
 fn raw_literal(raw: &str, text: &str) -> Result<Literal, QueryError> {
-    if let Some(time) = instant(raw) {
+    if let Some(time) = edm::instant(raw) {
         return Ok(Literal::DateTime(time));
     }
-    if is_guid(raw) {
+    if edm::is_guid(raw) {
         return Ok(Literal::Guid(raw.to_owned()));
     }
-    if raw.len() == 10 && crate::validate::is_date_time_offset(&format!("{raw}T00:00:00Z")) {
+    if edm::date(raw).is_some() {
         return Ok(Literal::Date(raw.to_owned()));
     }
     let number = raw.trim_end_matches(['L', 'l', 'M', 'm', 'D', 'd', 'F', 'f']);
