@@ -145,10 +145,7 @@ pub use faults::{FaultCounts, Faults};
 pub use graph_entity_schema::Schema;
 pub use limits::{LimitScope, Limits, ServiceLimits, ThrottleCounts, Window, Windows};
 pub use retry_after::{LimitsRetryAfter, RetryAfter};
-pub use validate::{
-    Problem, validate_create, validate_create_in_excerpt, validate_update,
-    validate_update_in_excerpt,
-};
+pub use validate::{Problem, Validation, validate};
 
 use crate::bounded::Ceilings;
 use crate::state::{AppState, Settings};
@@ -432,20 +429,13 @@ impl RunningEmulator {
     }
 
     /// The entities stored in a collection, in creation order, as the emulator holds them (with
-    /// their `@odata.type`): `path` is a v1.0 collection path with its keys, each segment
-    /// percent-encoded as in a URL, such as `/users/{id}/todo/lists/{id}/tasks`; a type cast
-    /// segment keeps the entities of that type. `None` when the path is not a collection or one
-    /// of its parents does not exist.
+    /// their `@odata.type`): `path` is any v1.0 collection path with its keys, each segment
+    /// percent-encoded as in a URL, such as `/users/{id}/todo/lists/{id}/tasks` or
+    /// `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`; a type cast segment
+    /// keeps the entities of that type. `None` when the path is not a collection or one of its
+    /// parents does not exist.
     pub fn entities(&self, path: &str) -> Option<Vec<serde_json::Value>> {
         service::entities(&self.state, path)
-    }
-
-    /// The user statuses stored under a configuration, in creation order; `None` for an
-    /// unknown configuration. The same as [`entities`](Self::entities) of
-    /// `/deviceAppManagement/mobileAppConfigurations/{configuration_id}/userStatuses`.
-    pub fn user_statuses(&self, configuration_id: &str) -> Option<Vec<serde_json::Value>> {
-        let id = percent_encoding::utf8_percent_encode(configuration_id, service::SEGMENT);
-        self.entities(&format!("/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses"))
     }
 
     /// How many faults were injected so far, by kind.

@@ -20,51 +20,64 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Checks the body of a create (`POST`) request for an entity of type `name` (qualified, or
-/// without the `microsoft.graph.` namespace): every problem at once.
+/// What a body is checked as: the body of a create or of an update, against full metadata or an
+/// excerpt of it.
 ///
-/// `@odata.type` may name the type or a type derived from it, and must for an abstract type;
-/// the body is then checked against that type. Every property must be declared (unless the type
-/// is open), of its type (primitives, enum members, complex values, collections, recursively),
-/// and not `null` unless nullable (a collection never is); every non-nullable property but the
-/// collections must be present, except the key and the `server_assigned` ones (computed by the
-/// service, such as `createdDateTime`).
-pub fn validate_create(
+/// - A create (`POST`, [`Validation::create`]): `@odata.type` may name the type or a type derived
+///   from it, and must for an abstract type; the body is then checked against that type. Every
+///   property must be declared (unless the type is open), of its type (primitives, enum members,
+///   complex values, collections, recursively), and not `null` unless nullable (a collection
+///   never is); every non-nullable property but the collections must be present, except the key
+///   and the server-assigned ones (computed by the service, such as `createdDateTime`).
+/// - An update (`PATCH`, [`Validation::update`]) of an entity of the type as stored: only the
+///   properties given, each declared (unless the type is open), of its type, and `null` only if
+///   nullable; computed properties are refused, being the service's to set. `@odata.type` may
+///   name the type or one of its base types.
+/// - Against an excerpt of a metadata document ([`Validation::in_excerpt`], the beta excerpt): a
+///   type the excerpt does not have is taken on trust; a derived `@odata.type` of a create that
+///   it lacks is checked as its base type, without refusing the properties only the derived type
+///   would declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validation<'a> {
+    /// The server-assigned properties of a create; `None` for an update.
+    create: Option<&'a [&'a str]>,
+    excerpt: bool,
+}
+
+impl<'a> Validation<'a> {
+    /// The body of a create, whose `server_assigned` properties need not be sent.
+    pub fn create(server_assigned: &'a [&'a str]) -> Self {
+        Self { create: Some(server_assigned), excerpt: false }
+    }
+
+    /// The body of an update.
+    pub fn update() -> Self {
+        Self { create: None, excerpt: false }
+    }
+
+    /// Against an excerpt of a metadata document rather than the whole of it.
+    pub fn in_excerpt(self) -> Self {
+        Self { excerpt: true, ..self }
+    }
+}
+
+/// Checks a request body for an entity of type `name` (qualified, or without the
+/// `microsoft.graph.` namespace) as `validation` says: every problem at once, none for a body
+/// that passes.
+pub fn validate(
     schema: &Schema,
     name: &str,
     body: &Value,
-    server_assigned: &[&str],
+    validation: Validation<'_>,
 ) -> Vec<Problem> {
-    validate(Checker { schema, excerpt: false }, name, body, server_assigned)
+    let checker = Checker { schema, excerpt: validation.excerpt };
+    match validation.create {
+        Some(server_assigned) => check_create(checker, name, body, server_assigned),
+        None => check_update(checker, name, body),
+    }
 }
 
-/// [`validate_create`] against an excerpt of a metadata document (the beta excerpt): a derived
-/// `@odata.type` the excerpt does not have is taken on trust, and checked as its base type
-/// without refusing the properties only the derived type would declare.
-pub fn validate_create_in_excerpt(
-    schema: &Schema,
-    name: &str,
-    body: &Value,
-    server_assigned: &[&str],
-) -> Vec<Problem> {
-    validate(Checker { schema, excerpt: true }, name, body, server_assigned)
-}
-
-/// Checks the body of an update (`PATCH`) of an entity of type `name` (its own type, as stored):
-/// only the properties given, each declared (unless the type is open), of its type, and `null`
-/// only if nullable; computed properties are refused, being the service's to set. `@odata.type`
-/// may name the type or one of its base types.
-pub fn validate_update(schema: &Schema, name: &str, body: &Value) -> Vec<Problem> {
-    validate_patch(Checker { schema, excerpt: false }, name, body)
-}
-
-/// [`validate_update`] against an excerpt of a metadata document (the beta excerpt): a type the
-/// excerpt does not have is taken on trust.
-pub fn validate_update_in_excerpt(schema: &Schema, name: &str, body: &Value) -> Vec<Problem> {
-    validate_patch(Checker { schema, excerpt: true }, name, body)
-}
-
-fn validate_patch(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem> {
+fn check_update(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem> {
     let schema = checker.schema;
     // An excerpt takes the types it lacks on trust.
     let (ty, object) = match entity_and_object(schema, name, body) {
@@ -137,7 +150,7 @@ struct Checker<'s> {
     excerpt: bool,
 }
 
-fn validate(
+fn check_create(
     checker: Checker<'_>,
     name: &str,
     body: &Value,
@@ -430,8 +443,8 @@ mod tests {
         Schema::v1()
     }
 
-    fn validate(body: &Value) -> Vec<Problem> {
-        validate_create(v1(), STATUS, body, &[])
+    fn check(body: &Value) -> Vec<Problem> {
+        validate(v1(), STATUS, body, Validation::create(&[]))
     }
 
     const STATUS: &str = "managedDeviceMobileAppConfigurationUserStatus";
@@ -452,7 +465,7 @@ mod tests {
             "lastReportedDateTime": "2017-01-01T00:00:17.7769392-08:00",
             "userPrincipalName": "User Principal Name value"
         });
-        assert_eq!(validate(&body), []);
+        assert_eq!(check(&body), []);
     }
 
     #[test]
@@ -464,7 +477,7 @@ mod tests {
             "userDisplayName": 5,
             "bogus": true,
         });
-        let problems = validate(&body);
+        let problems = check(&body);
         let codes: Vec<_> = problems.iter().map(|p| (p.code, p.target.as_str())).collect();
         assert_eq!(
             codes,
@@ -478,12 +491,12 @@ mod tests {
             ],
             "{problems:#?}"
         );
-        let nulls = validate(
+        let nulls = check(
             &json!({"devicesCount": null, "status": "error", "lastReportedDateTime": "2017-01-01T00:00:00Z"}),
         );
         assert_eq!(nulls.len(), 1);
         assert!(nulls[0].message.contains("Nullable=False"));
-        assert_eq!(validate(&json!([1]))[0].code, "InvalidBody");
+        assert_eq!(check(&json!([1]))[0].code, "InvalidBody");
     }
 
     #[test]
@@ -496,14 +509,14 @@ mod tests {
             "targetedMobileApps": ["a", "b"],
             "settings": [{"appConfigKey": "k", "appConfigKeyType": "stringType", "appConfigKeyValue": "v"}],
         });
-        assert_eq!(validate_create(v1(), configuration, &ios, &computed), []);
+        assert_eq!(validate(v1(), configuration, &ios, Validation::create(&computed)), []);
         let bad = json!({
             "@odata.type": "#microsoft.graph.iosMobileAppConfiguration",
             "displayName": "x",
             "targetedMobileApps": ["a", 2],
             "settings": [{"appConfigKey": "k", "appConfigKeyType": "nope", "colour": 1}],
         });
-        let problems = validate_create(v1(), configuration, &bad, &computed);
+        let problems = validate(v1(), configuration, &bad, Validation::create(&computed));
         let targets: Vec<(&str, &str)> =
             problems.iter().map(|p| (p.code, p.target.as_str())).collect();
         assert_eq!(
@@ -525,7 +538,7 @@ mod tests {
             if let Some(ty) = odata_type {
                 body["@odata.type"] = json!(ty);
             }
-            let problems = validate_create(v1(), configuration, &body, &computed);
+            let problems = validate(v1(), configuration, &body, Validation::create(&computed));
             assert_eq!(
                 problems.first().map(|p| p.code),
                 Some(code),
@@ -544,41 +557,58 @@ mod tests {
         });
         let computed = ["createdDateTime", "lastModifiedDateTime", "version"];
         let configuration = "managedDeviceMobileAppConfiguration";
-        assert_eq!(validate_create_in_excerpt(&beta, configuration, &body, &computed), []);
-        assert_eq!(validate_create(&beta, configuration, &body, &computed)[0].code, "InvalidType");
+        assert_eq!(
+            validate(&beta, configuration, &body, Validation::create(&computed).in_excerpt()),
+            []
+        );
+        assert_eq!(
+            validate(&beta, configuration, &body, Validation::create(&computed))[0].code,
+            "InvalidType"
+        );
         let made_up =
             json!({"@odata.type": "#microsoft.graph.madeUpConfiguration", "displayName": "x"});
         assert_eq!(
-            validate_create(v1(), configuration, &made_up, &computed)[0].code,
+            validate(v1(), configuration, &made_up, Validation::create(&computed))[0].code,
             "InvalidType"
         );
         // Base properties are still checked against the excerpt.
         let wrong =
             json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": 1});
-        let problems = validate_create_in_excerpt(&beta, configuration, &wrong, &computed);
+        let problems =
+            validate(&beta, configuration, &wrong, Validation::create(&computed).in_excerpt());
         assert_eq!(problems.iter().map(|p| p.target.as_str()).collect::<Vec<_>>(), ["displayName"]);
     }
 
     #[test]
     fn updates_check_only_what_is_given() {
-        assert_eq!(validate_update(v1(), STATUS, &json!({"devicesCount": 3})), []);
-        assert_eq!(validate_update(v1(), STATUS, &json!({})), [], "nothing required");
-        let problems = validate_update(
+        assert_eq!(validate(v1(), STATUS, &json!({"devicesCount": 3}), Validation::update()), []);
+        assert_eq!(
+            validate(v1(), STATUS, &json!({}), Validation::update()),
+            [],
+            "nothing required"
+        );
+        let problems = validate(
             v1(),
             STATUS,
             &json!({"devicesCount": null, "status": "nope", "colour": 1}),
+            Validation::update(),
         );
         let targets: Vec<&str> = problems.iter().map(|p| p.target.as_str()).collect();
         assert_eq!(targets, ["colour", "devicesCount", "status"], "{problems:#?}");
         // A base type may be named; another type may not.
         let ios = "microsoft.graph.iosMobileAppConfiguration";
         let base = json!({"@odata.type": "#microsoft.graph.managedDeviceMobileAppConfiguration"});
-        assert_eq!(validate_update(v1(), ios, &base), []);
+        assert_eq!(validate(v1(), ios, &base, Validation::update()), []);
         let other = json!({"@odata.type": "#microsoft.graph.user"});
-        assert_eq!(validate_update(v1(), ios, &other)[0].code, "InvalidType");
+        assert_eq!(validate(v1(), ios, &other, Validation::update())[0].code, "InvalidType");
         // Computed properties are the service's.
         let app = "microsoft.graph.androidStoreApp";
-        let problems = validate_update(v1(), app, &json!({"packageId": "x", "displayName": "y"}));
+        let problems = validate(
+            v1(),
+            app,
+            &json!({"packageId": "x", "displayName": "y"}),
+            Validation::update(),
+        );
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert_eq!(
             (problems[0].code, problems[0].target.as_str()),

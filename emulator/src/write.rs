@@ -17,10 +17,7 @@ use crate::respond::{
 use crate::routing::Kind;
 use crate::service::{Request, initial_single, is_entity, key_name, type_of, with_etag};
 use crate::store::{Refused, Store, etag};
-use crate::validate::{
-    Problem, validate_create, validate_create_in_excerpt, validate_update,
-    validate_update_in_excerpt,
-};
+use crate::validate::{Problem, Validation, validate};
 
 /// Areas whose services refuse a create without every non-nullable property (Intune's), as the
 /// emulator always has for the seed; elsewhere a missing non-nullable property gets its type's
@@ -130,11 +127,9 @@ impl Request<'_> {
             .collect();
         let body = Value::Object(fields);
         let (schema, excerpt) = self.state.validation(self.version, declared);
-        let mut problems = if excerpt {
-            validate_create_in_excerpt(schema, declared, &body, &assigned)
-        } else {
-            validate_create(schema, declared, &body, &assigned)
-        };
+        let validation = Validation::create(&assigned);
+        let validation = if excerpt { validation.in_excerpt() } else { validation };
+        let mut problems = validate(schema, declared, &body, validation);
         let Value::Object(fields) = body else { return Err(invalid(self.ids, &problems)) };
         problems.extend(self.required(&fields));
         if !problems.is_empty() {
@@ -232,11 +227,9 @@ impl Request<'_> {
         let ty = type_of(&entity, target.ty()).to_owned();
         let body = Value::Object(fields);
         let (schema, excerpt) = self.state.validation(self.version, &ty);
-        let mut problems = if excerpt {
-            validate_update_in_excerpt(schema, &ty, &body)
-        } else {
-            validate_update(schema, &ty, &body)
-        };
+        let validation =
+            if excerpt { Validation::update().in_excerpt() } else { Validation::update() };
+        let mut problems = validate(schema, &ty, &body, validation);
         let Value::Object(fields) = body else { return Err(invalid(self.ids, &problems)) };
         let key_property = key_name(self.schema, &ty);
         if let Some(sent) = fields.get(key_property)

@@ -137,6 +137,12 @@ async fn get(address: SocketAddr, token: &str, path: &str) -> Reply {
     send(address, "GET", path, &[("Authorization", auth.as_str())], Vec::new()).await
 }
 
+/// The user statuses stored under configuration `parent`.
+fn stored(emulator: &RunningEmulator, parent: &str) -> Option<Vec<Value>> {
+    emulator
+        .entities(&format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses"))
+}
+
 fn write_token(emulator: &RunningEmulator) -> String {
     emulator.issue_token(&[WRITE], Duration::from_secs(600))
 }
@@ -251,12 +257,12 @@ async fn bodies_past_two_mib_are_held_to_the_configured_limit() {
     let reply = create_status(address, &token, &parent, big).await;
     let start = String::from_utf8_lossy(&reply.body[..reply.body.len().min(200)]).into_owned();
     assert_eq!(reply.status, 201, "{start}");
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
 
     let too_big = user_status(&"x".repeat(5 * MIB)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, too_big).await;
     assert_eq!((reply.status, reply.graph_error().as_str()), (413, "RequestEntityTooLarge"));
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
 }
 
 /// The default limit is 1 MiB, answered with Graph's JSON `413`.
@@ -268,7 +274,7 @@ async fn the_default_limit_is_one_mib() {
     let too_big = user_status(&"x".repeat(3 * MIB / 2)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, too_big).await;
     assert_eq!((reply.status, reply.graph_error().as_str()), (413, "RequestEntityTooLarge"));
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 0);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 0);
 }
 
 fn batch_of_one(parent: &str, authorization: Option<(&str, &str)>) -> Vec<u8> {
@@ -363,7 +369,7 @@ async fn a_batch_needs_a_valid_token() {
         let text = reply.json()["error"]["message"].as_str().unwrap().to_owned();
         assert!(text.contains(message), "{text}");
     }
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 0, "no item ran");
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 0, "no item ran");
     // A malformed batch with no token is a 401 too: authentication comes first.
     let reply = send(address, "POST", "/v1.0/$batch", &[], b"{}".to_vec()).await;
     assert_eq!(reply.status, 401, "{reply:?}");
@@ -373,7 +379,7 @@ async fn a_batch_needs_a_valid_token() {
     let reply = send(address, "POST", "/v1.0/$batch", &headers, batch_of_one(&parent, None)).await;
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.json()["responses"][0]["status"], json!(201), "{reply:?}");
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
 }
 
 /// The binary, killed when the test ends.

@@ -146,7 +146,7 @@ async fn the_seed_lifecycle() {
     assert!(gone.message().contains(&id), "{gone:?}");
     assert_eq!(api.delete(&format!("{statuses}/{id}")).await.status, 404);
     assert_eq!(api.patch(&format!("{statuses}/{id}"), json!({})).await.status, 404);
-    let stored = emulator.user_statuses(&parent).unwrap();
+    let stored = emulator.entities(&format!("{CONFIGURATIONS}/{parent}/userStatuses")).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["userDisplayName"], json!("bob"));
 }
@@ -293,7 +293,7 @@ async fn parents_must_exist_and_go_with_what_they_contain() {
     .await
     .id();
     assert_eq!(api.delete(&format!("{CONFIGURATIONS}/{parent}")).await.status, 204);
-    assert!(emulator.user_statuses(&parent).is_none());
+    assert!(emulator.entities(&format!("{CONFIGURATIONS}/{parent}/userStatuses")).is_none());
 }
 
 #[tokio::test]
