@@ -124,6 +124,8 @@ mod limits;
 mod lock;
 mod precondition;
 mod query;
+mod read;
+mod request;
 mod respond;
 mod retry_after;
 mod routing;
@@ -435,7 +437,7 @@ impl RunningEmulator {
     /// keeps the entities of that type. `None` when the path is not a collection or one of its
     /// parents does not exist.
     pub fn entities(&self, path: &str) -> Option<Vec<serde_json::Value>> {
-        service::entities(&self.state, path)
+        read::entities(&self.state, path)
     }
 
     /// How many faults were injected so far, by kind.
