@@ -184,10 +184,14 @@ pub(crate) fn drop_connection() -> ! {
 mod tests {
     use super::*;
 
+    /// Faults that throttle every request, remembering at most `clients` throttled clients.
+    fn throttling(retry_after: RetryAfter, clients: usize) -> FaultState {
+        FaultState::new(Faults { throttle_rate: 1.0, retry_after, ..Faults::default() }, clients)
+    }
+
     #[test]
     fn throttled_clients_are_bounded_and_forgotten_when_their_time_passes() {
-        let faults = |retry_after| Faults { throttle_rate: 1.0, retry_after, ..Faults::default() };
-        let state = FaultState::new(faults(RetryAfter::Seconds(60)), 5);
+        let state = throttling(RetryAfter::Seconds(60), 5);
         for n in 0..50 {
             let _ = state.before_handler(&n.to_string());
             assert!(lock(&state.not_before).len() <= 5);
@@ -197,7 +201,7 @@ mod tests {
         let _ = state.before_handler("49");
         assert_eq!(state.counts().early_retries, 1);
 
-        let state = FaultState::new(faults(RetryAfter::Fractional(0.001)), 100);
+        let state = throttling(RetryAfter::Fractional(0.001), 100);
         for n in 0..20 {
             let _ = state.before_handler(&n.to_string());
         }
@@ -208,14 +212,7 @@ mod tests {
 
     #[test]
     fn a_client_back_too_early_is_throttled_again() {
-        let state = FaultState::new(
-            Faults {
-                throttle_rate: 1.0,
-                retry_after: RetryAfter::Seconds(60),
-                ..Faults::default()
-            },
-            100,
-        );
+        let state = throttling(RetryAfter::Seconds(60), 100);
         assert!(matches!(state.before_handler("a"), Some(Injected::Status { status: 429, .. })));
         let Some(Injected::Status { status: 429, retry_after: Some(left) }) =
             state.before_handler("a")
@@ -251,14 +248,7 @@ mod tests {
 
     #[test]
     fn the_wait_left_is_rounded_up_so_that_waiting_it_is_never_early() {
-        let state = FaultState::new(
-            Faults {
-                throttle_rate: 1.0,
-                retry_after: RetryAfter::Fractional(0.0015),
-                ..Faults::default()
-            },
-            100,
-        );
+        let state = throttling(RetryAfter::Fractional(0.0015), 100);
         let _ = state.before_handler("a");
         let Some(Injected::Status { status: 429, retry_after: Some(left) }) =
             state.before_handler("a")

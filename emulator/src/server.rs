@@ -58,7 +58,9 @@ async fn graph(State(state): State<Shared>, request: Request) -> Response {
         .get::<crate::batch::BatchItem>()
         .map_or(Budget::new(limit, limit), |item| item.budget);
     let frame = Frame { ids: &ids, root: &root, budget };
-    crate::service::serve(&state, &frame, &parts.method, &parts.uri, &parts.headers, &body)
+    match crate::service::serve(&state, &frame, &parts.method, &parts.uri, &parts.headers, &body) {
+        Ok(response) | Err(response) => response,
+    }
 }
 
 /// What every request gets: a bounded body, a `request-id`, the echoed `client-request-id`, a

@@ -22,21 +22,9 @@ pub(crate) struct Frame<'a> {
     pub(crate) budget: Budget,
 }
 
-/// Serves a Graph call (the frame has bounded and logged it, and injected any fault).
+/// Serves a Graph call (the frame has bounded and logged it, and injected any fault): the
+/// answer, or the error answer.
 pub(crate) fn serve(
-    state: &AppState,
-    frame: &Frame<'_>,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Response {
-    match dispatch(state, frame, method, uri, headers, body) {
-        Ok(response) | Err(response) => response,
-    }
-}
-
-fn dispatch(
     state: &AppState,
     frame: &Frame<'_>,
     method: &Method,

@@ -253,35 +253,30 @@ impl Store {
 
     /// Removes the collections and singles whose address starts with `prefix` (and is longer).
     fn remove_under(&mut self, prefix: &[String]) {
-        let under = |address: &Address| address.len() > prefix.len() && address.starts_with(prefix);
-        let start = std::ops::Bound::Excluded(prefix.to_vec());
-        let collections: Vec<Address> = self
-            .collections
-            .range((start.clone(), std::ops::Bound::Unbounded))
-            .map(|(a, _)| a)
-            .take_while(|a| under(a))
-            .cloned()
-            .collect();
-        for address in collections {
+        for address in under(&self.collections, prefix) {
             if let Some(collection) = self.collections.remove(&address) {
                 self.entities -= collection.entities.len();
                 self.bytes -= collection.entities.values().map(|s| s.weight).sum::<usize>();
             }
         }
-        let singles: Vec<Address> = self
-            .singles
-            .range((start, std::ops::Bound::Unbounded))
-            .map(|(a, _)| a)
-            .take_while(|a| under(a))
-            .cloned()
-            .collect();
-        for address in singles {
+        for address in under(&self.singles, prefix) {
             if let Some(single) = self.singles.remove(&address) {
                 self.entities -= 1;
                 self.bytes -= single.weight;
             }
         }
     }
+}
+
+/// The addresses of `map` under `prefix` (starting with it, and longer): one range, as addresses
+/// sort.
+fn under<V>(map: &BTreeMap<Address, V>, prefix: &[String]) -> Vec<Address> {
+    let start = std::ops::Bound::Excluded(prefix.to_vec());
+    map.range((start, std::ops::Bound::Unbounded))
+        .map(|(address, _)| address)
+        .take_while(|address| address.len() > prefix.len() && address.starts_with(prefix))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

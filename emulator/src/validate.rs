@@ -70,59 +70,11 @@ pub fn validate(
     body: &Value,
     validation: Validation<'_>,
 ) -> Vec<Problem> {
-    let checker = Checker { schema, excerpt: validation.excerpt };
+    let checker = Checker { schema, excerpt: validation.excerpt, problems: Vec::new() };
     match validation.create {
-        Some(server_assigned) => check_create(checker, name, body, server_assigned),
-        None => check_update(checker, name, body),
+        Some(server_assigned) => checker.create(name, body, server_assigned),
+        None => checker.update(name, body),
     }
-}
-
-fn check_update(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem> {
-    let schema = checker.schema;
-    // An excerpt takes the types it lacks on trust.
-    let (ty, object) = match entity_and_object(schema, name, body) {
-        Ok(found) => found,
-        Err(problems) if checker.excerpt && problems[0].code == "UnknownType" => return Vec::new(),
-        Err(problems) => return problems,
-    };
-    let mut problems = Vec::new();
-    match object.get("@odata.type") {
-        None => {}
-        Some(Value::String(written)) => {
-            let named = written.strip_prefix('#').and_then(|n| schema.get(n));
-            let fits = named.is_some_and(|t| schema.is_derived_from(&ty.name, &t.name));
-            if !fits {
-                problems.push(problem(
-                    "InvalidType",
-                    "@odata.type",
-                    format!(
-                        "'{}' is not the type of the entity ('#{}') or one of its base types.",
-                        display(&Value::String(written.clone())),
-                        ty.name
-                    ),
-                ));
-            }
-        }
-        Some(other) => problems.push(problem(
-            "InvalidType",
-            "@odata.type",
-            format!("'@odata.type' must be a string, not '{}'.", display(other)),
-        )),
-    }
-    check_object(checker, ty, ty.open, object, "", &mut problems);
-    for name in object.keys() {
-        if schema.property(&ty.name, name).is_some_and(|p| p.computed) {
-            problems.push(problem(
-                "ComputedProperty",
-                name,
-                format!(
-                    "The property '{name}' is computed by the service (Org.OData.Core.V1.Computed) and cannot be written."
-                ),
-            ));
-        }
-    }
-    problems.sort_by(|a, b| a.target.cmp(&b.target));
-    problems
 }
 
 /// The entity type `name` (qualified or not) and the body's object, or the one problem that
@@ -144,238 +96,271 @@ fn entity_and_object<'s, 'b>(
     Ok((ty, object))
 }
 
-#[derive(Clone, Copy)]
-struct Checker<'s> {
-    schema: &'s Schema,
-    excerpt: bool,
-}
-
-fn check_create(
-    checker: Checker<'_>,
-    name: &str,
-    body: &Value,
-    server_assigned: &[&str],
-) -> Vec<Problem> {
-    let schema = checker.schema;
-    let (declared, object) = match entity_and_object(schema, name, body) {
-        Ok(found) => found,
-        Err(problems) => return problems,
-    };
-    let mut problems = Vec::new();
-    let Some((ty, open)) = instance_type(checker, declared, object, "", &mut problems) else {
-        return problems;
-    };
-    check_object(checker, ty, open, object, "", &mut problems);
-    let key: Vec<&str> = schema
-        .ancestry(&ty.name)
-        .find(|t| !t.key.is_empty())
-        .map(|t| t.key.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    for property in schema.properties(&ty.name) {
-        let assigned = key.contains(&property.name.as_str())
-            || server_assigned.contains(&property.name.as_str());
-        // A collection left out is empty, never missing.
-        let required = !property.nullable && !property.ty.collection;
-        if required && !assigned && !object.contains_key(&property.name) {
-            problems.push(problem(
-                "MissingProperty",
-                &property.name,
-                format!(
-                    "The property '{}' is required and was not found in the request.",
-                    property.name
-                ),
-            ));
-        }
-    }
-    problems
-}
-
 /// `managedDeviceMobileAppConfiguration` → `microsoft.graph.managedDeviceMobileAppConfiguration`.
 fn qualify(name: &str) -> String {
     if name.contains('.') { name.to_owned() } else { format!("microsoft.graph.{name}") }
 }
 
-/// The type of the instance: `@odata.type` when it names `declared` or a type derived from it,
-/// else `declared`; an abstract type needs a derived `@odata.type`.
-/// The second value says whether undeclared properties are to be accepted (an open type, or a
-/// derived type an excerpt does not have).
-fn instance_type<'s>(
-    checker: Checker<'s>,
-    declared: &'s TypeDef,
-    object: &Map<String, Value>,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<(&'s TypeDef, bool)> {
-    let schema = checker.schema;
-    let target = join(path, "@odata.type");
-    match object.get("@odata.type") {
-        None if declared.is_abstract => {
-            problems.push(problem(
-                "MissingType",
-                &target,
-                format!(
-                    "'{}' is abstract: '@odata.type' must name the derived type to create.",
-                    declared.name
-                ),
-            ));
-            None
-        }
-        None => Some((declared, declared.open)),
-        Some(Value::String(written)) => {
-            let named = written.strip_prefix('#').and_then(|n| schema.get(n));
-            match named {
-                Some(ty) if schema.is_derived_from(&ty.name, &declared.name) && !ty.is_abstract => {
-                    Some((ty, ty.open))
-                }
-                None if checker.excerpt && written.starts_with("#microsoft.graph.") => {
-                    Some((declared, true))
-                }
-                Some(ty) if ty.is_abstract && schema.is_derived_from(&ty.name, &declared.name) => {
-                    problems.push(problem(
-                        "InvalidType",
-                        &target,
-                        format!(
-                            "'{}' is abstract and cannot be created; name a derived type.",
-                            ty.name
-                        ),
-                    ));
-                    None
-                }
-                _ => {
-                    problems.push(problem(
-                        "InvalidType",
-                        &target,
-                        format!(
-                            "A type named '{}' could not be resolved by the model here; expected '#{}' or a type derived from it.",
-                            display(&Value::String(written.clone())),
-                            declared.name
-                        ),
-                    ));
-                    // Go on with the declared type, to report every problem at once.
-                    (!declared.is_abstract).then_some((declared, declared.open))
-                }
-            }
-        }
-        Some(other) => {
-            problems.push(problem(
-                "InvalidType",
-                &target,
-                format!("'@odata.type' must be a string, not '{}'.", display(other)),
-            ));
-            (!declared.is_abstract).then_some((declared, declared.open))
-        }
-    }
+/// A walk of a body against the schema, and the problems it found.
+struct Checker<'s> {
+    schema: &'s Schema,
+    excerpt: bool,
+    problems: Vec<Problem>,
 }
 
-/// Checks every member of `object` against the properties of `ty`.
-fn check_object(
-    checker: Checker<'_>,
-    ty: &TypeDef,
-    open: bool,
-    object: &Map<String, Value>,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
-    let schema = checker.schema;
-    let properties = schema.properties(&ty.name);
-    for (name, value) in object {
-        if name.contains('@') {
-            // Instance annotations (`@odata.type` is checked apart, `…@odata.bind` links).
-            continue;
-        }
-        let target = join(path, name);
-        match properties.iter().find(|p| &p.name == name) {
-            Some(property) => check_value(checker, property, value, &target, problems),
-            // Navigation properties (deep insert) and open types' dynamic properties.
-            None if open || schema.navigation(&ty.name, name).is_some() => {}
-            None => problems.push(problem(
-                "InvalidProperty",
-                &target,
-                format!(
-                    "The property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
-                    ty.name
-                ),
-            )),
-        }
-    }
-}
-
-fn check_value(
-    checker: Checker<'_>,
-    property: &PropertyDef,
-    value: &Value,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
-    if value.is_null() {
-        if !property.nullable {
-            let ty = property.ty.to_string();
-            problems.push(problem(
-                "NullValue",
-                path,
-                format!(
-                    "A null value was found for the property named '{}', which has the expected type '{ty}[Nullable=False]'. The expected type '{ty}[Nullable=False]' does not allow null values.",
-                    property.name
-                ),
-            ));
-        }
-        return;
-    }
-    if property.ty.collection {
-        let Some(items) = value.as_array() else {
-            problems.push(problem("InvalidValue", path, literal(value, &property.ty)));
-            return;
+impl<'s> Checker<'s> {
+    /// The problems of a create's body.
+    fn create(mut self, name: &str, body: &Value, server_assigned: &[&str]) -> Vec<Problem> {
+        let schema = self.schema;
+        let (declared, object) = match entity_and_object(schema, name, body) {
+            Ok(found) => found,
+            Err(problems) => return problems,
         };
-        for (i, item) in items.iter().enumerate() {
-            check_element(checker, &property.ty, item, &format!("{path}[{i}]"), problems);
-        }
-    } else {
-        check_element(checker, &property.ty, value, path, problems);
-    }
-}
-
-/// Checks one value of the element type of `ty` (collections were taken apart).
-fn check_element(
-    checker: Checker<'_>,
-    ty: &TypeRef,
-    value: &Value,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
-    let schema = checker.schema;
-    let mismatch = || problem("InvalidValue", path, literal(value, ty));
-    if ty.is_primitive() {
-        if !primitive_fits(&ty.name, value) {
-            problems.push(mismatch());
-        }
-        return;
-    }
-    let Some(def) = schema.get(&ty.name) else { return };
-    match def.kind {
-        TypeKind::Enum => {
-            let Some(text) = value.as_str() else { return problems.push(mismatch()) };
-            // A flags enum takes a comma-separated list of members.
-            let names: Vec<&str> =
-                if def.flags { text.split(',').map(str::trim).collect() } else { vec![text] };
-            if let Some(unknown) = names.iter().find(|n| !def.members.iter().any(|m| m.name == **n))
-            {
-                let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
-                problems.push(problem(
-                    "InvalidValue",
-                    path,
+        let Some((ty, open)) = self.instance_type(declared, object, "") else {
+            return self.problems;
+        };
+        self.object(ty, open, object, "");
+        let key: Vec<&str> = schema
+            .ancestry(&ty.name)
+            .find(|t| !t.key.is_empty())
+            .map(|t| t.key.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        for property in schema.properties(&ty.name) {
+            let assigned = key.contains(&property.name.as_str())
+                || server_assigned.contains(&property.name.as_str());
+            // A collection left out is empty, never missing.
+            let required = !property.nullable && !property.ty.collection;
+            if required && !assigned && !object.contains_key(&property.name) {
+                self.problems.push(problem(
+                    "MissingProperty",
+                    &property.name,
                     format!(
-                        "The value '{}' is not a member of the enum type '{}'; its members are {}.",
-                        display(&Value::String((*unknown).to_owned())),
-                        def.name,
-                        members.join(", ")
+                        "The property '{}' is required and was not found in the request.",
+                        property.name
                     ),
                 ));
             }
         }
-        TypeKind::Complex | TypeKind::Entity => {
-            let Some(object) = value.as_object() else { return problems.push(mismatch()) };
-            if let Some((instance, open)) = instance_type(checker, def, object, path, problems) {
-                check_object(checker, instance, open, object, path, problems);
+        self.problems
+    }
+
+    /// The problems of an update's body.
+    fn update(mut self, name: &str, body: &Value) -> Vec<Problem> {
+        let schema = self.schema;
+        // An excerpt takes the types it lacks on trust.
+        let (ty, object) = match entity_and_object(schema, name, body) {
+            Ok(found) => found,
+            Err(problems) if self.excerpt && problems[0].code == "UnknownType" => {
+                return Vec::new();
+            }
+            Err(problems) => return problems,
+        };
+        match object.get("@odata.type") {
+            None => {}
+            Some(Value::String(written)) => {
+                let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+                let fits = named.is_some_and(|t| schema.is_derived_from(&ty.name, &t.name));
+                if !fits {
+                    self.problems.push(problem(
+                        "InvalidType",
+                        "@odata.type",
+                        format!(
+                            "'{}' is not the type of the entity ('#{}') or one of its base types.",
+                            display(&Value::String(written.clone())),
+                            ty.name
+                        ),
+                    ));
+                }
+            }
+            Some(other) => self.problems.push(problem(
+                "InvalidType",
+                "@odata.type",
+                format!("'@odata.type' must be a string, not '{}'.", display(other)),
+            )),
+        }
+        self.object(ty, ty.open, object, "");
+        for name in object.keys() {
+            if schema.property(&ty.name, name).is_some_and(|p| p.computed) {
+                self.problems.push(problem(
+                    "ComputedProperty",
+                    name,
+                    format!(
+                        "The property '{name}' is computed by the service (Org.OData.Core.V1.Computed) and cannot be written."
+                    ),
+                ));
+            }
+        }
+        self.problems.sort_by(|a, b| a.target.cmp(&b.target));
+        self.problems
+    }
+
+    /// The type of the instance: `@odata.type` when it names `declared` or a type derived from it,
+    /// else `declared`; an abstract type needs a derived `@odata.type`.
+    /// The second value says whether undeclared properties are to be accepted (an open type, or a
+    /// derived type an excerpt does not have).
+    fn instance_type(
+        &mut self,
+        declared: &'s TypeDef,
+        object: &Map<String, Value>,
+        path: &str,
+    ) -> Option<(&'s TypeDef, bool)> {
+        let schema = self.schema;
+        let target = join(path, "@odata.type");
+        match object.get("@odata.type") {
+            None if declared.is_abstract => {
+                self.problems.push(problem(
+                    "MissingType",
+                    &target,
+                    format!(
+                        "'{}' is abstract: '@odata.type' must name the derived type to create.",
+                        declared.name
+                    ),
+                ));
+                None
+            }
+            None => Some((declared, declared.open)),
+            Some(Value::String(written)) => {
+                let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+                match named {
+                    Some(ty)
+                        if schema.is_derived_from(&ty.name, &declared.name) && !ty.is_abstract =>
+                    {
+                        Some((ty, ty.open))
+                    }
+                    None if self.excerpt && written.starts_with("#microsoft.graph.") => {
+                        Some((declared, true))
+                    }
+                    Some(ty)
+                        if ty.is_abstract && schema.is_derived_from(&ty.name, &declared.name) =>
+                    {
+                        self.problems.push(problem(
+                            "InvalidType",
+                            &target,
+                            format!(
+                                "'{}' is abstract and cannot be created; name a derived type.",
+                                ty.name
+                            ),
+                        ));
+                        None
+                    }
+                    _ => {
+                        self.problems.push(problem(
+                            "InvalidType",
+                            &target,
+                            format!(
+                                "A type named '{}' could not be resolved by the model here; expected '#{}' or a type derived from it.",
+                                display(&Value::String(written.clone())),
+                                declared.name
+                            ),
+                        ));
+                        // Go on with the declared type, to report every problem at once.
+                        (!declared.is_abstract).then_some((declared, declared.open))
+                    }
+                }
+            }
+            Some(other) => {
+                self.problems.push(problem(
+                    "InvalidType",
+                    &target,
+                    format!("'@odata.type' must be a string, not '{}'.", display(other)),
+                ));
+                (!declared.is_abstract).then_some((declared, declared.open))
+            }
+        }
+    }
+
+    /// Checks every member of `object` against the properties of `ty`.
+    fn object(&mut self, ty: &TypeDef, open: bool, object: &Map<String, Value>, path: &str) {
+        let schema = self.schema;
+        let properties = schema.properties(&ty.name);
+        for (name, value) in object {
+            if name.contains('@') {
+                // Instance annotations (`@odata.type` is checked apart, `…@odata.bind` links).
+                continue;
+            }
+            let target = join(path, name);
+            match properties.iter().find(|p| &p.name == name) {
+                Some(property) => self.value(property, value, &target),
+                // Navigation properties (deep insert) and open types' dynamic properties.
+                None if open || schema.navigation(&ty.name, name).is_some() => {}
+                None => self.problems.push(problem(
+                    "InvalidProperty",
+                    &target,
+                    format!(
+                        "The property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
+                        ty.name
+                    ),
+                )),
+            }
+        }
+    }
+
+    fn value(&mut self, property: &PropertyDef, value: &Value, path: &str) {
+        if value.is_null() {
+            if !property.nullable {
+                let ty = property.ty.to_string();
+                self.problems.push(problem(
+                    "NullValue",
+                    path,
+                    format!(
+                        "A null value was found for the property named '{}', which has the expected type '{ty}[Nullable=False]'. The expected type '{ty}[Nullable=False]' does not allow null values.",
+                        property.name
+                    ),
+                ));
+            }
+            return;
+        }
+        if property.ty.collection {
+            let Some(items) = value.as_array() else {
+                self.problems.push(problem("InvalidValue", path, literal(value, &property.ty)));
+                return;
+            };
+            for (i, item) in items.iter().enumerate() {
+                self.element(&property.ty, item, &format!("{path}[{i}]"));
+            }
+        } else {
+            self.element(&property.ty, value, path);
+        }
+    }
+
+    /// Checks one value of the element type of `ty` (collections were taken apart).
+    fn element(&mut self, ty: &TypeRef, value: &Value, path: &str) {
+        let schema = self.schema;
+        let mismatch = || problem("InvalidValue", path, literal(value, ty));
+        if ty.is_primitive() {
+            if !primitive_fits(&ty.name, value) {
+                self.problems.push(mismatch());
+            }
+            return;
+        }
+        let Some(def) = schema.get(&ty.name) else { return };
+        match def.kind {
+            TypeKind::Enum => {
+                let Some(text) = value.as_str() else { return self.problems.push(mismatch()) };
+                // A flags enum takes a comma-separated list of members.
+                let names: Vec<&str> =
+                    if def.flags { text.split(',').map(str::trim).collect() } else { vec![text] };
+                if let Some(unknown) =
+                    names.iter().find(|n| !def.members.iter().any(|m| m.name == **n))
+                {
+                    let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+                    self.problems.push(problem(
+                        "InvalidValue",
+                        path,
+                        format!(
+                            "The value '{}' is not a member of the enum type '{}'; its members are {}.",
+                            display(&Value::String((*unknown).to_owned())),
+                            def.name,
+                            members.join(", ")
+                        ),
+                    ));
+                }
+            }
+            TypeKind::Complex | TypeKind::Entity => {
+                let Some(object) = value.as_object() else { return self.problems.push(mismatch()) };
+                if let Some((instance, open)) = self.instance_type(def, object, path) {
+                    self.object(instance, open, object, path);
+                }
             }
         }
     }

@@ -97,17 +97,35 @@ fn no_navigation(
     }
 }
 
+/// Graph's `405` when the metadata's restriction (`restriction`, such as
+/// `InsertRestrictions/Insertable`) forbids what the request does (`doing`, such as `Creating
+/// in`).
+fn allowed(
+    request: &Request<'_>,
+    allowed: bool,
+    doing: &str,
+    restriction: &str,
+) -> Result<(), Response> {
+    if allowed {
+        return Ok(());
+    }
+    Err(not_allowed(
+        request.ids,
+        format!(
+            "{doing} '{}' is not allowed: the metadata restricts it ({restriction} is false).",
+            request.target.context
+        ),
+    ))
+}
+
 pub(crate) fn create(request: &Request<'_>) -> Answer {
     let target = request.target;
-    if !target.restrictions.insertable {
-        return Err(not_allowed(
-            request.ids,
-            format!(
-                "Creating in '{}' is not allowed: the metadata restricts it (InsertRestrictions/Insertable is false).",
-                target.context
-            ),
-        ));
-    }
+    allowed(
+        request,
+        target.restrictions.insertable,
+        "Creating in",
+        "InsertRestrictions/Insertable",
+    )?;
     request.parents_exist(&lock(&request.state.store))?;
     let fields = parse_body(request)?;
     let declared = target.ty();
@@ -210,15 +228,7 @@ fn required(request: &Request<'_>, fields: &Map<String, Value>) -> Vec<Problem> 
 
 pub(crate) fn update(request: &Request<'_>) -> Answer {
     let target = request.target;
-    if !target.restrictions.updatable {
-        return Err(not_allowed(
-            request.ids,
-            format!(
-                "Updating '{}' is not allowed: the metadata restricts it (UpdateRestrictions/Updatable is false).",
-                target.context
-            ),
-        ));
-    }
+    allowed(request, target.restrictions.updatable, "Updating", "UpdateRestrictions/Updatable")?;
     // Parsed outside the lock; a body that is not JSON is answered after the precondition,
     // which is evaluated before the content is acted on (RFC 9110 §13.2.1).
     let fields = parse_body(request);
@@ -271,15 +281,12 @@ pub(crate) fn update(request: &Request<'_>) -> Answer {
 
 pub(crate) fn delete(request: &Request<'_>) -> Answer {
     let target = request.target;
-    if !target.restrictions.deletable {
-        return Err(not_allowed(
-            request.ids,
-            format!(
-                "Deleting from '{}' is not allowed: the metadata restricts it (DeleteRestrictions/Deletable is false).",
-                target.context
-            ),
-        ));
-    }
+    allowed(
+        request,
+        target.restrictions.deletable,
+        "Deleting from",
+        "DeleteRestrictions/Deletable",
+    )?;
     let mut store = lock(&request.state.store);
     let (key, _) = request.entity(&store)?;
     check_precondition(request, &store, &key)?;

@@ -119,17 +119,20 @@ fn user_status(display_name: &str) -> Value {
 async fn configuration(address: SocketAddr, token: &str) -> String {
     let body =
         json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": "t"});
-    let auth = bearer(token);
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-    let reply = send(address, "POST", CONFIGURATIONS, &headers, body.to_string().into()).await;
+    let reply = post(address, token, CONFIGURATIONS, body.to_string().into()).await;
     assert_eq!(reply.status, 201, "{reply:?}");
     reply.json()["id"].as_str().unwrap().to_owned()
 }
 
 async fn create_status(address: SocketAddr, token: &str, parent: &str, body: Vec<u8>) -> Reply {
+    post(address, token, &format!("{CONFIGURATIONS}/{parent}/userStatuses"), body).await
+}
+
+/// A `POST` of a JSON body with a bearer token.
+async fn post(address: SocketAddr, token: &str, path: &str, body: Vec<u8>) -> Reply {
     let auth = bearer(token);
     let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-    send(address, "POST", &format!("{CONFIGURATIONS}/{parent}/userStatuses"), &headers, body).await
+    send(address, "POST", path, &headers, body).await
 }
 
 async fn get(address: SocketAddr, token: &str, path: &str) -> Reply {
@@ -143,6 +146,15 @@ fn stored(emulator: &RunningEmulator, parent: &str) -> Option<Vec<Value>> {
         .entities(&format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses"))
 }
 
+/// Starts `emulator` and creates a configuration in it: the emulator, a token with the write
+/// permission, and the configuration's id.
+async fn with_configuration(emulator: Emulator) -> (RunningEmulator, String, String) {
+    let emulator = emulator.start().await.unwrap();
+    let token = write_token(&emulator);
+    let parent = configuration(emulator.address(), &token).await;
+    (emulator, token, parent)
+}
+
 fn write_token(emulator: &RunningEmulator) -> String {
     emulator.issue_token(&[WRITE], Duration::from_secs(600))
 }
@@ -152,9 +164,9 @@ fn write_token(emulator: &RunningEmulator) -> String {
 #[tokio::test]
 async fn a_skiptoken_past_the_end_gets_an_empty_page() {
     for page_size in [100, usize::MAX] {
-        let emulator = Emulator::builder().page_size(page_size).start().await.unwrap();
-        let (address, token) = (emulator.address(), write_token(&emulator));
-        let parent = configuration(address, &token).await;
+        let (emulator, token, parent) =
+            with_configuration(Emulator::builder().page_size(page_size)).await;
+        let address = emulator.address();
         for name in ["a", "b"] {
             let body = user_status(name).to_string().into();
             assert_eq!(create_status(address, &token, &parent, body).await.status, 201);
@@ -250,9 +262,9 @@ async fn a_huge_token_ttl_is_clamped() {
 /// with Graph's JSON `413`.
 #[tokio::test]
 async fn bodies_past_two_mib_are_held_to_the_configured_limit() {
-    let emulator = Emulator::builder().max_body_bytes(4 * MIB).start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) =
+        with_configuration(Emulator::builder().max_body_bytes(4 * MIB)).await;
+    let address = emulator.address();
     let big = user_status(&"x".repeat(3 * MIB)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, big).await;
     let start = String::from_utf8_lossy(&reply.body[..reply.body.len().min(200)]).into_owned();
@@ -268,9 +280,8 @@ async fn bodies_past_two_mib_are_held_to_the_configured_limit() {
 /// The default limit is 1 MiB, answered with Graph's JSON `413`.
 #[tokio::test]
 async fn the_default_limit_is_one_mib() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     let too_big = user_status(&"x".repeat(3 * MIB / 2)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, too_big).await;
     assert_eq!((reply.status, reply.graph_error().as_str()), (413, "RequestEntityTooLarge"));
@@ -294,15 +305,12 @@ fn batch_of_one(parent: &str, authorization: Option<(&str, &str)>) -> Vec<u8> {
 /// A sub-request's `Authorization` header (any case) is redacted in the recorded `$batch` body.
 #[tokio::test]
 async fn batch_sub_request_tokens_are_redacted_in_the_log() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, outer) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &outer).await;
+    let (emulator, outer, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     for name in ["Authorization", "authorization", "AUTHORIZATION"] {
         let inner = write_token(&emulator);
         let body = batch_of_one(&parent, Some((name, &bearer(&inner))));
-        let auth = bearer(&outer);
-        let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-        let reply = send(address, "POST", "/v1.0/$batch", &headers, body).await;
+        let reply = post(address, &outer, "/v1.0/$batch", body).await;
         assert_eq!(reply.status, 200, "{reply:?}");
         assert_eq!(reply.json()["responses"][0]["status"], json!(201), "{reply:?}");
         let log = log_text(&emulator);
@@ -316,10 +324,8 @@ async fn batch_sub_request_tokens_are_redacted_in_the_log() {
         assert_eq!(recorded["requests"][0]["body"], user_status("batched"), "the rest is kept");
     }
     // A body that is not JSON but names an authorization header is not kept.
-    let auth = bearer(&outer);
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
     let broken = format!("{{\"requests\": [{{\"headers\": {{\"Authorization\": \"{outer}\"");
-    let reply = send(address, "POST", "/v1.0/$batch", &headers, broken.into()).await;
+    let reply = post(address, &outer, "/v1.0/$batch", broken.into()).await;
     assert_eq!(reply.status, 400);
     assert!(!log_text(&emulator).contains(&outer));
 }
@@ -345,9 +351,8 @@ fn log_text(emulator: &RunningEmulator) -> String {
 /// runs.
 #[tokio::test]
 async fn a_batch_needs_a_valid_token() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     let expired = emulator.issue_token(&[WRITE], Duration::ZERO);
     // The items carry a valid token of their own: the outer one is what is checked.
     let inner = bearer(&token);
@@ -374,9 +379,7 @@ async fn a_batch_needs_a_valid_token() {
     let reply = send(address, "POST", "/v1.0/$batch", &[], b"{}".to_vec()).await;
     assert_eq!(reply.status, 401, "{reply:?}");
 
-    let outer = bearer(&token);
-    let headers = [("Authorization", outer.as_str()), ("Content-Type", "application/json")];
-    let reply = send(address, "POST", "/v1.0/$batch", &headers, batch_of_one(&parent, None)).await;
+    let reply = post(address, &token, "/v1.0/$batch", batch_of_one(&parent, None)).await;
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.json()["responses"][0]["status"], json!(201), "{reply:?}");
     assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
@@ -544,10 +547,8 @@ async fn long_filters_are_evaluated_or_refused_never_fatal() {
     let emulator = Emulator::builder().start().await.unwrap();
     let address = emulator.address();
     let token = emulator.issue_token(&["Application.ReadWrite.All"], Duration::from_secs(600));
-    let auth = bearer(&token);
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
     let body = json!({"displayName": "a"}).to_string().into();
-    assert_eq!(send(address, "POST", "/v1.0/applications", &headers, body).await.status, 201);
+    assert_eq!(post(address, &token, "/v1.0/applications", body).await.status, 201);
     for operator in ["or", "and"] {
         let filter = vec!["true"; 3_000].join(&format!("%20{operator}%20"));
         let reply = get(address, &token, &format!("/v1.0/applications?$filter={filter}")).await;
@@ -586,9 +587,9 @@ async fn large_statuses(
 #[tokio::test]
 async fn answers_are_bounded_per_request_and_per_batch() {
     let budget = 256 * 1024;
-    let emulator = Emulator::builder().max_response_bytes(budget).start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) =
+        with_configuration(Emulator::builder().max_response_bytes(budget)).await;
+    let address = emulator.address();
     large_statuses(address, &token, &parent, 30, 20 * 1024).await;
     let list = format!("{CONFIGURATIONS}/{parent}/userStatuses");
     // Pages within the budget, and every entity once when the links are followed.
@@ -608,10 +609,8 @@ async fn answers_are_bounded_per_request_and_per_batch() {
     let requests: Vec<Value> = (0..20)
         .map(|n| json!({"id": n.to_string(), "method": "GET", "url": list.replace("/v1.0", "")}))
         .collect();
-    let auth = bearer(&token);
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
     let body = json!({ "requests": requests }).to_string().into();
-    let reply = send(address, "POST", "/v1.0/$batch", &headers, body).await;
+    let reply = post(address, &token, "/v1.0/$batch", body).await;
     assert_eq!(reply.status, 200, "{reply:?}");
     assert!(reply.body.len() <= budget, "{} bytes", reply.body.len());
     let answers = reply.json()["responses"].as_array().unwrap().clone();
@@ -638,9 +637,8 @@ async fn answers_are_bounded_per_request_and_per_batch() {
 /// (learn.microsoft.com/graph/query-parameters, "expand").
 #[tokio::test]
 async fn expanded_collections_hold_at_most_twenty() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     large_statuses(address, &token, &parent, 25, 10).await;
     let reply =
         get(address, &token, &format!("{CONFIGURATIONS}/{parent}?$expand=userStatuses")).await;

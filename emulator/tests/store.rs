@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Api, Reply};
+use common::{Api, Reply, group, user};
 use graph_emulator::{Emulator, RunningEmulator};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -80,18 +80,6 @@ fn status(name: &str, count: i64, compliance: &str, at: &str) -> Value {
         "@odata.type": "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
         "userDisplayName": name, "devicesCount": count, "status": compliance,
         "lastReportedDateTime": at, "userPrincipalName": format!("{name}@contoso.com"),
-    })
-}
-
-fn group(name: &str) -> Value {
-    json!({"displayName": name, "mailEnabled": false, "mailNickname": name, "securityEnabled": true})
-}
-
-fn user(name: &str) -> Value {
-    json!({
-        "accountEnabled": true, "displayName": name, "mailNickname": name,
-        "userPrincipalName": format!("{name}@contoso.com"),
-        "passwordProfile": {"password": "x-1234-Y", "forceChangePasswordNextSignIn": false},
     })
 }
 

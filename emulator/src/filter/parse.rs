@@ -122,11 +122,7 @@ impl Parser<'_> {
     /// `a or b or …`, held as one node however long the chain.
     fn or(&mut self, depth: usize) -> Result<Expr, QueryError> {
         let depth = Self::deeper(depth)?;
-        let mut terms = vec![self.and(depth)?];
-        while self.peek_word("or") {
-            self.at += 1;
-            terms.push(self.and(depth)?);
-        }
+        let terms = self.terms("or", depth, Self::and)?;
         Ok(chain(terms, Expr::Any, |e| match e {
             Expr::Any(terms) => Ok(terms),
             other => Err(other),
@@ -135,15 +131,26 @@ impl Parser<'_> {
 
     /// `a and b and …`, held as one node however long the chain.
     fn and(&mut self, depth: usize) -> Result<Expr, QueryError> {
-        let mut terms = vec![self.unary(depth)?];
-        while self.peek_word("and") {
-            self.at += 1;
-            terms.push(self.unary(depth)?);
-        }
+        let terms = self.terms("and", depth, Self::unary)?;
         Ok(chain(terms, Expr::All, |e| match e {
             Expr::All(terms) => Ok(terms),
             other => Err(other),
         }))
+    }
+
+    /// The terms `term` reads, joined by the word `joint`: one at least.
+    fn terms(
+        &mut self,
+        joint: &str,
+        depth: usize,
+        term: fn(&mut Self, usize) -> Result<Expr, QueryError>,
+    ) -> Result<Vec<Expr>, QueryError> {
+        let mut terms = vec![term(self, depth)?];
+        while self.peek_word(joint) {
+            self.at += 1;
+            terms.push(term(self, depth)?);
+        }
+        Ok(terms)
     }
 
     fn unary(&mut self, depth: usize) -> Result<Expr, QueryError> {
