@@ -152,6 +152,20 @@ pub use validate::{Problem, Validation, validate};
 use crate::bounded::Ceilings;
 use crate::state::{AppState, Settings};
 
+/// For the fuzz target `emulator_filter` only, not an API: reads `filter` (and `order_by`) as the
+/// `$filter` (and `$orderby`) of a collection of the v1.0 entity type `ty` (qualified), evaluates
+/// it on `entities` and sorts those it keeps; how many it kept, or Graph's answer to the query
+/// (status, code, message).
+#[doc(hidden)]
+pub fn fuzz_query(
+    ty: &str,
+    filter: &str,
+    order_by: Option<&str>,
+    entities: &[serde_json::Value],
+) -> Result<usize, (u16, &'static str, String)> {
+    query::fuzz(ty, filter, order_by, entities)
+}
+
 /// The tenant the emulator's token endpoint accepts by default.
 pub const DEFAULT_TENANT: &str = "emulator";
 /// The client id of the application registered by default.

@@ -446,6 +446,29 @@ impl Query {
     }
 }
 
+/// The fuzz target's way in ([`crate::fuzz_query`]): `$filter` (and `$orderby`, if given) of the
+/// v1.0 entity type `ty`, read as a request with `ConsistencyLevel: eventual` and `$count=true`
+/// would be, then evaluated on `entities` and the ones kept sorted; how many were kept, or
+/// Graph's answer to the options.
+pub(crate) fn fuzz(
+    ty: &str,
+    filter: &str,
+    order_by: Option<&str>,
+    entities: &[Value],
+) -> Result<usize, (u16, &'static str, String)> {
+    let mut raw = url::form_urlencoded::Serializer::new(String::new());
+    raw.append_pair("$filter", filter).append_pair("$count", "true");
+    if let Some(order_by) = order_by {
+        raw.append_pair("$orderby", order_by);
+    }
+    let query = parse(Schema::v1(), ty, Some(&raw.finish()), Use::List, true)
+        .map_err(QueryError::into_answer)?;
+    let mut kept: Vec<&Map<String, Value>> =
+        entities.iter().filter_map(Value::as_object).filter(|e| query.keeps(e)).collect();
+    query.sort(&mut kept);
+    Ok(kept.len())
+}
+
 /// An entity with only the selected properties (and its `@odata.type` when it is not the
 /// declared type); all of it without `$select` or with `*`.
 pub(crate) fn project(

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::bounded::Budget;
 use crate::filter::QueryError;
 use crate::query::{self, DIRECTORY_OBJECT, Query, Use};
-use crate::respond::{Ids, bad_request, graph_error, not_implemented};
+use crate::respond::{Ids, graph_error};
 use crate::routing::{Kind, Target};
 use crate::state::AppState;
 use crate::store::{Store, etag};
@@ -130,13 +130,9 @@ impl Request<'_> {
 }
 
 pub(crate) fn query_error(ids: &Ids, error: QueryError) -> Response {
-    match error {
-        QueryError::Invalid(message) => bad_request(ids, message),
-        QueryError::Unsupported(message) => not_implemented(ids, message),
-        QueryError::Coded(code, message) => {
-            graph_error(ids, StatusCode::BAD_REQUEST, code, message, &[])
-        }
-    }
+    let (status, code, message) = error.into_answer();
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    graph_error(ids, status, code, message, &[])
 }
 
 /// An entity as answered: `@odata.etag` first, then its (projected) properties. `$select`

@@ -40,6 +40,18 @@ pub(crate) enum QueryError {
     Coded(&'static str, String),
 }
 
+impl QueryError {
+    /// Graph's answer to it: the status, the code and the message (`400 BadRequest`, or the
+    /// directory's own code; `501 NotImplemented` for what the emulator does not serve).
+    pub(crate) fn into_answer(self) -> (u16, &'static str, String) {
+        match self {
+            QueryError::Invalid(message) => (400, "BadRequest", message),
+            QueryError::Unsupported(message) => (501, "NotImplemented", message),
+            QueryError::Coded(code, message) => (400, code, message),
+        }
+    }
+}
+
 fn invalid<T>(message: impl Into<String>) -> Result<T, QueryError> {
     Err(QueryError::Invalid(message.into()))
 }
