@@ -14,10 +14,11 @@
 //!   singletons always do.
 //! - `GET` of an entity by key (`$select`, `$expand` of contained navigations, at most 20
 //!   entities of an expanded collection) and of a collection, with `$filter` (`eq ne gt ge lt
-//!   le and or not`, parentheses, `in`, `startswith`, `endswith`, `contains`), `$orderby`,
-//!   `$top`, `$skip`, `$count` and `/$count`,
-//!   `$search` (directory objects and messages), and `@odata.nextLink` paging; directory objects
-//!   need `ConsistencyLevel: eventual` for `$count`, `$search` and advanced operators, as Graph.
+//!   le and or not`, parentheses, `in`, `startswith`, `endswith`, `contains`), `$orderby` (a
+//!   total order: nulls first; `Edm.Double`'s `NaN`, `-INF`, numbers, `INF` as .NET orders
+//!   them), `$top`, `$skip`, `$count` and `/$count`, `$search` (directory objects and
+//!   messages), and `@odata.nextLink` paging; directory objects need `ConsistencyLevel:
+//!   eventual` for `$count`, `$search` and advanced operators, as Graph.
 //! - `PATCH` (a merge of the given properties, validated; computed properties refused; `204`)
 //!   and `DELETE` (`204`, with everything the entity contains).
 //! - Optimistic concurrency: every entity answered carries `@odata.etag`, which changes on each
@@ -40,11 +41,12 @@
 //! Throttling can also follow the service's documented limits (see [`Limits`];
 //! [`Limits::intune`]): sliding windows per application per tenant and per tenant, for writes
 //! and for any request, kept for each Intune service apart (the services and their entity types
-//! of Microsoft's throttling-limits page, from `graph_entity_schema::throttling`), each `$batch`
-//! request counted on its own, a `429` with `Retry-After` in
-//! whole or fractional seconds or none, windows that a time scale shortens (a 20 s window in
-//! 200 ms at `100.0`), limits changed while running ([`RunningEmulator::set_limits`]) and
-//! counted ([`RunningEmulator::throttle_counts`]).
+//! of Microsoft's throttling-limits page, from `graph_entity_schema::throttling`; a request of no
+//! Intune service is not limited), each `$batch` request counted on its own, a `429` with
+//! `Retry-After` in whole or fractional seconds (rounded up: a client that waits what it is
+//! told is never early) or none, windows that a time scale shortens (a 20 s window in 200 ms at
+//! `100.0`), limits changed while running ([`RunningEmulator::set_limits`]) and counted
+//! ([`RunningEmulator::throttle_counts`]).
 //!
 //! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
 //! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",

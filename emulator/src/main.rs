@@ -23,7 +23,10 @@ const MAX_BODY_BYTES: u64 = 1 << 30;
 /// client-credentials token endpoint and `$batch`.
 ///
 /// Faults apply to Graph calls, not to the token endpoint; rates are fractions of requests, from
-/// 0 to 1.
+/// 0 to 1. Links in answers are written in the origin the client named (its Host header), so
+/// `http://localhost:PORT` works as well as the address. It listens on loopback by default:
+/// anywhere else, the published development secret is exposed on the network (a warning says
+/// so).
 #[derive(Debug, Parser)]
 #[command(name = "graph-emulator", version)]
 struct Cli {
