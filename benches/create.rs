@@ -224,7 +224,8 @@ async fn bulk(variant: &str) -> f64 {
     let results = client.create_many(items, &options).await.expect("valid inputs");
     let seconds = started.elapsed().as_secs_f64();
     assert!(results.iter().all(Result::is_ok));
-    assert_eq!(emulator.user_statuses(&parent).map(|s| s.len()), Some(BULK));
+    let statuses = format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses");
+    assert_eq!(emulator.entities(&statuses).map(|s| s.len()), Some(BULK));
     seconds
 }
 

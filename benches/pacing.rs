@@ -112,7 +112,8 @@ async fn run(
     let results = client.create_many(items, &options).await.expect("valid inputs");
     let wall = started.elapsed();
     let counts = emulator.throttle_counts();
-    let stored = emulator.user_statuses(&parent).unwrap_or_default();
+    let statuses = format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses");
+    let stored = emulator.entities(&statuses).unwrap_or_default();
     let mut seen: Vec<i64> = stored.iter().filter_map(|s| s["devicesCount"].as_i64()).collect();
     seen.sort_unstable();
     let total = seen.len();

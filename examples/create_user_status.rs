@@ -231,7 +231,9 @@ async fn against_emulator(
 
     if let Some(count) = count {
         bulk(&client, &configuration_id, status, count, None).await?;
-        let stored = emulator.user_statuses(&configuration_id).map_or(0, |s| s.len());
+        let statuses =
+            format!("/deviceAppManagement/mobileAppConfigurations/{configuration_id}/userStatuses");
+        let stored = emulator.entities(&statuses).map_or(0, |s| s.len());
         println!("The emulator holds {stored} user statuses under the configuration.");
         emulator.shutdown().await;
         return Ok(());

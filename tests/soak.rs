@@ -57,7 +57,8 @@ struct Tally {
 /// Compares results with the store, one by one; panics on any loss or duplicate.
 fn account(emulator: &RunningEmulator, parent: &str, results: &[Result<Status, Error>]) -> Tally {
     let mut stored: HashMap<String, Vec<String>> = HashMap::new();
-    for entity in emulator.user_statuses(parent).unwrap() {
+    let statuses = format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses");
+    for entity in emulator.entities(&statuses).unwrap() {
         let marker = entity["userPrincipalName"].as_str().unwrap().to_owned();
         stored.entry(marker).or_default().push(entity["id"].as_str().unwrap().to_owned());
     }

@@ -7,8 +7,9 @@ use std::time::Instant;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
+use crate::lock::lock;
 use crate::respond::{Ids, graph_error};
-use crate::state::{AppState, lock};
+use crate::state::AppState;
 
 /// One area: the path shape it starts with (segments without keys), the roles that read it,
 /// the roles that write it (which read it too), and whether Graph answers `403` in the

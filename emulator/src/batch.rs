@@ -13,12 +13,21 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
 
-use crate::respond::{Ids, graph_error, json_response};
-use crate::state::{AppState, lock};
+use crate::bounded::{Budget, encoded_len};
+use crate::lock::lock;
+use crate::respond::{Ids, graph_error, json_response, too_large};
+use crate::state::AppState;
 
-/// Marks a request run from inside a `$batch` (for the limits, which count each on its own).
+/// Marks a request run from inside a `$batch` (for the limits, which count each on its own),
+/// with its share of the batch's response budget.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct BatchItem;
+pub(crate) struct BatchItem {
+    pub(crate) budget: Budget,
+}
+
+/// The bytes kept aside for each request of a batch, so that a refusal always fits: an error
+/// answer with its id, status and headers.
+const RESERVE: usize = 2048;
 
 /// Graph's limit on requests in one batch.
 const MAX_REQUESTS: usize = 20;
@@ -58,7 +67,15 @@ pub(crate) async fn run(
     }
     let mut statuses: HashMap<String, u16> = HashMap::new();
     let mut responses = Vec::with_capacity(steps.len());
-    for step in steps {
+    // One budget for every answer: each read gets what is left, but for a reserve for each
+    // request after it; a write's answer is never withheld, only counted.
+    let limit = state.settings.ceilings.response_bytes;
+    let mut left = limit.saturating_sub(encoded_len(&json!({ "responses": [] })));
+    let count = steps.len();
+    for (index, step) in steps.into_iter().enumerate() {
+        let reserve = RESERVE * (count - index - 1);
+        let share = left.saturating_sub(reserve);
+        let read = step.method == Method::GET;
         let failed = step
             .depends_on
             .iter()
@@ -68,12 +85,28 @@ pub(crate) async fn run(
                 let body = json!({"error": {"code": "FailedDependency", "message": format!("The request depends on request '{dependency}', which failed.")}});
                 (424, json!({"Content-Type": "application/json"}), body)
             }
-            None => step.execute(router, version, headers).await,
+            None => {
+                // Room for the answer's id, status and headers besides its body.
+                let budget =
+                    Budget::new(limit, if read { share.saturating_sub(512) } else { usize::MAX });
+                step.execute(router, version, headers, budget).await
+            }
         };
+        let mut response =
+            json!({"id": step.id, "status": status, "headers": response_headers, "body": body});
+        let mut status = status;
+        let mut size = encoded_len(&response) + 1;
+        if read && size > share {
+            // Not expected (the read kept to its share), but the budget holds whatever it did.
+            status = 400;
+            let body = json!({"error": {"code": "BadRequest", "message": too_large(limit)}});
+            let headers = json!({"Content-Type": "application/json"});
+            response = json!({"id": step.id, "status": status, "headers": headers, "body": body});
+            size = encoded_len(&response) + 1;
+        }
+        left = left.saturating_sub(size);
         statuses.insert(step.id.to_lowercase(), status);
-        responses.push(
-            json!({"id": step.id, "status": status, "headers": response_headers, "body": body}),
-        );
+        responses.push(response);
     }
     // Graph returns sub-responses in any order: so does the emulator.
     lock(&state.shuffle).shuffle(&mut responses);
@@ -141,11 +174,12 @@ impl Step {
         router: &axum::Router,
         version: &str,
         outer: &HeaderMap,
+        budget: Budget,
     ) -> (u16, Value, Value) {
         let mut request = Request::builder()
             .method(self.method.clone())
             .uri(format!("/{version}{}", self.url))
-            .extension(BatchItem);
+            .extension(BatchItem { budget });
         if let Some(headers) = request.headers_mut() {
             for (name, value) in &self.headers {
                 let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
@@ -155,7 +189,10 @@ impl Step {
                     headers.insert(name, value);
                 }
             }
-            for name in [header::AUTHORIZATION, HeaderName::from_static("client-request-id")] {
+            // The batch's credentials, client-request-id and host (for the links of answers).
+            for name in
+                [header::AUTHORIZATION, HeaderName::from_static("client-request-id"), header::HOST]
+            {
                 if let (Some(value), false) = (outer.get(&name), headers.contains_key(&name)) {
                     headers.insert(name, value.clone());
                 }

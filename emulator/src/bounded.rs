@@ -18,10 +18,70 @@ const MAX_LOGGED_REQUESTS: usize = 10_000;
 const MAX_LOGGED_BYTES: usize = 64 * 1024 * 1024;
 /// The most entities stored, by default.
 pub(crate) const MAX_ENTITIES: usize = 1_000_000;
-/// The most bytes of entities stored (as estimated from the bodies that wrote them).
+/// The most bytes of entities stored (each counting for the length of its JSON encoding).
 const MAX_STORED_BYTES: usize = 1024 * 1024 * 1024;
 /// The most (tenant, app) pairs, and the most tenants, whose throttling windows are tracked.
 const MAX_LIMITED_KEYS: usize = 10_000;
+/// The most bytes of the answer to a read, or of a `$batch`'s answers together, by default: the
+/// client's own default limit on a response (`max_response_bytes`, 16 MiB).
+pub(crate) const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// The smallest response budget: room for a `$batch`'s twenty errors besides its answers.
+pub(crate) const MIN_RESPONSE_BYTES: usize = 64 * 1024;
+/// The most entities of an expanded collection, as Graph documents for `$expand`
+/// (learn.microsoft.com/graph/query-parameters, "expand": "typically returns a maximum of 20
+/// items for the expanded relationship and has no @odata.nextLink").
+pub(crate) const MAX_EXPANDED: usize = 20;
+
+/// The length of a value's JSON encoding, counted without writing it anywhere.
+pub(crate) fn encoded_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
+    /// Counts what is written, keeping none of it.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // A value that cannot be written counts for nothing (JSON values always can).
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
+/// What is left of the bytes an answer may take: a read's own budget, or its share of its
+/// `$batch`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Budget {
+    /// The limit this budget comes from (`max_response_bytes`), for messages.
+    pub(crate) limit: usize,
+    left: usize,
+}
+
+impl Budget {
+    /// A budget of `left` bytes, out of the limit `limit`.
+    pub(crate) fn new(limit: usize, left: usize) -> Self {
+        Self { limit, left }
+    }
+
+    /// The bytes still free.
+    pub(crate) fn left(self) -> usize {
+        self.left
+    }
+
+    /// Takes `bytes` when they fit; whether they did (nothing is taken otherwise).
+    pub(crate) fn take(&mut self, bytes: usize) -> bool {
+        match self.left.checked_sub(bytes) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
 
 /// The ceilings of the emulator's state; [`Ceilings::default`] has the documented ones, tests
 /// use small ones.
@@ -35,6 +95,7 @@ pub(crate) struct Ceilings {
     pub(crate) entities: usize,
     pub(crate) stored_bytes: usize,
     pub(crate) limited_keys: usize,
+    pub(crate) response_bytes: usize,
 }
 
 impl Default for Ceilings {
@@ -48,6 +109,7 @@ impl Default for Ceilings {
             entities: MAX_ENTITIES,
             stored_bytes: MAX_STORED_BYTES,
             limited_keys: MAX_LIMITED_KEYS,
+            response_bytes: MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -163,6 +225,18 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn budgets_take_what_fits() {
+        let mut budget = Budget::new(100, 10);
+        assert!(budget.take(4) && budget.take(6));
+        assert!(!budget.take(1), "nothing left");
+        assert_eq!((budget.left(), budget.limit), (0, 100));
+        let mut budget = Budget::new(100, 5);
+        assert!(!budget.take(usize::MAX));
+        assert_eq!(budget.left(), 5, "a refusal takes nothing");
+        assert_eq!(encoded_len(&serde_json::json!({"a": [1, "é"]})), 14, "bytes, not chars");
+    }
 
     #[test]
     fn deadlines_evict_the_soonest_past_the_cap() {

@@ -8,106 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::bounded::Deadlines;
-use crate::state::lock;
-
-/// How throttled answers say when to come back.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum RetryAfter {
-    /// No `Retry-After` header, as Intune often answers: the client must back off on its own.
-    Omitted,
-    /// Whole seconds, such as `Retry-After: 2`.
-    Seconds(u64),
-    /// Fractional seconds, such as `Retry-After: 2.128` (Graph's documentation shows this).
-    Fractional(f64),
-    /// An HTTP date this many seconds ahead (rounded up to the next whole second).
-    HttpDate(u64),
-}
-
-impl RetryAfter {
-    /// The longest wait the emulator asks for, in seconds: a day. Longer waits (and infinite
-    /// ones) are answered as a day; negative and NaN fractional ones as `0`. Parsing refuses
-    /// them.
-    pub const MAX_SECONDS: u64 = 86_400;
-
-    /// The header value and how long the client must wait, as of `now`; clamped to
-    /// [`RetryAfter::MAX_SECONDS`].
-    fn header_and_wait(self, now: SystemTime) -> (Option<String>, Option<Duration>) {
-        let max = Self::MAX_SECONDS;
-        match self {
-            RetryAfter::Omitted => (None, None),
-            RetryAfter::Seconds(s) => {
-                let s = s.min(max);
-                (Some(s.to_string()), Some(Duration::from_secs(s)))
-            }
-            RetryAfter::Fractional(s) => {
-                // `max as f64` is exact; NaN and negative values (and -0.0) become 0.
-                let s = if s > 0.0 { s.min(max as f64) } else { 0.0 };
-                let wait = Duration::try_from_secs_f64(s).unwrap_or(Duration::from_secs(max));
-                (Some(format!("{s}")), Some(wait))
-            }
-            RetryAfter::HttpDate(s) => {
-                // HTTP dates have whole seconds: come back at the next whole second after `s`.
-                let Some(at) = now.checked_add(Duration::from_secs(s.min(max) + 1)) else {
-                    return (None, None);
-                };
-                let fraction = at.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
-                let at = at
-                    .checked_sub(Duration::from_nanos(u64::from(fraction.subsec_nanos())))
-                    .unwrap_or(at);
-                (
-                    Some(httpdate::fmt_http_date(at)),
-                    Some(at.duration_since(now).unwrap_or_default()),
-                )
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for RetryAfter {
-    /// As parsed: `none`, `2`, `2.128` or `date:2`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RetryAfter::Omitted => f.write_str("none"),
-            RetryAfter::Seconds(s) => write!(f, "{s}"),
-            RetryAfter::Fractional(s) => write!(f, "{s}"),
-            RetryAfter::HttpDate(s) => write!(f, "date:{s}"),
-        }
-    }
-}
-
-impl std::str::FromStr for RetryAfter {
-    type Err = String;
-
-    /// `none`, `2`, `2.128` or `date:2`, of at most [`RetryAfter::MAX_SECONDS`].
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad =
-            || format!("`{s}` is not a Retry-After mode: use `none`, `2`, `2.128` or `date:2`");
-        let max = Self::MAX_SECONDS;
-        let too_long = || format!("`{s}`: a Retry-After must be at most {max} seconds (a day)");
-        if s == "none" {
-            return Ok(RetryAfter::Omitted);
-        }
-        let (date, seconds) = match s.strip_prefix("date:") {
-            Some(seconds) => (true, seconds),
-            None => (false, s),
-        };
-        if let Ok(whole) = seconds.parse::<u64>() {
-            return match (whole <= max, date) {
-                (false, _) => Err(too_long()),
-                (true, true) => Ok(RetryAfter::HttpDate(whole)),
-                (true, false) => Ok(RetryAfter::Seconds(whole)),
-            };
-        }
-        match seconds.parse::<f64>() {
-            _ if date => Err(bad()),
-            Ok(fraction) if fraction.is_finite() && fraction > max as f64 => Err(too_long()),
-            Ok(fraction) if fraction.is_finite() && fraction >= 0.0 => {
-                Ok(RetryAfter::Fractional(fraction))
-            }
-            _ => Err(bad()),
-        }
-    }
-}
+use crate::lock::lock;
+use crate::retry_after::{RetryAfter, Unit, written};
 
 /// Which faults to inject, and how often. Rates are fractions of requests, from 0 to 1.
 ///
@@ -237,7 +139,7 @@ impl FaultState {
                 let left = at.saturating_duration_since(now);
                 return Some(Injected::Status {
                     status: 429,
-                    retry_after: Some(format!("{:.3}", left.as_secs_f64())),
+                    retry_after: Some(written(left, Unit::Milliseconds)),
                 });
             }
         }
@@ -282,53 +184,14 @@ pub(crate) fn drop_connection() -> ! {
 mod tests {
     use super::*;
 
-    #[test]
-    fn parses_retry_after_modes() {
-        assert_eq!("none".parse::<RetryAfter>(), Ok(RetryAfter::Omitted));
-        assert_eq!("2".parse::<RetryAfter>(), Ok(RetryAfter::Seconds(2)));
-        assert_eq!("2.128".parse::<RetryAfter>(), Ok(RetryAfter::Fractional(2.128)));
-        assert_eq!("date:3".parse::<RetryAfter>(), Ok(RetryAfter::HttpDate(3)));
-        for bad in ["", "-1", "soon", "date:x", "NaN", "inf", "date:1.5"] {
-            assert!(bad.parse::<RetryAfter>().is_err(), "{bad}");
-        }
-        for mode in [RetryAfter::Omitted, RetryAfter::Seconds(2), RetryAfter::HttpDate(3)] {
-            assert_eq!(mode.to_string().parse::<RetryAfter>(), Ok(mode), "round trip");
-        }
-    }
-
-    #[test]
-    fn retry_after_is_at_most_a_day() {
-        assert_eq!("86400".parse::<RetryAfter>(), Ok(RetryAfter::Seconds(86_400)));
-        assert_eq!("date:86400".parse::<RetryAfter>(), Ok(RetryAfter::HttpDate(86_400)));
-        assert_eq!("86400.0".parse::<RetryAfter>(), Ok(RetryAfter::Fractional(86_400.0)));
-        for long in ["86401", "86400.5", "1e300", "date:86401", "18446744073709551615"] {
-            let error = long.parse::<RetryAfter>().unwrap_err();
-            assert!(error.contains("at most 86400 seconds"), "{long}: {error}");
-        }
-        let now = SystemTime::now();
-        let day = Duration::from_secs(RetryAfter::MAX_SECONDS);
-        for mode in [
-            RetryAfter::Seconds(u64::MAX),
-            RetryAfter::Fractional(1e300),
-            RetryAfter::Fractional(f64::INFINITY),
-        ] {
-            let (header, wait) = mode.header_and_wait(now);
-            assert_eq!((header.as_deref(), wait), (Some("86400"), Some(day)), "{mode:?}");
-        }
-        for mode in [RetryAfter::Fractional(f64::NAN), RetryAfter::Fractional(-0.0)] {
-            let (header, wait) = mode.header_and_wait(now);
-            assert_eq!((header.as_deref(), wait), (Some("0"), Some(Duration::ZERO)), "{mode:?}");
-        }
-        let (header, wait) = RetryAfter::HttpDate(u64::MAX).header_and_wait(now);
-        assert!(header.is_some());
-        let wait = wait.unwrap();
-        assert!(wait > day && wait <= day + Duration::from_secs(1), "{wait:?}");
+    /// Faults that throttle every request, remembering at most `clients` throttled clients.
+    fn throttling(retry_after: RetryAfter, clients: usize) -> FaultState {
+        FaultState::new(Faults { throttle_rate: 1.0, retry_after, ..Faults::default() }, clients)
     }
 
     #[test]
     fn throttled_clients_are_bounded_and_forgotten_when_their_time_passes() {
-        let faults = |retry_after| Faults { throttle_rate: 1.0, retry_after, ..Faults::default() };
-        let state = FaultState::new(faults(RetryAfter::Seconds(60)), 5);
+        let state = throttling(RetryAfter::Seconds(60), 5);
         for n in 0..50 {
             let _ = state.before_handler(&n.to_string());
             assert!(lock(&state.not_before).len() <= 5);
@@ -338,7 +201,7 @@ mod tests {
         let _ = state.before_handler("49");
         assert_eq!(state.counts().early_retries, 1);
 
-        let state = FaultState::new(faults(RetryAfter::Fractional(0.001)), 100);
+        let state = throttling(RetryAfter::Fractional(0.001), 100);
         for n in 0..20 {
             let _ = state.before_handler(&n.to_string());
         }
@@ -349,14 +212,7 @@ mod tests {
 
     #[test]
     fn a_client_back_too_early_is_throttled_again() {
-        let state = FaultState::new(
-            Faults {
-                throttle_rate: 1.0,
-                retry_after: RetryAfter::Seconds(60),
-                ..Faults::default()
-            },
-            100,
-        );
+        let state = throttling(RetryAfter::Seconds(60), 100);
         assert!(matches!(state.before_handler("a"), Some(Injected::Status { status: 429, .. })));
         let Some(Injected::Status { status: 429, retry_after: Some(left) }) =
             state.before_handler("a")
@@ -388,5 +244,20 @@ mod tests {
         // 10 % of the 80 % not throttled.
         assert!((650..950).contains(&counts.unavailable), "{counts:?}");
         assert_eq!(run(), counts, "the same seed injects the same faults");
+    }
+
+    #[test]
+    fn the_wait_left_is_rounded_up_so_that_waiting_it_is_never_early() {
+        let state = throttling(RetryAfter::Fractional(0.0015), 100);
+        let _ = state.before_handler("a");
+        let Some(Injected::Status { status: 429, retry_after: Some(left) }) =
+            state.before_handler("a")
+        else {
+            panic!()
+        };
+        assert_eq!(state.counts().early_retries, 1);
+        std::thread::sleep(Duration::from_secs_f64(left.parse().unwrap()));
+        let _ = state.before_handler("a");
+        assert_eq!(state.counts().early_retries, 1, "waited {left} s as told: not early");
     }
 }

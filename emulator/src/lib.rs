@@ -12,11 +12,13 @@
 //!   (a GUID) when absent, `createdDateTime`/`lastModifiedDateTime` set when the type has them;
 //!   `201` with the entity and `@odata.context`. Parents must exist (`404` otherwise);
 //!   singletons always do.
-//! - `GET` of an entity by key (`$select`, `$expand` of contained navigations) and of a
-//!   collection, with `$filter` (`eq ne gt ge lt le and or not`, parentheses, `in`,
-//!   `startswith`, `endswith`, `contains`), `$orderby`, `$top`, `$skip`, `$count` and `/$count`,
-//!   `$search` (directory objects and messages), and `@odata.nextLink` paging; directory objects
-//!   need `ConsistencyLevel: eventual` for `$count`, `$search` and advanced operators, as Graph.
+//! - `GET` of an entity by key (`$select`, `$expand` of contained navigations, at most 20
+//!   entities of an expanded collection) and of a collection, with `$filter` (`eq ne gt ge lt
+//!   le and or not`, parentheses, `in`, `startswith`, `endswith`, `contains`), `$orderby` (a
+//!   total order: nulls first; `Edm.Double`'s `NaN`, `-INF`, numbers, `INF` as .NET orders
+//!   them), `$top`, `$skip`, `$count` and `/$count`, `$search` (directory objects and
+//!   messages), and `@odata.nextLink` paging; directory objects need `ConsistencyLevel:
+//!   eventual` for `$count`, `$search` and advanced operators, as Graph.
 //! - `PATCH` (a merge of the given properties, validated; computed properties refused; `204`)
 //!   and `DELETE` (`204`, with everything the entity contains).
 //! - Optimistic concurrency: every entity answered carries `@odata.etag`, which changes on each
@@ -38,14 +40,20 @@
 //!
 //! Throttling can also follow the service's documented limits (see [`Limits`];
 //! [`Limits::intune`]): sliding windows per application per tenant and per tenant, for writes
-//! and for any request, each `$batch` request counted on its own, a `429` with `Retry-After` in
-//! whole or fractional seconds or none, windows that a time scale shortens (a 20 s window in
-//! 200 ms at `100.0`), limits changed while running ([`RunningEmulator::set_limits`]) and
-//! counted ([`RunningEmulator::throttle_counts`]).
+//! and for any request, kept for each Intune service apart (the services and their entity types
+//! of Microsoft's throttling-limits page, from `graph_entity_schema::throttling`; a request of no
+//! Intune service is not limited), each `$batch` request counted on its own, a `429` with
+//! `Retry-After` in whole or fractional seconds (rounded up: a client that waits what it is
+//! told is never early) or none, windows that a time scale shortens (a 20 s window in 200 ms at
+//! `100.0`), limits changed while running ([`RunningEmulator::set_limits`]) and counted
+//! ([`RunningEmulator::throttle_counts`]).
 //!
 //! Every answer carries Graph's headers (`request-id`, the echoed `client-request-id`, `Date`,
 //! `Content-Type`) and errors use Graph's body `{"error": {"code", "message", "details",
-//! "innerError"}}`. All state is in memory and safe under concurrent requests.
+//! "innerError"}}`. The absolute URLs it writes (`@odata.context`, `@odata.nextLink`) are in the
+//! origin the request named (its `Host`), so that a client configured with
+//! `http://localhost:PORT` is given links it may follow; so is the audience client assertions
+//! are checked against. All state is in memory and safe under concurrent requests.
 //!
 //! # Bounds
 //!
@@ -55,6 +63,15 @@
 //!
 //! - request bodies: at most [`Emulator::max_body_bytes`] (default 1 MiB, any size allowed),
 //!   one limit for every route, answered `413 RequestEntityTooLarge` in Graph's format;
+//! - `$filter`: nested (parentheses, `not`, `tolower`) at most 64 deep and at most 10,000
+//!   operands, past either Graph's `400` naming the problem; chains of `and` and `or` of any
+//!   length are evaluated without recursion;
+//! - answers: the answer to a read at most [`Emulator::max_response_bytes`] (default 16 MiB,
+//!   the client's own default limit), and the answers of a `$batch` together as much: a page
+//!   ends before it would pass it (its `@odata.nextLink` goes on from there), and an answer that
+//!   cannot fit is Graph's `400` naming the limit (a write's answer is never withheld); an
+//!   expanded collection holds at most 20 entities and no next link, as Graph documents for
+//!   `$expand`;
 //! - `$skiptoken`: one at or past the end of a collection, however large, gets an empty page
 //!   without `@odata.nextLink`;
 //! - `Retry-After`: at most [`RetryAfter::MAX_SECONDS`] (a day); longer waits are answered as a
@@ -65,17 +82,19 @@
 //! - throttled clients (by `client-request-id`, for the second `429` of a client back too
 //!   early): at most 100,000, forgotten once their `Retry-After` has passed, the soonest first
 //!   past the cap;
-//! - the windows of the [`Limits`]: at most 10,000 (tenant, application) pairs and 10,000
-//!   tenants, each forgotten once its windows are empty, and past the cap those that would empty
-//!   soonest first; a window keeps at most its limit of arrival times (after a limit was
-//!   lowered, the former one until they leave; [`Window::MAX_REQUESTS`] at most), and lasts at
-//!   most a day;
+//! - the windows of the [`Limits`]: at most 10,000 sets per (tenant, application, service)
+//!   and 10,000 per (tenant, service), each forgotten once its windows are empty, and past the
+//!   cap those that would empty soonest first; a window keeps at most its limit of arrival
+//!   times (after a limit was lowered, the former one until they leave; [`Window::MAX_REQUESTS`]
+//!   at most), and lasts at most a day;
 //! - the request log ([`RunningEmulator::requests`]): the latest 10,000 requests and at most
 //!   64 MiB (method, path, headers and bodies), the oldest evicted first; a single request larger
 //!   than that keeps the start of its body;
 //! - the store: at most [`Emulator::max_entities`] entities (default 1,000,000) and 1 GiB of
-//!   them (as estimated from the bodies that wrote them); a write past either is answered with
-//!   Graph's `400 Directory_QuotaExceeded`.
+//!   them, each entity counting for the length of its JSON encoding as stored (a `PATCH` counts
+//!   the new size instead of the former one; a `DELETE` takes back what the entity and all it
+//!   contains counted); a write past either is answered with Graph's
+//!   `400 Directory_QuotaExceeded`.
 //!
 //! The log redacts credentials: `Authorization` headers (also those of the requests inside a
 //! `$batch` body), and token endpoint bodies.
@@ -100,12 +119,17 @@ mod assertion;
 mod auth;
 mod batch;
 mod bounded;
+mod edm;
 mod faults;
 mod filter;
 mod limits;
+mod lock;
 mod precondition;
 mod query;
+mod read;
+mod request;
 mod respond;
+mod retry_after;
 mod routing;
 mod server;
 mod service;
@@ -121,16 +145,28 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-pub use faults::{FaultCounts, Faults, RetryAfter};
+pub use faults::{FaultCounts, Faults};
 pub use graph_entity_schema::Schema;
-pub use limits::{Limits, LimitsRetryAfter, ThrottleCounts, Window};
-pub use validate::{
-    Problem, is_date_time_offset, validate_create, validate_create_in_excerpt, validate_update,
-    validate_update_in_excerpt,
-};
+pub use limits::{LimitScope, Limits, ServiceLimits, ThrottleCounts, Window, Windows};
+pub use retry_after::{LimitsRetryAfter, RetryAfter};
+pub use validate::{Problem, Validation, validate};
 
 use crate::bounded::Ceilings;
 use crate::state::{AppState, Settings};
+
+/// For the fuzz target `emulator_filter` only, not an API: reads `filter` (and `order_by`) as the
+/// `$filter` (and `$orderby`) of a collection of the v1.0 entity type `ty` (qualified), evaluates
+/// it on `entities` and sorts those it keeps; how many it kept, or Graph's answer to the query
+/// (status, code, message).
+#[doc(hidden)]
+pub fn fuzz_query(
+    ty: &str,
+    filter: &str,
+    order_by: Option<&str>,
+    entities: &[serde_json::Value],
+) -> Result<usize, (u16, &'static str, String)> {
+    query::fuzz(ty, filter, order_by, entities)
+}
 
 /// The tenant the emulator's token endpoint accepts by default.
 pub const DEFAULT_TENANT: &str = "emulator";
@@ -209,6 +245,7 @@ pub struct Emulator {
     faults: Faults,
     limits: Limits,
     max_entities: usize,
+    max_response_bytes: usize,
 }
 
 impl Emulator {
@@ -236,6 +273,7 @@ impl Emulator {
             faults: Faults::default(),
             limits: Limits::none(),
             max_entities: bounded::MAX_ENTITIES,
+            max_response_bytes: bounded::MAX_RESPONSE_BYTES,
         }
     }
 
@@ -243,6 +281,16 @@ impl Emulator {
     /// answered with Graph's `400 Directory_QuotaExceeded`, until something is deleted.
     pub fn max_entities(mut self, cap: usize) -> Self {
         self.max_entities = cap.max(1);
+        self
+    }
+
+    /// The most bytes the answer to a read may take, and the answers of a `$batch` together
+    /// (default 16 MiB, the client's own default limit on a response; at least 64 KiB): a page
+    /// ends before it would pass it (its `@odata.nextLink` goes on from there), and an answer that
+    /// cannot fit is Graph's `400`. A write's answer is never withheld (the request-body limit
+    /// bounds it).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes.max(bounded::MIN_RESPONSE_BYTES);
         self
     }
 
@@ -313,7 +361,11 @@ impl Emulator {
             clients: self.clients,
             faults: self.faults,
             limits: self.limits,
-            ceilings: Ceilings { entities: self.max_entities, ..Ceilings::default() },
+            ceilings: Ceilings {
+                entities: self.max_entities,
+                response_bytes: self.max_response_bytes,
+                ..Ceilings::default()
+            },
         };
         let root = format!("http://{address}");
         let state = Arc::new(AppState::new(settings, root.clone()).map_err(std::io::Error::other)?);
@@ -395,20 +447,13 @@ impl RunningEmulator {
     }
 
     /// The entities stored in a collection, in creation order, as the emulator holds them (with
-    /// their `@odata.type`): `path` is a v1.0 collection path with its keys, each segment
-    /// percent-encoded as in a URL, such as `/users/{id}/todo/lists/{id}/tasks`; a type cast
-    /// segment keeps the entities of that type. `None` when the path is not a collection or one
-    /// of its parents does not exist.
+    /// their `@odata.type`): `path` is any v1.0 collection path with its keys, each segment
+    /// percent-encoded as in a URL, such as `/users/{id}/todo/lists/{id}/tasks` or
+    /// `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`; a type cast segment
+    /// keeps the entities of that type. `None` when the path is not a collection or one of its
+    /// parents does not exist.
     pub fn entities(&self, path: &str) -> Option<Vec<serde_json::Value>> {
-        service::entities(&self.state, path)
-    }
-
-    /// The user statuses stored under a configuration, in creation order; `None` for an
-    /// unknown configuration. The same as [`entities`](Self::entities) of
-    /// `/deviceAppManagement/mobileAppConfigurations/{configuration_id}/userStatuses`.
-    pub fn user_statuses(&self, configuration_id: &str) -> Option<Vec<serde_json::Value>> {
-        let id = percent_encoding::utf8_percent_encode(configuration_id, service::SEGMENT);
-        self.entities(&format!("/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses"))
+        read::entities(&self.state, path)
     }
 
     /// How many faults were injected so far, by kind.

@@ -14,9 +14,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use graph_entity_schema::throttling::{self, Service};
+
 use crate::bounded::Deadlines;
-use crate::faults::RetryAfter;
-use crate::state::lock;
+use crate::lock::lock;
+use crate::retry_after::{LimitsRetryAfter, RetryAfter};
 
 /// One window: at most `requests` accepted in any `period` (before the time scale).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,67 +48,119 @@ impl Window {
     }
 }
 
-/// What an answer refused by the [`Limits`] says about when to come back.
+/// Which requests share a set of windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LimitsRetryAfter {
-    /// Whole seconds, rounded up, of real time until the windows have room: `Retry-After: 1`.
+pub enum LimitScope {
+    /// One set of windows for every request (per application per tenant, and per tenant).
     #[default]
-    Seconds,
-    /// Seconds with three decimals, rounded up to the millisecond: `Retry-After: 0.123`, as
-    /// Graph's documentation shows (`2.128`).
-    Fractional,
-    /// No `Retry-After`, as Intune often answers: the client must find out on its own.
-    Omitted,
+    Shared,
+    /// A set of windows for each Intune service of
+    /// [`graph_entity_schema::throttling`] (Microsoft's throttling-limits page lists the
+    /// entity types of each): a request counts in the windows of the service of its path's
+    /// entity type (or base type), else of the nearest entity above it on the path that has one
+    /// (`deviceManagement` and `deviceAppManagement` themselves are listed, so every path under
+    /// them has a service); a request of no Intune service (`/users`, `/groups` …) is not
+    /// limited and counts in no window.
+    PerService,
 }
 
-impl LimitsRetryAfter {
-    /// The header value for a wait of `wait` (at most a day, at least a millisecond).
-    fn header(self, wait: Duration) -> Option<String> {
-        let wait = wait.min(Duration::from_secs(RetryAfter::MAX_SECONDS));
-        match self {
-            LimitsRetryAfter::Seconds => {
-                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                Some(seconds.max(1).to_string())
-            }
-            LimitsRetryAfter::Fractional => {
-                let millis = wait.as_millis() + u128::from(wait.subsec_nanos() % 1_000_000 > 0);
-                let millis = millis.max(1);
-                Some(format!("{}.{:03}", millis / 1000, millis % 1000))
-            }
-            LimitsRetryAfter::Omitted => None,
+/// The four windows of a set: writes and any request, per application per tenant and per
+/// tenant. `None` windows limit nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Windows {
+    /// Writes per application per tenant.
+    pub app_writes: Option<Window>,
+    /// Writes per tenant, all applications together.
+    pub tenant_writes: Option<Window>,
+    /// Any request per application per tenant.
+    pub app_requests: Option<Window>,
+    /// Any request per tenant, all applications together.
+    pub tenant_requests: Option<Window>,
+}
+
+impl Windows {
+    /// The windows of an Intune service, as Microsoft documents them.
+    pub fn documented(service: &Service) -> Self {
+        let window = |requests| Some(Window::new(requests, service.window));
+        Self {
+            app_writes: window(service.writes.per_app_per_tenant),
+            tenant_writes: window(service.writes.per_tenant),
+            app_requests: window(service.any.per_app_per_tenant),
+            tenant_requests: window(service.any.per_tenant),
+        }
+    }
+
+    /// App writes, tenant writes, app requests, tenant requests.
+    fn all(self) -> [Option<Window>; 4] {
+        [self.app_writes, self.tenant_writes, self.app_requests, self.tenant_requests]
+    }
+
+    /// Whether no window is set.
+    fn is_none(self) -> bool {
+        self.all().iter().all(Option::is_none)
+    }
+
+    /// Each window's count multiplied by `factor` (a positive number) and rounded, from 1 to
+    /// [`Window::MAX_REQUESTS`].
+    fn scaled(self, factor: f64) -> Self {
+        let max = f64::from(Window::MAX_REQUESTS);
+        let scale = |window: Option<Window>| {
+            window.map(|w| {
+                let scaled = (f64::from(w.requests) * factor).round().clamp(1.0, max);
+                // Whole and from 1 to `MAX_REQUESTS`: the conversion is exact.
+                Window { requests: scaled as u32, ..w }
+            })
+        };
+        Self {
+            app_writes: scale(self.app_writes),
+            tenant_writes: scale(self.tenant_writes),
+            app_requests: scale(self.app_requests),
+            tenant_requests: scale(self.tenant_requests),
         }
     }
 }
 
-impl std::fmt::Display for LimitsRetryAfter {
-    /// As parsed: `seconds`, `fractional` or `none`.
+impl std::fmt::Display for Windows {
+    /// Such as `writes 100/20s per app, 200/20s per tenant; any 1000/20s per app, 2000/20s per
+    /// tenant`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            LimitsRetryAfter::Seconds => "seconds",
-            LimitsRetryAfter::Fractional => "fractional",
-            LimitsRetryAfter::Omitted => "none",
-        })
+        let kinds = [
+            ("writes", self.app_writes, self.tenant_writes),
+            ("any", self.app_requests, self.tenant_requests),
+        ];
+        let mut first = true;
+        for (kind, app, tenant) in kinds {
+            let windows: Vec<String> = [(app, "app"), (tenant, "tenant")]
+                .into_iter()
+                .filter_map(|(w, per)| {
+                    w.map(|w| format!("{}/{:?} per {per}", w.requests, w.period))
+                })
+                .collect();
+            if !windows.is_empty() {
+                write!(f, "{}{kind} {}", if first { "" } else { "; " }, windows.join(", "))?;
+                first = false;
+            }
+        }
+        Ok(())
     }
 }
 
-impl std::str::FromStr for LimitsRetryAfter {
-    type Err = String;
-
-    /// `seconds`, `fractional` or `none`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "seconds" => Ok(LimitsRetryAfter::Seconds),
-            "fractional" => Ok(LimitsRetryAfter::Fractional),
-            "none" => Ok(LimitsRetryAfter::Omitted),
-            _ => Err(format!(
-                "`{s}` is not a Retry-After mode: use `seconds`, `fractional` or `none`"
-            )),
-        }
-    }
+/// The windows of a service that differ from the [`Limits`]' own (with [`LimitScope::PerService`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceLimits {
+    /// The service, as [`graph_entity_schema::throttling`] names it: `Intune devices`.
+    pub service: String,
+    /// Its windows.
+    pub windows: Windows,
 }
 
 /// The service's documented throttling limits: sliding windows per application per tenant and
 /// per tenant (all applications), for writes and for any request. `None` windows limit nothing.
+///
+/// The four windows here are those of every request ([`LimitScope::Shared`], the default), or those
+/// of each Intune service ([`LimitScope::PerService`]) but for the [`services`](Limits::services)
+/// with windows of their own: each service then has its own set, per application per tenant and
+/// per tenant.
 ///
 /// What counts:
 ///
@@ -135,6 +189,11 @@ pub struct Limits {
     pub app_requests: Option<Window>,
     /// Any request per tenant, all applications together.
     pub tenant_requests: Option<Window>,
+    /// Which requests share a set of windows.
+    pub scope: LimitScope,
+    /// Services whose windows differ from the four above (with [`LimitScope::PerService`]; ignored
+    /// otherwise).
+    pub services: Vec<ServiceLimits>,
     /// How much faster than real time the windows run: `100.0` makes a 20 s window last 200 ms.
     /// From [`Limits::MIN_TIME_SCALE`] to [`Limits::MAX_TIME_SCALE`] (values outside are taken as
     /// the nearest bound; zero, negative and NaN as `1.0`). `Retry-After` is in real time.
@@ -163,23 +222,64 @@ impl Limits {
             tenant_writes: None,
             app_requests: None,
             tenant_requests: None,
+            scope: LimitScope::Shared,
+            services: Vec::new(),
             time_scale: 1.0,
             retry_after: LimitsRetryAfter::default(),
         }
     }
 
-    /// Intune's documented limits (Microsoft Graph throttling limits, Intune applications
-    /// service): `POST`, `PUT`, `DELETE`, `PATCH` 100 requests / 20 s per app per tenant and 200 /
-    /// 20 s per tenant; any request 1000 / 20 s per app per tenant and 2000 / 20 s per tenant. In
-    /// real time, whole-second `Retry-After`.
+    /// Intune's documented limits, per service ([`LimitScope::PerService`]), from Microsoft's
+    /// throttling-limits page as [`graph_entity_schema::throttling`] holds it: 27 of its 28
+    /// services allow `POST`, `PUT`, `PATCH` and `DELETE` 100 requests / 20 s per app per tenant
+    /// and 200 / 20 s per tenant, any request 1000 / 20 s per app per tenant and 2000 / 20 s per
+    /// tenant (the four windows here); the devices service (managed devices, scripts, user
+    /// experience analytics …) twice as many (in [`services`](Limits::services)). Each service
+    /// has windows of its own; a request of no Intune service is not limited. In real time,
+    /// whole-second `Retry-After`.
     pub fn intune() -> Self {
-        let period = Duration::from_secs(20);
-        Self {
-            app_writes: Some(Window::new(100, period)),
-            tenant_writes: Some(Window::new(200, period)),
-            app_requests: Some(Window::new(1000, period)),
-            tenant_requests: Some(Window::new(2000, period)),
-            ..Self::none()
+        let services = throttling::SERVICES;
+        // The windows most services share: the applications service's (user statuses').
+        let common = services
+            .iter()
+            .find(|s| s.name == "Intune applications")
+            .map(Windows::documented)
+            .unwrap_or_default();
+        let own = services
+            .iter()
+            .map(|s| ServiceLimits { service: s.name.to_owned(), windows: Windows::documented(s) })
+            .filter(|s| s.windows != common)
+            .collect();
+        Self { scope: LimitScope::PerService, services: own, ..Self::none() }.with_windows(common)
+    }
+
+    /// With these four windows.
+    fn with_windows(self, windows: Windows) -> Self {
+        let Windows { app_writes, tenant_writes, app_requests, tenant_requests } = windows;
+        Self { app_writes, tenant_writes, app_requests, tenant_requests, ..self }
+    }
+
+    /// The four windows of every request ([`LimitScope::Shared`]), or of each service without windows
+    /// of its own ([`LimitScope::PerService`]).
+    pub fn windows(&self) -> Windows {
+        Windows {
+            app_writes: self.app_writes,
+            tenant_writes: self.tenant_writes,
+            app_requests: self.app_requests,
+            tenant_requests: self.tenant_requests,
+        }
+    }
+
+    /// The windows a request of `service` (by name; `None` for a request of no Intune service)
+    /// counts in, and the name its windows are kept under; `None` when it is not limited.
+    fn windows_of<'s>(&'s self, service: Option<&'s str>) -> Option<(Windows, &'s str)> {
+        match self.scope {
+            LimitScope::Shared => Some((self.windows(), "")),
+            LimitScope::PerService => {
+                let name = service?;
+                let own = self.services.iter().find(|s| s.service == name);
+                Some((own.map_or(self.windows(), |s| s.windows), name))
+            }
         }
     }
 
@@ -195,33 +295,25 @@ impl Limits {
         self
     }
 
-    /// With every window's count multiplied by `factor` and rounded (`0.5` halves them), each at
-    /// least 1 and at most [`Window::MAX_REQUESTS`]. A factor that is not a positive number
-    /// leaves the limits as they are.
+    /// With every window's count multiplied by `factor` and rounded (`0.5` halves them), the
+    /// services' own windows included, each at least 1 and at most [`Window::MAX_REQUESTS`]. A
+    /// factor that is not a positive number leaves the limits as they are.
     pub fn scaled(mut self, factor: f64) -> Self {
         if !(factor.is_finite() && factor > 0.0) {
             return self;
         }
-        let max = f64::from(Window::MAX_REQUESTS);
-        for window in [
-            &mut self.app_writes,
-            &mut self.tenant_writes,
-            &mut self.app_requests,
-            &mut self.tenant_requests,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let scaled = (f64::from(window.requests) * factor).round().clamp(1.0, max);
-            // Whole and from 1 to `MAX_REQUESTS`: the conversion is exact.
-            window.requests = scaled as u32;
+        for service in &mut self.services {
+            service.windows = service.windows.scaled(factor);
         }
-        self
+        let windows = self.windows().scaled(factor);
+        self.with_windows(windows)
     }
 
     /// Whether no window is set.
     pub fn is_none(&self) -> bool {
-        self.windows().iter().all(Option::is_none)
+        self.windows().is_none()
+            && (self.scope == LimitScope::Shared
+                || self.services.iter().all(|s| s.windows.is_none()))
     }
 
     /// The time scale as applied.
@@ -240,35 +332,23 @@ impl Limits {
         let seconds = window.period.min(day).as_secs_f64() / self.scale();
         Duration::try_from_secs_f64(seconds).unwrap_or(day).min(day)
     }
-
-    /// The four windows: app writes, tenant writes, app requests, tenant requests.
-    fn windows(&self) -> [Option<Window>; 4] {
-        [self.app_writes, self.tenant_writes, self.app_requests, self.tenant_requests]
-    }
 }
 
 impl std::fmt::Display for Limits {
     /// Such as `writes 100/20s per app, 200/20s per tenant; any 1000/20s per app, 2000/20s per
-    /// tenant; time scale 100; Retry-After seconds`, or `none`.
+    /// tenant, per Intune service (Intune devices: writes 200/20s per app, …); time scale 100;
+    /// Retry-After seconds`, or `none`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.is_none() {
             return f.write_str("none");
         }
-        let kinds = [
-            ("writes", self.app_writes, self.tenant_writes),
-            ("any", self.app_requests, self.tenant_requests),
-        ];
-        let mut first = true;
-        for (kind, app, tenant) in kinds {
-            let windows: Vec<String> = [(app, "app"), (tenant, "tenant")]
-                .into_iter()
-                .filter_map(|(w, per)| {
-                    w.map(|w| format!("{}/{:?} per {per}", w.requests, w.period))
-                })
-                .collect();
-            if !windows.is_empty() {
-                write!(f, "{}{kind} {}", if first { "" } else { "; " }, windows.join(", "))?;
-                first = false;
+        write!(f, "{}", self.windows())?;
+        if self.scope == LimitScope::PerService {
+            f.write_str(", per Intune service")?;
+            let own: Vec<String> =
+                self.services.iter().map(|s| format!("{}: {}", s.service, s.windows)).collect();
+            if !own.is_empty() {
+                write!(f, " ({})", own.join("; "))?;
             }
         }
         write!(f, "; time scale {}; Retry-After {}", self.scale(), self.retry_after)
@@ -323,20 +403,35 @@ impl Arrivals {
     }
 }
 
-struct Windows {
+/// The limits in force and the arrivals their windows hold.
+struct State {
     limits: Limits,
-    /// By tenant and application.
+    /// By tenant, application and service.
     apps: Deadlines<Arrivals>,
-    /// By tenant.
+    /// By tenant and service.
     tenants: Deadlines<Arrivals>,
     /// The cap of each map.
     keys: usize,
 }
 
+/// A request the limits look at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Arrival<'a> {
+    pub(crate) tenant: &'a str,
+    /// The application its token was issued to.
+    pub(crate) app: &'a str,
+    /// The Intune service of its path, if any (looked at with [`LimitScope::PerService`]).
+    pub(crate) service: Option<&'a str>,
+    /// `POST`, `PUT`, `PATCH` or `DELETE`.
+    pub(crate) write: bool,
+    /// Run from inside a `$batch`.
+    pub(crate) batch_item: bool,
+}
+
 /// The limits in force and the windows of what they accepted: one lock, so that a request is
 /// checked against all its windows and counted in all of them at once.
 pub(crate) struct Limiter {
-    windows: Mutex<Windows>,
+    state: Mutex<State>,
     throttled_requests: AtomicU64,
     throttled_batch_items: AtomicU64,
     accepted_writes: AtomicU64,
@@ -344,11 +439,12 @@ pub(crate) struct Limiter {
 }
 
 impl Limiter {
-    /// Enforces `limits`, tracking at most `keys` (tenant, application) pairs and `keys` tenants:
-    /// past that, those whose windows would empty soonest are forgotten (and get fresh windows).
+    /// Enforces `limits`, tracking at most `keys` (tenant, application, service) windows and
+    /// `keys` (tenant, service) ones: past that, those whose windows would empty soonest are
+    /// forgotten (and get fresh windows).
     pub(crate) fn new(limits: Limits, keys: usize) -> Self {
         Self {
-            windows: Mutex::new(Windows {
+            state: Mutex::new(State {
                 limits,
                 apps: Deadlines::new(keys),
                 tenants: Deadlines::new(keys),
@@ -362,25 +458,30 @@ impl Limiter {
     }
 
     pub(crate) fn limits(&self) -> Limits {
-        lock(&self.windows).limits.clone()
+        lock(&self.state).limits.clone()
+    }
+
+    /// Whether the windows are kept per Intune service (the service of a request then matters).
+    pub(crate) fn per_service(&self) -> bool {
+        lock(&self.state).limits.scope == LimitScope::PerService
     }
 
     /// Replaces the limits, from the next request on. The windows keep the arrival times they
     /// hold: a smaller limit refuses until they have drained below it.
     pub(crate) fn set(&self, limits: Limits) {
-        let mut windows = lock(&self.windows);
+        let mut state = lock(&self.state);
         if limits.is_none() {
             // Nothing is checked any more, so nothing would be forgotten as it is checked.
-            windows.apps = Deadlines::new(windows.keys);
-            windows.tenants = Deadlines::new(windows.keys);
+            state.apps = Deadlines::new(state.keys);
+            state.tenants = Deadlines::new(state.keys);
         }
-        windows.limits = limits;
+        state.limits = limits;
     }
 
     /// Scales the count of every window (see [`Limits::scaled`]).
     pub(crate) fn scale(&self, factor: f64) {
-        let mut windows = lock(&self.windows);
-        windows.limits = windows.limits.clone().scaled(factor);
+        let mut state = lock(&self.state);
+        state.limits = state.limits.clone().scaled(factor);
     }
 
     pub(crate) fn counts(&self) -> ThrottleCounts {
@@ -392,25 +493,18 @@ impl Limiter {
         }
     }
 
-    /// Checks a request of application `app` in `tenant` against the limits: `Ok` (counted in
-    /// its windows), or the `Retry-After` value of its `429` (counted nowhere but in the
-    /// throttled counts).
-    pub(crate) fn admit(
-        &self,
-        tenant: &str,
-        app: &str,
-        write: bool,
-        batch_item: bool,
-    ) -> Result<(), Option<String>> {
-        let verdict = self.check(tenant, app, write);
+    /// Checks a request against the limits: `Ok` (counted in its windows), or the `Retry-After`
+    /// value of its `429` (counted nowhere but in the throttled counts).
+    pub(crate) fn admit(&self, arrival: Arrival<'_>) -> Result<(), Option<String>> {
+        let verdict = self.check(arrival);
         match &verdict {
             Ok(()) => {
                 self.accepted_requests.fetch_add(1, Ordering::Relaxed);
-                if write {
+                if arrival.write {
                     self.accepted_writes.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            Err(_) if batch_item => {
+            Err(_) if arrival.batch_item => {
                 self.throttled_batch_items.fetch_add(1, Ordering::Relaxed);
             }
             Err(_) => {
@@ -420,16 +514,21 @@ impl Limiter {
         verdict
     }
 
-    fn check(&self, tenant: &str, app: &str, write: bool) -> Result<(), Option<String>> {
-        let mut guard = lock(&self.windows);
+    fn check(&self, arrival: Arrival<'_>) -> Result<(), Option<String>> {
+        let Arrival { tenant, app, service, write, .. } = arrival;
+        let mut guard = lock(&self.state);
         // Under the lock, so that arrival times are pushed in order.
         let now = Instant::now();
-        let Windows { limits, apps, tenants, .. } = &mut *guard;
+        let State { limits, apps, tenants, .. } = &mut *guard;
         if limits.is_none() {
             return Ok(());
         }
+        let Some((windows, service)) = limits.windows_of(service) else {
+            // Of no Intune service, with windows per service: not limited.
+            return Ok(());
+        };
         let real = |window: Option<Window>| window.map(|w| (w.limit(), limits.real_period(w)));
-        let [app_writes, tenant_writes, app_requests, tenant_requests] = limits.windows().map(real);
+        let [app_writes, tenant_writes, app_requests, tenant_requests] = windows.all().map(real);
         let longest = [app_writes, tenant_writes, app_requests, tenant_requests]
             .into_iter()
             .flatten()
@@ -437,9 +536,10 @@ impl Limiter {
             .max();
         apps.purge(now);
         tenants.purge(now);
-        let app_key = format!("{tenant}\u{0}{app}");
+        let app_key = format!("{tenant}\u{0}{app}\u{0}{service}");
+        let tenant_key = format!("{tenant}\u{0}{service}");
         let mut by_app = apps.remove(&app_key).map(|(_, a)| a).unwrap_or_default();
-        let mut by_tenant = tenants.remove(tenant).map(|(_, a)| a).unwrap_or_default();
+        let mut by_tenant = tenants.remove(&tenant_key).map(|(_, a)| a).unwrap_or_default();
 
         let mut checks = [
             (&mut by_app.writes, app_writes, write),
@@ -475,9 +575,7 @@ impl Limiter {
             }
         }
         let longest = longest.unwrap_or_default();
-        for (map, key, arrivals) in
-            [(apps, app_key, by_app), (tenants, tenant.to_owned(), by_tenant)]
-        {
+        for (map, key, arrivals) in [(apps, app_key, by_app), (tenants, tenant_key, by_tenant)] {
             // Kept until its newest arrival leaves the longest window.
             if let Some(deadline) = arrivals.newest().and_then(|t| t.checked_add(longest)) {
                 map.insert(key, deadline, arrivals);
@@ -498,6 +596,16 @@ mod tests {
 
     fn window(requests: u32, millis: u64) -> Option<Window> {
         Some(Window::new(requests, Duration::from_millis(millis)))
+    }
+
+    fn admit(
+        limiter: &Limiter,
+        tenant: &str,
+        app: &str,
+        write: bool,
+        batch_item: bool,
+    ) -> Result<(), Option<String>> {
+        limiter.admit(Arrival { tenant, app, service: None, write, batch_item })
     }
 
     fn only(app_writes: Option<Window>, app_requests: Option<Window>) -> Limits {
@@ -521,26 +629,12 @@ mod tests {
         assert_eq!(
             Limits::intune().time_scale(100.0).to_string(),
             "writes 100/20s per app, 200/20s per tenant; any 1000/20s per app, 2000/20s per \
-             tenant; time scale 100; Retry-After seconds"
+             tenant, per Intune service (Intune devices: writes 200/20s per app, 400/20s per \
+             tenant; any 2000/20s per app, 4000/20s per tenant); time scale 100; Retry-After \
+             seconds"
         );
-    }
-
-    #[test]
-    fn retry_after_values_round_up() {
-        let ms = Duration::from_millis;
-        let seconds = LimitsRetryAfter::Seconds;
-        let fractional = LimitsRetryAfter::Fractional;
-        assert_eq!(seconds.header(ms(1)).as_deref(), Some("1"));
-        assert_eq!(seconds.header(ms(1000)).as_deref(), Some("1"));
-        assert_eq!(seconds.header(ms(1001)).as_deref(), Some("2"));
-        assert_eq!(seconds.header(Duration::ZERO).as_deref(), Some("1"), "never 0");
-        assert_eq!(fractional.header(ms(123)).as_deref(), Some("0.123"));
-        assert_eq!(fractional.header(Duration::from_micros(122_001)).as_deref(), Some("0.123"));
-        assert_eq!(fractional.header(ms(20_000)).as_deref(), Some("20.000"));
-        assert_eq!(fractional.header(Duration::ZERO).as_deref(), Some("0.001"));
-        assert_eq!(LimitsRetryAfter::Omitted.header(ms(5)), None);
-        assert_eq!(seconds.header(Duration::MAX).as_deref(), Some("86400"), "at most a day");
-        assert_eq!(fractional.header(Duration::MAX).as_deref(), Some("86400.000"));
+        let shared = Limits { app_writes: window(3, 1000), ..Limits::none() };
+        assert_eq!(shared.to_string(), "writes 3/1s per app; time scale 1; Retry-After seconds");
     }
 
     #[test]
@@ -587,23 +681,23 @@ mod tests {
         let limiter =
             Limiter::new(only(window(3, 150), None).retry_after(LimitsRetryAfter::Fractional), 100);
         for _ in 0..3 {
-            assert_eq!(limiter.admit("t", "a", true, false), Ok(()));
+            assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()));
         }
-        let Err(Some(wait)) = limiter.admit("t", "a", true, false) else { panic!() };
+        let Err(Some(wait)) = admit(&limiter, "t", "a", true, false) else { panic!() };
         let wait: f64 = wait.parse().unwrap();
         assert!(wait > 0.0 && wait <= 0.150, "{wait}");
         // Reads are not writes; another app has its own window.
-        assert_eq!(limiter.admit("t", "a", false, false), Ok(()));
-        assert_eq!(limiter.admit("t", "b", true, false), Ok(()));
-        assert!(limiter.admit("t", "a", true, true).is_err());
+        assert_eq!(admit(&limiter, "t", "a", false, false), Ok(()));
+        assert_eq!(admit(&limiter, "t", "b", true, false), Ok(()));
+        assert!(admit(&limiter, "t", "a", true, true).is_err());
         let counts = limiter.counts();
         assert_eq!((counts.throttled_requests, counts.throttled_batch_items), (1, 1));
         assert_eq!((counts.accepted_writes, counts.accepted_requests), (4, 5));
         std::thread::sleep(Duration::from_millis(200));
         for _ in 0..3 {
-            assert_eq!(limiter.admit("t", "a", true, false), Ok(()), "the window slid");
+            assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()), "the window slid");
         }
-        assert!(limiter.admit("t", "a", true, false).is_err());
+        assert!(admit(&limiter, "t", "a", true, false).is_err());
     }
 
     #[test]
@@ -615,52 +709,108 @@ mod tests {
         };
         let limiter = Limiter::new(limits, 100);
         for app in ["a", "b", "a", "b"] {
-            assert_eq!(limiter.admit("t", app, true, false), Ok(()));
+            assert_eq!(admit(&limiter, "t", app, true, false), Ok(()));
         }
-        assert_eq!(limiter.admit("t", "c", true, false), Err(Some("60".into())));
-        assert_eq!(limiter.admit("other", "c", true, false), Ok(()), "another tenant");
-        assert_eq!(limiter.admit("t", "c", false, false), Ok(()), "reads are not writes");
+        assert_eq!(admit(&limiter, "t", "c", true, false), Err(Some("60".into())));
+        assert_eq!(admit(&limiter, "other", "c", true, false), Ok(()), "another tenant");
+        assert_eq!(admit(&limiter, "t", "c", false, false), Ok(()), "reads are not writes");
     }
 
     #[test]
     fn new_limits_apply_to_the_next_request() {
         let limiter = Limiter::new(only(window(4, 60_000), None), 100);
         for _ in 0..2 {
-            assert_eq!(limiter.admit("t", "a", true, false), Ok(()));
+            assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()));
         }
         limiter.scale(0.5);
         assert_eq!(limiter.limits().app_writes.map(|w| w.requests), Some(2));
-        assert!(limiter.admit("t", "a", true, false).is_err(), "halved");
+        assert!(admit(&limiter, "t", "a", true, false).is_err(), "halved");
         limiter.set(Limits::none());
-        assert_eq!(limiter.admit("t", "a", true, false), Ok(()));
+        assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()));
         limiter.set(only(window(1, 60_000), None));
-        assert_eq!(limiter.admit("t", "a", true, false), Ok(()), "a cleared window starts empty");
-        assert!(limiter.admit("t", "a", true, false).is_err());
+        assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()), "a cleared window starts empty");
+        assert!(admit(&limiter, "t", "a", true, false).is_err());
     }
 
     #[test]
     fn tracked_apps_are_bounded() {
         let limiter = Limiter::new(only(window(1, 60_000), None), 5);
         for n in 0..50 {
-            assert_eq!(limiter.admit("t", &n.to_string(), true, false), Ok(()));
-            let windows = lock(&limiter.windows);
+            assert_eq!(admit(&limiter, "t", &n.to_string(), true, false), Ok(()));
+            let windows = lock(&limiter.state);
             assert!(windows.apps.len() <= 5 && windows.tenants.len() <= 5);
         }
         // The latest five are remembered (the oldest were forgotten, with their windows).
-        assert!(limiter.admit("t", "49", true, false).is_err());
-        assert_eq!(limiter.admit("t", "0", true, false), Ok(()));
+        assert!(admit(&limiter, "t", "49", true, false).is_err());
+        assert_eq!(admit(&limiter, "t", "0", true, false), Ok(()));
     }
 
     #[test]
     fn windows_are_forgotten_once_empty() {
         let limiter = Limiter::new(only(window(10, 20), window(10, 30)), 100);
         for n in 0..20 {
-            let _ = limiter.admit("t", &n.to_string(), n % 2 == 0, false);
+            let _ = admit(&limiter, "t", &n.to_string(), n % 2 == 0, false);
         }
         std::thread::sleep(Duration::from_millis(40));
-        let _ = limiter.admit("t", "last", false, false);
-        let windows = lock(&limiter.windows);
+        let _ = admit(&limiter, "t", "last", false, false);
+        let windows = lock(&limiter.state);
         assert_eq!(windows.apps.len(), 1, "only the last app");
         assert_eq!(windows.tenants.len(), 0, "no tenant window is set");
+    }
+
+    #[test]
+    fn intune_has_each_services_documented_windows() {
+        let intune = Limits::intune();
+        assert_eq!(intune.scope, LimitScope::PerService);
+        let common = Windows {
+            app_writes: Some(Window::new(100, Duration::from_secs(20))),
+            tenant_writes: Some(Window::new(200, Duration::from_secs(20))),
+            app_requests: Some(Window::new(1000, Duration::from_secs(20))),
+            tenant_requests: Some(Window::new(2000, Duration::from_secs(20))),
+        };
+        assert_eq!(intune.windows(), common);
+        for service in throttling::SERVICES {
+            let (windows, name) = intune.windows_of(Some(service.name)).unwrap();
+            assert_eq!(windows, Windows::documented(service), "{}", service.name);
+            assert_eq!(name, service.name);
+        }
+        assert_eq!(intune.services.len(), 1, "only the devices service differs");
+        assert_eq!(intune.windows_of(None), None, "no service, no limit");
+        let half = intune.scaled(0.5);
+        assert_eq!(half.services[0].windows.app_writes.map(|w| w.requests), Some(100));
+        assert_eq!(half.app_writes.map(|w| w.requests), Some(50));
+        assert!(!half.is_none());
+        let shared = Limits { app_writes: window(3, 1000), ..Limits::none() };
+        assert_eq!(shared.windows_of(Some("Intune devices")).map(|(_, n)| n), Some(""));
+    }
+
+    #[test]
+    fn each_service_has_windows_of_its_own() {
+        let limits = Limits {
+            services: vec![ServiceLimits {
+                service: "big".into(),
+                windows: Windows { app_writes: window(4, 60_000), ..Windows::default() },
+            }],
+            scope: LimitScope::PerService,
+            ..only(window(2, 60_000), None)
+        };
+        let limiter = Limiter::new(limits, 100);
+        let write = |service: Option<&'static str>, app: &'static str| {
+            limiter.admit(Arrival { tenant: "t", app, service, write: true, batch_item: false })
+        };
+        for _ in 0..2 {
+            assert_eq!(write(Some("small"), "a"), Ok(()));
+        }
+        assert!(write(Some("small"), "a").is_err(), "its own window is full");
+        assert_eq!(write(Some("other"), "a"), Ok(()), "another service has its own");
+        for _ in 0..4 {
+            assert_eq!(write(Some("big"), "a"), Ok(()));
+        }
+        assert!(write(Some("big"), "a").is_err());
+        assert_eq!(write(Some("small"), "b"), Ok(()), "another application has its own");
+        for _ in 0..10 {
+            assert_eq!(write(None, "a"), Ok(()), "no service: not limited");
+        }
+        assert_eq!(limiter.counts().accepted_writes, 18, "counted all the same");
     }
 }

@@ -23,7 +23,10 @@ const MAX_BODY_BYTES: u64 = 1 << 30;
 /// client-credentials token endpoint and `$batch`.
 ///
 /// Faults apply to Graph calls, not to the token endpoint; rates are fractions of requests, from
-/// 0 to 1.
+/// 0 to 1. Links in answers are written in the origin the client named (its Host header), so
+/// `http://localhost:PORT` works as well as the address. It listens on loopback by default:
+/// anywhere else, the published development secret is exposed on the network (a warning says
+/// so).
 #[derive(Debug, Parser)]
 #[command(name = "graph-emulator", version)]
 struct Cli {
@@ -31,7 +34,8 @@ struct Cli {
     #[arg(long, value_name = "PORT", env = "GRAPH_EMULATOR_PORT", default_value_t = 8080)]
     port: u16,
 
-    /// The IP address to listen on.
+    /// The IP address to listen on. Anything but loopback (such as 0.0.0.0 or ::) exposes the
+    /// published development secret on the network: a warning is printed.
     #[arg(long, value_name = "IP", env = "GRAPH_EMULATOR_HOST",
           default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
@@ -52,6 +56,14 @@ struct Cli {
           default_value_t = 1024 * 1024,
           value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_BODY_BYTES))]
     max_body_bytes: usize,
+
+    /// The most bytes the answer to a read may take, and the answers of a $batch together, from
+    /// 65536 to 1 GiB: a page ends before it would pass it (its next link goes on from there),
+    /// and an answer that cannot fit is answered 400.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_MAX_RESPONSE_BYTES",
+          default_value_t = 16 * 1024 * 1024,
+          value_parser = RangedU64ValueParser::<usize>::new().range(65_536..=MAX_BODY_BYTES))]
+    max_response_bytes: usize,
 
     /// The most entities stored at once, at least 1; a create past it is answered with Graph's
     /// 400 Directory_QuotaExceeded.
@@ -97,9 +109,11 @@ struct Cli {
           default_value_t = 0.0, value_parser = rate)]
     drop_after_store_rate: f64,
 
-    /// The service's documented throttling limits: `intune` (writes 100 / 20 s per app and 200 /
-    /// 20 s per tenant, any request 1000 / 20 s per app and 2000 / 20 s per tenant, each request
-    /// of a `$batch` counted on its own) or `none`.
+    /// The service's documented throttling limits: `intune` (each Intune service of Microsoft's
+    /// throttling-limits page with windows of its own: writes 100 / 20 s per app and 200 / 20 s
+    /// per tenant, any request 1000 / 20 s per app and 2000 / 20 s per tenant, twice as many for
+    /// the devices service; each request of a `$batch` counted on its own; requests of no
+    /// Intune service not limited) or `none`.
     #[arg(long, value_name = "LIMITS", env = "GRAPH_EMULATOR_LIMITS", default_value = "none",
           value_parser = str::parse::<Limits>)]
     limits: Limits,
@@ -168,15 +182,38 @@ impl Cli {
             .token_ttl(Duration::from_secs(self.token_ttl))
             .max_body_bytes(self.max_body_bytes)
             .max_entities(self.max_entities)
+            .max_response_bytes(self.max_response_bytes)
             .tenant(self.tenant)
             .faults(faults)
             .limits(self.limits.time_scale(self.time_scale).retry_after(self.limits_retry_after))
     }
 }
 
+/// The warning printed at start when the emulator listens beyond loopback: its published
+/// development secret then lets anyone on the network in.
+fn exposure_warning(host: IpAddr) -> Option<String> {
+    let reach = if host.is_unspecified() {
+        format!("every network interface ({host})")
+    } else if host.is_loopback() {
+        return None;
+    } else {
+        format!("{host}, which is not loopback")
+    };
+    Some(format!(
+        "graph-emulator: WARNING: listening on {reach}: the published development client secret \
+         ({}) is then exposed on the network, and anyone who can reach this port can use it. \
+         Listen on 127.0.0.1 or ::1 unless that is what you want.",
+        graph_emulator::DEFAULT_CLIENT_SECRET
+    ))
+}
+
 fn main() -> ExitCode {
     // Errors as clap prints them, with exit code 2; `--help` and `--version` exit 0.
-    run(Cli::parse().emulator())
+    let cli = Cli::parse();
+    if let Some(warning) = exposure_warning(cli.host) {
+        eprintln!("{warning}");
+    }
+    run(cli.emulator())
 }
 
 fn run(emulator: Emulator) -> ExitCode {
@@ -233,6 +270,19 @@ mod tests {
     }
 
     #[test]
+    fn listening_beyond_loopback_is_warned_of() {
+        for host in ["0.0.0.0", "::", "192.168.1.5", "fe80::1"] {
+            let warning = exposure_warning(host.parse().unwrap()).unwrap();
+            assert!(warning.contains("development client secret"), "{host}: {warning}");
+            assert!(warning.contains("exposed on the network"), "{host}: {warning}");
+        }
+        assert!(exposure_warning("0.0.0.0".parse().unwrap()).unwrap().contains("every network"));
+        for host in ["127.0.0.1", "::1", "127.1.2.3"] {
+            assert_eq!(exposure_warning(host.parse().unwrap()), None, "{host}");
+        }
+    }
+
+    #[test]
     fn the_definition_is_consistent() {
         Cli::command().debug_assert();
     }
@@ -243,7 +293,7 @@ mod tests {
         assert_eq!((cli.port, cli.host), (8080, IpAddr::V4(Ipv4Addr::LOCALHOST)));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (100, 3599, 1 << 20));
         assert_eq!(cli.tenant, graph_emulator::DEFAULT_TENANT);
-        assert_eq!(cli.max_entities, 1_000_000);
+        assert_eq!((cli.max_entities, cli.max_response_bytes), (1_000_000, 16 << 20));
         let defaults = Faults::default();
         assert_eq!((cli.retry_after, cli.seed), (defaults.retry_after, defaults.seed));
         assert_eq!(cli.throttle_rate + cli.unavailable_rate + cli.gateway_timeout_rate, 0.0);
@@ -261,6 +311,7 @@ mod tests {
             "--token-ttl=60",
             "--max-body-bytes=2048",
             "--max-entities=9",
+            "--max-response-bytes=70000",
             "--tenant=contoso",
             "--throttle-rate=0.5",
             "--retry-after=date:3",
@@ -279,6 +330,7 @@ mod tests {
         assert_eq!((cli.port, cli.host.to_string().as_str()), (9000, "::1"));
         assert_eq!((cli.page_size, cli.token_ttl, cli.max_body_bytes), (7, 60, 2048));
         assert_eq!((cli.tenant.as_str(), cli.max_entities), ("contoso", 9));
+        assert_eq!(cli.max_response_bytes, 70_000);
         assert_eq!((cli.throttle_rate, cli.unavailable_rate), (0.5, 0.25));
         assert_eq!((cli.gateway_timeout_rate, cli.drop_after_store_rate), (1.0, 0.0));
         assert_eq!((cli.retry_after, cli.latency_ms, cli.seed), (RetryAfter::HttpDate(3), 15, 42));
@@ -297,6 +349,7 @@ mod tests {
             ["--page-size", "1"],
             ["--max-body-bytes", "1"],
             ["--max-body-bytes", "1073741824"],
+            ["--max-response-bytes", "65536"],
             ["--throttle-rate", "0"],
             ["--throttle-rate", "1.0"],
             ["--limits", "none"],
@@ -324,6 +377,7 @@ mod tests {
             (&["--page-size", "many"], "at least 1"),
             (&["--max-entities", "0"], "at least 1"),
             (&["--max-body-bytes", "0"], "--max-body-bytes"),
+            (&["--max-response-bytes", "65535"], "65535 is not in 65536..=1073741824"),
             (&["--max-body-bytes", "1073741825"], "1073741825 is not in 1..=1073741824"),
             (&["--throttle-rate", "1.01"], "a rate is a number from 0 to 1"),
             (&["--unavailable-rate=-0.1"], "--unavailable-rate"),
@@ -377,6 +431,6 @@ mod tests {
             assert_eq!(env, Some(expected.as_str()), "--{long}");
             assert!(arg.get_help().is_some(), "--{long} is described");
         }
-        assert_eq!(options, 17);
+        assert_eq!(options, 18);
     }
 }

@@ -446,6 +446,29 @@ impl Query {
     }
 }
 
+/// The fuzz target's way in ([`crate::fuzz_query`]): `$filter` (and `$orderby`, if given) of the
+/// v1.0 entity type `ty`, read as a request with `ConsistencyLevel: eventual` and `$count=true`
+/// would be, then evaluated on `entities` and the ones kept sorted; how many were kept, or
+/// Graph's answer to the options.
+pub(crate) fn fuzz(
+    ty: &str,
+    filter: &str,
+    order_by: Option<&str>,
+    entities: &[Value],
+) -> Result<usize, (u16, &'static str, String)> {
+    let mut raw = url::form_urlencoded::Serializer::new(String::new());
+    raw.append_pair("$filter", filter).append_pair("$count", "true");
+    if let Some(order_by) = order_by {
+        raw.append_pair("$orderby", order_by);
+    }
+    let query = parse(Schema::v1(), ty, Some(&raw.finish()), Use::List, true)
+        .map_err(QueryError::into_answer)?;
+    let mut kept: Vec<&Map<String, Value>> =
+        entities.iter().filter_map(Value::as_object).filter(|e| query.keeps(e)).collect();
+    query.sort(&mut kept);
+    Ok(kept.len())
+}
+
 /// An entity with only the selected properties (and its `@odata.type` when it is not the
 /// declared type); all of it without `$select` or with `*`.
 pub(crate) fn project(
@@ -595,5 +618,63 @@ mod tests {
         );
         let same = project(entity, Some(&names[..1]), "microsoft.graph.iosMobileAppConfiguration");
         assert_eq!(Value::Object(same), json!({"displayName": "x"}));
+    }
+
+    #[test]
+    fn doubles_sort_in_a_total_order_with_nan_and_infinities() {
+        // Graph writes NaN and the infinities of `Edm.Double` as strings; they are ordered as
+        // .NET's `Double.CompareTo` orders them: NaN first, then -INF, the numbers, INF.
+        const METRIC: &str = "microsoft.graph.userExperienceAnalyticsMetric";
+        let metric = |value: Value| json!({"value": value}).as_object().unwrap().clone();
+        let values = [
+            json!(1.5),
+            json!("INF"),
+            json!("NaN"),
+            json!(-2),
+            json!("-INF"),
+            json!(0),
+            json!(null),
+        ];
+        let entities: Vec<Map<String, Value>> = values.iter().cloned().map(metric).collect();
+        for (raw, expected) in [
+            ("$orderby=value", ["null", "\"NaN\"", "\"-INF\"", "-2", "0", "1.5", "\"INF\""]),
+            ("$orderby=value desc", ["\"INF\"", "1.5", "0", "-2", "\"-INF\"", "\"NaN\"", "null"]),
+        ] {
+            let query = list(METRIC, raw, false).unwrap();
+            let mut sorted: Vec<&Map<String, Value>> = entities.iter().collect();
+            query.sort(&mut sorted);
+            let order: Vec<String> = sorted.iter().map(|e| e["value"].to_string()).collect();
+            assert_eq!(order, expected, "{raw}");
+        }
+        // Any mixture, odd values included, sorts without a panic, in an order that is total:
+        // every element is in place with respect to every other.
+        let query = list(METRIC, "$orderby=value", false).unwrap();
+        let pool = [
+            json!("NaN"),
+            json!("INF"),
+            json!("-INF"),
+            json!(1),
+            json!(-0.0),
+            json!(0),
+            json!("x"),
+            json!(true),
+            json!(null),
+            json!(2.5),
+            json!([1]),
+        ];
+        let mut rng = fastrand::Rng::with_seed(4);
+        for _ in 0..200 {
+            let entities: Vec<Map<String, Value>> = (0..rng.usize(0..60))
+                .map(|_| metric(pool[rng.usize(..pool.len())].clone()))
+                .collect();
+            let mut sorted: Vec<&Map<String, Value>> = entities.iter().collect();
+            query.sort(&mut sorted);
+            let key = &query.order_by[0].0;
+            for (i, a) in sorted.iter().enumerate() {
+                for b in &sorted[i..] {
+                    assert_ne!(key.value(a).sort_order(&key.value(b), false), Ordering::Greater);
+                }
+            }
+        }
     }
 }

@@ -1,9 +1,8 @@
 //! Graph-style answers: the error body, JSON and text responses, and the identifiers every
 //! answer carries. Shared by the routes, `$batch`, faults and the store's handlers.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::uri::Authority;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -35,7 +34,7 @@ pub(crate) fn graph_error(
         "code": code,
         "message": message,
         "innerError": {
-            "date": utc_now_without_offset(),
+            "date": crate::edm::utc_now_without_offset(),
             "request-id": ids.request_id,
             "client-request-id": ids.client_request_id,
         }
@@ -47,6 +46,26 @@ pub(crate) fn graph_error(
             .collect();
     }
     json_response(status, &json!({ "error": error }))
+}
+
+/// The origin the client addressed, for the absolute URLs written into answers
+/// (`@odata.context`, `@odata.nextLink`) and the audience of client assertions: `http://` and the
+/// request's authority (of an absolute-form target, else its `Host` header), so that a client
+/// configured with `http://localhost:PORT` gets links it may follow; `bound` (the address the
+/// emulator listens on) when the request names no usable one.
+pub(crate) fn origin(uri: &Uri, headers: &HeaderMap, bound: &str) -> String {
+    let named = match uri.authority() {
+        Some(authority) => Some(authority.clone()),
+        None => headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<Authority>().ok()),
+    };
+    match named {
+        // User information has no place in a link.
+        Some(authority) if !authority.as_str().contains('@') => format!("http://{authority}"),
+        _ => bound.to_owned(),
+    }
 }
 
 /// `400 BadRequest` with this message.
@@ -61,6 +80,13 @@ pub(crate) fn invalid(ids: &Ids, problems: &[Problem]) -> Response {
         message.push_str(&format!(" (and {} more problems: see details)", problems.len() - 1));
     }
     graph_error(ids, StatusCode::BAD_REQUEST, "BadRequest", message, problems)
+}
+
+/// Why an answer was withheld: it would pass the response budget of `limit` bytes.
+pub(crate) fn too_large(limit: usize) -> String {
+    format!(
+        "The answer would pass the emulator's limit of {limit} bytes on the answer to a read (the answers of a $batch share it; max_response_bytes, --max-response-bytes): select fewer properties ($select), expand less, or ask for fewer entities ($top)."
+    )
 }
 
 /// `405` for an operation the resource does not allow.
@@ -93,69 +119,27 @@ pub(crate) fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// `innerError.date` as Graph writes it: UTC, no offset, no fraction.
-pub(crate) fn utc_now_without_offset() -> String {
-    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let rest = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// The time now as a `DateTimeOffset`, with seven fractional digits as Graph writes them.
-pub(crate) fn now_date_time_offset() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let fraction = now.subsec_nanos() / 100;
-    format!("{}.{fraction:07}Z", utc_now_without_offset())
-}
-
-/// Howard Hinnant's `civil_from_days`: the date `days` after 1970-01-01.
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// Howard Hinnant's `days_from_civil`: days from 1970-01-01 to the date.
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn civil_days_round_trip() {
-        for days in [-800_000, -1, 0, 1, 59, 365, 11_016, 19_782, 2_932_896] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+    fn the_origin_is_the_host_the_client_named() {
+        let bound = "http://127.0.0.1:1";
+        let with_host = |host: &[u8]| {
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_bytes(host) {
+                headers.insert(header::HOST, value);
+            }
+            origin(&Uri::from_static("/v1.0/users"), &headers, bound)
+        };
+        assert_eq!(with_host(b"localhost:8080"), "http://localhost:8080");
+        assert_eq!(with_host(b"[::1]:8080"), "http://[::1]:8080");
+        assert_eq!(with_host(b"emulator"), "http://emulator");
+        for odd in [&b""[..], b"a b", b"user@host:1", b"host/path", b"\xff"] {
+            assert_eq!(with_host(odd), bound, "{odd:?}");
         }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-    }
-
-    #[test]
-    fn now_has_seven_fractional_digits() {
-        let now = now_date_time_offset();
-        assert!(crate::validate::is_date_time_offset(&now), "{now}");
-        assert_eq!(now.split('.').nth(1).map(str::len), Some(8), "{now}");
+        let absolute = Uri::from_static("http://example.test:9/v1.0/users");
+        assert_eq!(origin(&absolute, &HeaderMap::new(), bound), "http://example.test:9");
     }
 }

@@ -6,6 +6,7 @@
 //! Segments arrive percent-encoded and are decoded one by one, so that an encoded `/` stays in
 //! its segment. Nothing here panics on odd segments: each problem is a [`Refusal`].
 
+use graph_entity_schema::throttling::{self, Service};
 use graph_entity_schema::{Restrictions, RootKind, Schema, TypeKind};
 
 use crate::store::Address;
@@ -62,6 +63,18 @@ impl Target {
     /// The type the target's entities are read and written as: the cast, else the declared.
     pub(crate) fn ty(&self) -> &str {
         self.cast.as_deref().unwrap_or(&self.declared)
+    }
+
+    /// The Intune service whose throttling limits the target counts in: that of its type (or
+    /// base type), else of the nearest keyed entity above it, else of the entity set or singleton
+    /// it starts from (as [`graph_entity_schema::throttling::service_of_path`] for templates).
+    pub(crate) fn throttling_service(&self, schema: &Schema) -> Option<&'static Service> {
+        let root = self.shape.first().and_then(|name| schema.root(name)).map(|r| r.ty.as_str());
+        let above = self.parents.iter().rev().map(|p| p.ty.as_str());
+        std::iter::once(self.ty())
+            .chain(above)
+            .chain(root)
+            .find_map(|ty| throttling::service_for(schema, ty))
     }
 }
 

@@ -13,11 +13,16 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::post;
+use graph_entity_schema::throttling::Service;
 use serde_json::Value;
 
+use crate::bounded::Budget;
 use crate::faults::Injected;
+use crate::limits::Arrival;
+use crate::lock::lock;
 use crate::respond::{Answer, Ids, bad_request, graph_error};
-use crate::state::{AppState, Shared, lock};
+use crate::service::Frame;
+use crate::state::{AppState, Shared};
 
 pub(crate) fn router(state: Shared) -> Router {
     Router::new()
@@ -46,7 +51,16 @@ async fn graph(State(state): State<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     // The frame has read the body already, within the limit.
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    crate::service::serve(&state, &ids, &parts.method, &parts.uri, &parts.headers, &body)
+    let root = crate::respond::origin(&parts.uri, &parts.headers, &state.root);
+    let limit = state.settings.ceilings.response_bytes;
+    let budget = parts
+        .extensions
+        .get::<crate::batch::BatchItem>()
+        .map_or(Budget::new(limit, limit), |item| item.budget);
+    let frame = Frame { ids: &ids, root: &root, budget };
+    match crate::service::serve(&state, &frame, &parts.method, &parts.uri, &parts.headers, &body) {
+        Ok(response) | Err(response) => response,
+    }
 }
 
 /// What every request gets: a bounded body, a `request-id`, the echoed `client-request-id`, a
@@ -150,8 +164,15 @@ fn limit(state: &AppState, ids: &Ids, call: &Call<'_>) -> Option<Response> {
     }
     let app = crate::auth::caller(state, call.headers)?;
     let write = matches!(*call.method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
-    let retry_after =
-        state.limiter.admit(&state.settings.tenant, &app, write, call.batch_item).err()?;
+    let service = if state.limiter.per_service() { intune_service(state, call.path) } else { None };
+    let arrival = Arrival {
+        tenant: &state.settings.tenant,
+        app: &app,
+        service: service.map(|s| s.name),
+        write,
+        batch_item: call.batch_item,
+    };
+    let retry_after = state.limiter.admit(arrival).err()?;
     let mut response = graph_error(
         ids,
         StatusCode::TOO_MANY_REQUESTS,
@@ -163,6 +184,16 @@ fn limit(state: &AppState, ids: &Ids, call: &Call<'_>) -> Option<Response> {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     Some(response)
+}
+
+/// The Intune service of a Graph path (`/v1.0/…`), whose windows it counts in; `None` for a
+/// path that does not resolve or belongs to no Intune service.
+fn intune_service(state: &AppState, path: &str) -> Option<&'static Service> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let (version, rest) = path.split_once('/')?;
+    let schema = state.schema(version)?;
+    let target = crate::routing::resolve(schema, &crate::routing::segments(rest)).ok()?;
+    target.throttling_service(schema)
 }
 
 fn record(

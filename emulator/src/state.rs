@@ -1,7 +1,7 @@
 //! The state every route shares: settings, the schemas, the store, tokens, the request log and
 //! the faults.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use graph_entity_schema::{Clouds, Schema};
@@ -9,6 +9,7 @@ use graph_entity_schema::{Clouds, Schema};
 use crate::bounded::{Ceilings, Deadlines, RequestLog};
 use crate::faults::{FaultState, Faults};
 use crate::limits::{Limiter, Limits};
+use crate::lock::lock;
 use crate::store::Store;
 use crate::{Emulator, RecordedRequest, Registration};
 
@@ -31,7 +32,7 @@ pub(crate) struct Grant {
 
 pub(crate) struct AppState {
     pub(crate) settings: Settings,
-    /// `http://127.0.0.1:PORT`, for links in responses.
+    /// `http://127.0.0.1:PORT`: the bound address, for links when a request names no host.
     pub(crate) root: String,
     /// Microsoft Graph v1.0, all of its metadata.
     v1: &'static Schema,
@@ -50,12 +51,6 @@ pub(crate) struct AppState {
 }
 
 pub(crate) type Shared = Arc<AppState>;
-
-/// Locks a mutex; a panic while holding it cannot leave this data half-written (every update is
-/// done in one step under the lock), so a poisoned lock is used as is.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 impl AppState {
     pub(crate) fn new(settings: Settings, root: String) -> Result<Self, String> {

@@ -5,7 +5,9 @@
 //!
 //! Addresses sort so that everything under an entity follows it: deleting an entity removes
 //! what it contains in one range. The store is bounded: at most so many entities and so many
-//! bytes (as estimated from the request bodies that wrote them).
+//! bytes, an entity counting for the length of its JSON encoding as stored, exactly: a change
+//! counts its new size instead of its former one, a delete takes back what the entity and
+//! everything under it counted.
 //!
 //! Every stored entity has a version, drawn from one counter for the whole store when it is
 //! created and again on each change: its `@odata.etag` ([`etag`]) never repeats, neither for
@@ -57,6 +59,11 @@ pub(crate) struct Listed<'a> {
     pub(crate) key: &'a str,
     pub(crate) version: u64,
     pub(crate) body: &'a Map<String, Value>,
+}
+
+/// The bytes an entity counts for: the length of its JSON encoding, as stored.
+fn size(body: &Map<String, Value>) -> usize {
+    crate::bounded::encoded_len(body)
 }
 
 /// The `@odata.etag` of an entity at `version`: `W/"…"` around an opaque token, as Graph
@@ -134,28 +141,28 @@ impl Store {
         self.version
     }
 
-    fn room(&self, entities: usize, bytes: usize) -> Result<(), Refused> {
+    /// Whether `entities` more entities and a store of `bytes` bytes fit.
+    fn room(&self, entities: usize, bytes: Option<usize>) -> Result<(), Refused> {
         let full = Refused::Full { entities: self.max_entities, bytes: self.max_bytes };
         let count = self.entities.checked_add(entities).ok_or(full.clone())?;
-        let size = self.bytes.checked_add(bytes).ok_or(full.clone())?;
-        if count > self.max_entities || size > self.max_bytes {
-            return Err(full);
+        match bytes {
+            Some(bytes) if count <= self.max_entities && bytes <= self.max_bytes => Ok(()),
+            _ => Err(full),
         }
-        Ok(())
     }
 
-    /// Adds an entity, `weight` bytes; its version.
+    /// Adds an entity; its version.
     pub(crate) fn insert(
         &mut self,
         collection: Address,
         key: String,
         body: Map<String, Value>,
-        weight: usize,
     ) -> Result<u64, Refused> {
         if self.contains(&collection, &key) {
             return Err(Refused::Conflict);
         }
-        self.room(1, weight)?;
+        let weight = size(&body);
+        self.room(1, self.bytes.checked_add(weight))?;
         self.sequence += 1;
         let sequence = self.sequence;
         let version = self.next_version();
@@ -167,28 +174,32 @@ impl Store {
         Ok(version)
     }
 
-    /// Changes an entity in place, to a new version; `weight` more bytes.
+    /// Changes an entity, to a new version; it then counts for its new size instead of its
+    /// former one. Refused (and left as it was) when the new size does not fit.
     pub(crate) fn update(
         &mut self,
         collection: &[String],
         key: &str,
-        weight: usize,
         change: impl FnOnce(&mut Map<String, Value>),
     ) -> Result<(), Refused> {
-        if !self.contains(collection, key) {
-            return Err(Refused::Missing);
-        }
-        self.room(0, weight)?;
+        let stored = self
+            .collections
+            .get(collection)
+            .and_then(|c| c.entities.get(key))
+            .ok_or(Refused::Missing)?;
+        let mut body = stored.body.clone();
+        change(&mut body);
+        let weight = size(&body);
+        let rest = self.bytes - stored.weight;
+        self.room(0, rest.checked_add(weight))?;
         let version = self.next_version();
         let stored = self
             .collections
             .get_mut(collection)
             .and_then(|c| c.entities.get_mut(key))
             .ok_or(Refused::Missing)?;
-        change(&mut stored.body);
-        stored.version = version;
-        stored.weight += weight;
-        self.bytes += weight;
+        *stored = Stored { weight, version, body, ..*stored };
+        self.bytes = rest + weight;
         Ok(())
     }
 
@@ -203,24 +214,24 @@ impl Store {
     }
 
     /// Changes a singleton or single-valued navigation, starting from `initial` the first time,
-    /// to a new version.
+    /// to a new version; it counts for its new size, as [`Store::update`].
     pub(crate) fn update_single(
         &mut self,
         address: Address,
         initial: Map<String, Value>,
-        weight: usize,
         change: impl FnOnce(&mut Map<String, Value>),
     ) -> Result<(), Refused> {
-        let new = !self.singles.contains_key(&address);
-        self.room(usize::from(new), weight)?;
+        let former = self.singles.get(&address);
+        let new = former.is_none();
+        let rest = self.bytes - former.map_or(0, |s| s.weight);
+        let mut body = former.map_or(initial, |s| s.body.clone());
+        change(&mut body);
+        let weight = size(&body);
+        self.room(usize::from(new), rest.checked_add(weight))?;
         let version = self.next_version();
-        let single =
-            self.singles.entry(address).or_insert(Single { weight: 0, version, body: initial });
-        change(&mut single.body);
-        single.version = version;
-        single.weight += weight;
+        self.singles.insert(address, Single { weight, version, body });
         self.entities += usize::from(new);
-        self.bytes += weight;
+        self.bytes = rest + weight;
         Ok(())
     }
 
@@ -242,35 +253,30 @@ impl Store {
 
     /// Removes the collections and singles whose address starts with `prefix` (and is longer).
     fn remove_under(&mut self, prefix: &[String]) {
-        let under = |address: &Address| address.len() > prefix.len() && address.starts_with(prefix);
-        let start = std::ops::Bound::Excluded(prefix.to_vec());
-        let collections: Vec<Address> = self
-            .collections
-            .range((start.clone(), std::ops::Bound::Unbounded))
-            .map(|(a, _)| a)
-            .take_while(|a| under(a))
-            .cloned()
-            .collect();
-        for address in collections {
+        for address in under(&self.collections, prefix) {
             if let Some(collection) = self.collections.remove(&address) {
                 self.entities -= collection.entities.len();
                 self.bytes -= collection.entities.values().map(|s| s.weight).sum::<usize>();
             }
         }
-        let singles: Vec<Address> = self
-            .singles
-            .range((start, std::ops::Bound::Unbounded))
-            .map(|(a, _)| a)
-            .take_while(|a| under(a))
-            .cloned()
-            .collect();
-        for address in singles {
+        for address in under(&self.singles, prefix) {
             if let Some(single) = self.singles.remove(&address) {
                 self.entities -= 1;
                 self.bytes -= single.weight;
             }
         }
     }
+}
+
+/// The addresses of `map` under `prefix` (starting with it, and longer): one range, as addresses
+/// sort.
+fn under<V>(map: &BTreeMap<Address, V>, prefix: &[String]) -> Vec<Address> {
+    let start = std::ops::Bound::Excluded(prefix.to_vec());
+    map.range((start, std::ops::Bound::Unbounded))
+        .map(|(address, _)| address)
+        .take_while(|address| address.len() > prefix.len() && address.starts_with(prefix))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
@@ -284,43 +290,53 @@ mod tests {
         path.split('/').map(str::to_owned).collect()
     }
 
+    /// `{"n":N}`: 7 bytes for a one-digit `n`.
     fn body(n: u64) -> Map<String, Value> {
         json!({ "n": n }).as_object().unwrap().clone()
+    }
+
+    /// A body of `bytes` bytes (at least 8), as the store counts them.
+    fn sized(bytes: usize) -> Map<String, Value> {
+        json!({ "s": "x".repeat(bytes - 8) }).as_object().unwrap().clone()
+    }
+
+    /// What the store's entities and singles count for, summed afresh.
+    fn counted(store: &Store) -> usize {
+        let collections = store.collections.values().flat_map(|c| c.entities.values());
+        collections.map(|s| size(&s.body)).sum::<usize>()
+            + store.singles.values().map(|s| size(&s.body)).sum::<usize>()
     }
 
     #[test]
     fn creation_order_survives_deletes() {
         let mut store = Store::new(100, 1 << 20);
         for n in 0..5 {
-            store.insert(address("groups"), format!("g{n}"), body(n), 10).unwrap();
+            store.insert(address("groups"), format!("g{n}"), body(n)).unwrap();
         }
         assert!(store.remove(&address("groups"), "g1"));
         assert!(!store.remove(&address("groups"), "g1"), "gone");
-        store.insert(address("groups"), "g1".into(), body(9), 10).unwrap();
+        store.insert(address("groups"), "g1".into(), body(9)).unwrap();
         let ns: Vec<u64> =
             store.list(&address("groups")).iter().map(|e| e.body["n"].as_u64().unwrap()).collect();
         assert_eq!(ns, [0, 2, 3, 4, 9]);
-        assert_eq!(
-            store.insert(address("groups"), "g1".into(), body(0), 1),
-            Err(Refused::Conflict)
-        );
-        assert_eq!((store.len(), store.bytes), (5, 50));
+        assert_eq!(store.insert(address("groups"), "g1".into(), body(0)), Err(Refused::Conflict));
+        assert_eq!((store.len(), store.bytes), (5, 35));
     }
 
     #[test]
     fn deleting_a_parent_deletes_what_it_contains_and_nothing_else() {
         let mut store = Store::new(100, 1 << 20);
-        store.insert(address("users"), "u".into(), body(0), 1).unwrap();
-        store.insert(address("users"), "u2".into(), body(0), 1).unwrap();
-        store.insert(address("users/u/todo/lists"), "l".into(), body(1), 1).unwrap();
-        store.insert(address("users/u/todo/lists/l/tasks"), "t".into(), body(2), 1).unwrap();
-        store.insert(address("users/u2/todo/lists"), "l".into(), body(3), 1).unwrap();
-        store.update_single(address("users/u/todo"), Map::new(), 1, |_| {}).unwrap();
+        store.insert(address("users"), "u".into(), body(0)).unwrap();
+        store.insert(address("users"), "u2".into(), body(0)).unwrap();
+        store.insert(address("users/u/todo/lists"), "l".into(), body(1)).unwrap();
+        store.insert(address("users/u/todo/lists/l/tasks"), "t".into(), body(2)).unwrap();
+        store.insert(address("users/u2/todo/lists"), "l".into(), body(3)).unwrap();
+        store.update_single(address("users/u/todo"), Map::new(), |b| *b = body(4)).unwrap();
         // `users/u` must not take `users/u2`'s, nor a key that merely starts with `u`.
-        assert_eq!(store.len(), 6);
+        assert_eq!((store.len(), store.bytes), (6, 42));
         assert!(store.remove(&address("users"), "u"));
-        assert_eq!(store.len(), 2);
-        assert_eq!(store.bytes, 2);
+        assert_eq!((store.len(), store.bytes), (2, 14));
+        assert_eq!(store.bytes, counted(&store));
         assert!(store.list(&address("users/u/todo/lists/l/tasks")).is_empty());
         assert!(store.single(&address("users/u/todo")).is_none());
         assert_eq!(store.list(&address("users/u2/todo/lists")).len(), 1);
@@ -329,28 +345,29 @@ mod tests {
     #[test]
     fn versions_change_on_every_write_and_never_repeat() {
         let mut store = Store::new(10, 100);
-        let a = store.insert(address("a"), "1".into(), body(0), 1).unwrap();
-        let b = store.insert(address("a"), "2".into(), body(0), 1).unwrap();
+        let a = store.insert(address("a"), "1".into(), body(0)).unwrap();
+        let b = store.insert(address("a"), "2".into(), body(0)).unwrap();
         assert_ne!(a, b);
         assert_eq!(store.version(&address("a"), "1"), Some(a));
-        store.update(&address("a"), "1", 1, |_| {}).unwrap();
+        store.update(&address("a"), "1", |_| {}).unwrap();
         let changed = store.version(&address("a"), "1").unwrap();
         assert!(![a, b].contains(&changed), "a new version");
         assert_eq!(store.list(&address("a"))[0].version, changed);
-        // A refused change keeps the version.
-        assert!(store.update(&address("a"), "1", 1000, |_| {}).is_err());
+        // A refused change keeps the version, and the entity as it was.
+        assert!(store.update(&address("a"), "1", |b| *b = sized(1000)).is_err());
         assert_eq!(store.version(&address("a"), "1"), Some(changed));
+        assert_eq!(store.get(&address("a"), "1"), Some(&body(0)));
         // Deleted and created again: not the version it had.
         assert!(store.remove(&address("a"), "1"));
         assert_eq!(store.version(&address("a"), "1"), None);
-        let again = store.insert(address("a"), "1".into(), body(0), 1).unwrap();
+        let again = store.insert(address("a"), "1".into(), body(0)).unwrap();
         assert!(![a, b, changed].contains(&again));
         // A single is at version 0 until written.
         assert_eq!(store.single_version(&address("s")), 0);
-        store.update_single(address("s"), Map::new(), 1, |_| {}).unwrap();
+        store.update_single(address("s"), Map::new(), |_| {}).unwrap();
         let first = store.single_version(&address("s"));
         assert!(first > again);
-        store.update_single(address("s"), Map::new(), 1, |_| {}).unwrap();
+        store.update_single(address("s"), Map::new(), |_| {}).unwrap();
         assert!(store.single_version(&address("s")) > first);
         assert_ne!(etag(1), etag(2));
         assert!(etag(1).starts_with("W/\"") && etag(1).ends_with('"'), "{}", etag(1));
@@ -360,22 +377,42 @@ mod tests {
     fn the_caps_hold() {
         let mut store = Store::new(3, 100);
         for n in 0..3 {
-            store.insert(address("a"), n.to_string(), body(n), 10).unwrap();
+            store.insert(address("a"), n.to_string(), sized(10)).unwrap();
         }
-        let full = store.insert(address("a"), "x".into(), body(0), 1);
+        let full = store.insert(address("a"), "x".into(), body(0));
         assert!(matches!(full, Err(Refused::Full { entities: 3, .. })));
         assert!(store.remove(&address("a"), "0"));
+        let too_big = store.insert(address("a"), "x".into(), sized(81));
+        assert!(matches!(too_big, Err(Refused::Full { .. })));
+        store.insert(address("a"), "x".into(), sized(80)).unwrap();
+        assert_eq!(store.bytes, 100);
+        let growing = store.update(&address("a"), "x", |b| *b = sized(81));
+        assert!(matches!(growing, Err(Refused::Full { .. })));
+        assert!(matches!(store.update(&address("a"), "y", |_| {}), Err(Refused::Missing)));
         assert!(matches!(
-            store.insert(address("a"), "x".into(), body(0), 81),
+            store.update_single(address("s"), Map::new(), |_| {}),
             Err(Refused::Full { .. })
         ));
-        store.insert(address("a"), "x".into(), body(0), 80).unwrap();
-        assert!(matches!(store.update(&address("a"), "x", 1, |_| {}), Err(Refused::Full { .. })));
-        assert!(matches!(store.update(&address("a"), "y", 0, |_| {}), Err(Refused::Missing)));
-        assert!(matches!(
-            store.update_single(address("s"), Map::new(), 0, |_| {}),
-            Err(Refused::Full { .. })
-        ));
-        assert!(store.insert(address("a"), "z".into(), body(0), usize::MAX).is_err());
+        // Shrinking makes room.
+        store.update(&address("a"), "x", |b| *b = sized(70)).unwrap();
+        assert_eq!(store.bytes, 90);
+    }
+
+    #[test]
+    fn an_update_counts_its_new_size_instead_of_its_former_one() {
+        // Each PATCH once added its body to the quota and never took back what it replaced: a
+        // long run of updates ended in `Directory_QuotaExceeded` with nothing more stored.
+        let mut store = Store::new(10, 100);
+        store.insert(address("a"), "1".into(), sized(50)).unwrap();
+        store.update_single(address("s"), Map::new(), |b| *b = sized(40)).unwrap();
+        for n in 0..10_000 {
+            store.update(&address("a"), "1", |b| *b = sized(50 - n % 3)).unwrap();
+            store.update_single(address("s"), Map::new(), |b| *b = sized(40 + n % 5)).unwrap();
+            assert_eq!(store.bytes, counted(&store));
+        }
+        // The last sizes: 50 - 9,999 % 3 and 40 + 9,999 % 5.
+        assert_eq!(store.bytes, 50 + 44);
+        assert!(store.remove(&address("a"), "1"));
+        assert_eq!(store.bytes, counted(&store));
     }
 }

@@ -3,11 +3,11 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::respond::utc_now_without_offset;
+use crate::edm::utc_now_without_offset;
 use crate::state::Shared;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -26,6 +26,8 @@ struct TokenForm {
 pub(crate) async fn token(
     State(state): State<Shared>,
     Path(tenant): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let aad_error = |status: StatusCode, error: &str, code: u32, description: &str| {
@@ -72,7 +74,9 @@ pub(crate) async fn token(
             ),
         );
     };
-    let audience = format!("{}/{tenant}/oauth2/v2.0/token", state.root);
+    // The token endpoint's URL as the client addressed it.
+    let root = crate::respond::origin(&uri, &headers, &state.root);
+    let audience = format!("{root}/{tenant}/oauth2/v2.0/token");
     let proof = match (&form.client_secret, &form.client_assertion) {
         (Some(secret), _) if client.client_secret.as_deref() == Some(secret.as_str()) => Ok(()),
         (Some(_), _) => Err((

@@ -7,6 +7,8 @@
 use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
+use crate::edm;
+
 /// One problem found in a request body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -18,96 +20,61 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Checks the body of a create (`POST`) request for an entity of type `name` (qualified, or
-/// without the `microsoft.graph.` namespace): every problem at once.
+/// What a body is checked as: the body of a create or of an update, against full metadata or an
+/// excerpt of it.
 ///
-/// `@odata.type` may name the type or a type derived from it, and must for an abstract type;
-/// the body is then checked against that type. Every property must be declared (unless the type
-/// is open), of its type (primitives, enum members, complex values, collections, recursively),
-/// and not `null` unless nullable (a collection never is); every non-nullable property but the
-/// collections must be present, except the key and the `server_assigned` ones (computed by the
-/// service, such as `createdDateTime`).
-pub fn validate_create(
+/// - A create (`POST`, [`Validation::create`]): `@odata.type` may name the type or a type derived
+///   from it, and must for an abstract type; the body is then checked against that type. Every
+///   property must be declared (unless the type is open), of its type (primitives, enum members,
+///   complex values, collections, recursively), and not `null` unless nullable (a collection
+///   never is); every non-nullable property but the collections must be present, except the key
+///   and the server-assigned ones (computed by the service, such as `createdDateTime`).
+/// - An update (`PATCH`, [`Validation::update`]) of an entity of the type as stored: only the
+///   properties given, each declared (unless the type is open), of its type, and `null` only if
+///   nullable; computed properties are refused, being the service's to set. `@odata.type` may
+///   name the type or one of its base types.
+/// - Against an excerpt of a metadata document ([`Validation::in_excerpt`], the beta excerpt): a
+///   type the excerpt does not have is taken on trust; a derived `@odata.type` of a create that
+///   it lacks is checked as its base type, without refusing the properties only the derived type
+///   would declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validation<'a> {
+    /// The server-assigned properties of a create; `None` for an update.
+    create: Option<&'a [&'a str]>,
+    excerpt: bool,
+}
+
+impl<'a> Validation<'a> {
+    /// The body of a create, whose `server_assigned` properties need not be sent.
+    pub fn create(server_assigned: &'a [&'a str]) -> Self {
+        Self { create: Some(server_assigned), excerpt: false }
+    }
+
+    /// The body of an update.
+    pub fn update() -> Self {
+        Self { create: None, excerpt: false }
+    }
+
+    /// Against an excerpt of a metadata document rather than the whole of it.
+    pub fn in_excerpt(self) -> Self {
+        Self { excerpt: true, ..self }
+    }
+}
+
+/// Checks a request body for an entity of type `name` (qualified, or without the
+/// `microsoft.graph.` namespace) as `validation` says: every problem at once, none for a body
+/// that passes.
+pub fn validate(
     schema: &Schema,
     name: &str,
     body: &Value,
-    server_assigned: &[&str],
+    validation: Validation<'_>,
 ) -> Vec<Problem> {
-    validate(Checker { schema, excerpt: false }, name, body, server_assigned)
-}
-
-/// [`validate_create`] against an excerpt of a metadata document (the beta excerpt): a derived
-/// `@odata.type` the excerpt does not have is taken on trust, and checked as its base type
-/// without refusing the properties only the derived type would declare.
-pub fn validate_create_in_excerpt(
-    schema: &Schema,
-    name: &str,
-    body: &Value,
-    server_assigned: &[&str],
-) -> Vec<Problem> {
-    validate(Checker { schema, excerpt: true }, name, body, server_assigned)
-}
-
-/// Checks the body of an update (`PATCH`) of an entity of type `name` (its own type, as stored):
-/// only the properties given, each declared (unless the type is open), of its type, and `null`
-/// only if nullable; computed properties are refused, being the service's to set. `@odata.type`
-/// may name the type or one of its base types.
-pub fn validate_update(schema: &Schema, name: &str, body: &Value) -> Vec<Problem> {
-    validate_patch(Checker { schema, excerpt: false }, name, body)
-}
-
-/// [`validate_update`] against an excerpt of a metadata document (the beta excerpt): a type the
-/// excerpt does not have is taken on trust.
-pub fn validate_update_in_excerpt(schema: &Schema, name: &str, body: &Value) -> Vec<Problem> {
-    validate_patch(Checker { schema, excerpt: true }, name, body)
-}
-
-fn validate_patch(checker: Checker<'_>, name: &str, body: &Value) -> Vec<Problem> {
-    let schema = checker.schema;
-    // An excerpt takes the types it lacks on trust.
-    let (ty, object) = match entity_and_object(schema, name, body) {
-        Ok(found) => found,
-        Err(problems) if checker.excerpt && problems[0].code == "UnknownType" => return Vec::new(),
-        Err(problems) => return problems,
-    };
-    let mut problems = Vec::new();
-    match object.get("@odata.type") {
-        None => {}
-        Some(Value::String(written)) => {
-            let named = written.strip_prefix('#').and_then(|n| schema.get(n));
-            let fits = named.is_some_and(|t| schema.is_derived_from(&ty.name, &t.name));
-            if !fits {
-                problems.push(problem(
-                    "InvalidType",
-                    "@odata.type",
-                    format!(
-                        "'{}' is not the type of the entity ('#{}') or one of its base types.",
-                        display(&Value::String(written.clone())),
-                        ty.name
-                    ),
-                ));
-            }
-        }
-        Some(other) => problems.push(problem(
-            "InvalidType",
-            "@odata.type",
-            format!("'@odata.type' must be a string, not '{}'.", display(other)),
-        )),
+    let checker = Checker { schema, excerpt: validation.excerpt, problems: Vec::new() };
+    match validation.create {
+        Some(server_assigned) => checker.create(name, body, server_assigned),
+        None => checker.update(name, body),
     }
-    check_object(checker, ty, ty.open, object, "", &mut problems);
-    for name in object.keys() {
-        if schema.property(&ty.name, name).is_some_and(|p| p.computed) {
-            problems.push(problem(
-                "ComputedProperty",
-                name,
-                format!(
-                    "The property '{name}' is computed by the service (Org.OData.Core.V1.Computed) and cannot be written."
-                ),
-            ));
-        }
-    }
-    problems.sort_by(|a, b| a.target.cmp(&b.target));
-    problems
 }
 
 /// The entity type `name` (qualified or not) and the body's object, or the one problem that
@@ -129,238 +96,271 @@ fn entity_and_object<'s, 'b>(
     Ok((ty, object))
 }
 
-#[derive(Clone, Copy)]
-struct Checker<'s> {
-    schema: &'s Schema,
-    excerpt: bool,
-}
-
-fn validate(
-    checker: Checker<'_>,
-    name: &str,
-    body: &Value,
-    server_assigned: &[&str],
-) -> Vec<Problem> {
-    let schema = checker.schema;
-    let (declared, object) = match entity_and_object(schema, name, body) {
-        Ok(found) => found,
-        Err(problems) => return problems,
-    };
-    let mut problems = Vec::new();
-    let Some((ty, open)) = instance_type(checker, declared, object, "", &mut problems) else {
-        return problems;
-    };
-    check_object(checker, ty, open, object, "", &mut problems);
-    let key: Vec<&str> = schema
-        .ancestry(&ty.name)
-        .find(|t| !t.key.is_empty())
-        .map(|t| t.key.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    for property in schema.properties(&ty.name) {
-        let assigned = key.contains(&property.name.as_str())
-            || server_assigned.contains(&property.name.as_str());
-        // A collection left out is empty, never missing.
-        let required = !property.nullable && !property.ty.collection;
-        if required && !assigned && !object.contains_key(&property.name) {
-            problems.push(problem(
-                "MissingProperty",
-                &property.name,
-                format!(
-                    "The property '{}' is required and was not found in the request.",
-                    property.name
-                ),
-            ));
-        }
-    }
-    problems
-}
-
 /// `managedDeviceMobileAppConfiguration` → `microsoft.graph.managedDeviceMobileAppConfiguration`.
 fn qualify(name: &str) -> String {
     if name.contains('.') { name.to_owned() } else { format!("microsoft.graph.{name}") }
 }
 
-/// The type of the instance: `@odata.type` when it names `declared` or a type derived from it,
-/// else `declared`; an abstract type needs a derived `@odata.type`.
-/// The second value says whether undeclared properties are to be accepted (an open type, or a
-/// derived type an excerpt does not have).
-fn instance_type<'s>(
-    checker: Checker<'s>,
-    declared: &'s TypeDef,
-    object: &Map<String, Value>,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<(&'s TypeDef, bool)> {
-    let schema = checker.schema;
-    let target = join(path, "@odata.type");
-    match object.get("@odata.type") {
-        None if declared.is_abstract => {
-            problems.push(problem(
-                "MissingType",
-                &target,
-                format!(
-                    "'{}' is abstract: '@odata.type' must name the derived type to create.",
-                    declared.name
-                ),
-            ));
-            None
-        }
-        None => Some((declared, declared.open)),
-        Some(Value::String(written)) => {
-            let named = written.strip_prefix('#').and_then(|n| schema.get(n));
-            match named {
-                Some(ty) if schema.is_derived_from(&ty.name, &declared.name) && !ty.is_abstract => {
-                    Some((ty, ty.open))
-                }
-                None if checker.excerpt && written.starts_with("#microsoft.graph.") => {
-                    Some((declared, true))
-                }
-                Some(ty) if ty.is_abstract && schema.is_derived_from(&ty.name, &declared.name) => {
-                    problems.push(problem(
-                        "InvalidType",
-                        &target,
-                        format!(
-                            "'{}' is abstract and cannot be created; name a derived type.",
-                            ty.name
-                        ),
-                    ));
-                    None
-                }
-                _ => {
-                    problems.push(problem(
-                        "InvalidType",
-                        &target,
-                        format!(
-                            "A type named '{}' could not be resolved by the model here; expected '#{}' or a type derived from it.",
-                            display(&Value::String(written.clone())),
-                            declared.name
-                        ),
-                    ));
-                    // Go on with the declared type, to report every problem at once.
-                    (!declared.is_abstract).then_some((declared, declared.open))
-                }
-            }
-        }
-        Some(other) => {
-            problems.push(problem(
-                "InvalidType",
-                &target,
-                format!("'@odata.type' must be a string, not '{}'.", display(other)),
-            ));
-            (!declared.is_abstract).then_some((declared, declared.open))
-        }
-    }
+/// A walk of a body against the schema, and the problems it found.
+struct Checker<'s> {
+    schema: &'s Schema,
+    excerpt: bool,
+    problems: Vec<Problem>,
 }
 
-/// Checks every member of `object` against the properties of `ty`.
-fn check_object(
-    checker: Checker<'_>,
-    ty: &TypeDef,
-    open: bool,
-    object: &Map<String, Value>,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
-    let schema = checker.schema;
-    let properties = schema.properties(&ty.name);
-    for (name, value) in object {
-        if name.contains('@') {
-            // Instance annotations (`@odata.type` is checked apart, `…@odata.bind` links).
-            continue;
-        }
-        let target = join(path, name);
-        match properties.iter().find(|p| &p.name == name) {
-            Some(property) => check_value(checker, property, value, &target, problems),
-            // Navigation properties (deep insert) and open types' dynamic properties.
-            None if open || schema.navigation(&ty.name, name).is_some() => {}
-            None => problems.push(problem(
-                "InvalidProperty",
-                &target,
-                format!(
-                    "The property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
-                    ty.name
-                ),
-            )),
-        }
-    }
-}
-
-fn check_value(
-    checker: Checker<'_>,
-    property: &PropertyDef,
-    value: &Value,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
-    if value.is_null() {
-        if !property.nullable {
-            let ty = property.ty.to_string();
-            problems.push(problem(
-                "NullValue",
-                path,
-                format!(
-                    "A null value was found for the property named '{}', which has the expected type '{ty}[Nullable=False]'. The expected type '{ty}[Nullable=False]' does not allow null values.",
-                    property.name
-                ),
-            ));
-        }
-        return;
-    }
-    if property.ty.collection {
-        let Some(items) = value.as_array() else {
-            problems.push(problem("InvalidValue", path, literal(value, &property.ty)));
-            return;
+impl<'s> Checker<'s> {
+    /// The problems of a create's body.
+    fn create(mut self, name: &str, body: &Value, server_assigned: &[&str]) -> Vec<Problem> {
+        let schema = self.schema;
+        let (declared, object) = match entity_and_object(schema, name, body) {
+            Ok(found) => found,
+            Err(problems) => return problems,
         };
-        for (i, item) in items.iter().enumerate() {
-            check_element(checker, &property.ty, item, &format!("{path}[{i}]"), problems);
-        }
-    } else {
-        check_element(checker, &property.ty, value, path, problems);
-    }
-}
-
-/// Checks one value of the element type of `ty` (collections were taken apart).
-fn check_element(
-    checker: Checker<'_>,
-    ty: &TypeRef,
-    value: &Value,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
-    let schema = checker.schema;
-    let mismatch = || problem("InvalidValue", path, literal(value, ty));
-    if ty.is_primitive() {
-        if !primitive_fits(&ty.name, value) {
-            problems.push(mismatch());
-        }
-        return;
-    }
-    let Some(def) = schema.get(&ty.name) else { return };
-    match def.kind {
-        TypeKind::Enum => {
-            let Some(text) = value.as_str() else { return problems.push(mismatch()) };
-            // A flags enum takes a comma-separated list of members.
-            let names: Vec<&str> =
-                if def.flags { text.split(',').map(str::trim).collect() } else { vec![text] };
-            if let Some(unknown) = names.iter().find(|n| !def.members.iter().any(|m| m.name == **n))
-            {
-                let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
-                problems.push(problem(
-                    "InvalidValue",
-                    path,
+        let Some((ty, open)) = self.instance_type(declared, object, "") else {
+            return self.problems;
+        };
+        self.object(ty, open, object, "");
+        let key: Vec<&str> = schema
+            .ancestry(&ty.name)
+            .find(|t| !t.key.is_empty())
+            .map(|t| t.key.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        for property in schema.properties(&ty.name) {
+            let assigned = key.contains(&property.name.as_str())
+                || server_assigned.contains(&property.name.as_str());
+            // A collection left out is empty, never missing.
+            let required = !property.nullable && !property.ty.collection;
+            if required && !assigned && !object.contains_key(&property.name) {
+                self.problems.push(problem(
+                    "MissingProperty",
+                    &property.name,
                     format!(
-                        "The value '{}' is not a member of the enum type '{}'; its members are {}.",
-                        display(&Value::String((*unknown).to_owned())),
-                        def.name,
-                        members.join(", ")
+                        "The property '{}' is required and was not found in the request.",
+                        property.name
                     ),
                 ));
             }
         }
-        TypeKind::Complex | TypeKind::Entity => {
-            let Some(object) = value.as_object() else { return problems.push(mismatch()) };
-            if let Some((instance, open)) = instance_type(checker, def, object, path, problems) {
-                check_object(checker, instance, open, object, path, problems);
+        self.problems
+    }
+
+    /// The problems of an update's body.
+    fn update(mut self, name: &str, body: &Value) -> Vec<Problem> {
+        let schema = self.schema;
+        // An excerpt takes the types it lacks on trust.
+        let (ty, object) = match entity_and_object(schema, name, body) {
+            Ok(found) => found,
+            Err(problems) if self.excerpt && problems[0].code == "UnknownType" => {
+                return Vec::new();
+            }
+            Err(problems) => return problems,
+        };
+        match object.get("@odata.type") {
+            None => {}
+            Some(Value::String(written)) => {
+                let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+                let fits = named.is_some_and(|t| schema.is_derived_from(&ty.name, &t.name));
+                if !fits {
+                    self.problems.push(problem(
+                        "InvalidType",
+                        "@odata.type",
+                        format!(
+                            "'{}' is not the type of the entity ('#{}') or one of its base types.",
+                            display(&Value::String(written.clone())),
+                            ty.name
+                        ),
+                    ));
+                }
+            }
+            Some(other) => self.problems.push(problem(
+                "InvalidType",
+                "@odata.type",
+                format!("'@odata.type' must be a string, not '{}'.", display(other)),
+            )),
+        }
+        self.object(ty, ty.open, object, "");
+        for name in object.keys() {
+            if schema.property(&ty.name, name).is_some_and(|p| p.computed) {
+                self.problems.push(problem(
+                    "ComputedProperty",
+                    name,
+                    format!(
+                        "The property '{name}' is computed by the service (Org.OData.Core.V1.Computed) and cannot be written."
+                    ),
+                ));
+            }
+        }
+        self.problems.sort_by(|a, b| a.target.cmp(&b.target));
+        self.problems
+    }
+
+    /// The type of the instance: `@odata.type` when it names `declared` or a type derived from it,
+    /// else `declared`; an abstract type needs a derived `@odata.type`.
+    /// The second value says whether undeclared properties are to be accepted (an open type, or a
+    /// derived type an excerpt does not have).
+    fn instance_type(
+        &mut self,
+        declared: &'s TypeDef,
+        object: &Map<String, Value>,
+        path: &str,
+    ) -> Option<(&'s TypeDef, bool)> {
+        let schema = self.schema;
+        let target = join(path, "@odata.type");
+        match object.get("@odata.type") {
+            None if declared.is_abstract => {
+                self.problems.push(problem(
+                    "MissingType",
+                    &target,
+                    format!(
+                        "'{}' is abstract: '@odata.type' must name the derived type to create.",
+                        declared.name
+                    ),
+                ));
+                None
+            }
+            None => Some((declared, declared.open)),
+            Some(Value::String(written)) => {
+                let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+                match named {
+                    Some(ty)
+                        if schema.is_derived_from(&ty.name, &declared.name) && !ty.is_abstract =>
+                    {
+                        Some((ty, ty.open))
+                    }
+                    None if self.excerpt && written.starts_with("#microsoft.graph.") => {
+                        Some((declared, true))
+                    }
+                    Some(ty)
+                        if ty.is_abstract && schema.is_derived_from(&ty.name, &declared.name) =>
+                    {
+                        self.problems.push(problem(
+                            "InvalidType",
+                            &target,
+                            format!(
+                                "'{}' is abstract and cannot be created; name a derived type.",
+                                ty.name
+                            ),
+                        ));
+                        None
+                    }
+                    _ => {
+                        self.problems.push(problem(
+                            "InvalidType",
+                            &target,
+                            format!(
+                                "A type named '{}' could not be resolved by the model here; expected '#{}' or a type derived from it.",
+                                display(&Value::String(written.clone())),
+                                declared.name
+                            ),
+                        ));
+                        // Go on with the declared type, to report every problem at once.
+                        (!declared.is_abstract).then_some((declared, declared.open))
+                    }
+                }
+            }
+            Some(other) => {
+                self.problems.push(problem(
+                    "InvalidType",
+                    &target,
+                    format!("'@odata.type' must be a string, not '{}'.", display(other)),
+                ));
+                (!declared.is_abstract).then_some((declared, declared.open))
+            }
+        }
+    }
+
+    /// Checks every member of `object` against the properties of `ty`.
+    fn object(&mut self, ty: &TypeDef, open: bool, object: &Map<String, Value>, path: &str) {
+        let schema = self.schema;
+        let properties = schema.properties(&ty.name);
+        for (name, value) in object {
+            if name.contains('@') {
+                // Instance annotations (`@odata.type` is checked apart, `…@odata.bind` links).
+                continue;
+            }
+            let target = join(path, name);
+            match properties.iter().find(|p| &p.name == name) {
+                Some(property) => self.value(property, value, &target),
+                // Navigation properties (deep insert) and open types' dynamic properties.
+                None if open || schema.navigation(&ty.name, name).is_some() => {}
+                None => self.problems.push(problem(
+                    "InvalidProperty",
+                    &target,
+                    format!(
+                        "The property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type.",
+                        ty.name
+                    ),
+                )),
+            }
+        }
+    }
+
+    fn value(&mut self, property: &PropertyDef, value: &Value, path: &str) {
+        if value.is_null() {
+            if !property.nullable {
+                let ty = property.ty.to_string();
+                self.problems.push(problem(
+                    "NullValue",
+                    path,
+                    format!(
+                        "A null value was found for the property named '{}', which has the expected type '{ty}[Nullable=False]'. The expected type '{ty}[Nullable=False]' does not allow null values.",
+                        property.name
+                    ),
+                ));
+            }
+            return;
+        }
+        if property.ty.collection {
+            let Some(items) = value.as_array() else {
+                self.problems.push(problem("InvalidValue", path, literal(value, &property.ty)));
+                return;
+            };
+            for (i, item) in items.iter().enumerate() {
+                self.element(&property.ty, item, &format!("{path}[{i}]"));
+            }
+        } else {
+            self.element(&property.ty, value, path);
+        }
+    }
+
+    /// Checks one value of the element type of `ty` (collections were taken apart).
+    fn element(&mut self, ty: &TypeRef, value: &Value, path: &str) {
+        let schema = self.schema;
+        let mismatch = || problem("InvalidValue", path, literal(value, ty));
+        if ty.is_primitive() {
+            if !primitive_fits(&ty.name, value) {
+                self.problems.push(mismatch());
+            }
+            return;
+        }
+        let Some(def) = schema.get(&ty.name) else { return };
+        match def.kind {
+            TypeKind::Enum => {
+                let Some(text) = value.as_str() else { return self.problems.push(mismatch()) };
+                // A flags enum takes a comma-separated list of members.
+                let names: Vec<&str> =
+                    if def.flags { text.split(',').map(str::trim).collect() } else { vec![text] };
+                if let Some(unknown) =
+                    names.iter().find(|n| !def.members.iter().any(|m| m.name == **n))
+                {
+                    let members: Vec<&str> = def.members.iter().map(|m| m.name.as_str()).collect();
+                    self.problems.push(problem(
+                        "InvalidValue",
+                        path,
+                        format!(
+                            "The value '{}' is not a member of the enum type '{}'; its members are {}.",
+                            display(&Value::String((*unknown).to_owned())),
+                            def.name,
+                            members.join(", ")
+                        ),
+                    ));
+                }
+            }
+            TypeKind::Complex | TypeKind::Entity => {
+                let Some(object) = value.as_object() else { return self.problems.push(mismatch()) };
+                if let Some((instance, open)) = self.instance_type(def, object, path) {
+                    self.object(instance, open, object, path);
+                }
             }
         }
     }
@@ -381,10 +381,10 @@ fn primitive_fits(name: &str, value: &Value) -> bool {
         "Edm.Double" | "Edm.Single" | "Edm.Decimal" => {
             value.is_number() || matches!(text, Some("NaN" | "INF" | "-INF"))
         }
-        "Edm.Guid" => text.is_some_and(is_guid),
-        "Edm.DateTimeOffset" => text.is_some_and(is_date_time_offset),
-        "Edm.Date" => text.is_some_and(|s| is_date_time_offset(&format!("{s}T00:00:00Z"))),
-        "Edm.TimeOfDay" => text.is_some_and(|s| is_date_time_offset(&format!("2000-01-01T{s}Z"))),
+        "Edm.Guid" => text.is_some_and(edm::is_guid),
+        "Edm.DateTimeOffset" => text.is_some_and(edm::is_date_time_offset),
+        "Edm.Date" => text.and_then(edm::date).is_some(),
+        "Edm.TimeOfDay" => text.and_then(edm::time_of_day).is_some(),
         "Edm.Duration" => text.is_some_and(|s| s.trim_start_matches('-').starts_with('P')),
         "Edm.Binary" => text
             .is_some_and(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b))),
@@ -418,71 +418,6 @@ fn display(value: &Value) -> String {
     }
 }
 
-fn is_guid(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
-/// Graph's OpenAPI pattern for `Edm.DateTimeOffset`,
-/// `^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$`,
-/// plus the calendar (no 30 February), as the service's parser rejects those.
-pub fn is_date_time_offset(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |from: usize, n: usize| {
-        b.get(from..from + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    let number = |from: usize, n: usize| -> u32 {
-        b[from..from + n].iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
-    };
-    let year_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if !(4..=9).contains(&year_len) {
-        return false;
-    }
-    let y = year_len;
-    let shape = b.get(y) == Some(&b'-')
-        && digits(y + 1, 2)
-        && b.get(y + 3) == Some(&b'-')
-        && digits(y + 4, 2)
-        && b.get(y + 6) == Some(&b'T')
-        && digits(y + 7, 2)
-        && b.get(y + 9) == Some(&b':')
-        && digits(y + 10, 2)
-        && b.get(y + 12) == Some(&b':')
-        && digits(y + 13, 2);
-    if !shape {
-        return false;
-    }
-    let (year, month, day) = (number(0, y), number(y + 1, 2), number(y + 4, 2));
-    let (hour, minute, second) = (number(y + 7, 2), number(y + 10, 2), number(y + 13, 2));
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&month) || day == 0 || day > month_days[(month - 1) as usize] {
-        return false;
-    }
-    if hour > 23 || minute > 59 || second > 59 {
-        return false;
-    }
-    let mut at = y + 15;
-    if b.get(at) == Some(&b'.') {
-        let fraction = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if !(1..=12).contains(&fraction) {
-            return false;
-        }
-        at += 1 + fraction;
-    }
-    match b.get(at) {
-        Some(b'Z') => at + 1 == b.len(),
-        Some(b'+' | b'-') => {
-            at + 6 == b.len() && digits(at + 1, 2) && b[at + 3] == b':' && digits(at + 4, 2)
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,8 +428,8 @@ mod tests {
         Schema::v1()
     }
 
-    fn validate(body: &Value) -> Vec<Problem> {
-        validate_create(v1(), STATUS, body, &[])
+    fn check(body: &Value) -> Vec<Problem> {
+        validate(v1(), STATUS, body, Validation::create(&[]))
     }
 
     const STATUS: &str = "managedDeviceMobileAppConfigurationUserStatus";
@@ -515,7 +450,7 @@ mod tests {
             "lastReportedDateTime": "2017-01-01T00:00:17.7769392-08:00",
             "userPrincipalName": "User Principal Name value"
         });
-        assert_eq!(validate(&body), []);
+        assert_eq!(check(&body), []);
     }
 
     #[test]
@@ -527,7 +462,7 @@ mod tests {
             "userDisplayName": 5,
             "bogus": true,
         });
-        let problems = validate(&body);
+        let problems = check(&body);
         let codes: Vec<_> = problems.iter().map(|p| (p.code, p.target.as_str())).collect();
         assert_eq!(
             codes,
@@ -541,12 +476,12 @@ mod tests {
             ],
             "{problems:#?}"
         );
-        let nulls = validate(
+        let nulls = check(
             &json!({"devicesCount": null, "status": "error", "lastReportedDateTime": "2017-01-01T00:00:00Z"}),
         );
         assert_eq!(nulls.len(), 1);
         assert!(nulls[0].message.contains("Nullable=False"));
-        assert_eq!(validate(&json!([1]))[0].code, "InvalidBody");
+        assert_eq!(check(&json!([1]))[0].code, "InvalidBody");
     }
 
     #[test]
@@ -559,14 +494,14 @@ mod tests {
             "targetedMobileApps": ["a", "b"],
             "settings": [{"appConfigKey": "k", "appConfigKeyType": "stringType", "appConfigKeyValue": "v"}],
         });
-        assert_eq!(validate_create(v1(), configuration, &ios, &computed), []);
+        assert_eq!(validate(v1(), configuration, &ios, Validation::create(&computed)), []);
         let bad = json!({
             "@odata.type": "#microsoft.graph.iosMobileAppConfiguration",
             "displayName": "x",
             "targetedMobileApps": ["a", 2],
             "settings": [{"appConfigKey": "k", "appConfigKeyType": "nope", "colour": 1}],
         });
-        let problems = validate_create(v1(), configuration, &bad, &computed);
+        let problems = validate(v1(), configuration, &bad, Validation::create(&computed));
         let targets: Vec<(&str, &str)> =
             problems.iter().map(|p| (p.code, p.target.as_str())).collect();
         assert_eq!(
@@ -588,7 +523,7 @@ mod tests {
             if let Some(ty) = odata_type {
                 body["@odata.type"] = json!(ty);
             }
-            let problems = validate_create(v1(), configuration, &body, &computed);
+            let problems = validate(v1(), configuration, &body, Validation::create(&computed));
             assert_eq!(
                 problems.first().map(|p| p.code),
                 Some(code),
@@ -607,71 +542,62 @@ mod tests {
         });
         let computed = ["createdDateTime", "lastModifiedDateTime", "version"];
         let configuration = "managedDeviceMobileAppConfiguration";
-        assert_eq!(validate_create_in_excerpt(&beta, configuration, &body, &computed), []);
-        assert_eq!(validate_create(&beta, configuration, &body, &computed)[0].code, "InvalidType");
+        assert_eq!(
+            validate(&beta, configuration, &body, Validation::create(&computed).in_excerpt()),
+            []
+        );
+        assert_eq!(
+            validate(&beta, configuration, &body, Validation::create(&computed))[0].code,
+            "InvalidType"
+        );
         let made_up =
             json!({"@odata.type": "#microsoft.graph.madeUpConfiguration", "displayName": "x"});
         assert_eq!(
-            validate_create(v1(), configuration, &made_up, &computed)[0].code,
+            validate(v1(), configuration, &made_up, Validation::create(&computed))[0].code,
             "InvalidType"
         );
         // Base properties are still checked against the excerpt.
         let wrong =
             json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": 1});
-        let problems = validate_create_in_excerpt(&beta, configuration, &wrong, &computed);
+        let problems =
+            validate(&beta, configuration, &wrong, Validation::create(&computed).in_excerpt());
         assert_eq!(problems.iter().map(|p| p.target.as_str()).collect::<Vec<_>>(), ["displayName"]);
     }
 
     #[test]
     fn updates_check_only_what_is_given() {
-        assert_eq!(validate_update(v1(), STATUS, &json!({"devicesCount": 3})), []);
-        assert_eq!(validate_update(v1(), STATUS, &json!({})), [], "nothing required");
-        let problems = validate_update(
+        assert_eq!(validate(v1(), STATUS, &json!({"devicesCount": 3}), Validation::update()), []);
+        assert_eq!(
+            validate(v1(), STATUS, &json!({}), Validation::update()),
+            [],
+            "nothing required"
+        );
+        let problems = validate(
             v1(),
             STATUS,
             &json!({"devicesCount": null, "status": "nope", "colour": 1}),
+            Validation::update(),
         );
         let targets: Vec<&str> = problems.iter().map(|p| p.target.as_str()).collect();
         assert_eq!(targets, ["colour", "devicesCount", "status"], "{problems:#?}");
         // A base type may be named; another type may not.
         let ios = "microsoft.graph.iosMobileAppConfiguration";
         let base = json!({"@odata.type": "#microsoft.graph.managedDeviceMobileAppConfiguration"});
-        assert_eq!(validate_update(v1(), ios, &base), []);
+        assert_eq!(validate(v1(), ios, &base, Validation::update()), []);
         let other = json!({"@odata.type": "#microsoft.graph.user"});
-        assert_eq!(validate_update(v1(), ios, &other)[0].code, "InvalidType");
+        assert_eq!(validate(v1(), ios, &other, Validation::update())[0].code, "InvalidType");
         // Computed properties are the service's.
         let app = "microsoft.graph.androidStoreApp";
-        let problems = validate_update(v1(), app, &json!({"packageId": "x", "displayName": "y"}));
+        let problems = validate(
+            v1(),
+            app,
+            &json!({"packageId": "x", "displayName": "y"}),
+            Validation::update(),
+        );
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert_eq!(
             (problems[0].code, problems[0].target.as_str()),
             ("ComputedProperty", "packageId")
         );
-    }
-
-    #[test]
-    fn date_time_offset_pattern() {
-        for ok in [
-            "2017-01-01T00:00:17.7769392-08:00",
-            "2017-01-01T00:00:17Z",
-            "2024-02-29T23:59:59.123456789012+14:00",
-            "12017-01-01T00:00:00Z",
-        ] {
-            assert!(is_date_time_offset(ok), "{ok}");
-        }
-        for bad in [
-            "2017-01-01T00:00:17",
-            "2017-13-01T00:00:17Z",
-            "2017-02-29T00:00:17Z",
-            "2017-01-01T24:00:00Z",
-            "2017-01-01T00:00:17.Z",
-            "2017-01-01T00:00:17.1234567890123Z",
-            "2017-01-01t00:00:17Z",
-            "2017-01-01T00:00:17+0800",
-            "17-01-01T00:00:17Z",
-            "",
-        ] {
-            assert!(!is_date_time_offset(bad), "{bad}");
-        }
     }
 }

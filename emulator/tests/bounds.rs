@@ -119,22 +119,40 @@ fn user_status(display_name: &str) -> Value {
 async fn configuration(address: SocketAddr, token: &str) -> String {
     let body =
         json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": "t"});
-    let auth = bearer(token);
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-    let reply = send(address, "POST", CONFIGURATIONS, &headers, body.to_string().into()).await;
+    let reply = post(address, token, CONFIGURATIONS, body.to_string().into()).await;
     assert_eq!(reply.status, 201, "{reply:?}");
     reply.json()["id"].as_str().unwrap().to_owned()
 }
 
 async fn create_status(address: SocketAddr, token: &str, parent: &str, body: Vec<u8>) -> Reply {
+    post(address, token, &format!("{CONFIGURATIONS}/{parent}/userStatuses"), body).await
+}
+
+/// A `POST` of a JSON body with a bearer token.
+async fn post(address: SocketAddr, token: &str, path: &str, body: Vec<u8>) -> Reply {
     let auth = bearer(token);
     let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-    send(address, "POST", &format!("{CONFIGURATIONS}/{parent}/userStatuses"), &headers, body).await
+    send(address, "POST", path, &headers, body).await
 }
 
 async fn get(address: SocketAddr, token: &str, path: &str) -> Reply {
     let auth = bearer(token);
     send(address, "GET", path, &[("Authorization", auth.as_str())], Vec::new()).await
+}
+
+/// The user statuses stored under configuration `parent`.
+fn stored(emulator: &RunningEmulator, parent: &str) -> Option<Vec<Value>> {
+    emulator
+        .entities(&format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses"))
+}
+
+/// Starts `emulator` and creates a configuration in it: the emulator, a token with the write
+/// permission, and the configuration's id.
+async fn with_configuration(emulator: Emulator) -> (RunningEmulator, String, String) {
+    let emulator = emulator.start().await.unwrap();
+    let token = write_token(&emulator);
+    let parent = configuration(emulator.address(), &token).await;
+    (emulator, token, parent)
 }
 
 fn write_token(emulator: &RunningEmulator) -> String {
@@ -146,9 +164,9 @@ fn write_token(emulator: &RunningEmulator) -> String {
 #[tokio::test]
 async fn a_skiptoken_past_the_end_gets_an_empty_page() {
     for page_size in [100, usize::MAX] {
-        let emulator = Emulator::builder().page_size(page_size).start().await.unwrap();
-        let (address, token) = (emulator.address(), write_token(&emulator));
-        let parent = configuration(address, &token).await;
+        let (emulator, token, parent) =
+            with_configuration(Emulator::builder().page_size(page_size)).await;
+        let address = emulator.address();
         for name in ["a", "b"] {
             let body = user_status(name).to_string().into();
             assert_eq!(create_status(address, &token, &parent, body).await.status, 201);
@@ -244,31 +262,30 @@ async fn a_huge_token_ttl_is_clamped() {
 /// with Graph's JSON `413`.
 #[tokio::test]
 async fn bodies_past_two_mib_are_held_to_the_configured_limit() {
-    let emulator = Emulator::builder().max_body_bytes(4 * MIB).start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) =
+        with_configuration(Emulator::builder().max_body_bytes(4 * MIB)).await;
+    let address = emulator.address();
     let big = user_status(&"x".repeat(3 * MIB)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, big).await;
     let start = String::from_utf8_lossy(&reply.body[..reply.body.len().min(200)]).into_owned();
     assert_eq!(reply.status, 201, "{start}");
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
 
     let too_big = user_status(&"x".repeat(5 * MIB)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, too_big).await;
     assert_eq!((reply.status, reply.graph_error().as_str()), (413, "RequestEntityTooLarge"));
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
 }
 
 /// The default limit is 1 MiB, answered with Graph's JSON `413`.
 #[tokio::test]
 async fn the_default_limit_is_one_mib() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     let too_big = user_status(&"x".repeat(3 * MIB / 2)).to_string().into_bytes();
     let reply = create_status(address, &token, &parent, too_big).await;
     assert_eq!((reply.status, reply.graph_error().as_str()), (413, "RequestEntityTooLarge"));
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 0);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 0);
 }
 
 fn batch_of_one(parent: &str, authorization: Option<(&str, &str)>) -> Vec<u8> {
@@ -288,15 +305,12 @@ fn batch_of_one(parent: &str, authorization: Option<(&str, &str)>) -> Vec<u8> {
 /// A sub-request's `Authorization` header (any case) is redacted in the recorded `$batch` body.
 #[tokio::test]
 async fn batch_sub_request_tokens_are_redacted_in_the_log() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, outer) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &outer).await;
+    let (emulator, outer, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     for name in ["Authorization", "authorization", "AUTHORIZATION"] {
         let inner = write_token(&emulator);
         let body = batch_of_one(&parent, Some((name, &bearer(&inner))));
-        let auth = bearer(&outer);
-        let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-        let reply = send(address, "POST", "/v1.0/$batch", &headers, body).await;
+        let reply = post(address, &outer, "/v1.0/$batch", body).await;
         assert_eq!(reply.status, 200, "{reply:?}");
         assert_eq!(reply.json()["responses"][0]["status"], json!(201), "{reply:?}");
         let log = log_text(&emulator);
@@ -310,10 +324,8 @@ async fn batch_sub_request_tokens_are_redacted_in_the_log() {
         assert_eq!(recorded["requests"][0]["body"], user_status("batched"), "the rest is kept");
     }
     // A body that is not JSON but names an authorization header is not kept.
-    let auth = bearer(&outer);
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
     let broken = format!("{{\"requests\": [{{\"headers\": {{\"Authorization\": \"{outer}\"");
-    let reply = send(address, "POST", "/v1.0/$batch", &headers, broken.into()).await;
+    let reply = post(address, &outer, "/v1.0/$batch", broken.into()).await;
     assert_eq!(reply.status, 400);
     assert!(!log_text(&emulator).contains(&outer));
 }
@@ -339,9 +351,8 @@ fn log_text(emulator: &RunningEmulator) -> String {
 /// runs.
 #[tokio::test]
 async fn a_batch_needs_a_valid_token() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let (address, token) = (emulator.address(), write_token(&emulator));
-    let parent = configuration(address, &token).await;
+    let (emulator, token, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
     let expired = emulator.issue_token(&[WRITE], Duration::ZERO);
     // The items carry a valid token of their own: the outer one is what is checked.
     let inner = bearer(&token);
@@ -363,17 +374,15 @@ async fn a_batch_needs_a_valid_token() {
         let text = reply.json()["error"]["message"].as_str().unwrap().to_owned();
         assert!(text.contains(message), "{text}");
     }
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 0, "no item ran");
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 0, "no item ran");
     // A malformed batch with no token is a 401 too: authentication comes first.
     let reply = send(address, "POST", "/v1.0/$batch", &[], b"{}".to_vec()).await;
     assert_eq!(reply.status, 401, "{reply:?}");
 
-    let outer = bearer(&token);
-    let headers = [("Authorization", outer.as_str()), ("Content-Type", "application/json")];
-    let reply = send(address, "POST", "/v1.0/$batch", &headers, batch_of_one(&parent, None)).await;
+    let reply = post(address, &token, "/v1.0/$batch", batch_of_one(&parent, None)).await;
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.json()["responses"][0]["status"], json!(201), "{reply:?}");
-    assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 1);
+    assert_eq!(stored(&emulator, &parent).unwrap().len(), 1);
 }
 
 /// The binary, killed when the test ends.
@@ -528,4 +537,116 @@ fn help_names_every_environment_variable() {
         assert!(help.contains(&format!("--{option}")), "{option}: {help}");
         assert!(help.contains(&format!("[env: {variable}")), "{variable}: {help}");
     }
+}
+
+/// A `$filter` of thousands of `or` (or `and`) terms is evaluated, not the end of the process (a
+/// 3,000-term one once overflowed the stack and aborted it); one past the bound on its size is
+/// Graph's `400` naming the problem.
+#[tokio::test]
+async fn long_filters_are_evaluated_or_refused_never_fatal() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let address = emulator.address();
+    let token = emulator.issue_token(&["Application.ReadWrite.All"], Duration::from_secs(600));
+    let body = json!({"displayName": "a"}).to_string().into();
+    assert_eq!(post(address, &token, "/v1.0/applications", body).await.status, 201);
+    for operator in ["or", "and"] {
+        let filter = vec!["true"; 3_000].join(&format!("%20{operator}%20"));
+        let reply = get(address, &token, &format!("/v1.0/applications?$filter={filter}")).await;
+        assert_eq!(reply.status, 200, "{operator}: {reply:?}");
+        assert_eq!(reply.json()["value"].as_array().map(Vec::len), Some(1), "{operator}");
+    }
+    // 10,001 operands (hyper answers 414 to a URI past 64 KiB: an `in` list packs them tighter).
+    let filter = format!("displayName%20in%20({})", vec!["'a'"; 10_000].join(","));
+    let reply = get(address, &token, &format!("/v1.0/applications?$filter={filter}")).await;
+    assert_eq!((reply.status, reply.graph_error().as_str()), (400, "BadRequest"), "{reply:?}");
+    let message = reply.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("at most 10000 operands"), "{message}");
+}
+
+/// Creates `count` user statuses of about `bytes` bytes each under `parent`; their ids.
+async fn large_statuses(
+    address: SocketAddr,
+    token: &str,
+    parent: &str,
+    count: usize,
+    bytes: usize,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let body = user_status(&format!("{n:03}{}", "x".repeat(bytes)));
+        let reply = create_status(address, token, parent, body.to_string().into()).await;
+        assert_eq!(reply.status, 201, "{reply:?}");
+        ids.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+/// What one request may build is bounded: a page ends before its answer would pass
+/// `max_response_bytes` (its next link goes on from there), a `$batch`'s answers share one such
+/// budget, and an answer that cannot fit is Graph's `400` naming the limit.
+#[tokio::test]
+async fn answers_are_bounded_per_request_and_per_batch() {
+    let budget = 256 * 1024;
+    let (emulator, token, parent) =
+        with_configuration(Emulator::builder().max_response_bytes(budget)).await;
+    let address = emulator.address();
+    large_statuses(address, &token, &parent, 30, 20 * 1024).await;
+    let list = format!("{CONFIGURATIONS}/{parent}/userStatuses");
+    // Pages within the budget, and every entity once when the links are followed.
+    let mut seen = Vec::new();
+    let mut next = Some(format!("http://{address}{list}"));
+    while let Some(link) = next.take() {
+        let path = link.strip_prefix(&format!("http://{address}")).unwrap().to_owned();
+        let reply = get(address, &token, &path).await;
+        assert_eq!(reply.status, 200, "{reply:?}");
+        assert!(reply.body.len() <= budget, "{} bytes", reply.body.len());
+        let page = reply.json();
+        seen.extend(page["value"].as_array().unwrap().iter().map(|v| v["id"].clone()));
+        next = page["@odata.nextLink"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 30);
+    // A `$batch` of 20 such reads: one budget for all of its answers.
+    let requests: Vec<Value> = (0..20)
+        .map(|n| json!({"id": n.to_string(), "method": "GET", "url": list.replace("/v1.0", "")}))
+        .collect();
+    let body = json!({ "requests": requests }).to_string().into();
+    let reply = post(address, &token, "/v1.0/$batch", body).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(reply.body.len() <= budget, "{} bytes", reply.body.len());
+    let answers = reply.json()["responses"].as_array().unwrap().clone();
+    assert_eq!(answers.len(), 20);
+    assert!(answers.iter().any(|a| a["status"] == 200), "some fit");
+    let refused: Vec<&Value> = answers.iter().filter(|a| a["status"] == 400).collect();
+    assert!(!refused.is_empty(), "not all fit");
+    for answer in refused {
+        let message = answer["body"]["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("{budget} bytes")), "{message}");
+    }
+    // An entity whose answer alone passes the budget, read or listed: refused, not cut.
+    let large = large_statuses(address, &token, &parent, 1, 300 * 1024).await;
+    for path in [format!("{list}/{}", large[0]), format!("{list}?$filter=id%20eq%20'{}'", large[0])]
+    {
+        let reply = get(address, &token, &path).await;
+        assert_eq!((reply.status, reply.graph_error().as_str()), (400, "BadRequest"), "{reply:?}");
+        let message = reply.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(&format!("limit of {budget} bytes")), "{message}");
+    }
+}
+
+/// An expanded collection holds at most 20 entities and no next link, as Graph documents
+/// (learn.microsoft.com/graph/query-parameters, "expand").
+#[tokio::test]
+async fn expanded_collections_hold_at_most_twenty() {
+    let (emulator, token, parent) = with_configuration(Emulator::builder()).await;
+    let address = emulator.address();
+    large_statuses(address, &token, &parent, 25, 10).await;
+    let reply =
+        get(address, &token, &format!("{CONFIGURATIONS}/{parent}?$expand=userStatuses")).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let body = reply.json();
+    assert_eq!(body["userStatuses"].as_array().map(Vec::len), Some(20), "{body}");
+    assert!(body.get("userStatuses@odata.nextLink").is_none());
+    let reply = get(address, &token, &format!("{CONFIGURATIONS}?$expand=userStatuses")).await;
+    let listed = reply.json()["value"][0]["userStatuses"].as_array().map(Vec::len);
+    assert_eq!(listed, Some(20));
 }

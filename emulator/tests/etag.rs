@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Api, Reply};
+use common::{Api, Reply, group, user};
 use graph_emulator::{Emulator, RunningEmulator};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -49,18 +49,6 @@ async fn start() -> (RunningEmulator, Api) {
     let api =
         Api::new(&emulator, &["Group.ReadWrite.All", "User.ReadWrite.All", "Tasks.ReadWrite.All"]);
     (emulator, api)
-}
-
-fn group(name: &str) -> Value {
-    json!({"displayName": name, "mailEnabled": false, "mailNickname": name, "securityEnabled": true})
-}
-
-fn user(name: &str) -> Value {
-    json!({
-        "accountEnabled": true, "displayName": name, "mailNickname": name,
-        "userPrincipalName": format!("{name}@contoso.com"),
-        "passwordProfile": {"password": "x-1234-Y", "forceChangePasswordNextSignIn": false},
-    })
 }
 
 /// The strong form of a weak etag: `"…"` for `W/"…"`.

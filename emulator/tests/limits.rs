@@ -377,3 +377,29 @@ async fn tokens_and_unauthenticated_calls_do_not_count() {
     api.read().await.throttled();
     assert_eq!(emulator.throttle_counts(), counts(1, 0, 0, 1));
 }
+
+/// Intune's services have windows of their own (Microsoft's throttling-limits page): a full
+/// window of the applications service (user statuses, configurations) leaves the devices
+/// service's room, which allows twice as many requests, and a path of no Intune service is not
+/// limited.
+#[tokio::test]
+async fn each_intune_service_has_its_own_windows() {
+    // A hundredth of the documented numbers: applications 10 reads per app, devices 20.
+    let emulator = start(Limits::intune().scaled(0.01)).await;
+    let mut api = Api::new(&emulator, DEFAULT_CLIENT_ID);
+    let roles = [WRITE, "DeviceManagementManagedDevices.Read.All", "Group.Read.All"];
+    api.token = emulator.issue_token(&roles, Duration::from_secs(600));
+    api.read_all(10).await;
+    api.read().await.throttled();
+    let devices = "/deviceManagement/managedDevices?$top=1";
+    for n in 0..20 {
+        let reply = api.send(Method::GET, devices, None).await;
+        assert_eq!(reply.status, 200, "read {n} of the devices service: {reply:?}");
+    }
+    api.send(Method::GET, devices, None).await.throttled();
+    for n in 0..50 {
+        let reply = api.send(Method::GET, "/groups", None).await;
+        assert_eq!(reply.status, 200, "read {n} of no Intune service: {reply:?}");
+    }
+    assert_eq!(emulator.throttle_counts(), counts(2, 0, 0, 80));
+}

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Api, Reply};
+use common::{Api, Reply, group, user};
 use graph_emulator::{Emulator, RunningEmulator};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -83,18 +83,6 @@ fn status(name: &str, count: i64, compliance: &str, at: &str) -> Value {
     })
 }
 
-fn group(name: &str) -> Value {
-    json!({"displayName": name, "mailEnabled": false, "mailNickname": name, "securityEnabled": true})
-}
-
-fn user(name: &str) -> Value {
-    json!({
-        "accountEnabled": true, "displayName": name, "mailNickname": name,
-        "userPrincipalName": format!("{name}@contoso.com"),
-        "passwordProfile": {"password": "x-1234-Y", "forceChangePasswordNextSignIn": false},
-    })
-}
-
 #[tokio::test]
 async fn the_seed_lifecycle() {
     let emulator = start().await;
@@ -146,7 +134,7 @@ async fn the_seed_lifecycle() {
     assert!(gone.message().contains(&id), "{gone:?}");
     assert_eq!(api.delete(&format!("{statuses}/{id}")).await.status, 404);
     assert_eq!(api.patch(&format!("{statuses}/{id}"), json!({})).await.status, 404);
-    let stored = emulator.user_statuses(&parent).unwrap();
+    let stored = emulator.entities(&format!("{CONFIGURATIONS}/{parent}/userStatuses")).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["userDisplayName"], json!("bob"));
 }
@@ -172,10 +160,11 @@ async fn a_todo_task_lifecycle_under_a_user() {
     let task_id = created.id();
     let task = created.json();
     assert_eq!(task["@odata.type"], json!("#microsoft.graph.todoTask"));
-    assert!(
-        graph_emulator::is_date_time_offset(task["createdDateTime"].as_str().unwrap()),
-        "{task}"
-    );
+    // UTC with seven fractional digits, as Graph writes it: 2024-01-31T10:00:00.1234567Z.
+    let created_at = task["createdDateTime"].as_str().unwrap();
+    let shape: String =
+        created_at.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+    assert_eq!(shape, "0000-00-00T00:00:00.0000000Z", "{task}");
     assert_eq!(task["createdDateTime"], task["lastModifiedDateTime"]);
     assert_eq!(task["isReminderOn"], json!(false), "a non-nullable property gets its zero value");
     api.post(&tasks, json!({"title": "Bread", "status": "completed"})).await.id();
@@ -292,7 +281,7 @@ async fn parents_must_exist_and_go_with_what_they_contain() {
     .await
     .id();
     assert_eq!(api.delete(&format!("{CONFIGURATIONS}/{parent}")).await.status, 204);
-    assert!(emulator.user_statuses(&parent).is_none());
+    assert!(emulator.entities(&format!("{CONFIGURATIONS}/{parent}/userStatuses")).is_none());
 }
 
 #[tokio::test]
@@ -618,4 +607,35 @@ async fn odd_paths_and_queries_get_graph_errors() {
             reply.code();
         }
     }
+}
+
+/// A client configured with `http://localhost:PORT` gets its links in that origin (a client
+/// rightly refuses a next link to another origin): `@odata.nextLink` and `@odata.context` are
+/// written from the request's `Host`, also inside `$batch`.
+#[tokio::test]
+async fn links_are_written_in_the_origin_the_client_used() {
+    let emulator = Emulator::builder().page_size(1).start().await.unwrap();
+    let mut api = Api::new(&emulator, &["Group.ReadWrite.All"]);
+    let origin = format!("http://localhost:{}", emulator.address().port());
+    api.base = format!("{origin}/v1.0");
+    for name in ["a", "b"] {
+        api.post("/groups", group(name)).await.id();
+    }
+    let page = api.get("/groups").await.json();
+    assert_eq!(page["@odata.context"], json!(format!("{origin}/v1.0/$metadata#groups")));
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{origin}/v1.0/groups?")), "{next}");
+    let second = api.http.get(next).bearer_auth(&api.token).send().await.unwrap();
+    let second: Value = serde_json::from_slice(&second.bytes().await.unwrap()).unwrap();
+    assert_eq!(second["value"].as_array().map(Vec::len), Some(1), "{second}");
+    let batch = json!({"requests": [{"id": "1", "method": "GET", "url": "/groups"}]});
+    let answer = api.post("/$batch", batch).await.json();
+    let inner = &answer["responses"][0]["body"];
+    let next = inner["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{origin}/v1.0/groups?")), "{inner}");
+    // Without `localhost`, the address it is bound to.
+    let api = Api::new(&emulator, &["Group.ReadWrite.All"]);
+    let page = api.get("/groups").await.json();
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    assert!(next.starts_with(&emulator.graph_url("v1.0")), "{next}");
 }

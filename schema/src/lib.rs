@@ -31,6 +31,7 @@ mod csdl;
 mod model;
 pub mod naming;
 mod resolve;
+pub mod throttling;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

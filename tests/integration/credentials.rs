@@ -9,6 +9,7 @@ use graph_entity::{
     auth::{ClientCertificateCredential, EnvironmentCredential},
 };
 
+use crate::Stored as _;
 use crate::{configuration, doc_example};
 
 const APP: &str = "11111111-2222-3333-4444-555555555555";

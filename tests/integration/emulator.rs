@@ -11,6 +11,7 @@ use graph_entity::prelude::*;
 use graph_entity::{Client, Error, NationalCloud, auth::ClientSecretCredential, cloud::ApiVersion};
 use serde_json::{Value, json};
 
+use crate::Stored as _;
 use crate::{configuration, doc_example};
 
 async fn start(page_size: usize) -> RunningEmulator {

@@ -15,6 +15,7 @@ use graph_entity::{
     error::{AuthError, GiveUp, Outcome},
 };
 
+use crate::Stored as _;
 use crate::{configuration, doc_example, stored_counts};
 
 const WRITE: &str = "DeviceManagementApps.ReadWrite.All";

@@ -40,6 +40,20 @@ mod common;
 
 pub(crate) use common::configuration;
 
+/// What the tests read of the emulator's store: the user statuses under a configuration, through
+/// its accessor of any collection ([`graph_emulator::RunningEmulator::entities`]).
+pub(crate) trait Stored {
+    fn user_statuses(&self, configuration: &str) -> Option<Vec<serde_json::Value>>;
+}
+
+impl Stored for graph_emulator::RunningEmulator {
+    fn user_statuses(&self, configuration: &str) -> Option<Vec<serde_json::Value>> {
+        let path =
+            format!("/deviceAppManagement/mobileAppConfigurations/{configuration}/userStatuses");
+        self.entities(&path)
+    }
+}
+
 /// The `devicesCount` of every user status the emulator stored under `parent`, sorted: the
 /// tests give each input its own count, so this shows what was stored, and how often.
 pub(crate) fn stored_counts(emulator: &graph_emulator::RunningEmulator, parent: &str) -> Vec<i64> {

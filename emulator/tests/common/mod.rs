@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use graph_emulator::RunningEmulator;
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub struct Api {
     pub http: reqwest::Client,
@@ -81,4 +81,18 @@ impl Api {
     pub async fn post(&self, path: &str, body: Value) -> Reply {
         self.send(Method::POST, path, Some(body), &[]).await
     }
+}
+
+/// A group as Graph requires it on create.
+pub fn group(name: &str) -> Value {
+    json!({"displayName": name, "mailEnabled": false, "mailNickname": name, "securityEnabled": true})
+}
+
+/// A user as Graph requires it on create.
+pub fn user(name: &str) -> Value {
+    json!({
+        "accountEnabled": true, "displayName": name, "mailNickname": name,
+        "userPrincipalName": format!("{name}@contoso.com"),
+        "passwordProfile": {"password": "x-1234-Y", "forceChangePasswordNextSignIn": false},
+    })
 }
