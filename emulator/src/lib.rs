@@ -131,6 +131,7 @@ mod request;
 mod respond;
 mod retry_after;
 mod routing;
+mod search;
 mod server;
 mod service;
 mod state;

@@ -8,12 +8,13 @@ use graph_entity_schema::Schema;
 use serde_json::{Map, Value};
 
 use crate::filter::{Filter, Kind, PropertyPath, QueryError};
+use crate::search::Search;
 
 /// The types whose collections Graph serves as directory objects: `$count` and `$search` need
 /// `ConsistencyLevel: eventual`, string comparisons ignore case, `$skip` is refused.
 pub(crate) const DIRECTORY_OBJECT: &str = "microsoft.graph.directoryObject";
 /// Outlook items: `$search` is free text.
-const MESSAGE: &str = "microsoft.graph.message";
+pub(crate) const MESSAGE: &str = "microsoft.graph.message";
 
 /// Which operation the options are read for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,127 +299,6 @@ fn expand(schema: &Schema, ty: &str, text: &str) -> Result<Vec<Expand>, QueryErr
         expands.push(Expand { navigation: name.to_owned(), select: select_names });
     }
     Ok(expands)
-}
-
-/// A `$search`: alternatives (`OR`) of clauses that must all hold (`AND`).
-#[derive(Debug)]
-pub(crate) struct Search {
-    any_of: Vec<Vec<Clause>>,
-}
-
-#[derive(Debug)]
-enum Clause {
-    /// `"displayName:wa"`: each word of the value begins a word of the property.
-    Property(String, Vec<String>),
-    /// `"budget"`: some string property contains it (free text).
-    Text(String),
-}
-
-impl Search {
-    fn parse(schema: &Schema, ty: &str, text: &str) -> Result<Search, QueryError> {
-        let directory = schema.is_derived_from(ty, DIRECTORY_OBJECT);
-        if !directory && !schema.is_derived_from(ty, MESSAGE) {
-            return invalid(format!(
-                "$search is not supported on collections of '{ty}'; Graph serves it on directory objects and messages."
-            ));
-        }
-        let mut any_of = vec![Vec::new()];
-        let mut rest = text.trim();
-        let mut expect_clause = true;
-        while !rest.is_empty() {
-            if expect_clause {
-                let (clause, after) = match rest.strip_prefix('"') {
-                    Some(quoted) => {
-                        let Some(end) = quoted.find('"') else {
-                            return invalid(format!(
-                                "Syntax error in $search '{text}': a quote is not closed."
-                            ));
-                        };
-                        (&quoted[..end], &quoted[end + 1..])
-                    }
-                    None if directory => {
-                        return invalid(format!(
-                            "Syntax error in $search '{text}': directory searches are written \"property:value\", in double quotes."
-                        ));
-                    }
-                    None => rest.split_at(rest.find(' ').unwrap_or(rest.len())),
-                };
-                let clause = match clause.split_once(':') {
-                    Some((property, value)) => {
-                        let path = PropertyPath::resolve(schema, ty, property)?;
-                        if *path.kind() != Kind::String {
-                            return invalid(format!(
-                                "The property '{property}' cannot be searched: it is not a string."
-                            ));
-                        }
-                        Clause::Property(property.to_owned(), words(value))
-                    }
-                    None if directory => {
-                        return invalid(format!(
-                            "Syntax error in $search '{text}': expected \"property:value\"."
-                        ));
-                    }
-                    None => Clause::Text(clause.to_lowercase()),
-                };
-                if let Some(last) = any_of.last_mut() {
-                    last.push(clause);
-                }
-                rest = after.trim_start();
-                expect_clause = false;
-            } else {
-                let (word, after) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
-                match word {
-                    "AND" => {}
-                    "OR" => any_of.push(Vec::new()),
-                    other => {
-                        return invalid(format!(
-                            "Syntax error in $search '{text}': expected AND or OR, found '{other}'."
-                        ));
-                    }
-                }
-                rest = after.trim_start();
-                expect_clause = true;
-            }
-        }
-        if expect_clause {
-            return invalid(format!("Syntax error in $search '{text}': a clause is missing."));
-        }
-        Ok(Search { any_of })
-    }
-
-    pub(crate) fn matches(&self, entity: &Map<String, Value>) -> bool {
-        self.any_of.iter().any(|all| all.iter().all(|clause| clause.matches(entity)))
-    }
-}
-
-/// Lowercase words, split at anything not alphanumeric.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-impl Clause {
-    fn matches(&self, entity: &Map<String, Value>) -> bool {
-        match self {
-            Clause::Property(name, wanted) => {
-                let Some(Value::String(value)) = entity.get(name) else { return false };
-                let have = words(value);
-                wanted.iter().all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
-            }
-            Clause::Text(text) => entity.values().any(|v| contains_text(v, text, 0)),
-        }
-    }
-}
-
-fn contains_text(value: &Value, text: &str, depth: usize) -> bool {
-    match value {
-        Value::String(s) => s.to_lowercase().contains(text),
-        Value::Object(o) if depth < 4 => o.values().any(|v| contains_text(v, text, depth + 1)),
-        Value::Array(a) if depth < 4 => a.iter().any(|v| contains_text(v, text, depth + 1)),
-        _ => false,
-    }
 }
 
 impl Query {

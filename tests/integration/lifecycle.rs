@@ -269,6 +269,17 @@ async fn a_group() {
     assert!(sent.path.contains("&$count=true"), "{}", sent.path);
     assert_eq!(sent.header("consistencylevel"), Some("eventual"));
 
+    // `$search` words are data: a quote in them cannot add a clause.
+    let search = |words: &str| Group::query().search(f.display_name.search(words));
+    let found = Group::list_with(&client, (), &search("field")).collect_all().await.unwrap();
+    assert_eq!(found.len(), 1);
+    let injected = r#"nobody" OR "displayName:Finance"#;
+    let found = Group::list_with(&client, (), &search(injected)).collect_all().await.unwrap();
+    assert!(found.is_empty(), "the quote added a clause: {found:?}");
+    let raw = Group::query().search_raw(format!(r#""displayName:{injected}""#));
+    let found = Group::list_with(&client, (), &raw).collect_all().await.unwrap();
+    assert_eq!(found.len(), 1, "the raw form takes the text as written");
+
     let patch = Group::patch().description(Some("Everyone in the field".into()));
     Group::update(&client, (), &id, &patch).await.unwrap();
     assert_eq!(

@@ -195,10 +195,22 @@ mod tests {
         let body = br#"{"token_type":"Bearer","expires_in":"3599","access_token":"eyJ0"}"#;
         assert!(parse_token_response(200, body, now).is_ok(), "seconds as a string");
         for (status, body, code) in [
-            (200, &br#"{"token_type":"mac","expires_in":1,"access_token":"x"}"#[..], "unexpected_response"),
-            (200, br#"{"token_type":"Bearer","expires_in":-1,"access_token":"x"}"#, "unexpected_response"),
+            (
+                200,
+                &br#"{"token_type":"mac","expires_in":1,"access_token":"x"}"#[..],
+                "unexpected_response",
+            ),
+            (
+                200,
+                br#"{"token_type":"Bearer","expires_in":-1,"access_token":"x"}"#,
+                "unexpected_response",
+            ),
             (200, b"not json", "unexpected_response"),
-            (400, br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#, "invalid_client"),
+            (
+                400,
+                br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#,
+                "invalid_client",
+            ),
             (500, b"<html>down</html>", "unexpected_response"),
         ] {
             let error = parse_token_response(status, body, now).unwrap_err();
@@ -214,6 +226,10 @@ mod tests {
         let long = "x".repeat(100_000);
         let body = format!(r#"{{"error":"{long}","error_description":"{long}"}}"#);
         let error = parse_token_response(400, body.as_bytes(), Instant::now()).unwrap_err();
-        assert!(error.to_string().len() < 2 * crate::error::SNIPPET_LEN + 100, "{}", error.to_string().len());
+        assert!(
+            error.to_string().len() < 2 * crate::error::SNIPPET_LEN + 100,
+            "{}",
+            error.to_string().len()
+        );
     }
 }
