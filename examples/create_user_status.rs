@@ -37,7 +37,8 @@ use graph_entity::prelude::*;
 use graph_entity::{
     Client, NationalCloud,
     auth::{ClientSecretCredential, EnvironmentCredential, StaticToken},
-    client::{BulkOptions, Rate},
+    client::BulkOptions,
+    entity::Throttling,
 };
 
 /// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
@@ -85,9 +86,11 @@ async fn run() -> Result<(), Box<dyn Error>> {
     match Target::from_env()? {
         Target::Emulator => against_emulator(&status, args.count).await,
         Target::Graph { client, configuration_id } => match args.count {
-            // Intune allows 100 writes in 20 s per app: send at that pace rather than into 429s.
+            // Intune's applications service allows 100 writes in 20 s per app: send at the
+            // documented pace of the entity's service rather than into 429s.
             Some(count) => {
-                let rate = (!args.unpaced).then_some(Rate::INTUNE_WRITES);
+                let documented = ManagedDeviceMobileAppConfigurationUserStatus::THROTTLING;
+                let rate = documented.filter(|_| !args.unpaced);
                 bulk(&client, &configuration_id, &status, count, rate).await
             }
             None => against_graph(&client, &configuration_id, &status).await,
@@ -120,7 +123,7 @@ async fn bulk(
     configuration_id: &str,
     status: &ManagedDeviceMobileAppConfigurationUserStatus,
     count: usize,
-    rate: Option<Rate>,
+    pace: Option<Throttling>,
 ) -> Result<(), Box<dyn Error>> {
     let bar = ProgressBar::new(count as u64).with_style(ProgressStyle::with_template(
         "{bar:40} {pos}/{len} created ({per_sec}, {elapsed} elapsed, {msg})",
@@ -132,13 +135,14 @@ async fn bulk(
             progress.set_message(format!("{:.0} s to go", eta.as_secs_f64()));
         }
     });
-    if let Some(rate) = rate {
+    if let Some(limit) = pace {
         println!(
-            "Paced to {} writes in {} s, Intune's documented limit per app (--unpaced to not pace).",
-            rate.requests(),
-            rate.per().as_secs()
+            "Paced to {} writes in {} s, the documented limit per app of {} (--unpaced to not pace).",
+            limit.writes(),
+            limit.window().as_secs(),
+            limit.service()
         );
-        options = options.rate(rate.requests(), rate.per());
+        options = options.rate(limit.writes(), limit.window());
     }
     let items = (0..count).map(|n| {
         let item = ManagedDeviceMobileAppConfigurationUserStatus {

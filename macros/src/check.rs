@@ -138,6 +138,9 @@ fn entity<'a>(
         directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
         cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
         navigations: schema.navigations(&ty.name).into_iter().map(|n| n.name.clone()).collect(),
+        throttling: graph_entity_schema::throttling::service_of_path(schema, &path.value()).map(
+            |service| (service.name, service.writes.per_app_per_tenant, service.window.as_secs()),
+        ),
     })
 }
 

@@ -40,6 +40,8 @@ pub(crate) struct Entity<'a> {
     pub(crate) cast: Option<String>,
     /// The navigation properties of the type, when checked: what `$expand` names.
     pub(crate) navigations: Vec<String>,
+    /// The documented write limit of the path's service, when checked and documented.
+    pub(crate) throttling: Option<(&'static str, u32, u64)>,
 }
 
 /// What a `#[graph_complex]` declares.
@@ -159,6 +161,9 @@ pub(crate) struct Checked<'a> {
     /// The names of the type's navigation properties (its bases' included): what `$expand`
     /// names.
     pub(crate) navigations: Vec<String>,
+    /// The documented write limit of the service the path belongs to: its name, the writes per
+    /// application per tenant, and the window in seconds.
+    pub(crate) throttling: Option<(&'static str, u32, u64)>,
 }
 
 /// What checking a `#[graph_complex]` found.
@@ -242,6 +247,7 @@ impl<'a> Entity<'a> {
         let directory_object = checked.as_ref().is_some_and(|c| c.directory_object);
         let cast = checked.as_ref().and_then(|c| c.cast.clone());
         let navigations = checked.as_ref().map(|c| c.navigations.clone()).unwrap_or_default();
+        let throttling = checked.as_ref().and_then(|c| c.throttling);
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
                 Some(checked) => (
@@ -278,6 +284,7 @@ impl<'a> Entity<'a> {
             directory_object,
             cast,
             navigations,
+            throttling,
         })
     }
 }
@@ -332,6 +339,7 @@ impl<'a> Entity<'a> {
             directory_object: false,
             cast: None,
             navigations: Vec::new(),
+            throttling: None,
         })
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use graph_emulator::{Emulator, Limits, LimitsRetryAfter, RunningEmulator};
 use graph_entity::Client;
-use graph_entity::client::{BulkOptions, Progress, RetryPolicy};
+use graph_entity::client::{BulkOptions, Pacing, Progress, RetryPolicy};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 use graph_entity::prelude::*;
 
@@ -226,4 +226,79 @@ async fn a_throttled_read_leaves_the_write_limit() {
         .await
         .expect("the writes were paced as if the read's 429 were theirs");
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+/// An entity of the Intune devices service (200 writes in 20 s per app and tenant, where the
+/// applications service of user statuses allows 100).
+#[graph_entity(path = "/deviceManagement/detectedApps")]
+#[derive(Debug, Clone)]
+pub(crate) struct DetectedApp {
+    #[graph(key)]
+    pub(crate) id: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) device_count: i32,
+    pub(crate) size_in_byte: i64,
+    pub(crate) platform: DetectedAppPlatformType,
+}
+
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DetectedAppPlatformType {
+    Unknown,
+    Windows,
+    #[graph(other)]
+    Other(String),
+}
+
+/// Intune's limits are per service, and the path decides the budget: with documented pacing,
+/// the writes of each service are paced apart at its own limit, and neither meets `429`s.
+#[tokio::test]
+async fn each_service_is_paced_at_its_own_documented_limit() {
+    let (emulator, _, parent) = setup(LimitsRetryAfter::Omitted).await;
+    let token = emulator.issue_token(
+        &[WRITE, "DeviceManagementManagedDevices.ReadWrite.All"],
+        Duration::from_secs(600),
+    );
+    let client = Client::builder()
+        .base_url(emulator.graph_url("v1.0"))
+        .bearer_token(&token)
+        .pacing(Pacing::documented().time_scale(SCALE))
+        .retry(RetryPolicy::default().max_retries(50).base_delay(Duration::from_millis(20)))
+        .build()
+        .unwrap();
+    assert_eq!(Status::THROTTLING.map(|t| t.writes()), Some(100));
+    assert_eq!(DetectedApp::THROTTLING.map(|t| t.writes()), Some(200));
+    let first_eta = |etas: &Mutex<Vec<Option<Duration>>>| etas.lock().unwrap()[0].unwrap();
+    let (status_etas, app_etas) =
+        (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+    let count = 300;
+    let progress = |etas: &Arc<Mutex<Vec<Option<Duration>>>>| {
+        let seen = Arc::clone(etas);
+        BulkOptions::default().on_progress(move |p: Progress| seen.lock().unwrap().push(p.eta))
+    };
+    let (status_options, app_options) = (progress(&status_etas), progress(&app_etas));
+    let apps = (0..count).map(|n| {
+        let app = DetectedApp {
+            id: None,
+            display_name: Some(format!("App {n}")),
+            device_count: n as i32,
+            size_in_byte: 1,
+            platform: DetectedAppPlatformType::Windows,
+        };
+        (app, [""; 0])
+    });
+    let statuses = client.create_many(inputs(&parent, count), &status_options);
+    let apps = client.create_many(apps, &app_options);
+    let (statuses, apps) = tokio::join!(statuses, apps);
+    let (statuses, apps) = (statuses.unwrap(), apps.unwrap());
+    assert!(statuses.iter().all(Result::is_ok), "{:?}", statuses.iter().find(|r| r.is_err()));
+    assert!(apps.iter().all(Result::is_ok), "{:?}", apps.iter().find(|r| r.is_err()));
+    assert_eq!(stored_counts(&emulator, &parent).len(), count);
+    // Each pacer went at its service's own limit: the devices job was paced at 200, not at
+    // the applications service's 100.
+    let (status_eta, app_eta) = (first_eta(&status_etas), first_eta(&app_etas));
+    assert!(app_eta < status_eta.mul_f64(0.75), "devices {app_eta:?}, applications {status_eta:?}");
+    let counts = emulator.throttle_counts();
+    let refused = counts.throttled_requests + counts.throttled_batch_items;
+    assert!(refused <= (2 * count / 100) as u64, "{counts:?}");
 }

@@ -168,6 +168,12 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             const DIRECTORY_OBJECT: bool = true;
         )
     });
+    let throttling = entity.throttling.map(|(service, writes, window)| {
+        quote! {
+            const THROTTLING: #private::Option<#krate::entity::Throttling> =
+                #private::Some(#krate::entity::Throttling::__new(#service, #writes, #window));
+        }
+    });
     let cast = entity
         .cast
         .as_ref()
@@ -226,6 +232,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                 #keeps_unknown
                 #directory_object
                 #cast
+                #throttling
 
                 #[doc = #args_doc]
                 type PathArgs<'__a> = #path_args;

@@ -187,6 +187,9 @@ const _: () = {
             &[],
         );
         const KEY: crate::__private::Option<&'static str> = crate::__private::Some("id");
+        const THROTTLING: crate::__private::Option<crate::entity::Throttling> = crate::__private::Some(
+            crate::entity::Throttling::__new("Intune applications", 100u32, 20u64),
+        );
         /// The path's placeholders, in order: `{managedDeviceMobileAppConfigurationId}`.
         type PathArgs<'__a> = &'__a str;
         type Fields = __ManagedDeviceMobileAppConfigurationUserStatusFields;

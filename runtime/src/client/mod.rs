@@ -6,7 +6,7 @@ mod bulk;
 mod operations;
 mod pages;
 
-pub use crate::pace::Rate;
+pub use crate::pace::{Pacing, Rate};
 pub use crate::retry::RetryPolicy;
 pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
@@ -108,11 +108,6 @@ impl Client {
         self.inner.cloud
     }
 
-    /// The throttling limiter of this client's writes.
-    pub(crate) fn pacer(&self) -> &crate::pace::Pacer {
-        &self.inner.transport.pacer
-    }
-
     /// The most pages a collection read follows.
     pub(crate) fn max_pages(&self) -> usize {
         self.inner.max_pages
@@ -149,7 +144,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_pages: Option<usize>,
     proxy: Option<Result<Proxy, String>>,
-    rate: Option<Rate>,
+    pacing: Pacing,
 }
 
 impl ClientBuilder {
@@ -228,15 +223,29 @@ impl ClientBuilder {
         self
     }
 
-    /// Paces every write of this client, single calls and bulk alike, to `rate`: requests wait
-    /// for room under it instead of meeting `429`s ([`Rate::INTUNE_WRITES`] for Intune). The
-    /// pacer lowers its limit when the service throttles anyway, and climbs back. Clients of the
-    /// same service root whose credentials name the same tenant and application share one pacer
-    /// ([`TokenCredential::principal`]), as Graph limits
-    /// per app per tenant. Default: no pacing (throttled requests are retried after
-    /// `Retry-After`).
-    pub fn rate(mut self, rate: Rate) -> Self {
-        self.rate = Some(rate);
+    /// Paces every write of this client, single calls and bulk alike, to `rate`, whatever its
+    /// service: `pacing(Pacing::Rate(rate))`.
+    pub fn rate(self, rate: Rate) -> Self {
+        self.pacing(Pacing::Rate(rate))
+    }
+
+    /// How the client paces its writes, single calls and bulk alike: requests wait for room
+    /// under the limit instead of meeting `429`s. [`Pacing::documented`] paces each write at the
+    /// documented limit of its entity's service (Intune applications 100 writes in 20 s, Intune
+    /// devices 200 …), each service apart, as Graph counts them. A pacer lowers its limit when
+    /// the service throttles anyway, and climbs back. Clients of the same service root whose
+    /// credentials name the same tenant and application share their pacers
+    /// ([`TokenCredential::principal`]), as Graph limits per application per tenant. Default:
+    /// [`Pacing::Off`] (throttled requests are retried after `Retry-After`).
+    ///
+    /// ```
+    /// use graph_entity_runtime::{Client, client::Pacing};
+    ///
+    /// let client = Client::builder().pacing(Pacing::documented()).bearer_token("t").build()?;
+    /// # Ok::<(), graph_entity_runtime::Error>(())
+    /// ```
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
         self
     }
 
@@ -298,7 +307,7 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let pacer = crate::pace::shared(&base_url, credential.principal(), self.rate);
+        let pacers = crate::pace::Pacers::new(&base_url, credential.principal(), self.pacing);
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport {
@@ -311,7 +320,7 @@ impl ClientBuilder {
                     max_response_bytes: self
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-                    pacer,
+                    pacers,
                 },
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
                 cloud: self.base_url.is_none().then_some(self.cloud),

@@ -238,7 +238,13 @@ impl Client {
         let body = Bytes::from(body);
         let transport = self.transport();
         let answer = transport
-            .execute(Method::POST, E::PATH.as_str(), transport.url(&path), Some(body), options)
+            .execute(
+                Method::POST,
+                E::PATH.as_str(),
+                transport.url(&path),
+                Some(body),
+                &paced::<E>(options),
+            )
             .await?;
         answer.decode_written()
     }
@@ -366,8 +372,15 @@ impl Client {
         }
         let body = Bytes::from(serde_json::to_vec(patch).map_err(Error::Encode)?);
         let transport = self.transport();
-        let answer =
-            transport.execute(Method::PATCH, template.as_str(), url, Some(body), options).await?;
+        let answer = transport
+            .execute(
+                Method::PATCH,
+                template.as_str(),
+                url,
+                Some(body),
+                &paced::<P::Entity>(options),
+            )
+            .await?;
         answer.decode_updated()
     }
 
@@ -393,7 +406,9 @@ impl Client {
     ) -> Result<(), Error> {
         let url = self.entity_url::<E>(path_args, id, None, &Query::new().select_all())?;
         let transport = self.transport();
-        transport.execute(Method::DELETE, E::PATH.as_str(), url, None, options).await?;
+        transport
+            .execute(Method::DELETE, E::PATH.as_str(), url, None, &paced::<E>(options))
+            .await?;
         Ok(())
     }
 
@@ -436,6 +451,11 @@ impl Client {
         }
         Ok(with_query(self.transport().url(&path), &render::<E>(query)))
     }
+}
+
+/// A write's options, with the documented limit of its entity's service: what paces it.
+fn paced<E: GraphEntity>(options: &RequestOptions) -> RequestOptions {
+    RequestOptions { throttling: E::THROTTLING, ..options.clone() }
 }
 
 /// The query string: by default `$select` with the declared properties, unless the entity keeps

@@ -4,11 +4,13 @@
 mod availability;
 mod complex;
 pub(crate) mod path;
+mod throttling;
 
 pub use crate::wire::member::GraphEnum;
 pub use availability::Availability;
 pub use complex::GraphComplex;
 pub use path::{PathArgs, PathTemplate};
+pub use throttling::Throttling;
 
 use std::fmt;
 
@@ -61,6 +63,11 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// (`.../mobileAppConfigurations/microsoft.graph.iosMobileAppConfiguration`), so that a
     /// list holds only entities of this type and a read by key refuses another.
     const CAST: Option<&'static str> = None;
+
+    /// The documented write limit of the Graph service the entity belongs to (one of Intune's,
+    /// from Microsoft's throttling-limits page), when it has one: a client with documented
+    /// pacing paces each service's writes apart.
+    const THROTTLING: Option<Throttling> = None;
 
     /// Whether the entity is a directory object (a user, group, device, application …), on
     /// which Graph requires `$count=true` and `ConsistencyLevel: eventual` for advanced queries

@@ -10,6 +10,7 @@
 //! without a `429` raise it back towards the configured rate. Clients of one application share
 //! one pacer ([`registry`]).
 
+mod pacers;
 mod registry;
 mod window;
 
@@ -19,7 +20,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-pub(crate) use registry::shared;
+pub(crate) use pacers::Pacers;
 use window::{State, Verdict};
 
 /// At most `requests` requests in any `per` window: a documented or configured throttling limit.
@@ -64,6 +65,58 @@ impl Rate {
     /// The window.
     pub fn per(&self) -> Duration {
         self.per
+    }
+}
+
+/// How a client paces its writes, so that they stay under the service's throttling limit
+/// instead of meeting `429`s.
+///
+/// ```
+/// use graph_entity_runtime::client::{Pacing, Rate};
+///
+/// // Each write at the documented limit of its entity's service (Intune applications: 100 in
+/// // 20 s; Intune devices: 200), each service paced apart.
+/// let documented = Pacing::documented();
+/// // Against an emulator whose windows run 100 times faster.
+/// let fast = Pacing::documented().time_scale(100.0);
+/// // Every write of the client at one rate, whatever its service.
+/// let one = Pacing::Rate(Rate::INTUNE_WRITES);
+/// # let _ = (documented, fast, one);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub enum Pacing {
+    /// No pacing: throttled requests are retried after their `Retry-After`.
+    #[default]
+    Off,
+    /// Every write of the client at this rate, whatever the service.
+    Rate(Rate),
+    /// Each write at the documented write limit per application per tenant of its entity's
+    /// service ([`GraphEntity::THROTTLING`](crate::GraphEntity::THROTTLING): Intune's services,
+    /// from Microsoft's throttling-limits page), each service paced apart, as Graph counts them;
+    /// writes to entities of no documented service are not paced. `time_scale` divides the
+    /// windows (an emulator whose windows run faster).
+    Documented {
+        /// How much faster than real time the service's windows run (1 for Graph).
+        time_scale: f64,
+    },
+}
+
+impl Pacing {
+    /// Each write at its service's documented limit, in real time.
+    pub fn documented() -> Self {
+        Pacing::Documented { time_scale: 1.0 }
+    }
+
+    /// The documented limits' windows, divided by `scale` (finite and above zero, else 1).
+    #[must_use]
+    pub fn time_scale(self, scale: f64) -> Self {
+        match self {
+            Pacing::Documented { .. } => Pacing::Documented {
+                time_scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 },
+            },
+            other => other,
+        }
     }
 }
 

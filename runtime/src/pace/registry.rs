@@ -9,12 +9,18 @@ use super::{Pacer, Rate};
 static SHARED: OnceLock<Mutex<HashMap<String, Weak<Pacer>>>> = OnceLock::new();
 
 /// The pacer for a client of `base_url` whose credential names `principal` (its own when the
-/// principal is unknown), paced at `rate` when given.
-pub(crate) fn shared(base_url: &str, principal: Option<String>, rate: Option<Rate>) -> Arc<Pacer> {
+/// principal is unknown), for the writes of one Graph `service` (or of any), paced at `rate`
+/// when given.
+pub(crate) fn shared(
+    base_url: &str,
+    principal: Option<&str>,
+    service: Option<&str>,
+    rate: Option<Rate>,
+) -> Arc<Pacer> {
     let pacer = match principal {
         None => Arc::new(Pacer::default()),
         Some(principal) => {
-            let key = format!("{base_url} {principal}");
+            let key = format!("{base_url} {principal} {}", service.unwrap_or_default());
             let mut shared =
                 SHARED.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
             shared.retain(|_, pacer| pacer.strong_count() > 0);

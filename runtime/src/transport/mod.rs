@@ -14,7 +14,7 @@ use tracing::Instrument as _;
 
 use crate::auth::TokenCredential;
 use crate::error::Error;
-use crate::pace::Pacer;
+use crate::pace::Pacers;
 use crate::retry::RetryPolicy;
 use crate::retry::rule::{Decision, Event, Exchange, Request};
 
@@ -35,9 +35,10 @@ pub(crate) struct Transport {
     pub(crate) scope: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
-    /// Every write waits for room under the throttling limit, when one is set: shared by the
-    /// clients of one service root and one application (Graph limits per app per tenant).
-    pub(crate) pacer: Arc<Pacer>,
+    /// Every write waits for room under the throttling limit of its service, when the client
+    /// paces: shared by the clients of one service root and one application (Graph limits per
+    /// app per tenant).
+    pub(crate) pacers: Pacers,
 }
 
 impl Transport {
@@ -66,8 +67,12 @@ impl Transport {
         // What each attempt counts against the throttling limit: a write one request, a
         // `$batch` its items (the caller says), a read nothing.
         let permits = options.permits.unwrap_or(u32::from(request.write));
+        let pacer = (permits > 0).then(|| self.pacers.get(options.throttling));
         loop {
-            let permit = if permits > 0 { Some(self.pacer.acquire(permits).await) } else { None };
+            let permit = match &pacer {
+                Some(pacer) => Some((pacer, pacer.acquire(permits).await)),
+                None => None,
+            };
             let span = tracing::info_span!(
                 "graph.request",
                 method = %method,
@@ -113,15 +118,15 @@ impl Transport {
                 Reply::NotSent(error) => (Event::NotSent, Err(Error::Transport(error))),
                 Reply::Lost(error) => (Event::Lost, Err(Error::Transport(error))),
             };
-            if let Some(permit) = permit {
+            if let Some((pacer, permit)) = permit {
                 let throttled = matches!(event, Event::Refused { status: 429, .. });
                 // Counted by the service from its answer on, unless it refused them.
-                self.pacer.settle(permit, if throttled { 0 } else { permits });
+                pacer.settle(permit, if throttled { 0 } else { permits });
                 if let Event::Refused { status: 429, retry_after, .. } = event {
                     // A write's refusal lowers the write limit (a read's does not: reads have
                     // a budget of their own) and pauses the writers that share the pacer, for
                     // no longer than this call would wait.
-                    self.pacer.throttled(retry_after.map(|d| d.min(policy.max_delay_value())), 0);
+                    pacer.throttled(retry_after.map(|d| d.min(policy.max_delay_value())), 0);
                 }
             }
             match exchange.decide(event, policy) {

@@ -21,6 +21,9 @@ pub struct RequestOptions {
     /// What one attempt counts against the throttling limit, when not its method's default (a
     /// `$batch` counts its items).
     pub(crate) permits: Option<u32>,
+    /// The documented limit of the service the request's entity belongs to: its writes are
+    /// paced with that service's.
+    pub(crate) throttling: Option<crate::entity::Throttling>,
 }
 
 impl RequestOptions {

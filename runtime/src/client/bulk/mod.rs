@@ -13,7 +13,7 @@ use futures_util::stream::{self, StreamExt as _};
 use reqwest::Method;
 
 use super::Client;
-use crate::entity::{GraphEntity, GraphPatch};
+use crate::entity::{GraphEntity, GraphPatch, Throttling};
 use crate::error::Error;
 use crate::pace::{Pacer, Rate};
 use crate::retry::rule::{Decision, Event, Exchange, Request};
@@ -136,6 +136,8 @@ struct Operation<T> {
     template: &'static str,
     /// What the retry rule needs to know of each item.
     request: Request,
+    /// The documented limit of the entities' service: what paces the items.
+    throttling: Option<Throttling>,
     decode: Decoder<T>,
 }
 
@@ -226,6 +228,7 @@ impl Client {
         let operation = Operation {
             template: E::PATH.as_str(),
             request: Request::write(false),
+            throttling: E::THROTTLING,
             decode: written::<E>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -268,6 +271,7 @@ impl Client {
         let operation = Operation {
             template: template.as_str(),
             request: Request::write(true),
+            throttling: <P::Entity as GraphEntity>::THROTTLING,
             decode: updated::<P::Entity>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -298,8 +302,12 @@ impl Client {
             let path = entity_path(E::PATH, args.as_ref(), id.as_ref())?;
             Ok(Some((Method::DELETE, path, None)))
         }))?;
-        let operation =
-            Operation { template: E::PATH.as_str(), request: Request::DELETE, decode: deleted };
+        let operation = Operation {
+            template: E::PATH.as_str(),
+            request: Request::DELETE,
+            throttling: E::THROTTLING,
+            decode: deleted,
+        };
         Ok(self.run_many(prepared, &operation, options).await)
     }
 
@@ -316,11 +324,12 @@ impl Client {
             .map(|item| item.is_none().then(|| (operation.decode)(204, b"", None)))
             .collect();
         let policy = options.retry.clone().unwrap_or_else(|| self.retry_policy().clone());
+        let pacer = self.transport().pacers.get(operation.throttling);
         if let Some(rate) = options.rate {
-            self.pacer().set_rate(rate);
+            pacer.set_rate(rate);
         }
         let reporter =
-            Reporter { options, pacer: self.pacer(), started: tokio::time::Instant::now(), total };
+            Reporter { options, pacer: &pacer, started: tokio::time::Instant::now(), total };
         let pending: Vec<usize> = (0..total).filter(|&i| prepared[i].is_some()).collect();
         if options.batching {
             let run = Run {
@@ -332,7 +341,10 @@ impl Client {
             };
             self.run_batched(&run, pending, &mut results).await;
         } else {
-            let call = RequestOptions::default().retry(policy);
+            let call = RequestOptions {
+                throttling: operation.throttling,
+                ..RequestOptions::default().retry(policy)
+            };
             let mut done = total - pending.len();
             let mut answers = stream::iter(pending)
                 .map(|index| {
@@ -376,17 +388,21 @@ impl Client {
         results: &mut [Option<Result<T, Error>>],
     ) {
         let Run { prepared, operation, options, policy, reporter } = *run;
+        let pacer = reporter.pacer;
         let total = prepared.len();
         let mut done = total - pending.len();
         // Each item's history, as the retry rule keeps it for a single call.
         let mut exchanges = vec![Exchange::new(operation.request); total];
         // A batch of repeatable items is itself safe to resend when its answer is lost.
-        let outer = RequestOptions::default()
-            .retry(policy.clone())
-            .idempotent(operation.request.repeatable);
+        let outer = RequestOptions {
+            throttling: operation.throttling,
+            ..RequestOptions::default()
+                .retry(policy.clone())
+                .idempotent(operation.request.repeatable)
+        };
         while !pending.is_empty() {
             // No more items in one batch than the pacer lets through in a window.
-            let size = match self.pacer().limit() {
+            let size = match pacer.limit() {
                 Some(limit) => options.batch_size.min(limit as usize).max(1),
                 None => options.batch_size,
             };
@@ -446,7 +462,7 @@ impl Client {
                 // Once per batch: its throttled items are one signal, not many, and pause the
                 // pacer no longer than a call waits.
                 if let Some(after) = throttled {
-                    self.pacer().throttled(after.map(|d| d.min(policy.max_delay_value())), refused);
+                    pacer.throttled(after.map(|d| d.min(policy.max_delay_value())), refused);
                 }
                 reporter.report(done);
             }
@@ -456,7 +472,7 @@ impl Client {
             }
             // Paced, the pacer holds the items back as long as the service needs (its
             // `Retry-After`, or the window): no backoff on top.
-            let wait = if self.pacer().limit().is_some() { Duration::ZERO } else { wait };
+            let wait = if pacer.limit().is_some() { Duration::ZERO } else { wait };
             tracing::debug!(
                 throttled = again.len(),
                 wait_ms = wait.as_millis(),
