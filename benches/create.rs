@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
@@ -200,21 +200,12 @@ async fn creates(variant: &str, base: &str, concurrency: usize) -> f64 {
 }
 
 async fn bulk(variant: &str) -> f64 {
-    let emulator = graph_emulator::Emulator::builder().start().await.expect("the emulator");
-    let token =
-        emulator.issue_token(&["DeviceManagementApps.ReadWrite.All"], Duration::from_secs(3600));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
+    let emulator = common::emulator(graph_emulator::Emulator::builder()).await;
+    let client = common::token_client(&emulator, &[common::WRITE])
         .retry(RetryPolicy::none())
         .build()
         .expect("a client");
-    let parent = common::Configuration { id: None, display_name: "bench".into() }
-        .create(&client, ())
-        .await
-        .expect("created")
-        .id
-        .expect("an id");
+    let parent = common::configuration(&client).await;
     let options = match variant {
         "batched" => BulkOptions::default().concurrency(4),
         _ => BulkOptions::default().batching(false).concurrency(CONCURRENCY),

@@ -33,7 +33,6 @@ const SCALE: f64 = 100.0;
 const LIMIT: u32 = 100;
 /// The 20 s window, in real time at [`SCALE`].
 const WINDOW: Duration = Duration::from_millis(200);
-const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
 
 /// How a run is set up.
 #[derive(Clone, Copy)]
@@ -61,20 +60,15 @@ struct Run {
 }
 
 async fn setup(setup: Setup) -> (Arc<RunningEmulator>, Client, String) {
-    let emulator = Emulator::builder().page_size(1000).start().await.expect("the emulator");
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(3600));
+    let emulator = common::emulator(Emulator::builder().page_size(1000)).await;
     // Patient: every input gets through unpaced too, so that runs compare in time and 429s.
     let policy = if setup.patient {
         RetryPolicy::default().max_retries(10_000).max_total_delay(Duration::from_secs(3600))
     } else {
         RetryPolicy::default()
     };
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .retry(policy)
-        .build()
-        .expect("a client");
+    let client =
+        common::token_client(&emulator, &[common::WRITE]).retry(policy).build().expect("a client");
     let parent = common::configuration(&client).await;
     emulator.set_limits(limits(setup));
     (Arc::new(emulator), client, parent)

@@ -110,16 +110,9 @@ fn faults() -> Faults {
 }
 
 async fn setup() -> (RunningEmulator, Client, String) {
-    let emulator = Emulator::builder().faults(faults()).start().await.unwrap();
-    let token =
-        emulator.issue_token(&["DeviceManagementApps.ReadWrite.All"], Duration::from_secs(3600));
+    let emulator = common::emulator(Emulator::builder().faults(faults())).await;
     let policy = RetryPolicy::default().max_retries(6).base_delay(Duration::from_millis(2));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .retry(policy)
-        .build()
-        .unwrap();
+    let client = common::token_client(&emulator, &[common::WRITE]).retry(policy).build().unwrap();
     // The parent is created patiently: it is not what the soak is about.
     let mut parent = None;
     while parent.is_none() {

@@ -54,9 +54,9 @@ async fn each_request_is_a_tracing_span_without_secrets() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let emulator = Emulator::builder().start().await.unwrap();
-    let token =
-        emulator.issue_token(&["DeviceManagementApps.ReadWrite.All"], Duration::from_secs(60));
+    let emulator = common::emulator(Emulator::builder()).await;
+    // The token itself, to look for it in what was logged.
+    let token = emulator.issue_token(&[common::WRITE], Duration::from_secs(60));
     let client = Client::builder()
         .base_url(emulator.graph_url("v1.0"))
         .bearer_token(&token)

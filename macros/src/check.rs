@@ -17,6 +17,8 @@ use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
 pub(crate) struct V1;
 
 impl Metadata for V1 {
+    /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
+    /// `cx`).
     fn entity<'a>(
         &self,
         cx: &mut Ctxt,
@@ -25,9 +27,94 @@ impl Metadata for V1 {
         required_clouds: &[(Clouds, proc_macro2::Span)],
         fields: &[Field<'a>],
     ) -> Option<Checked<'a>> {
-        entity(cx, path, odata_type, required_clouds, fields)
+        let schema = Schema::v1();
+        let resolved = match schema.resolve(&path.value()) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                cx.error_spanned_by(
+                    path,
+                    format!(
+                        "{problem} (add `unchecked` to declare what Microsoft's v1.0 metadata does not cover)"
+                    ),
+                );
+                return None;
+            }
+        };
+        if !resolved.collection {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`path` must name a collection, where `create` posts: this one addresses a single `{}`",
+                    short(&resolved.ty)
+                ),
+            );
+        }
+        let Some(ty) = instance_type(cx, schema, path, &resolved.ty, odata_type) else {
+            // Still report what is wrong with the fields, against the type the path addresses,
+            // unless it is abstract (its derived types may have more properties).
+            if let Some(addressed) = schema.get(&resolved.ty).filter(|t| !t.is_abstract) {
+                for field in fields.iter().filter(|f| f.is_property()) {
+                    let _ = check_field(cx, schema, addressed, field);
+                }
+            }
+            return None;
+        };
+        let mut enum_fields = Vec::new();
+        let mut complex_fields = Vec::new();
+        let mut computed = Vec::new();
+        let mut nullable = Vec::new();
+        for field in fields.iter().filter(|f| f.is_property()) {
+            if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.nullable) {
+                nullable.push(property.name.clone());
+            }
+            if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.computed) {
+                if field.required_on_create {
+                    cx.error_spanned_by(
+                        field.ident,
+                        format!(
+                            "`{}` is computed by the service: it is read, never written, so it cannot be `required`",
+                            property.name
+                        ),
+                    );
+                }
+                computed.push(property.name.clone());
+            }
+            if let Some(found) = check_field(cx, schema, ty, field) {
+                sort_field(field, found, &mut enum_fields, &mut complex_fields);
+            }
+        }
+        let availability = availability(schema, &resolved.segments, ty, fields);
+        for &(cloud, span) in required_clouds {
+            if let Some((_, missing)) = availability.1.iter().find(|(bit, _)| *bit == cloud.bits())
+            {
+                cx.error_at(
+                    span,
+                    format!(
+                        "{missing} does not exist in Microsoft Graph's metadata for `{}`, which `clouds(...)` requires",
+                        cloud.names().next().unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        Some(Checked {
+            odata_type: format!("#{}", ty.name),
+            enum_fields,
+            complex_fields,
+            availability,
+            computed,
+            nullable,
+            directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
+            cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
+            navigations: schema.navigations(&ty.name).into_iter().map(|n| n.name.clone()).collect(),
+            throttling: graph_entity_schema::throttling::service_of_path(schema, &path.value())
+                .map(|service| {
+                    (service.name, service.writes.per_app_per_tenant, service.window.as_secs())
+                }),
+        })
     }
 
+    /// Checks a `#[graph_complex]`: the complex type exists, and every field is one of its
+    /// properties, of a fitting type.
     fn complex<'a>(
         &self,
         cx: &mut Ctxt,
@@ -36,9 +123,21 @@ impl Metadata for V1 {
         graph_name: &str,
         fields: &[Field<'a>],
     ) -> Option<CheckedComplex<'a>> {
-        complex(cx, input, at, graph_name, fields)
+        let schema = Schema::v1();
+        let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
+        let mut enum_fields = Vec::new();
+        let mut complex_fields = Vec::new();
+        for field in fields.iter().filter(|f| f.is_property()) {
+            if let Some(found) = check_field(cx, schema, ty, field) {
+                sort_field(field, found, &mut enum_fields, &mut complex_fields);
+            }
+        }
+        let bases = schema.ancestry(&ty.name).map(|t| t.name.clone()).collect();
+        Some(CheckedComplex { bases, enum_fields, complex_fields })
     }
 
+    /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
+    /// of Graph's (fewer is fine: the `other` variant keeps the rest).
     fn graph_enum(
         &self,
         cx: &mut Ctxt,
@@ -47,101 +146,35 @@ impl Metadata for V1 {
         graph_name: &str,
         members: &[Member<'_>],
     ) -> Option<String> {
-        graph_enum(cx, input, name, graph_name, members)
-    }
-}
-
-/// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
-/// `cx`).
-fn entity<'a>(
-    cx: &mut Ctxt,
-    path: &LitStr,
-    odata_type: Option<&LitStr>,
-    required_clouds: &[(Clouds, proc_macro2::Span)],
-    fields: &[Field<'a>],
-) -> Option<Checked<'a>> {
-    let schema = Schema::v1();
-    let resolved = match schema.resolve(&path.value()) {
-        Ok(resolved) => resolved,
-        Err(problem) => {
-            cx.error_spanned_by(
-                path,
-                format!(
-                    "{problem} (add `unchecked` to declare what Microsoft's v1.0 metadata does not cover)"
-                ),
-            );
-            return None;
-        }
-    };
-    if !resolved.collection {
-        cx.error_spanned_by(
-            path,
-            format!(
-                "`path` must name a collection, where `create` posts: this one addresses a single `{}`",
-                short(&resolved.ty)
-            ),
-        );
-    }
-    let Some(ty) = instance_type(cx, schema, path, &resolved.ty, odata_type) else {
-        // Still report what is wrong with the fields, against the type the path addresses,
-        // unless it is abstract (its derived types may have more properties).
-        if let Some(addressed) = schema.get(&resolved.ty).filter(|t| !t.is_abstract) {
-            for field in fields.iter().filter(|f| f.is_property()) {
-                let _ = check_field(cx, schema, addressed, field);
+        let schema = Schema::v1();
+        let def = named_type(cx, schema, input, name, graph_name, TypeKind::Enum)?;
+        for member in members {
+            if def.members.iter().any(|m| m.name == member.wire) {
+                continue;
             }
-        }
-        return None;
-    };
-    let mut enum_fields = Vec::new();
-    let mut complex_fields = Vec::new();
-    let mut computed = Vec::new();
-    let mut nullable = Vec::new();
-    for field in fields.iter().filter(|f| f.is_property()) {
-        if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.nullable) {
-            nullable.push(property.name.clone());
-        }
-        if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.computed) {
-            if field.required_on_create {
-                cx.error_spanned_by(
-                    field.ident,
+            let names = def.members.iter().map(|m| m.name.as_str());
+            let message = match suggest(&member.wire, names) {
+                Some(close) => {
                     format!(
-                        "`{}` is computed by the service: it is read, never written, so it cannot be `required`",
-                        property.name
-                    ),
-                );
-            }
-            computed.push(property.name.clone());
-        }
-        if let Some(found) = check_field(cx, schema, ty, field) {
-            sort_field(field, found, &mut enum_fields, &mut complex_fields);
-        }
-    }
-    let availability = availability(schema, &resolved.segments, ty, fields);
-    for &(cloud, span) in required_clouds {
-        if let Some((_, missing)) = availability.1.iter().find(|(bit, _)| *bit == cloud.bits()) {
-            cx.error_at(
-                span,
-                format!(
-                    "{missing} does not exist in Microsoft Graph's metadata for `{}`, which `clouds(...)` requires",
-                    cloud.names().next().unwrap_or_default()
+                        "`{}` has no member `{}`; did you mean `{close}`?",
+                        def.name, member.wire
+                    )
+                }
+                None => format!(
+                    "`{}` has no member `{}`; its members are {}",
+                    def.name,
+                    member.wire,
+                    def.members
+                        .iter()
+                        .map(|m| format!("`{}`", m.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
-            );
+            };
+            cx.error_spanned_by(member.ident, message);
         }
+        Some(def.name.clone())
     }
-    Some(Checked {
-        odata_type: format!("#{}", ty.name),
-        enum_fields,
-        complex_fields,
-        availability,
-        computed,
-        nullable,
-        directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
-        cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
-        navigations: schema.navigations(&ty.name).into_iter().map(|n| n.name.clone()).collect(),
-        throttling: graph_entity_schema::throttling::service_of_path(schema, &path.value()).map(
-            |service| (service.name, service.writes.per_app_per_tenant, service.window.as_secs()),
-        ),
-    })
 }
 
 /// The clouds whose metadata has every path segment, the type (and its bases) and every declared
@@ -177,38 +210,6 @@ fn availability(
         }
     }
     (bits, missing)
-}
-
-/// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
-/// of Graph's (fewer is fine: the `other` variant keeps the rest).
-fn graph_enum(
-    cx: &mut Ctxt,
-    input: &syn::DeriveInput,
-    name: Option<&LitStr>,
-    graph_name: &str,
-    members: &[Member<'_>],
-) -> Option<String> {
-    let schema = Schema::v1();
-    let def = named_type(cx, schema, input, name, graph_name, TypeKind::Enum)?;
-    for member in members {
-        if def.members.iter().any(|m| m.name == member.wire) {
-            continue;
-        }
-        let names = def.members.iter().map(|m| m.name.as_str());
-        let message = match suggest(&member.wire, names) {
-            Some(close) => {
-                format!("`{}` has no member `{}`; did you mean `{close}`?", def.name, member.wire)
-            }
-            None => format!(
-                "`{}` has no member `{}`; its members are {}",
-                def.name,
-                member.wire,
-                def.members.iter().map(|m| format!("`{}`", m.name)).collect::<Vec<_>>().join(", ")
-            ),
-        };
-        cx.error_spanned_by(member.ident, message);
-    }
-    Some(def.name.clone())
 }
 
 /// The type the body is of: `odata_type`'s, checked to derive from the path's, or the path's.
@@ -373,28 +374,6 @@ fn named_type<'s>(
         None => cx.error_spanned_by(&input.ident, message),
     }
     None
-}
-
-/// Checks a `#[graph_complex]`: the complex type exists, and every field is one of its
-/// properties, of a fitting type.
-fn complex<'a>(
-    cx: &mut Ctxt,
-    input: &syn::DeriveInput,
-    at: Option<&LitStr>,
-    graph_name: &str,
-    fields: &[Field<'a>],
-) -> Option<CheckedComplex<'a>> {
-    let schema = Schema::v1();
-    let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
-    let mut enum_fields = Vec::new();
-    let mut complex_fields = Vec::new();
-    for field in fields.iter().filter(|f| f.is_property()) {
-        if let Some(found) = check_field(cx, schema, ty, field) {
-            sort_field(field, found, &mut enum_fields, &mut complex_fields);
-        }
-    }
-    let bases = schema.ancestry(&ty.name).map(|t| t.name.clone()).collect();
-    Some(CheckedComplex { bases, enum_fields, complex_fields })
 }
 
 /// Why `rust` cannot hold the property's values, if it cannot.

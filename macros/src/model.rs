@@ -75,7 +75,23 @@ pub(crate) struct Field<'a> {
     pub(crate) etag: bool,
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
+    /// A plain property field: not required on create, not the key, nullable when optional.
+    fn new(ident: &'a Ident, ty: &'a Type, json: String, optional: bool) -> Self {
+        Field {
+            ident,
+            ty,
+            json,
+            optional,
+            required_on_create: false,
+            extra: false,
+            computed: false,
+            key: false,
+            nullable: optional,
+            etag: false,
+        }
+    }
+
     /// A property of the type in the metadata: not the extra map, not `@odata.etag`.
     pub(crate) fn is_property(&self) -> bool {
         !self.extra && !self.etag
@@ -427,14 +443,13 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
         let optional = option_inner(&field.ty).is_some();
 
         if let Some(span) = attrs.extra {
-            let conflicting = [
-                attrs.rename.as_ref().map(|_| "rename"),
-                attrs.required.map(|_| "required"),
-                attrs.key.map(|_| "key"),
-            ];
-            for key in conflicting.into_iter().flatten() {
-                cx.error_at(span, format!("`extra` cannot be combined with `{key}`: the extra map holds the properties the struct does not declare"));
-            }
+            refuse_with(
+                cx,
+                span,
+                &attrs,
+                "extra",
+                "the extra map holds the properties the struct does not declare",
+            );
             if extra_seen {
                 cx.error_at(
                     span,
@@ -442,30 +457,18 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
                 );
             }
             extra_seen = true;
-            out.push(Field {
-                ident,
-                ty: &field.ty,
-                json: String::new(),
-                optional: false,
-                required_on_create: false,
-                extra: true,
-                computed: false,
-                key: false,
-                nullable: false,
-                etag: false,
-            });
+            out.push(Field { extra: true, ..Field::new(ident, &field.ty, String::new(), false) });
             continue;
         }
 
         if let Some(span) = attrs.etag {
-            let conflicting = [
-                attrs.rename.as_ref().map(|_| "rename"),
-                attrs.required.map(|_| "required"),
-                attrs.key.map(|_| "key"),
-            ];
-            for key in conflicting.into_iter().flatten() {
-                cx.error_at(span, format!("`etag` cannot be combined with `{key}`: the field holds `@odata.etag`, which the service sets"));
-            }
+            refuse_with(
+                cx,
+                span,
+                &attrs,
+                "etag",
+                "the field holds `@odata.etag`, which the service sets",
+            );
             if !allow_key {
                 cx.error_at(span, "a complex value has no etag: `#[graph(etag)]` is for entities");
             }
@@ -477,17 +480,12 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
             } else {
                 names.push((ODATA_ETAG_PROPERTY.to_owned(), ident));
             }
+            let json = ODATA_ETAG_PROPERTY.to_owned();
             out.push(Field {
-                ident,
-                ty: &field.ty,
-                json: ODATA_ETAG_PROPERTY.to_owned(),
-                optional,
-                required_on_create: false,
-                extra: false,
                 computed: true,
-                key: false,
                 nullable: true,
                 etag: true,
+                ..Field::new(ident, &field.ty, json, optional)
             });
             continue;
         }
@@ -546,19 +544,24 @@ fn check_fields<'a>(cx: &mut Ctxt, fields: Vec<&'a syn::Field>, allow_key: bool)
         }
 
         out.push(Field {
-            ident,
-            ty: &field.ty,
-            json,
-            optional,
             required_on_create: attrs.required.is_some(),
-            extra: false,
-            computed: false,
             key: attrs.key.is_some(),
-            nullable: optional,
-            etag: false,
+            ..Field::new(ident, &field.ty, json, optional)
         });
     }
     out
+}
+
+/// Reports each key given with `what` that cannot be combined with it, and `why`.
+fn refuse_with(cx: &mut Ctxt, span: Span, attrs: &attr::FieldAttrs, what: &str, why: &str) {
+    let conflicting = [
+        attrs.rename.as_ref().map(|_| "rename"),
+        attrs.required.map(|_| "required"),
+        attrs.key.map(|_| "key"),
+    ];
+    for key in conflicting.into_iter().flatten() {
+        cx.error_at(span, format!("`{what}` cannot be combined with `{key}`: {why}"));
+    }
 }
 
 /// `T` when `ty` is `Option<T>` (also `std::option::Option<T>` and `core::option::Option<T>`).

@@ -15,25 +15,15 @@ use serde_json::{Value, json};
 use crate::stub::{Reply, Stub};
 use crate::{configuration, doc_example, stored_counts};
 
-const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
+use crate::common::{self, WRITE};
 
 async fn setup(faults: Faults) -> (RunningEmulator, Client, String) {
-    let emulator = Emulator::builder().page_size(1000).faults(faults).start().await.unwrap();
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(600));
+    let emulator = common::emulator(Emulator::builder().page_size(1000).faults(faults)).await;
     let policy = RetryPolicy::default().max_retries(10).base_delay(Duration::from_millis(5));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .retry(policy)
-        .build()
-        .unwrap();
-    // Created without faults in the way: faults apply to every Graph call.
-    let plain = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .retry(RetryPolicy::default().max_retries(20).base_delay(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let client = common::token_client(&emulator, &[WRITE]).retry(policy).build().unwrap();
+    // Created patiently, so that faults in its way do not matter: they apply to every call.
+    let patient = RetryPolicy::default().max_retries(20).base_delay(Duration::from_millis(1));
+    let plain = common::token_client(&emulator, &[WRITE]).retry(patient).build().unwrap();
     let parent = configuration(&plain).await;
     (emulator, client, parent)
 }

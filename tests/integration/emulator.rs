@@ -12,18 +12,15 @@ use graph_entity::{Client, Error, NationalCloud, auth::ClientSecretCredential, c
 use serde_json::{Value, json};
 
 use crate::Stored as _;
-use crate::{configuration, doc_example};
+use crate::{common, configuration, doc_example};
 
 async fn start(page_size: usize) -> RunningEmulator {
-    Emulator::builder().page_size(page_size).start().await.unwrap()
+    common::emulator(Emulator::builder().page_size(page_size)).await
 }
 
 /// A client that gets its tokens from the emulator's token endpoint.
 fn client(emulator: &RunningEmulator) -> Client {
-    let (id, secret) = emulator.default_client();
-    let credential =
-        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();
-    Client::builder().base_url(emulator.graph_url("v1.0")).credential(credential).build().unwrap()
+    common::secret_client(emulator).build().unwrap()
 }
 
 fn with_token(emulator: &RunningEmulator, token: &str) -> Client {
@@ -359,14 +356,8 @@ fn the_four_clouds_build_the_right_urls_and_scopes() {
 #[tokio::test]
 async fn beta_is_served_too() {
     let emulator = start(100).await;
-    let (id, secret) = emulator.default_client();
-    let credential =
-        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();
-    let client = Client::builder()
-        .base_url(emulator.graph_url("beta"))
-        .credential(credential)
-        .build()
-        .unwrap();
+    let client =
+        common::secret_client(&emulator).base_url(emulator.graph_url("beta")).build().unwrap();
     let parent = configuration(&client).await;
     let created = doc_example().create(&client, &parent).await.unwrap();
     assert!(created.id.is_some());

@@ -10,7 +10,7 @@ use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Statu
 use graph_entity::prelude::*;
 use graph_entity::{
     Client, Error,
-    auth::{AccessToken, BoxFuture, ClientSecretCredential, TokenCredential},
+    auth::{AccessToken, BoxFuture, TokenCredential},
     client::{RequestOptions, RetryPolicy},
     error::{AuthError, GiveUp, Outcome},
 };
@@ -18,7 +18,7 @@ use graph_entity::{
 use crate::Stored as _;
 use crate::{configuration, doc_example, stored_counts};
 
-const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
+use crate::common::{self, WRITE};
 
 /// A quick policy for tests: many retries, short backoff.
 fn patient() -> RetryPolicy {
@@ -29,16 +29,8 @@ fn patient() -> RetryPolicy {
 }
 
 async fn setup(faults: Faults, policy: RetryPolicy) -> (RunningEmulator, Client, String) {
-    let emulator = Emulator::builder().page_size(1000).faults(faults).start().await.unwrap();
-    let (id, secret) = emulator.default_client();
-    let credential =
-        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .credential(credential)
-        .retry(policy)
-        .build()
-        .unwrap();
+    let emulator = common::emulator(Emulator::builder().page_size(1000).faults(faults)).await;
+    let client = common::secret_client(&emulator).retry(policy).build().unwrap();
     let parent = configuration(&client).await;
     (emulator, client, parent)
 }
@@ -131,16 +123,8 @@ async fn retries_give_up_at_the_bound_and_say_how_many_attempts() {
         retry_after: RetryAfter::Fractional(0.01),
         ..Faults::default()
     };
-    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(60));
-    let client = |policy| {
-        Client::builder()
-            .base_url(emulator.graph_url("v1.0"))
-            .bearer_token(&token)
-            .retry(policy)
-            .build()
-            .unwrap()
-    };
+    let emulator = common::emulator(Emulator::builder().faults(faults)).await;
+    let client = |policy| common::token_client(&emulator, &[WRITE]).retry(policy).build().unwrap();
 
     let error = doc_example().create(&client(patient().max_retries(3)), "c").await.unwrap_err();
     match &error {
@@ -222,14 +206,9 @@ async fn a_post_whose_answer_was_lost_is_not_resent_unless_idempotent() {
 #[tokio::test]
 async fn a_504_is_retried_for_reads_but_not_for_a_post() {
     let faults = Faults { gateway_timeout_rate: 1.0, ..Faults::default() };
-    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(60));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .retry(patient().max_retries(2))
-        .build()
-        .unwrap();
+    let emulator = common::emulator(Emulator::builder().faults(faults)).await;
+    let client =
+        common::token_client(&emulator, &[WRITE]).retry(patient().max_retries(2)).build().unwrap();
     let error = doc_example().create(&client, "c").await.unwrap_err();
     assert_eq!(error.as_graph().map(|g| g.status), Some(504), "{error:?}");
     assert!(!matches!(error, Error::RetriesExhausted { .. }), "POST + 504: not retried");
@@ -322,15 +301,8 @@ impl TokenCredential for Shared {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_calls_finding_the_token_stale_cause_one_refresh() {
     // Tokens live 6 s, so the credential refreshes them after 3 s (half the lifetime).
-    let emulator = Emulator::builder().token_ttl(Duration::from_secs(6)).start().await.unwrap();
-    let (id, secret) = emulator.default_client();
-    let credential =
-        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .credential(credential)
-        .build()
-        .unwrap();
+    let emulator = common::emulator(Emulator::builder().token_ttl(Duration::from_secs(6))).await;
+    let client = common::secret_client(&emulator).build().unwrap();
     let parent = configuration(&client).await;
     let token_requests =
         || emulator.requests().iter().filter(|r| r.path.ends_with("/token")).count();
@@ -350,11 +322,8 @@ async fn many_calls_finding_the_token_stale_cause_one_refresh() {
 #[tokio::test]
 async fn a_timeout_after_sending_is_an_unknown_outcome_for_a_post_and_retried_for_a_get() {
     let faults = Faults { latency: Duration::from_millis(400), ..Faults::default() };
-    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(60));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
+    let emulator = common::emulator(Emulator::builder().faults(faults)).await;
+    let client = common::token_client(&emulator, &[WRITE])
         .timeout(Duration::from_millis(100))
         .retry(patient().max_retries(2))
         .build()

@@ -7,20 +7,13 @@ use graph_entity::intune::{
     ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
 use graph_entity::prelude::*;
-use graph_entity::{Client, auth::ClientSecretCredential, graph_complex, graph_entity, graph_enum};
+use graph_entity::{Client, graph_complex, graph_entity, graph_enum};
 
-use crate::{configuration, doc_example};
+use crate::{common, configuration, doc_example};
 
 async fn start() -> (RunningEmulator, Client) {
-    let emulator = Emulator::builder().page_size(2).start().await.unwrap();
-    let (id, secret) = emulator.default_client();
-    let credential =
-        ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .credential(credential)
-        .build()
-        .unwrap();
+    let emulator = common::emulator(Emulator::builder().page_size(2)).await;
+    let client = common::secret_client(&emulator).build().unwrap();
     (emulator, client)
 }
 

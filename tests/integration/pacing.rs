@@ -13,21 +13,20 @@ use graph_entity::prelude::*;
 
 use crate::{configuration, doc_example, stored_counts};
 
-const WRITE: &str = "DeviceManagementApps.ReadWrite.All";
+use crate::common::{self, WRITE};
+
+/// Retries enough for the limits' refusals, with a short backoff.
+fn patient() -> RetryPolicy {
+    RetryPolicy::default().max_retries(50).base_delay(Duration::from_millis(20))
+}
 /// The emulator's windows run this much faster than real time: 20 s last 100 ms.
 const SCALE: f64 = 200.0;
 /// Intune's 20 s window, in real time at [`SCALE`].
 const WINDOW: Duration = Duration::from_millis(100);
 
 async fn setup(retry_after: LimitsRetryAfter) -> (RunningEmulator, Client, String) {
-    let emulator = Emulator::builder().page_size(1000).start().await.unwrap();
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(600));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .retry(RetryPolicy::default().max_retries(50).base_delay(Duration::from_millis(20)))
-        .build()
-        .unwrap();
+    let emulator = common::emulator(Emulator::builder().page_size(1000)).await;
+    let client = common::token_client(&emulator, &[WRITE]).retry(patient()).build().unwrap();
     let parent = configuration(&client).await;
     // The limits from now on, so that the parent's creation does not count.
     emulator.set_limits(Limits::intune().time_scale(SCALE).retry_after(retry_after));
@@ -77,13 +76,8 @@ async fn a_paced_bulk_creation_stays_under_the_limit_and_loses_nothing() {
 #[tokio::test]
 async fn single_calls_through_a_pacing_client_are_paced_too() {
     let (emulator, _, parent) = setup(LimitsRetryAfter::Fractional).await;
-    let token = emulator.issue_token(&[WRITE], Duration::from_secs(600));
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .rate(graph_entity::client::Rate::new(100, WINDOW))
-        .build()
-        .unwrap();
+    let rate = graph_entity::client::Rate::new(100, WINDOW);
+    let client = common::token_client(&emulator, &[WRITE]).rate(rate).build().unwrap();
     let started = Instant::now();
     for status in inputs(&parent, 250).into_iter().map(|(s, _)| s) {
         status.create(&client, &parent).await.unwrap();
@@ -255,17 +249,12 @@ pub(crate) enum DetectedAppPlatformType {
 #[tokio::test]
 async fn each_service_is_paced_at_its_own_documented_limit() {
     let (emulator, _, parent) = setup(LimitsRetryAfter::Omitted).await;
-    let token = emulator.issue_token(
-        &[WRITE, "DeviceManagementManagedDevices.ReadWrite.All"],
-        Duration::from_secs(600),
-    );
-    let client = Client::builder()
-        .base_url(emulator.graph_url("v1.0"))
-        .bearer_token(&token)
-        .pacing(Pacing::documented().time_scale(SCALE))
-        .retry(RetryPolicy::default().max_retries(50).base_delay(Duration::from_millis(20)))
-        .build()
-        .unwrap();
+    let client =
+        common::token_client(&emulator, &[WRITE, "DeviceManagementManagedDevices.ReadWrite.All"])
+            .pacing(Pacing::documented().time_scale(SCALE))
+            .retry(patient())
+            .build()
+            .unwrap();
     assert_eq!(Status::THROTTLING.map(|t| t.writes()), Some(100));
     assert_eq!(DetectedApp::THROTTLING.map(|t| t.writes()), Some(200));
     let first_eta = |etas: &Mutex<Vec<Option<Duration>>>| etas.lock().unwrap()[0].unwrap();

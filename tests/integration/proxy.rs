@@ -21,7 +21,7 @@ const CHILD: &str = "GRAPH_ENTITY_PROXY_TEST_CHILD";
 /// Creates a user status against a fresh emulator, with `proxy` set on the client and on its
 /// credential when given.
 async fn create_on_loopback(proxy: Option<&str>) {
-    let emulator = Emulator::builder().start().await.unwrap();
+    let emulator = crate::common::emulator(Emulator::builder()).await;
     let (id, secret) = emulator.default_client();
     let mut credential =
         ClientSecretCredential::new(emulator.root_url(), emulator.tenant(), id, secret).unwrap();

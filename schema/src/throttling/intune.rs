@@ -679,26 +679,9 @@ const ENDPOINT_PROTECTION: &[&str] = &[
     "microsoft.graph.windows10XWifiConfiguration",
 ];
 
-/// The resources of "Intune enrollment service limits".
-const ENROLLMENT: &[&str] = &[
-    "microsoft.graph.complianceManagementPartner",
-    "microsoft.graph.deviceAppManagement",
-    "microsoft.graph.deviceCategory",
-    "microsoft.graph.deviceComanagementAuthorityConfiguration",
-    "microsoft.graph.deviceEnrollmentConfiguration",
-    "microsoft.graph.deviceEnrollmentLimitConfiguration",
-    "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration",
-    "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration",
-    "microsoft.graph.deviceManagementExchangeConnector",
-    "microsoft.graph.deviceManagementExchangeOnPremisesPolicy",
-    "microsoft.graph.deviceManagementPartner",
-    "microsoft.graph.enrollmentConfigurationAssignment",
-    "microsoft.graph.mobileThreatDefenseConnector",
-    "microsoft.graph.onPremisesConditionalAccessSettings",
-    "microsoft.graph.sideLoadingKey",
-    "microsoft.graph.vppToken",
-    "microsoft.graph.windows10EnrollmentCompletionPageConfiguration",
-];
+/// The resources of "Intune enrollment service limits": the page lists the same ones as for
+/// "Intune device enrollment".
+const ENROLLMENT: &[&str] = DEVICE_ENROLLMENT;
 
 /// The resources of "Intune GPAnalytics service limits".
 const GPANALYTICS: &[&str] = &[
