@@ -164,8 +164,15 @@ async fn creates(variant: &str, base: &str, concurrency: usize) -> f64 {
                     black_box(entity.create(&client, "configuration").await.expect("created"));
                 }
             } else {
-                let http =
-                    reqwest::Client::builder().user_agent(SDK_VERSION).build().expect("a client");
+                // `baseline` sends the same bytes as graph-entity; `plain` is the least a
+                // hand-written client sends: no `client-request-id`, `SdkVersion` or
+                // `User-Agent`.
+                let same_bytes = variant == "baseline";
+                let mut http = reqwest::Client::builder();
+                if same_bytes {
+                    http = http.user_agent(SDK_VERSION);
+                }
+                let http = http.build().expect("a client");
                 let url = format!(
                     "{base}/deviceAppManagement/mobileAppConfigurations/configuration/userStatuses"
                 );
@@ -173,12 +180,16 @@ async fn creates(variant: &str, base: &str, concurrency: usize) -> f64 {
                     let body = serde_json::to_vec(&baseline::REQUEST).expect("encoded");
                     // The same bytes on the wire as graph-entity sends: the same headers, a fresh
                     // client-request-id per request, as Microsoft recommends.
-                    let response = http
+                    let mut request = http
                         .post(&url)
                         .header("authorization", "Bearer token")
-                        .header("accept", "application/json")
-                        .header("client-request-id", uuid::Uuid::new_v4().to_string())
-                        .header("sdkversion", SDK_VERSION)
+                        .header("accept", "application/json");
+                    if same_bytes {
+                        request = request
+                            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+                            .header("sdkversion", SDK_VERSION);
+                    }
+                    let response = request
                         .header("content-type", "application/json")
                         .body(body)
                         .send()

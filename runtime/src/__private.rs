@@ -174,17 +174,18 @@ pub enum Property {
 /// Reads a property name without allocating unless it must be kept.
 #[derive(Debug, Clone, Copy)]
 pub struct PropertySeed {
-    names: &'static [&'static str],
+    /// The index of a declared property in `GraphEntity::PROPERTIES`, by name.
+    index: fn(&str) -> Option<usize>,
     keep_unknown: bool,
 }
 
 impl PropertySeed {
-    pub fn new(names: &'static [&'static str], keep_unknown: bool) -> Self {
-        Self { names, keep_unknown }
+    pub fn new(index: fn(&str) -> Option<usize>, keep_unknown: bool) -> Self {
+        Self { index, keep_unknown }
     }
 
     fn classify(self, name: &str) -> Option<Property> {
-        if let Some(index) = self.names.iter().position(|n| *n == name) {
+        if let Some(index) = (self.index)(name) {
             Some(Property::Declared(index))
         } else if !self.keep_unknown || name == ODATA_TYPE {
             Some(Property::Ignored)

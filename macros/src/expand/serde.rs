@@ -89,6 +89,7 @@ pub(super) fn deserialize(s: &Shared<'_>) -> TokenStream {
     let odata_type = &entity.odata_type;
     // Every declared name, `@odata.etag` included, by slot.
     let names: Vec<&str> = declared.iter().map(|f| f.json.as_str()).collect();
+    let indices = 0..names.len();
     let slots: Vec<_> = (0..declared.len()).map(|i| format_ident!("__f{}", i)).collect();
     let slot_decls = declared.iter().zip(&slots).map(|(f, slot)| {
         let ty = f.ty;
@@ -159,10 +160,15 @@ pub(super) fn deserialize(s: &Shared<'_>) -> TokenStream {
                     {
                         #(#slot_decls)*
                         #extra_decl
-                        let __seed = #private::PropertySeed::new(
-                            &[#(#names),*],
-                            #keep_unknown,
-                        );
+                        // The declared properties by name: a match the compiler turns into
+                        // comparisons by length and bytes, not a search.
+                        fn __property(__name: &str) -> #private::Option<#private::usize> {
+                            match __name {
+                                #(#names => #private::Some(#indices),)*
+                                _ => #private::None,
+                            }
+                        }
+                        let __seed = #private::PropertySeed::new(__property, #keep_unknown);
                         while let #private::Some(__key) = __map.next_key_seed(__seed)? {
                             match __key {
                                 #(#arms)*

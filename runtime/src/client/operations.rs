@@ -233,18 +233,12 @@ impl Client {
     ) -> Result<E, Error> {
         self.available::<E>()?;
         entity.validate()?;
-        let path = E::PATH.render(path_args)?;
+        let transport = self.transport();
+        let url = transport.path_url(&E::PATH, path_args)?;
         let body = serde_json::to_vec(&crate::entity::Body(entity)).map_err(Error::Encode)?;
         let body = Bytes::from(body);
-        let transport = self.transport();
         let answer = transport
-            .execute(
-                Method::POST,
-                E::PATH.as_str(),
-                transport.url(&path),
-                Some(body),
-                &paced::<E>(options),
-            )
+            .execute(Method::POST, E::PATH.as_str(), url, Some(body), &paced::<E>(options))
             .await?;
         answer.decode_written()
     }
@@ -423,12 +417,13 @@ impl Client {
         if let Some(problem) = query.problem() {
             return Err(Error::InvalidQuery(problem.to_owned()));
         }
-        let mut path = E::PATH.render(path_args)?;
+        let mut url = self.transport().path_url(&E::PATH, path_args)?;
         if let Some(cast) = E::CAST {
-            path.push('/');
-            path.push_str(cast);
+            url.push('/');
+            url.push_str(cast);
         }
-        Ok(with_query(self.transport().url(&format!("{path}{suffix}")), &render::<E>(query)))
+        url.push_str(suffix);
+        Ok(with_query(url, &render::<E>(query)))
     }
 
     /// The URL of one entity of the collection (cast to `cast`), with the query string.
@@ -443,13 +438,13 @@ impl Client {
         if let Some(problem) = query.problem() {
             return Err(Error::InvalidQuery(problem.to_owned()));
         }
-        let mut path = E::PATH.render(path_args)?;
-        crate::entity::path::push_segment(&mut path, "id", id)?;
+        let mut url = self.transport().path_url(&E::PATH, path_args)?;
+        crate::entity::path::push_segment(&mut url, "id", id)?;
         if let Some(cast) = cast {
-            path.push('/');
-            path.push_str(cast);
+            url.push('/');
+            url.push_str(cast);
         }
-        Ok(with_query(self.transport().url(&path), &render::<E>(query)))
+        Ok(with_query(url, &render::<E>(query)))
     }
 }
 

@@ -67,6 +67,14 @@ impl PathTemplate {
     /// [`PathError`] when the number of arguments is wrong, an argument is empty, or an argument
     /// would make a `.` or `..` segment (which URL parsers remove, changing the endpoint).
     pub fn render(&self, args: &[&str]) -> Result<String, PathError> {
+        let capacity = self.template.len() + args.iter().map(|a| a.len() * 3).sum::<usize>();
+        let mut out = String::with_capacity(capacity);
+        self.render_into(&mut out, args)?;
+        Ok(out)
+    }
+
+    /// [`render`](Self::render), appended to `out` (such as a service root).
+    pub(crate) fn render_into(&self, out: &mut String, args: &[&str]) -> Result<(), PathError> {
         let expected = self.placeholders().count();
         if args.len() != expected {
             return Err(PathError::ArgumentCount {
@@ -75,23 +83,23 @@ impl PathTemplate {
                 found: args.len(),
             });
         }
-        let capacity = self.template.len() + args.iter().map(|a| a.len() * 3).sum::<usize>();
-        let mut out = String::with_capacity(capacity);
-        let mut segment = Segment { start: 0, placeholder: None };
+        let mut segment = Segment { start: out.len(), placeholder: None };
         let mut args = args.iter();
         for part in self.parts {
             match part {
-                PathPart::Literal(text) => {
-                    let mut rest = *text;
-                    while let Some(slash) = rest.find('/') {
-                        out.push_str(&rest[..slash]);
-                        segment.close(&out)?;
-                        out.push('/');
+                PathPart::Literal(text) => match text.find('/') {
+                    None => out.push_str(text),
+                    Some(first) => {
+                        // The segment that held an argument ends at the first `/`; the next
+                        // one that may hold one starts after the last.
+                        out.push_str(&text[..first]);
+                        segment.close(out)?;
+                        let last = text.rfind('/').unwrap_or(first);
+                        out.push_str(&text[first..=last]);
                         segment = Segment { start: out.len(), placeholder: None };
-                        rest = &rest[slash + 1..];
+                        out.push_str(&text[last + 1..]);
                     }
-                    out.push_str(rest);
-                }
+                },
                 PathPart::Placeholder(name) => {
                     let arg = args.next().copied().unwrap_or_default();
                     if arg.is_empty() {
@@ -102,8 +110,7 @@ impl PathTemplate {
                 }
             }
         }
-        segment.close(&out)?;
-        Ok(out)
+        segment.close(out)
     }
 }
 
@@ -211,7 +218,12 @@ impl Segment {
     /// decodes it (`%2e` is `.`): it would change the endpoint.
     fn close(&self, out: &str) -> Result<(), PathError> {
         let Some(placeholder) = self.placeholder else { return Ok(()) };
-        let segment = percent_encoding::percent_decode_str(&out[self.start..]);
+        let text = &out[self.start..];
+        // `..` written at its longest is `%2e%2e`: a longer segment is neither.
+        if text.len() > 6 {
+            return Ok(());
+        }
+        let segment = percent_encoding::percent_decode_str(text);
         match &*segment.decode_utf8_lossy() {
             "." | ".." => Err(PathError::DotSegment { placeholder }),
             _ => Ok(()),

@@ -14,6 +14,7 @@ mod pacers;
 mod registry;
 mod window;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -123,6 +124,9 @@ impl Pacing {
 /// The limiter one client shares among all its calls.
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
+    /// Pacing: a rate was set. Read without the lock, so that a client that does not pace pays
+    /// nothing per request.
+    active: AtomicBool,
     state: Mutex<Option<State>>,
     /// Wakes the waiters when the first in line changes or room appears.
     changed: Notify,
@@ -143,6 +147,7 @@ impl Pacer {
             Some(current) => current.set_rate(rate, now),
             None => *state = Some(State::new(rate, now)),
         }
+        self.active.store(true, Ordering::Release);
         drop(state);
         self.changed.notify_waiters();
     }
@@ -156,6 +161,9 @@ impl Pacer {
     /// every request that asked before, and counts them as sent. At once when not pacing. A
     /// caller that stops waiting (its future dropped) leaves the line.
     pub(crate) async fn acquire(&self, n: u32) -> Permit {
+        if !self.active.load(Ordering::Acquire) {
+            return Permit { id: None };
+        }
         let ticket = match self.lock().as_mut() {
             None => return Permit { id: None },
             Some(state) => state.enqueue(n),

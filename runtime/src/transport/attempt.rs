@@ -2,12 +2,12 @@
 //! origin, and what came of it ([`Reply`]), classified for the retry rule but not judged.
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 
 use super::Transport;
 use super::options::RequestOptions;
-use super::response::{Answer, header, read_error, read_limited};
+use super::response::{Answer, REQUEST_ID, header, read_error, read_limited};
 use crate::auth::AccessToken;
 use crate::error::{Error, TransportError};
 use crate::http::USER_AGENT;
@@ -15,6 +15,12 @@ use crate::retry::retry_after;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const SDK_VERSION: HeaderValue = HeaderValue::from_static(USER_AGENT);
+// Graph's header names, known at compile time rather than parsed on every request.
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+const SDK_VERSION_NAME: HeaderName = HeaderName::from_static("sdkversion");
+const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
+const IF_MATCH: HeaderName = HeaderName::from_static("if-match");
+const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
 
 /// The most redirects followed for one attempt, as the official SDKs.
 const MAX_REDIRECTS: usize = 5;
@@ -27,7 +33,7 @@ pub(super) struct Attempt<'a> {
     pub(super) token: &'a AccessToken,
     pub(super) client_request_id: &'a HeaderValue,
     /// The call's own headers (`If-Match`, `ConsistencyLevel`).
-    pub(super) headers: &'a [(&'static str, HeaderValue)],
+    pub(super) headers: &'a [(HeaderName, HeaderValue)],
     /// 1 for the first attempt.
     pub(super) attempt: u32,
 }
@@ -65,11 +71,11 @@ impl Transport {
             let status = response.status().as_u16();
             let span = tracing::Span::current();
             span.record("status", status);
-            if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+            if let Some(id) = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()) {
                 span.record("request_id", id);
             }
             if matches!(status, 301 | 302 | 303 | 307 | 308) {
-                let location = header(response.headers(), "location").unwrap_or_default();
+                let location = header(response.headers(), LOCATION).unwrap_or_default();
                 match self.follow(request.method, &url, status, &location, hops) {
                     Ok(next) => {
                         tracing::debug!(status, "following a redirect within the origin");
@@ -87,7 +93,7 @@ impl Transport {
                 tracing::debug!(%error, "graph request failed");
                 return Reply::Refused { error, retry_after };
             }
-            let location = header(response.headers(), "location");
+            let location = header(response.headers(), LOCATION);
             return match read_limited(response, self.max_response_bytes, true).await {
                 Ok(body) => Reply::Success(Answer { status, location, body, resent: false }),
                 Err(error) => Reply::Unreadable { status, location, error },
@@ -106,13 +112,13 @@ impl Transport {
             .request(request.method.clone(), url)
             .header(AUTHORIZATION, request.token.header().clone())
             .header(ACCEPT, JSON)
-            .header("client-request-id", request.client_request_id.clone())
-            .header("SdkVersion", SDK_VERSION);
+            .header(CLIENT_REQUEST_ID, request.client_request_id.clone())
+            .header(SDK_VERSION_NAME, SDK_VERSION);
         if request.attempt > 1 {
-            builder = builder.header("Retry-Attempt", request.attempt - 1);
+            builder = builder.header(RETRY_ATTEMPT, request.attempt - 1);
         }
         for (name, value) in request.headers {
-            builder = builder.header(*name, value.clone());
+            builder = builder.header(name.clone(), value.clone());
         }
         if let Some(body) = &request.body {
             builder = builder.header(CONTENT_TYPE, JSON).body(body.clone());
@@ -156,16 +162,16 @@ impl Transport {
 
 /// The headers a call's options ask for; an `If-Match` that is not a valid header value (a line
 /// break in it) is an error before anything is sent, never a request without its precondition.
-pub(super) fn headers(options: &RequestOptions) -> Result<Vec<(&'static str, HeaderValue)>, Error> {
+pub(super) fn headers(options: &RequestOptions) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
     let mut headers = Vec::new();
     if let Some(etag) = options.if_match.as_deref() {
         let value = HeaderValue::from_str(etag).map_err(|_| {
             Error::Config(format!("the `If-Match` etag is not a valid header value: {etag:?}"))
         })?;
-        headers.push(("If-Match", value));
+        headers.push((IF_MATCH, value));
     }
     if options.eventual {
-        headers.push(("ConsistencyLevel", HeaderValue::from_static("eventual")));
+        headers.push((CONSISTENCY_LEVEL, HeaderValue::from_static("eventual")));
     }
     Ok(headers)
 }

@@ -13,7 +13,8 @@ use reqwest::Method;
 use tracing::Instrument as _;
 
 use crate::auth::TokenCredential;
-use crate::error::Error;
+use crate::entity::PathTemplate;
+use crate::error::{Error, PathError};
 use crate::pace::Pacers;
 use crate::retry::RetryPolicy;
 use crate::retry::rule::{Decision, Event, Exchange, Request};
@@ -44,7 +45,24 @@ pub(crate) struct Transport {
 impl Transport {
     /// The URL of `path` below the service root.
     pub(crate) fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+        let mut url = String::with_capacity(self.base_url.len() + path.len());
+        url.push_str(&self.base_url);
+        url.push_str(path);
+        url
+    }
+
+    /// The URL of `template` filled with `args`, below the service root: rendered in place.
+    pub(crate) fn path_url(
+        &self,
+        template: &PathTemplate,
+        args: &[&str],
+    ) -> Result<String, PathError> {
+        let arguments: usize = args.iter().map(|a| a.len() * 3).sum();
+        let mut url =
+            String::with_capacity(self.base_url.len() + template.as_str().len() + arguments + 40);
+        url.push_str(&self.base_url);
+        template.render_into(&mut url, args)?;
+        Ok(url)
     }
 
     /// Sends a request, retrying as the call's policy and the retry rule allow, and returns
@@ -67,7 +85,7 @@ impl Transport {
         // What each attempt counts against the throttling limit: a write one request, a
         // `$batch` its items (the caller says), a read nothing.
         let permits = options.permits.unwrap_or(u32::from(request.write));
-        let pacer = (permits > 0).then(|| self.pacers.get(options.throttling));
+        let pacer = if permits > 0 { self.pacers.get(options.throttling) } else { None };
         loop {
             let permit = match &pacer {
                 Some(pacer) => Some((pacer, pacer.acquire(permits).await)),

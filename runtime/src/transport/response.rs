@@ -2,7 +2,7 @@
 //! answers turned into [`Error::Graph`] or [`Error::UnexpectedResponse`]. Single calls and the
 //! items of a `$batch` read their answers here.
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::header::{AsHeaderName, CONTENT_TYPE, HeaderMap, HeaderName};
 use serde_json::Value;
 
 use crate::error::{Error, ErrorDetail, GraphError, TransportError, snippet};
@@ -155,7 +155,7 @@ fn graph_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<GraphErr
         message: text(error_value, "message").unwrap_or_default(),
         target: text(error_value, "target"),
         details,
-        request_id: header(headers, "request-id").or_else(|| inner_text("request-id")),
+        request_id: header(headers, REQUEST_ID).or_else(|| inner_text("request-id")),
         client_request_id: header(headers, "client-request-id")
             .or_else(|| inner_text("client-request-id")),
         date: inner_text("date").or_else(|| header(headers, "date")),
@@ -163,9 +163,12 @@ fn graph_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<GraphErr
     })
 }
 
-pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header(headers: &HeaderMap, name: impl AsHeaderName) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
+
+/// Graph's `request-id` answer header, known at compile time.
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
 #[cfg(test)]
 mod tests {

@@ -105,15 +105,25 @@ impl<'a> Scan<'a> {
         Ok((hour, minute, second))
     }
 
+    #[inline]
     pub(super) fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, WireParseError> {
-        let slice =
-            self.input.as_bytes().get(at..at + n).filter(|s| s.iter().all(u8::is_ascii_digit));
-        match slice {
-            Some(s) => Ok(s.iter().fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))),
-            None => Err(self.error(at, format!("expected {n} digits for the {what}"))),
+        // One pass: every date of every answer is read here.
+        if let Some(bytes) = self.input.as_bytes().get(at..at.saturating_add(n)) {
+            let mut value = 0u32;
+            let mut all_digits = true;
+            for &byte in bytes {
+                let digit = byte.wrapping_sub(b'0');
+                all_digits &= digit < 10;
+                value = value.wrapping_mul(10).wrapping_add(u32::from(digit));
+            }
+            if all_digits {
+                return Ok(value);
+            }
         }
+        Err(self.error(at, format!("expected {n} digits for the {what}")))
     }
 
+    #[inline]
     pub(super) fn expect(&self, at: usize, byte: u8) -> Result<(), WireParseError> {
         match self.input.as_bytes().get(at) {
             Some(&b) if b == byte => Ok(()),

@@ -166,7 +166,7 @@ impl<T> Copy for Run<'_, T> {}
 /// Reports progress with an estimate of the time left.
 struct Reporter<'a> {
     options: &'a BulkOptions,
-    pacer: &'a Pacer,
+    pacer: Option<&'a Pacer>,
     started: tokio::time::Instant,
     total: usize,
 }
@@ -175,7 +175,7 @@ impl Reporter<'_> {
     fn report(&self, done: usize) {
         let Some(progress) = &self.options.progress else { return };
         let remaining = self.total.saturating_sub(done);
-        let eta = self.pacer.eta(remaining).or_else(|| {
+        let eta = self.pacer.and_then(|pacer| pacer.eta(remaining)).or_else(|| {
             (done > 0).then(|| self.started.elapsed().mul_f64(remaining as f64 / done as f64))
         });
         progress(Progress { done, total: self.total, eta });
@@ -324,12 +324,17 @@ impl Client {
             .map(|item| item.is_none().then(|| (operation.decode)(204, b"", None)))
             .collect();
         let policy = options.retry.clone().unwrap_or_else(|| self.retry_policy().clone());
-        let pacer = self.transport().pacers.get(operation.throttling);
-        if let Some(rate) = options.rate {
-            pacer.set_rate(rate);
-        }
-        let reporter =
-            Reporter { options, pacer: &pacer, started: tokio::time::Instant::now(), total };
+        let pacers = &self.transport().pacers;
+        let pacer = match options.rate {
+            Some(rate) => Some(pacers.pace(operation.throttling, rate)),
+            None => pacers.get(operation.throttling),
+        };
+        let reporter = Reporter {
+            options,
+            pacer: pacer.as_deref(),
+            started: tokio::time::Instant::now(),
+            total,
+        };
         let pending: Vec<usize> = (0..total).filter(|&i| prepared[i].is_some()).collect();
         if options.batching {
             let run = Run {
@@ -402,7 +407,7 @@ impl Client {
         };
         while !pending.is_empty() {
             // No more items in one batch than the pacer lets through in a window.
-            let size = match pacer.limit() {
+            let size = match pacer.and_then(Pacer::limit) {
                 Some(limit) => options.batch_size.min(limit as usize).max(1),
                 None => options.batch_size,
             };
@@ -461,7 +466,7 @@ impl Client {
                 }
                 // Once per batch: its throttled items are one signal, not many, and pause the
                 // pacer no longer than a call waits.
-                if let Some(after) = throttled {
+                if let (Some(after), Some(pacer)) = (throttled, pacer) {
                     pacer.throttled(after.map(|d| d.min(policy.max_delay_value())), refused);
                 }
                 reporter.report(done);
@@ -472,7 +477,7 @@ impl Client {
             }
             // Paced, the pacer holds the items back as long as the service needs (its
             // `Retry-After`, or the window): no backoff on top.
-            let wait = if pacer.limit().is_some() { Duration::ZERO } else { wait };
+            let wait = if pacer.and_then(Pacer::limit).is_some() { Duration::ZERO } else { wait };
             tracing::debug!(
                 throttled = again.len(),
                 wait_ms = wait.as_millis(),
