@@ -1,15 +1,19 @@
 //! Benchmarks, side by side in one run: `cargo bench --bench create`.
 //!
-//! 1. `create()` vs a hand-written `reqwest` + `serde_json` program sending the same bytes and
-//!    parsing the same response, against a static responder (5,000 creates, sequential and with
-//!    16 concurrent tasks): wall time and peak memory.
+//! 1. Every operation vs a hand-written `reqwest` + `serde_json` program sending the same bytes
+//!    and parsing the same response, against a static responder on loopback: `create`, `get` by
+//!    key, `update` and `delete` (5,000 each), `list` (100 listings of 1,000 entities in pages
+//!    of 100), each sequential and with 16 concurrent tasks: wall time, CPU time and peak
+//!    memory. `create` also against the plain floor: no `client-request-id`, `SdkVersion` or
+//!    `User-Agent`. A listing of 100,000 entities: its peak memory, against a listing of 1,000.
 //! 2. Serialization + validation of the seed entity vs a plain `#[derive(Serialize)]` struct of
 //!    the same shape.
 //! 3. Bulk: 10,000 creates through `$batch` vs one request each, against the emulator.
 //!
 //! Every HTTP measurement runs in a fresh child process (this binary with `--child ...`), so
-//! that its peak resident memory (`VmHWM`) is its own; variants alternate run by run so that
-//! machine noise hits both alike. Medians and ratios are printed as a Markdown table.
+//! that its peak resident memory (`VmHWM`) and CPU time are its own; variants alternate run by
+//! run so that machine noise hits both alike. Medians and ratios are printed as a Markdown
+//! table. `BENCH_RUNS` sets the runs per measurement (default 15).
 
 use std::hint::black_box;
 use std::process::Command;
@@ -29,14 +33,20 @@ use graph_entity::{
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-/// Runs per measurement (the median is reported).
-const RUNS: usize = 15;
-const CREATES: usize = 5_000;
+const CALLS: usize = 5_000;
 const CONCURRENCY: usize = 16;
+/// Listings per `list` run, and the entities of each.
+const LISTINGS: usize = 100;
+const PAGE: usize = 100;
 const BULK: usize = 10_000;
 const SERIALIZE_ITERATIONS: usize = 1_000_000;
 /// What graph-entity sends as `User-Agent` and `SdkVersion`.
 const SDK_VERSION: &str = concat!("graph-entity/", env!("CARGO_PKG_VERSION"));
+const ID: &str = "44960944-0944-4496-4409-964444099644";
+/// What a read of the seed selects: its declared properties.
+const SELECT: &str =
+    "$select=id,userDisplayName,devicesCount,status,lastReportedDateTime,userPrincipalName";
+const COLLECTION: &str = "/deviceAppManagement/mobileAppConfigurations";
 
 const RESPONSE: &str = r##"{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus","id":"44960944-0944-4496-4409-964444099644","userDisplayName":"User Display Name value","devicesCount":12,"status":"notApplicable","lastReportedDateTime":"2017-01-01T00:00:17.7769392-08:00","userPrincipalName":"User Principal Name value"}"##;
 
@@ -67,6 +77,15 @@ mod baseline {
         pub(crate) user_principal_name: &'a str,
     }
 
+    /// The update the benchmark sends: the same bytes as `Status::patch().devices_count(13)`.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(crate) struct Patch<'a> {
+        #[serde(rename = "@odata.type")]
+        pub(crate) odata_type: &'a str,
+        pub(crate) devices_count: i32,
+    }
+
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
@@ -79,8 +98,18 @@ mod baseline {
         pub(crate) user_principal_name: Option<String>,
     }
 
+    #[derive(Deserialize)]
+    pub(crate) struct Page {
+        pub(crate) value: Vec<Response>,
+        #[serde(rename = "@odata.nextLink")]
+        pub(crate) next_link: Option<String>,
+    }
+
+    pub(crate) const ODATA_TYPE: &str =
+        "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
+
     pub(crate) const REQUEST: Request<'static> = Request {
-        odata_type: "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus",
+        odata_type: ODATA_TYPE,
         user_display_name: "User Display Name value",
         devices_count: 12,
         status: "notApplicable",
@@ -101,12 +130,12 @@ fn main() {
     parent();
 }
 
-/// One measurement in this process; prints `seconds peak_kib`.
+/// One measurement in this process; prints `seconds cpu_seconds peak_kib`.
 fn child(args: &[String]) {
     let (variant, mode) = (args[0].as_str(), args[1].as_str());
     if mode == "serialize" {
         // For instruction counts under `valgrind --tool=callgrind`.
-        println!("{} {}", serialize_ns(variant == "ours"), peak_kib());
+        println!("{} 0 {}", serialize_ns(variant == "ours"), peak_kib());
         return;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -115,91 +144,103 @@ fn child(args: &[String]) {
         .build()
         .expect("a runtime");
     let seconds = runtime.block_on(async {
-        match mode {
-            "bulk" => bulk(variant).await,
-            _ => {
-                let base = static_responder();
-                let concurrency = if mode == "concurrent" { CONCURRENCY } else { 1 };
-                creates(variant, &base, concurrency).await
-            }
+        if mode == "bulk" {
+            return bulk(variant).await;
         }
+        let base = static_responder();
+        // `create`, `create16`, `list100k` …: the operation, and 16 tasks for the `16` suffix.
+        let (operation, concurrency) = match mode.strip_suffix("16") {
+            Some(operation) => (operation, CONCURRENCY),
+            None => (mode, 1),
+        };
+        let calls = match operation {
+            "list" => LISTINGS,
+            "list100k" | "list1k" => 1,
+            _ => CALLS,
+        };
+        run(variant, operation, &base, calls, concurrency).await
     });
-    println!("{seconds} {}", peak_kib());
+    println!("{seconds} {} {}", cpu_seconds(), peak_kib());
 }
 
-/// A static responder on its own thread: every request gets the same 201.
+/// A static responder on its own thread: `201` and the documentation's entity to a `POST`, the
+/// entity to a `GET` by key, `204` to a `PATCH` and a `DELETE`, and pages of 100 entities to a
+/// `GET` of a collection. The configuration's id is `p` and the number of pages (`p10`).
 fn static_responder() -> String {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
         runtime.block_on(async move {
-            let app = axum::Router::new().fallback(|| async {
-                (axum::http::StatusCode::CREATED, [("content-type", "application/json")], RESPONSE)
-            });
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-            sender.send(listener.local_addr().expect("an address")).expect("the parent waits");
+            let address = listener.local_addr().expect("an address");
+            sender.send(address).expect("the parent waits");
+            let entities = vec![RESPONSE; PAGE].join(",");
+            let app = axum::Router::new().fallback(
+                move |method: axum::http::Method, uri: axum::http::Uri| {
+                    let page = answer_page(&address, &method, &uri, &entities);
+                    async move { page }
+                },
+            );
             axum::serve(listener, app).await.expect("serving");
         });
     });
     format!("http://{}/v1.0", receiver.recv().expect("an address"))
 }
 
-async fn creates(variant: &str, base: &str, concurrency: usize) -> f64 {
+fn answer_page(
+    address: &std::net::SocketAddr,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    entities: &str,
+) -> (axum::http::StatusCode, [(&'static str, &'static str); 1], String) {
+    use axum::http::{Method, StatusCode};
+    let json = [("content-type", "application/json")];
+    let path = uri.path();
+    match *method {
+        Method::POST => (StatusCode::CREATED, json, RESPONSE.to_owned()),
+        Method::PATCH | Method::DELETE => (StatusCode::NO_CONTENT, json, String::new()),
+        _ if path.ends_with("/userStatuses") => {
+            let pages: usize = path
+                .split('/')
+                .find_map(|s| s.strip_prefix('p').and_then(|n| n.parse().ok()))
+                .unwrap_or(1);
+            let page: usize = uri
+                .query()
+                .and_then(|q| q.split('&').find_map(|o| o.strip_prefix("$skiptoken=")))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let next = if page + 1 < pages {
+                format!(r#","@odata.nextLink":"http://{address}{path}?$skiptoken={}""#, page + 1)
+            } else {
+                String::new()
+            };
+            (StatusCode::OK, json, format!(r#"{{"value":[{entities}]{next}}}"#))
+        }
+        _ => (StatusCode::OK, json, RESPONSE.to_owned()),
+    }
+}
+
+/// `calls` of `operation` from `concurrency` tasks.
+async fn run(variant: &str, operation: &str, base: &str, calls: usize, concurrency: usize) -> f64 {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
         let next = Arc::clone(&next);
-        let (variant, base) = (variant.to_owned(), base.to_owned());
+        let (variant, operation, base) =
+            (variant.to_owned(), operation.to_owned(), base.to_owned());
         tasks.push(tokio::spawn(async move {
             if variant == "ours" {
-                let client = Client::builder()
-                    .base_url(&base)
-                    .bearer_token("token")
-                    .build()
-                    .expect("a client");
-                let entity = status();
-                while next.fetch_add(1, Ordering::Relaxed) < CREATES {
-                    black_box(entity.create(&client, "configuration").await.expect("created"));
+                let client = Client::builder().base_url(&base).bearer_token("token").build();
+                let client = client.expect("a client");
+                while next.fetch_add(1, Ordering::Relaxed) < calls {
+                    ours(&client, &operation).await;
                 }
             } else {
-                // `baseline` sends the same bytes as graph-entity; `plain` is the least a
-                // hand-written client sends: no `client-request-id`, `SdkVersion` or
-                // `User-Agent`.
-                let same_bytes = variant == "baseline";
-                let mut http = reqwest::Client::builder();
-                if same_bytes {
-                    http = http.user_agent(SDK_VERSION);
-                }
-                let http = http.build().expect("a client");
-                let url = format!(
-                    "{base}/deviceAppManagement/mobileAppConfigurations/configuration/userStatuses"
-                );
-                while next.fetch_add(1, Ordering::Relaxed) < CREATES {
-                    let body = serde_json::to_vec(&baseline::REQUEST).expect("encoded");
-                    // The same bytes on the wire as graph-entity sends: the same headers, a fresh
-                    // client-request-id per request, as Microsoft recommends.
-                    let mut request = http
-                        .post(&url)
-                        .header("authorization", "Bearer token")
-                        .header("accept", "application/json");
-                    if same_bytes {
-                        request = request
-                            .header("client-request-id", uuid::Uuid::new_v4().to_string())
-                            .header("sdkversion", SDK_VERSION);
-                    }
-                    let response = request
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .expect("sent");
-                    assert!(response.status().is_success());
-                    let bytes = response.bytes().await.expect("a body");
-                    black_box(
-                        serde_json::from_slice::<baseline::Response>(&bytes).expect("decoded"),
-                    );
+                let floor = Floor::new(&base, variant == "baseline");
+                while next.fetch_add(1, Ordering::Relaxed) < calls {
+                    floor.call(&operation).await;
                 }
             }
         }));
@@ -208,6 +249,125 @@ async fn creates(variant: &str, base: &str, concurrency: usize) -> f64 {
         task.await.expect("a task");
     }
     started.elapsed().as_secs_f64()
+}
+
+/// One call of `operation` through graph-entity.
+async fn ours(client: &Client, operation: &str) {
+    match operation {
+        "create" => drop(black_box(status().create(client, "c").await.expect("created"))),
+        "get" => drop(black_box(Status::get(client, "c", ID).await.expect("read"))),
+        "update" => {
+            let patch = Status::patch().devices_count(13);
+            black_box(Status::update(client, "c", ID, &patch).await.expect("updated"));
+        }
+        "delete" => Status::delete(client, "c", ID).await.expect("deleted"),
+        listing => {
+            let pages = match listing {
+                "list100k" => "p1000",
+                _ => "p10",
+            };
+            let mut statuses = Status::list(client, pages);
+            while let Some(status) = statuses.next().await {
+                drop(black_box(status.expect("listed")));
+            }
+        }
+    }
+}
+
+/// The hand-written floor: reqwest and serde_json, the same exchanges.
+struct Floor {
+    http: reqwest::Client,
+    base: String,
+    /// Sends what graph-entity sends (`baseline`), or the least a hand-written call sends
+    /// (`plain`: no `client-request-id`, `SdkVersion` or `User-Agent`).
+    same_bytes: bool,
+}
+
+impl Floor {
+    fn new(base: &str, same_bytes: bool) -> Self {
+        let mut http = reqwest::Client::builder();
+        if same_bytes {
+            http = http.user_agent(SDK_VERSION);
+        }
+        Floor { http: http.build().expect("a client"), base: base.to_owned(), same_bytes }
+    }
+
+    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        let request = self
+            .http
+            .request(method, url)
+            .header("authorization", "Bearer token")
+            .header("accept", "application/json");
+        if !self.same_bytes {
+            return request;
+        }
+        // A fresh client-request-id per request, as Microsoft recommends.
+        request
+            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .header("sdkversion", SDK_VERSION)
+    }
+
+    async fn call(&self, operation: &str) {
+        use reqwest::Method;
+        let statuses = format!("{}{COLLECTION}/c/userStatuses", self.base);
+        match operation {
+            "create" => {
+                let body = serde_json::to_vec(&baseline::REQUEST).expect("encoded");
+                let request = self.request(Method::POST, &statuses);
+                let response = request
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("sent");
+                assert!(response.status().is_success());
+                let bytes = response.bytes().await.expect("a body");
+                black_box(serde_json::from_slice::<baseline::Response>(&bytes).expect("decoded"));
+            }
+            "get" => {
+                let url = format!("{statuses}/{ID}?{SELECT}");
+                let response = self.request(Method::GET, &url).send().await.expect("sent");
+                assert!(response.status().is_success());
+                let bytes = response.bytes().await.expect("a body");
+                black_box(serde_json::from_slice::<baseline::Response>(&bytes).expect("decoded"));
+            }
+            "update" => {
+                let patch = baseline::Patch { odata_type: baseline::ODATA_TYPE, devices_count: 13 };
+                let body = serde_json::to_vec(&patch).expect("encoded");
+                let url = format!("{statuses}/{ID}");
+                let request = self.request(Method::PATCH, &url);
+                let response = request
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("sent");
+                assert!(response.status().is_success());
+                black_box(response.bytes().await.expect("a body"));
+            }
+            "delete" => {
+                let url = format!("{statuses}/{ID}");
+                let response = self.request(Method::DELETE, &url).send().await.expect("sent");
+                assert!(response.status().is_success());
+                black_box(response.bytes().await.expect("a body"));
+            }
+            listing => {
+                let pages = if listing == "list100k" { "p1000" } else { "p10" };
+                let mut url =
+                    Some(format!("{}{COLLECTION}/{pages}/userStatuses?{SELECT}", self.base));
+                while let Some(next) = url.take() {
+                    let response = self.request(Method::GET, &next).send().await.expect("sent");
+                    assert!(response.status().is_success());
+                    let bytes = response.bytes().await.expect("a body");
+                    let page: baseline::Page = serde_json::from_slice(&bytes).expect("decoded");
+                    for status in page.value {
+                        drop(black_box(status));
+                    }
+                    url = page.next_link;
+                }
+            }
+        }
+    }
 }
 
 async fn bulk(variant: &str) -> f64 {
@@ -226,8 +386,8 @@ async fn bulk(variant: &str) -> f64 {
     let results = client.create_many(items, &options).await.expect("valid inputs");
     let seconds = started.elapsed().as_secs_f64();
     assert!(results.iter().all(Result::is_ok));
-    let statuses = format!("/deviceAppManagement/mobileAppConfigurations/{parent}/userStatuses");
-    assert_eq!(emulator.entities(&statuses).map(|s| s.len()), Some(BULK));
+    let path = format!("{COLLECTION}/{parent}/userStatuses");
+    assert_eq!(emulator.entities(&path).map(|s| s.len()), Some(BULK));
     seconds
 }
 
@@ -240,15 +400,27 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn run_child(variant: &str, mode: &str) -> (f64, u64) {
+/// CPU time of this process so far (user and system, all threads), in seconds: Linux's
+/// `/proc/self/stat`, in clock ticks (100 a second), or 0 where unknown.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Seconds, CPU seconds and peak KiB of one child run.
+fn run_child(variant: &str, mode: &str) -> [f64; 3] {
     let exe = std::env::current_exe().expect("this benchmark");
     let output = Command::new(exe).args(["--child", variant, mode]).output().expect("a child run");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
-    let mut fields = text.split_whitespace();
-    let seconds = fields.next().and_then(|s| s.parse().ok()).expect("seconds");
-    let peak = fields.next().and_then(|s| s.parse().ok()).expect("peak");
-    (seconds, peak)
+    let mut fields = text.split_whitespace().map(|f| f.parse::<f64>().expect("a number"));
+    [0; 3].map(|_| fields.next().expect("three figures"))
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -256,18 +428,23 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Alternates `a` and `b` for `RUNS` runs each; medians of (seconds, peak MiB).
-fn compare(a: &str, b: &str, mode: &str) -> [(f64, f64); 2] {
-    let mut samples = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
-    for run in 0..RUNS {
+fn runs() -> usize {
+    std::env::var("BENCH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(15).max(1)
+}
+
+/// Alternates `a` and `b` for `runs` runs each; medians of (seconds, CPU seconds, peak MiB).
+fn compare(a: &str, b: &str, mode: &str, runs: usize) -> [[f64; 3]; 2] {
+    let mut samples: [[Vec<f64>; 3]; 2] = Default::default();
+    for run in 0..runs {
         let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
         for which in order {
-            let (seconds, peak) = run_child([a, b][which], mode);
-            samples[which].0.push(seconds);
-            samples[which].1.push(peak as f64 / 1024.0);
+            let figures = run_child([a, b][which], mode);
+            for (k, value) in figures.into_iter().enumerate() {
+                samples[which][k].push(if k == 2 { value / 1024.0 } else { value });
+            }
         }
     }
-    samples.map(|(mut seconds, mut peaks)| (median(&mut seconds), median(&mut peaks)))
+    samples.map(|figures| figures.map(|mut values| median(&mut values)))
 }
 
 fn serialize_ns(ours: bool) -> f64 {
@@ -287,25 +464,51 @@ fn serialize_ns(ours: bool) -> f64 {
     started.elapsed().as_nanos() as f64 / SERIALIZE_ITERATIONS as f64
 }
 
+/// One table row per figure of a comparison.
+fn rows(label: &str, floor: &str, [ours, theirs]: [[f64; 3]; 2]) {
+    let names = ["wall time", "CPU time", "peak memory"];
+    for (k, name) in names.iter().enumerate() {
+        let unit = if k == 2 { "MiB" } else { "s" };
+        let (a, b) = (ours[k], theirs[k]);
+        let ratio = if b > 0.0 { format!("{:.3}", a / b) } else { "—".into() };
+        println!("| {label}: {name} | {a:.3} {unit} | {b:.3} {unit} ({floor}) | {ratio} |");
+    }
+}
+
 fn parent() {
+    let runs = runs();
     println!(
-        "Each HTTP figure: median of {RUNS} runs, each in a fresh process; variants alternate.\n"
+        "Each HTTP figure: median of {runs} runs, each in a fresh process; variants alternate.\n"
     );
-    println!("| benchmark | graph-entity | baseline | ratio |");
+    println!("| benchmark | graph-entity | floor | ratio |");
     println!("|---|---|---|---|");
     for (mode, label) in
-        [("sequential", "5,000 creates, sequential"), ("concurrent", "5,000 creates, 16 tasks")]
+        [("create", "5,000 creates, sequential"), ("create16", "5,000 creates, 16 tasks")]
     {
-        let [(ours_s, ours_mib), (base_s, base_mib)] = compare("ours", "baseline", mode);
-        println!("| {label}: wall time | {ours_s:.3} s | {base_s:.3} s | {:.3} |", ours_s / base_s);
-        println!(
-            "| {label}: peak memory | {ours_mib:.1} MiB | {base_mib:.1} MiB | {:.3} |",
-            ours_mib / base_mib
-        );
+        rows(label, "same bytes", compare("ours", "baseline", mode, runs));
+        rows(label, "plain", compare("ours", "plain", mode, runs));
+    }
+    for (mode, label) in [
+        ("get", "5,000 gets by key, sequential"),
+        ("get16", "5,000 gets by key, 16 tasks"),
+        ("list", "100 lists of 1,000 (pages of 100), sequential"),
+        ("list16", "100 lists of 1,000 (pages of 100), 16 tasks"),
+        ("update", "5,000 updates, sequential"),
+        ("update16", "5,000 updates, 16 tasks"),
+        ("delete", "5,000 deletes, sequential"),
+        ("delete16", "5,000 deletes, 16 tasks"),
+    ] {
+        rows(label, "same bytes", compare("ours", "baseline", mode, runs));
+    }
+    let few = runs.div_ceil(3);
+    for (mode, label) in
+        [("list1k", "a list of 1,000 entities"), ("list100k", "a list of 100,000 entities")]
+    {
+        rows(label, "same bytes", compare("ours", "baseline", mode, few));
     }
     let mut ours = Vec::new();
     let mut plain = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         ours.push(serialize_ns(true));
         plain.push(serialize_ns(false));
     }
@@ -314,7 +517,8 @@ fn parent() {
         "| serialize + validate the seed entity | {ours:.1} ns | {plain:.1} ns (plain derive, no validation) | {:.3} |",
         ours / plain
     );
-    let [(batched_s, batched_mib), (single_s, single_mib)] = compare("batched", "single", "bulk");
+    let [[batched_s, _, batched_mib], [single_s, _, single_mib]] =
+        compare("batched", "single", "bulk", runs);
     println!(
         "| 10,000 creates against the emulator | $batch: {batched_s:.3} s ({:.0}/s), {batched_mib:.1} MiB | one each (16 in flight): {single_s:.3} s ({:.0}/s), {single_mib:.1} MiB | {:.3} |",
         BULK as f64 / batched_s,

@@ -171,21 +171,34 @@ pub enum Property {
     Ignored,
 }
 
-/// Reads a property name without allocating unless it must be kept.
-#[derive(Debug, Clone, Copy)]
-pub struct PropertySeed {
-    /// The index of a declared property in `GraphEntity::PROPERTIES`, by name.
-    index: fn(&str) -> Option<usize>,
-    keep_unknown: bool,
+/// The index of a declared property by its JSON name: the generated `Deserialize` implements
+/// it as a `match`, which the compiler turns into comparisons by length and bytes.
+pub trait PropertyIndex {
+    fn property_index(name: &str) -> Option<usize>;
 }
 
-impl PropertySeed {
-    pub fn new(index: fn(&str) -> Option<usize>, keep_unknown: bool) -> Self {
-        Self { index, keep_unknown }
+/// Reads a property name without allocating unless it must be kept.
+pub struct PropertySeed<P> {
+    keep_unknown: bool,
+    marker: PhantomData<fn() -> P>,
+}
+
+impl<P> Clone for PropertySeed<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for PropertySeed<P> {}
+
+impl<P: PropertyIndex> PropertySeed<P> {
+    pub fn new(keep_unknown: bool) -> Self {
+        Self { keep_unknown, marker: PhantomData }
     }
 
+    #[inline]
     fn classify(self, name: &str) -> Option<Property> {
-        if let Some(index) = (self.index)(name) {
+        if let Some(index) = P::property_index(name) {
             Some(Property::Declared(index))
         } else if !self.keep_unknown || name == ODATA_TYPE {
             Some(Property::Ignored)
@@ -195,7 +208,7 @@ impl PropertySeed {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for PropertySeed {
+impl<'de, P: PropertyIndex> DeserializeSeed<'de> for PropertySeed<P> {
     type Value = Property;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Property, D::Error> {
@@ -203,7 +216,7 @@ impl<'de> DeserializeSeed<'de> for PropertySeed {
     }
 }
 
-impl Visitor<'_> for PropertySeed {
+impl<P: PropertyIndex> Visitor<'_> for PropertySeed<P> {
     type Value = Property;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -220,6 +233,7 @@ impl Visitor<'_> for PropertySeed {
 }
 
 /// Reads the value of a declared property into its slot; a repeated property is an error.
+#[inline]
 pub fn next_value<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,

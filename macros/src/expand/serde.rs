@@ -140,6 +140,19 @@ pub(super) fn deserialize(s: &Shared<'_>) -> TokenStream {
 
     quote! {
         #[automatically_derived]
+        impl #private::PropertyIndex for #ident {
+            // The declared properties by name: a match the compiler turns into comparisons by
+            // length and bytes, not a search.
+            #[inline]
+            fn property_index(__name: &str) -> #private::Option<#private::usize> {
+                match __name {
+                    #(#names => #private::Some(#indices),)*
+                    _ => #private::None,
+                }
+            }
+        }
+
+        #[automatically_derived]
         impl<'de> #private::serde::Deserialize<'de> for #ident {
             fn deserialize<__D>(__deserializer: __D) -> #private::Result<Self, __D::Error>
             where
@@ -160,15 +173,7 @@ pub(super) fn deserialize(s: &Shared<'_>) -> TokenStream {
                     {
                         #(#slot_decls)*
                         #extra_decl
-                        // The declared properties by name: a match the compiler turns into
-                        // comparisons by length and bytes, not a search.
-                        fn __property(__name: &str) -> #private::Option<#private::usize> {
-                            match __name {
-                                #(#names => #private::Some(#indices),)*
-                                _ => #private::None,
-                            }
-                        }
-                        let __seed = #private::PropertySeed::new(__property, #keep_unknown);
+                        let __seed = #private::PropertySeed::<#ident>::new(#keep_unknown);
                         while let #private::Some(__key) = __map.next_key_seed(__seed)? {
                             match __key {
                                 #(#arms)*

@@ -471,6 +471,24 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl crate::__private::PropertyIndex
+    for ManagedDeviceMobileAppConfigurationUserStatus {
+        #[inline]
+        fn property_index(
+            __name: &str,
+        ) -> crate::__private::Option<crate::__private::usize> {
+            match __name {
+                "id" => crate::__private::Some(0usize),
+                "userDisplayName" => crate::__private::Some(1usize),
+                "devicesCount" => crate::__private::Some(2usize),
+                "status" => crate::__private::Some(3usize),
+                "lastReportedDateTime" => crate::__private::Some(4usize),
+                "userPrincipalName" => crate::__private::Some(5usize),
+                _ => crate::__private::None,
+            }
+        }
+    }
+    #[automatically_derived]
     impl<'de> crate::__private::serde::Deserialize<'de>
     for ManagedDeviceMobileAppConfigurationUserStatus {
         fn deserialize<__D>(
@@ -506,20 +524,9 @@ const _: () = {
                     let mut __f3: crate::__private::Option<ComplianceStatus> = crate::__private::None;
                     let mut __f4: crate::__private::Option<DateTimeOffset> = crate::__private::None;
                     let mut __f5: crate::__private::Option<Option<String>> = crate::__private::None;
-                    fn __property(
-                        __name: &str,
-                    ) -> crate::__private::Option<crate::__private::usize> {
-                        match __name {
-                            "id" => crate::__private::Some(0usize),
-                            "userDisplayName" => crate::__private::Some(1usize),
-                            "devicesCount" => crate::__private::Some(2usize),
-                            "status" => crate::__private::Some(3usize),
-                            "lastReportedDateTime" => crate::__private::Some(4usize),
-                            "userPrincipalName" => crate::__private::Some(5usize),
-                            _ => crate::__private::None,
-                        }
-                    }
-                    let __seed = crate::__private::PropertySeed::new(__property, false);
+                    let __seed = crate::__private::PropertySeed::<
+                        ManagedDeviceMobileAppConfigurationUserStatus,
+                    >::new(false);
                     while let crate::__private::Some(__key) = __map
                         .next_key_seed(__seed)?
                     {

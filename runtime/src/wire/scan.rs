@@ -71,6 +71,7 @@ impl<'a> Scan<'a> {
     }
 
     /// `YYYY-MM-DD` at the start, a date that exists.
+    #[inline]
     pub(super) fn date(&self) -> Result<(u32, u32, u32), WireParseError> {
         let year = self.digits(0, 4, "year")?;
         self.expect(4, b'-')?;
@@ -87,6 +88,7 @@ impl<'a> Scan<'a> {
     }
 
     /// `hh:mm:ss` at `at`, a time that exists.
+    #[inline]
     pub(super) fn time(&self, at: usize) -> Result<(u32, u32, u32), WireParseError> {
         let hour = self.digits(at, 2, "hour")?;
         if hour > 23 {
@@ -105,7 +107,7 @@ impl<'a> Scan<'a> {
         Ok((hour, minute, second))
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn digits(&self, at: usize, n: usize, what: &str) -> Result<u32, WireParseError> {
         // One pass: every date of every answer is read here.
         if let Some(bytes) = self.input.as_bytes().get(at..at.saturating_add(n)) {
@@ -123,7 +125,7 @@ impl<'a> Scan<'a> {
         Err(self.error(at, format!("expected {n} digits for the {what}")))
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn expect(&self, at: usize, byte: u8) -> Result<(), WireParseError> {
         match self.input.as_bytes().get(at) {
             Some(&b) if b == byte => Ok(()),
