@@ -4,7 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A `$filter` expression on entity `E`: built from [`Field`]s, combined with `&`, `|` and `!`
+/// A `$filter` expression on entity `E`: built from [`Field`](super::Field)s, combined with `&`, `|` and `!`
 /// (or [`and`](Self::and) and [`or`](Self::or)).
 pub struct Filter<E> {
     text: String,

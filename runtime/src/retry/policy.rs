@@ -16,7 +16,7 @@ use crate::error::GiveUp;
 /// connection), or a gateway answered `504`, the service may or may not have created the
 /// entity, so it is not resent: the call fails with
 /// [`Error::UnknownOutcome`](crate::Error::UnknownOutcome). A caller that can make its `POST`
-/// safe to repeat says so with [`RequestOptions::idempotent`].
+/// safe to repeat says so with [`RequestOptions::idempotent`](crate::client::RequestOptions::idempotent).
 ///
 /// When the client gives up, [`Error::RetriesExhausted`](crate::Error::RetriesExhausted) says
 /// which limit stopped it ([`GiveUp`](crate::error::GiveUp)); with no retries at all
