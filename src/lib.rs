@@ -166,9 +166,11 @@ struct ReadmeDoctests;
 /// Not public API: the paths generated code uses. Anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::clone::Clone;
     pub use core::convert::From;
     pub use core::default::Default;
     pub use core::fmt;
+    pub use core::marker::Copy;
     pub use core::option::Option::{self, None, Some};
     pub use core::primitive::usize;
     pub use core::result::Result::{self, Err, Ok};

@@ -372,3 +372,18 @@ async fn a_derived_type_reads_only_its_own_kind() {
     WebApp::delete(&client, (), &web_id).await.unwrap();
     assert!(WebApp::list(&client, ()).collect_all().await.unwrap().is_empty());
 }
+
+#[test]
+fn companion_types_debug_as_their_json_names() {
+    // `Copy` (a `Fields` value is used after being passed by value) and `Debug` listing what
+    // Graph calls them.
+    let fields = Status::fields();
+    let again = fields;
+    assert_eq!(
+        format!("{fields:?} {:?}", again.status),
+        r#"["id", "userDisplayName", "devicesCount", "status", "lastReportedDateTime", "userPrincipalName"] Field("status")"#
+    );
+    assert_eq!(format!("{:?}", Status::navigations()), "[]");
+    let groups = format!("{:?}", Group::navigations());
+    assert!(groups.starts_with('[') && groups.contains("\"members\""), "{groups}");
+}

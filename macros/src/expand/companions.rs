@@ -110,7 +110,6 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
 
     quote! {
         #[doc = #fields_doc]
-        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #vis struct #fields_ty {
             #(
                 #[doc = #field_docs]
@@ -119,12 +118,39 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
         }
 
         #[doc = #navigations_doc]
-        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         #vis struct #navigations_ty {
             #(
                 #[doc = #navigation_jsons]
                 pub #navigation_names: #krate::query::Navigation<#ident>,
             )*
+        }
+
+        // Written out rather than derived: a derive is one more expansion per entity.
+        #[automatically_derived]
+        impl #private::Clone for #fields_ty {
+            fn clone(&self) -> Self { *self }
+        }
+        #[automatically_derived]
+        impl #private::Copy for #fields_ty {}
+        #[automatically_derived]
+        impl #private::fmt::Debug for #fields_ty {
+            /// The JSON names of the properties.
+            fn fmt(&self, __f: &mut #private::fmt::Formatter<'_>) -> #private::fmt::Result {
+                __f.debug_list().entries(<#ident as #krate::GraphEntity>::PROPERTIES).finish()
+            }
+        }
+        #[automatically_derived]
+        impl #private::Clone for #navigations_ty {
+            fn clone(&self) -> Self { *self }
+        }
+        #[automatically_derived]
+        impl #private::Copy for #navigations_ty {}
+        #[automatically_derived]
+        impl #private::fmt::Debug for #navigations_ty {
+            /// The JSON names of the navigation properties.
+            fn fmt(&self, __f: &mut #private::fmt::Formatter<'_>) -> #private::fmt::Result {
+                __f.debug_list()#(.entry(&#navigation_jsons))*.finish()
+            }
         }
 
         #[automatically_derived]

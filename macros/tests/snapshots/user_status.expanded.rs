@@ -237,7 +237,6 @@ const _: () = {
         }
     }
     /// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for query options, each typed by its value: `ManagedDeviceMobileAppConfigurationUserStatus::fields()`.
-    #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     pub struct __ManagedDeviceMobileAppConfigurationUserStatusFields {
         /// `id`
         pub id: crate::query::Field<
@@ -271,8 +270,53 @@ const _: () = {
         >,
     }
     /// The navigation properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for `$expand`: `ManagedDeviceMobileAppConfigurationUserStatus::navigations()`.
-    #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
     pub struct __ManagedDeviceMobileAppConfigurationUserStatusNavigations {}
+    #[automatically_derived]
+    impl crate::__private::Clone
+    for __ManagedDeviceMobileAppConfigurationUserStatusFields {
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::Copy
+    for __ManagedDeviceMobileAppConfigurationUserStatusFields {}
+    #[automatically_derived]
+    impl crate::__private::fmt::Debug
+    for __ManagedDeviceMobileAppConfigurationUserStatusFields {
+        /// The JSON names of the properties.
+        fn fmt(
+            &self,
+            __f: &mut crate::__private::fmt::Formatter<'_>,
+        ) -> crate::__private::fmt::Result {
+            __f.debug_list()
+                .entries(
+                    <ManagedDeviceMobileAppConfigurationUserStatus as crate::GraphEntity>::PROPERTIES,
+                )
+                .finish()
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::Clone
+    for __ManagedDeviceMobileAppConfigurationUserStatusNavigations {
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+    #[automatically_derived]
+    impl crate::__private::Copy
+    for __ManagedDeviceMobileAppConfigurationUserStatusNavigations {}
+    #[automatically_derived]
+    impl crate::__private::fmt::Debug
+    for __ManagedDeviceMobileAppConfigurationUserStatusNavigations {
+        /// The JSON names of the navigation properties.
+        fn fmt(
+            &self,
+            __f: &mut crate::__private::fmt::Formatter<'_>,
+        ) -> crate::__private::fmt::Result {
+            __f.debug_list().finish()
+        }
+    }
     #[automatically_derived]
     impl __ManagedDeviceMobileAppConfigurationUserStatusNavigations {
         fn __new() -> Self {
