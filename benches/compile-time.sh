@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Compile time of 100 `#[graph_entity]` structs vs the same 100 structs with plain serde
-# derives, in three crates: graph-entity with its HTTP client (the default), graph-entity with
-# `default-features = false` (types, wire format and validation only), and serde derives.
+# derives, in four crates: graph-entity with its HTTP client (the default), graph-entity with
+# `default-features = false` (types, wire format and validation only), serde derives, and serde
+# derives in a crate that also depends on reqwest and tokio (what a hand-written Graph client
+# depends on: the yardstick for the first).
 #
 # 1. Rebuild: dependencies are built once; then each crate is rebuilt RUNS times after touching
 #    its source, so what is timed is the crate itself (the macros' expansion and the generated
@@ -18,7 +20,7 @@ clean_runs=${2:-1}
 work=$root/target/compile-time
 mkdir -p "$work"
 
-generate() { # $1 = macro|types|serde
+generate() { # $1 = macro|types|serde|client
     local dir=$work/$1
     mkdir -p "$dir/src"
     if [ "$1" = macro ] || [ "$1" = types ]; then
@@ -37,24 +39,30 @@ TOML
     else
         cat > "$dir/Cargo.toml" <<TOML
 [package]
-name = "bench-serde"
+name = "bench-$1"
 version = "0.0.0"
 edition = "2024"
 publish = false
 [dependencies]
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-[workspace]
 TOML
+        if [ "$1" = client ]; then
+            cat >> "$dir/Cargo.toml" <<TOML
+reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "json"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+TOML
+        fi
+        echo "[workspace]" >> "$dir/Cargo.toml"
     fi
     {
-        if [ "$1" != serde ]; then
+        if [ "$1" = macro ] || [ "$1" = types ]; then
             echo 'use graph_entity::{DateTimeOffset, graph_entity};'
         else
             echo 'use serde::{Deserialize, Serialize};'
         fi
         for i in $(seq 1 100); do
-            if [ "$1" != serde ]; then
+            if [ "$1" = macro ] || [ "$1" = types ]; then
                 # Checked against Microsoft's metadata: a real path, type and properties.
                 echo "#[graph_entity(path = \"/deviceAppManagement/mobileAppConfigurations\", odata_type = \"#microsoft.graph.iosMobileAppConfiguration\")]"
                 echo "#[derive(Debug, Clone, PartialEq)]"
@@ -86,45 +94,51 @@ now() { date +%s.%N; }
 
 median() { sort -g | awk -v n="$1" 'NR == int((n + 1) / 2) { print }'; }
 
-measure() { # $1 = macro|types|serde ; prints the median seconds of a rebuild
-    local dir=$work/$1 times=()
-    (cd "$dir" && CARGO_TARGET_DIR=$work/target-$1 cargo build -q 2>/dev/null)
-    for _ in $(seq 1 "$runs"); do
-        touch "$dir/src/lib.rs"
-        local start end
-        start=$(now)
-        (cd "$dir" && CARGO_TARGET_DIR=$work/target-$1 cargo build -q)
-        end=$(now)
-        times+=("$(echo "$end - $start" | bc -l)")
-    done
-    printf '%s\n' "${times[@]}" | median "$runs"
+variants="macro client types serde"
+
+build_once() { # $1 = variant, $2 = target folder
+    (cd "$work/$1" && CARGO_TARGET_DIR=$2 cargo build -q --offline 2>/dev/null \
+        || CARGO_TARGET_DIR=$2 cargo build -q)
 }
 
-measure_clean() { # $1 = macro|types|serde ; prints the median seconds from clean
-    local dir=$work/$1 times=()
-    for _ in $(seq 1 "$clean_runs"); do
-        rm -rf "$work/clean-$1"
-        local start end
-        start=$(now)
-        (cd "$dir" && CARGO_TARGET_DIR=$work/clean-$1 cargo build -q --offline 2>/dev/null \
-            || CARGO_TARGET_DIR=$work/clean-$1 cargo build -q)
-        end=$(now)
-        times+=("$(echo "$end - $start" | bc -l)")
-    done
-    rm -rf "$work/clean-$1"
-    printf '%s\n' "${times[@]}" | median "$clean_runs"
+timed() { # $1 = variant, $2 = target folder ; prints the seconds of one build
+    local start end
+    start=$(now)
+    build_once "$1" "$2"
+    end=$(now)
+    echo "$end - $start" | bc -l
 }
 
-for variant in macro types serde; do generate "$variant"; done
-macro_s=$(measure macro)
-types_s=$(measure types)
-serde_s=$(measure serde)
-printf '| rebuild of the crate (median of %s) | %.2f s | %.2f s | %.2f s | %.3f | %.3f |\n' \
-    "$runs" "$macro_s" "$types_s" "$serde_s" \
-    "$(echo "$macro_s / $serde_s" | bc -l)" "$(echo "$types_s / $serde_s" | bc -l)"
-macro_c=$(measure_clean macro)
-types_c=$(measure_clean types)
-serde_c=$(measure_clean serde)
-printf '| from clean, dependencies included (median of %s) | %.1f s | %.1f s | %.1f s | %.2f | %.2f |\n' \
-    "$clean_runs" "$macro_c" "$types_c" "$serde_c" \
-    "$(echo "$macro_c / $serde_c" | bc -l)" "$(echo "$types_c / $serde_c" | bc -l)"
+# Rebuilds, the variants in turn run by run, so that a slow spell of the machine hits all alike.
+declare -A rebuild clean
+for variant in $variants; do generate "$variant"; build_once "$variant" "$work/target-$variant"; done
+for _ in $(seq 1 "$runs"); do
+    for variant in $variants; do
+        touch "$work/$variant/src/lib.rs"
+        rebuild[$variant]+="$(timed "$variant" "$work/target-$variant") "
+    done
+done
+for _ in $(seq 1 "$clean_runs"); do
+    for variant in $variants; do
+        rm -rf "$work/clean-$variant"
+        clean[$variant]+="$(timed "$variant" "$work/clean-$variant") "
+        rm -rf "$work/clean-$variant"
+    done
+done
+
+row() { # $1 = label, $2 = runs, then the four medians
+    printf '| %s (median of %s) | %.2f s | %.2f s | %.3f | %.2f s | %.2f s | %.3f |\n' "$1" "$2" \
+        "$3" "$4" "$(echo "$3 / $4" | bc -l)" "$5" "$6" "$(echo "$5 / $6" | bc -l)"
+}
+echo "| build | graph-entity | serde derives + reqwest, tokio | ratio | graph-entity, types only | serde derives | ratio |"
+echo "|---|---|---|---|---|---|---|"
+medians() { # $1 = name of the array, $2 = runs
+    local -n figures=$1
+    for variant in $variants; do
+        printf '%s\n' ${figures[$variant]} | median "$2"
+    done
+}
+# shellcheck disable=SC2046
+row "rebuild of the crate" "$runs" $(medians rebuild "$runs")
+# shellcheck disable=SC2046
+row "from clean, dependencies included" "$clean_runs" $(medians clean "$clean_runs")
