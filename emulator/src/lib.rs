@@ -134,6 +134,7 @@ mod routing;
 mod search;
 mod server;
 mod service;
+mod special;
 mod state;
 mod store;
 mod token;

@@ -9,12 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::filter::{Filter, Kind, PropertyPath, QueryError};
 use crate::search::Search;
-
-/// The types whose collections Graph serves as directory objects: `$count` and `$search` need
-/// `ConsistencyLevel: eventual`, string comparisons ignore case, `$skip` is refused.
-pub(crate) const DIRECTORY_OBJECT: &str = "microsoft.graph.directoryObject";
-/// Outlook items: `$search` is free text.
-pub(crate) const MESSAGE: &str = "microsoft.graph.message";
+use crate::special::DIRECTORY_OBJECT;
 
 /// Which operation the options are read for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

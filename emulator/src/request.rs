@@ -11,9 +11,10 @@ use serde_json::{Map, Value};
 
 use crate::bounded::Budget;
 use crate::filter::QueryError;
-use crate::query::{self, DIRECTORY_OBJECT, Query, Use};
+use crate::query::{self, Query, Use};
 use crate::respond::{Ids, graph_error};
 use crate::routing::{Kind, Target};
+use crate::special::DIRECTORY_OBJECT;
 use crate::state::AppState;
 use crate::store::{Store, etag};
 

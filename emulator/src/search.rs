@@ -9,7 +9,7 @@ use graph_entity_schema::Schema;
 use serde_json::{Map, Value};
 
 use crate::filter::{Kind, PropertyPath, QueryError};
-use crate::query::{DIRECTORY_OBJECT, MESSAGE};
+use crate::special::{DIRECTORY_OBJECT, MESSAGE};
 
 /// The deepest nesting of parentheses.
 pub(crate) const MAX_DEPTH: usize = 32;
