@@ -1,8 +1,32 @@
 //! Graph's primitive literals (OData's `Edm` types) as the emulator reads and writes them:
-//! `DateTimeOffset`, `Date`, `TimeOfDay` and `Guid`. The calendar is the `time` crate's; GUIDs
+//! `DateTimeOffset`, `Date`, `TimeOfDay` and `Guid`; and type names in `@odata.type`. The calendar is the `time` crate's; GUIDs
 //! are the `uuid` crate's.
 
+use serde_json::Value;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
+
+/// A type name as Graph reads it from an `@odata.type`: with the leading `#` that OData's JSON
+/// format writes (`#microsoft.graph.mimeContent`) or without it, as Microsoft's documentation
+/// writes nested values in its examples of working requests, and as Graph accepts.
+pub(crate) fn type_name(written: &str) -> &str {
+    written.strip_prefix('#').unwrap_or(written)
+}
+
+/// Writes every `@odata.type` in `value` (at any depth) as Graph answers it: with its `#`.
+pub(crate) fn mark_types(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(ty)) = object.get_mut("@odata.type")
+                && !ty.starts_with('#')
+            {
+                ty.insert(0, '#');
+            }
+            object.values_mut().for_each(mark_types);
+        }
+        Value::Array(items) => items.iter_mut().for_each(mark_types),
+        _ => {}
+    }
+}
 
 /// A GUID as OData writes it: 32 hexadecimal digits in groups of 8-4-4-4-12, without braces.
 pub(crate) fn is_guid(s: &str) -> bool {

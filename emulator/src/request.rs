@@ -10,6 +10,7 @@ use graph_entity_schema::{Schema, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::bounded::Budget;
+use crate::edm;
 use crate::filter::QueryError;
 use crate::query::{self, Query, Use};
 use crate::respond::{Ids, graph_error};
@@ -42,7 +43,7 @@ pub(crate) fn key_name<'s>(schema: &'s Schema, ty: &str) -> &'s str {
 /// The type an entity is, by its `@odata.type`.
 pub(crate) fn type_of<'e>(entity: &'e Map<String, Value>, declared: &'e str) -> &'e str {
     match entity.get("@odata.type") {
-        Some(Value::String(ty)) => ty.strip_prefix('#').unwrap_or(ty),
+        Some(Value::String(ty)) => edm::type_name(ty),
         _ => declared,
     }
 }

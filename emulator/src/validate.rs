@@ -158,7 +158,7 @@ impl<'s> Checker<'s> {
         match object.get("@odata.type") {
             None => {}
             Some(Value::String(written)) => {
-                let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+                let named = schema.get(edm::type_name(written));
                 let fits = named.is_some_and(|t| schema.is_derived_from(&ty.name, &t.name));
                 if !fits {
                     self.problems.push(problem(
@@ -220,14 +220,16 @@ impl<'s> Checker<'s> {
             }
             None => Some((declared, declared.open)),
             Some(Value::String(written)) => {
-                let named = written.strip_prefix('#').and_then(|n| schema.get(n));
+                let named = schema.get(edm::type_name(written));
                 match named {
                     Some(ty)
                         if schema.is_derived_from(&ty.name, &declared.name) && !ty.is_abstract =>
                     {
                         Some((ty, ty.open))
                     }
-                    None if self.excerpt && written.starts_with("#microsoft.graph.") => {
+                    None if self.excerpt
+                        && edm::type_name(written).starts_with("microsoft.graph.") =>
+                    {
                         Some((declared, true))
                     }
                     Some(ty)

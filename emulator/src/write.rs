@@ -7,7 +7,7 @@ use axum::response::Response;
 use graph_entity_schema::{PropertyDef, Schema, TypeKind};
 use serde_json::{Map, Value};
 
-use crate::edm::now_date_time_offset;
+use crate::edm::{mark_types, now_date_time_offset, type_name};
 use crate::faults::drop_connection;
 use crate::lock::lock;
 use crate::precondition;
@@ -131,10 +131,10 @@ pub(crate) fn create(request: &Request<'_>) -> Answer {
     let declared = target.ty();
     let instance = match fields.get("@odata.type") {
         Some(Value::String(named))
-            if is_entity(request.schema, named.trim_start_matches('#'))
-                && request.schema.is_derived_from(named.trim_start_matches('#'), declared) =>
+            if is_entity(request.schema, type_name(named))
+                && request.schema.is_derived_from(type_name(named), declared) =>
         {
-            request.schema.get(named.trim_start_matches('#')).map_or(declared, |t| t.name.as_str())
+            request.schema.get(type_name(named)).map_or(declared, |t| t.name.as_str())
         }
         _ => declared,
     };
@@ -172,8 +172,9 @@ pub(crate) fn create(request: &Request<'_>) -> Answer {
     let mut entity = Map::new();
     entity.insert("@odata.type".into(), Value::String(format!("#{instance}")));
     entity.insert(key_property.clone(), Value::String(key.clone()));
-    for (name, value) in fields {
+    for (name, mut value) in fields {
         if name != key_property && !name.contains('@') {
+            mark_types(&mut value);
             entity.insert(name, value);
         }
     }
@@ -262,8 +263,9 @@ pub(crate) fn update(request: &Request<'_>) -> Answer {
         .is_some_and(|p| p.ty.name == "Edm.DateTimeOffset")
         .then(now_date_time_offset);
     let change = |entity: &mut Map<String, Value>| {
-        for (name, value) in fields {
+        for (name, mut value) in fields {
             if !name.contains('@') {
+                mark_types(&mut value);
                 entity.insert(name, value);
             }
         }

@@ -639,3 +639,55 @@ async fn links_are_written_in_the_origin_the_client_used() {
     let next = page["@odata.nextLink"].as_str().unwrap();
     assert!(next.starts_with(&emulator.graph_url("v1.0")), "{next}");
 }
+
+/// Microsoft's documentation writes a nested value's `@odata.type` without the leading `#` in
+/// its examples of working requests (here the create of a `webApp`, verbatim), and Graph accepts
+/// both forms, at any depth; it answers with the `#`.
+#[tokio::test]
+async fn type_names_are_read_with_or_without_the_hash() {
+    let emulator = start().await;
+    let api = Api::default(&emulator).await;
+    let documented = json!({
+        "@odata.type": "#microsoft.graph.webApp",
+        "displayName": "Display Name value",
+        "description": "Description value",
+        "publisher": "Publisher value",
+        "largeIcon": {
+            "@odata.type": "microsoft.graph.mimeContent",
+            "type": "Type value",
+            "value": "dmFsdWU="
+        },
+        "isFeatured": true,
+        "privacyInformationUrl": "https://example.com/privacyInformationUrl/",
+        "informationUrl": "https://example.com/informationUrl/",
+        "owner": "Owner value",
+        "developer": "Developer value",
+        "notes": "Notes value",
+        "publishingState": "processing",
+        "appUrl": "https://example.com/appUrl/",
+        "useManagedBrowser": true
+    });
+    let created = api.post("/deviceAppManagement/mobileApps", documented.clone()).await;
+    assert_eq!(created.status, 201, "{created:?}");
+    assert_eq!(created.json()["largeIcon"]["@odata.type"], json!("#microsoft.graph.mimeContent"));
+
+    let mut bare = documented;
+    bare["@odata.type"] = json!("microsoft.graph.webApp");
+    let created = api.post("/deviceAppManagement/mobileApps", bare).await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let read = api.get(&format!("/deviceAppManagement/mobileApps/{}", created.id())).await.json();
+    assert_eq!(read["@odata.type"], json!("#microsoft.graph.webApp"));
+
+    let id = created.id();
+    let icon =
+        json!({"largeIcon": {"@odata.type": "microsoft.graph.mimeContent", "value": "AA=="}});
+    let patched = api.patch(&format!("/deviceAppManagement/mobileApps/{id}"), icon).await;
+    assert_eq!(patched.status, 204, "{patched:?}");
+    let read = api.get(&format!("/deviceAppManagement/mobileApps/{id}")).await.json();
+    assert_eq!(read["largeIcon"]["@odata.type"], json!("#microsoft.graph.mimeContent"));
+
+    // A name that resolves to nothing is refused in either form.
+    let wrong = json!({"@odata.type": "microsoft.graph.webApp", "largeIcon": {"@odata.type": "mimeContent"}});
+    let refused = api.post("/deviceAppManagement/mobileApps", wrong).await;
+    assert_eq!(refused.status, 400, "{refused:?}");
+}
