@@ -31,8 +31,10 @@ pub struct Problem {
 ///   and the server-assigned ones (computed by the service, such as `createdDateTime`).
 /// - An update (`PATCH`, [`Validation::update`]) of an entity of the type as stored: only the
 ///   properties given, each declared (unless the type is open), of its type, and `null` only if
-///   nullable; computed properties are refused, being the service's to set. `@odata.type` may
-///   name the type or one of its base types.
+///   nullable. A computed property may be given (it is checked like the others) and the update
+///   ignores it, as OData requires of non-updatable properties (Part 1, 11.4.3 Update an
+///   Entity: "the service MUST ignore that value"). `@odata.type` may name the type or one of
+///   its base types.
 /// - Against an excerpt of a metadata document ([`Validation::in_excerpt`], the beta excerpt): a
 ///   type the excerpt does not have is taken on trust; a derived `@odata.type` of a create that
 ///   it lacks is checked as its base type, without refusing the properties only the derived type
@@ -178,18 +180,9 @@ impl<'s> Checker<'s> {
                 format!("'@odata.type' must be a string, not '{}'.", display(other)),
             )),
         }
+        // Computed properties are checked like the others and then ignored by the update
+        // (`write::update`): OData's rule, not a refusal.
         self.object(ty, ty.open, object, "");
-        for name in object.keys() {
-            if schema.property(&ty.name, name).is_some_and(|p| p.computed) {
-                self.problems.push(problem(
-                    "ComputedProperty",
-                    name,
-                    format!(
-                        "The property '{name}' is computed by the service (Org.OData.Core.V1.Computed) and cannot be written."
-                    ),
-                ));
-            }
-        }
         self.problems.sort_by(|a, b| a.target.cmp(&b.target));
         self.problems
     }
@@ -588,18 +581,11 @@ mod tests {
         assert_eq!(validate(v1(), ios, &base, Validation::update()), []);
         let other = json!({"@odata.type": "#microsoft.graph.user"});
         assert_eq!(validate(v1(), ios, &other, Validation::update())[0].code, "InvalidType");
-        // Computed properties are the service's.
+        // Computed properties are the service's: checked, not refused (the update ignores them).
         let app = "microsoft.graph.androidStoreApp";
-        let problems = validate(
-            v1(),
-            app,
-            &json!({"packageId": "x", "displayName": "y"}),
-            Validation::update(),
-        );
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        assert_eq!(
-            (problems[0].code, problems[0].target.as_str()),
-            ("ComputedProperty", "packageId")
-        );
+        let given = json!({"packageId": "x", "displayName": "y"});
+        assert_eq!(validate(v1(), app, &given, Validation::update()), []);
+        let wrong = json!({"packageId": 5});
+        assert_eq!(validate(v1(), app, &wrong, Validation::update())[0].code, "InvalidValue");
     }
 }

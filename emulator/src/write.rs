@@ -262,9 +262,11 @@ pub(crate) fn update(request: &Request<'_>) -> Answer {
         .property(&ty, "lastModifiedDateTime")
         .is_some_and(|p| p.ty.name == "Edm.DateTimeOffset")
         .then(now_date_time_offset);
+    // Computed properties given are ignored, as OData requires (Part 1, 11.4.3).
+    let computed = |name: &str| request.schema.property(&ty, name).is_some_and(|p| p.computed);
     let change = |entity: &mut Map<String, Value>| {
         for (name, mut value) in fields {
-            if !name.contains('@') {
+            if !name.contains('@') && !computed(&name) {
                 mark_types(&mut value);
                 entity.insert(name, value);
             }
