@@ -463,7 +463,17 @@ mod tests {
         for _ in 0..20_000 {
             let n = rng.usize(0..7);
             let path: Vec<&str> = (0..n).map(|_| pieces[rng.usize(..pieces.len())]).collect();
-            let _ = resolve_path(&format!("/{}", path.join("/")));
+            let raw = format!("/{}", path.join("/"));
+            match resolve_path(&raw) {
+                // What resolves is a type of the metadata, reached through the segments sent.
+                Ok(target) => {
+                    assert!(Schema::v1().get(&target.declared).is_some(), "{raw}");
+                    assert!(target.address.len() <= n, "{raw}: {:?}", target.address);
+                }
+                Err(Refusal::BadRequest(why) | Refusal::NotServed(why)) => {
+                    assert!(!why.is_empty(), "{raw}: a refusal says why");
+                }
+            }
         }
     }
 }

@@ -725,7 +725,7 @@ fn errors_still_emit_the_item_without_helper_attributes() {
     assert!(output.contains("struct S"), "{output}");
     assert!(output.contains("compile_error"), "{output}");
     assert!(!output.contains("# [graph"), "{output}");
-    // Bad input of any shape never panics.
+    // Bad input of any shape never panics: it is a compile error.
     for item in [
         quote!(
             fn f() {}
@@ -738,8 +738,10 @@ fn errors_still_emit_the_item_without_helper_attributes() {
             }
         ),
     ] {
-        let _ = crate::expand(MacroKind::Entity, quote!(path = "/a"), item.clone());
-        let _ = crate::expand(MacroKind::Enum, quote!(), item);
+        let entity = crate::expand(MacroKind::Entity, quote!(path = "/a"), item.clone());
+        assert!(entity.to_string().contains("compile_error"), "{entity}");
+        let graph_enum = crate::expand(MacroKind::Enum, quote!(), item);
+        assert!(graph_enum.to_string().contains("compile_error"), "{graph_enum}");
     }
 }
 

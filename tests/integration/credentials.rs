@@ -1,7 +1,5 @@
 //! Client certificates and the environment.
 
-use std::time::Duration;
-
 use graph_emulator::{ClientCertificate, Emulator, Registration, RunningEmulator};
 use graph_entity::prelude::*;
 use graph_entity::{
@@ -180,5 +178,4 @@ fn the_environment_names_the_credential_and_the_cloud() {
         from(&[secret[0], secret[1], ("AZURE_CLIENT_CERTIFICATE_PATH", "/nonexistent/cert.pem")])
             .unwrap_err();
     assert!(error.description.contains("cannot read the certificate file"), "{error}");
-    let _ = Duration::ZERO;
 }

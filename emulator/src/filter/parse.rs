@@ -529,9 +529,14 @@ mod tests {
         // Every prefix of a valid filter, and odd characters, at any position.
         let text = "(startswith(userDisplayName, 'a''b') or status in ('error', 'compliant')) and not lastReportedDateTime gt 2024-01-01T00:00:00.123+05:30";
         assert!(parse(STATUS, text).is_ok());
-        for end in 0..=text.len() {
+        // Up to the parenthesis that closes the first, every prefix is unbalanced: an error.
+        let closing = text.find(")) and").expect("the group's end") + 1;
+        for end in 1..=text.len() {
             if let Some(prefix) = text.get(..end) {
-                let _ = parse(STATUS, prefix);
+                let parsed = parse(STATUS, prefix);
+                if end <= closing {
+                    assert!(parsed.is_err(), "{prefix}");
+                }
             }
         }
         let mut rng = fastrand::Rng::with_seed(7);
@@ -540,8 +545,13 @@ mod tests {
         for _ in 0..5_000 {
             let len = rng.usize(0..40);
             let noise: String = (0..len).map(|_| alphabet[rng.usize(..alphabet.len())]).collect();
-            let _ = parse(STATUS, &noise);
-            let _ = parse(STATUS, &format!("userDisplayName eq {noise}"));
+            for text in [noise.clone(), format!("userDisplayName eq {noise}")] {
+                if let Err(QueryError::Invalid(why) | QueryError::Unsupported(why)) =
+                    parse(STATUS, &text)
+                {
+                    assert!(!why.is_empty(), "{text}: an error says why");
+                }
+            }
         }
     }
 
