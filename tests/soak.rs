@@ -168,17 +168,29 @@ async fn soak_single_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_stopping_mid_way_loses_nothing_silently() {
     let (mut emulator, client, parent) = setup().await;
-    let n = count();
+    // Enough inputs that a quarter of them is more than are ever in flight.
+    let n = count().max(200);
     // Few retries: once the service is gone, waiting longer only slows the test.
     let quick = RetryPolicy::default().max_retries(1).base_delay(Duration::from_millis(1));
     let options = BulkOptions::default().batching(false).concurrency(8).retry(quick);
     let items = (0..n).map(|i| (input(i), [parent.clone()]));
     let run = client.create_many(items, &options);
     tokio::pin!(run);
-    // Let a part go through, then stop the service under the client's feet.
-    let results = tokio::select! {
-        results = &mut run => results,
-        () = tokio::time::sleep(Duration::from_millis(300)) => {
+    // Let a quarter of the requests arrive (counted by the service, not timed: however loaded
+    // the machine), then stop the service under the client's feet.
+    let quarter = (n / 4).min(5_000);
+    let arrived = async {
+        while emulator.requests().len() < quarter {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let finished = tokio::select! {
+        results = &mut run => Some(results),
+        () = arrived => None,
+    };
+    let results = match finished {
+        Some(results) => results,
+        None => {
             emulator.stop().await;
             run.await
         }

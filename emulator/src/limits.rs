@@ -678,26 +678,51 @@ mod tests {
 
     #[test]
     fn a_full_window_refuses_without_counting_and_slides() {
-        let limiter =
-            Limiter::new(only(window(3, 150), None).retry_after(LimitsRetryAfter::Fractional), 100);
-        for _ in 0..3 {
-            assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()));
+        // The checks must run within one window: a run the machine slowed past it proves
+        // nothing and is run again with a window ten times as long.
+        for millis in [150, 1_500, 15_000] {
+            if full_window_refuses_and_slides(millis) {
+                return;
+            }
         }
-        let Err(Some(wait)) = admit(&limiter, "t", "a", true, false) else { panic!() };
-        let wait: f64 = wait.parse().unwrap();
-        assert!(wait > 0.0 && wait <= 0.150, "{wait}");
+        panic!("the machine was too slow to tell at every window");
+    }
+
+    /// `false` when the machine was too slow for a window of `millis` to tell.
+    fn full_window_refuses_and_slides(millis: u64) -> bool {
+        let window_length = Duration::from_millis(millis);
+        let limiter = Limiter::new(
+            only(window(3, millis), None).retry_after(LimitsRetryAfter::Fractional),
+            100,
+        );
+        let started = std::time::Instant::now();
+        let first: Vec<_> = (0..3).map(|_| admit(&limiter, "t", "a", true, false)).collect();
+        let fourth = admit(&limiter, "t", "a", true, false);
         // Reads are not writes; another app has its own window.
-        assert_eq!(admit(&limiter, "t", "a", false, false), Ok(()));
-        assert_eq!(admit(&limiter, "t", "b", true, false), Ok(()));
-        assert!(admit(&limiter, "t", "a", true, true).is_err());
+        let read = admit(&limiter, "t", "a", false, false);
+        let other_app = admit(&limiter, "t", "b", true, false);
+        let batch_item = admit(&limiter, "t", "a", true, true);
+        if started.elapsed() >= window_length {
+            return false;
+        }
+        assert!(first.iter().all(|r| *r == Ok(())), "{first:?}");
+        let Err(Some(wait)) = fourth else { panic!("{fourth:?}") };
+        let wait: f64 = wait.parse().unwrap();
+        assert!(wait > 0.0 && wait <= window_length.as_secs_f64(), "{wait}");
+        assert_eq!((read, other_app), (Ok(()), Ok(())));
+        assert!(batch_item.is_err());
         let counts = limiter.counts();
         assert_eq!((counts.throttled_requests, counts.throttled_batch_items), (1, 1));
         assert_eq!((counts.accepted_writes, counts.accepted_requests), (4, 5));
-        std::thread::sleep(Duration::from_millis(200));
-        for _ in 0..3 {
-            assert_eq!(admit(&limiter, "t", "a", true, false), Ok(()), "the window slid");
+        std::thread::sleep(window_length + window_length / 3);
+        let slid = std::time::Instant::now();
+        let again: Vec<_> = (0..4).map(|_| admit(&limiter, "t", "a", true, false)).collect();
+        if slid.elapsed() >= window_length {
+            return false;
         }
-        assert!(admit(&limiter, "t", "a", true, false).is_err());
+        assert!(again[..3].iter().all(|r| *r == Ok(())), "the window slid: {again:?}");
+        assert!(again[3].is_err());
+        true
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use graph_emulator::{Emulator, Faults, RetryAfter, RunningEmulator};
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
@@ -300,23 +300,48 @@ impl TokenCredential for Shared {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_calls_finding_the_token_stale_cause_one_refresh() {
-    // Tokens live 6 s, so the credential refreshes them after 3 s (half the lifetime).
-    let emulator = common::emulator(Emulator::builder().token_ttl(Duration::from_secs(6))).await;
+    // Timed against the token's lifetime: a run that the machine slowed past the moment it
+    // checks proves nothing and is run again with a lifetime twice as long.
+    for lifetime in [6, 12, 24, 48] {
+        if stale_token_refreshed_once(Duration::from_secs(lifetime)).await {
+            return;
+        }
+    }
+    panic!("the machine was too slow to tell at every lifetime");
+}
+
+/// `false` when the machine was too slow for this lifetime to tell.
+async fn stale_token_refreshed_once(lifetime: Duration) -> bool {
+    // The credential renews a token after half its lifetime.
+    let half = lifetime / 2;
+    let emulator = common::emulator(Emulator::builder().token_ttl(lifetime)).await;
     let client = common::secret_client(&emulator).build().unwrap();
+    let asked = Instant::now();
     let parent = configuration(&client).await;
+    let issued_by = Instant::now();
     let token_requests =
         || emulator.requests().iter().filter(|r| r.path.ends_with("/token")).count();
     assert_eq!(token_requests(), 1);
 
+    // 64 calls while the token is fresh share it.
     let results = create_all(&client, &parent, 64, 64).await;
+    if asked.elapsed() >= half {
+        return false;
+    }
     assert!(results.iter().all(Result::is_ok));
     assert_eq!(token_requests(), 1, "a fresh token is shared");
 
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    // 64 calls that find it stale send one refresh, whose token stays fresh through them.
+    tokio::time::sleep_until((issued_by + half + Duration::from_millis(100)).into()).await;
+    let stale_from = Instant::now();
     let results = create_all(&client, &parent, 64, 64).await;
+    if stale_from.elapsed() >= half {
+        return false;
+    }
     assert!(results.iter().all(Result::is_ok));
     assert_eq!(token_requests(), 2, "64 calls found it stale; one refresh went out");
     assert_eq!(emulator.user_statuses(&parent).unwrap().len(), 128);
+    true
 }
 
 #[tokio::test]

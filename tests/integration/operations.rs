@@ -21,17 +21,21 @@ use crate::{RESPONSE, fixture};
 const COLLECTION: &str = "/v1.0/deviceAppManagement/mobileAppConfigurations/c%2F1/userStatuses";
 const NOT_FOUND: &str = r#"{"error":{"code":"ResourceNotFound","message":"Resource not found."}}"#;
 
-/// A client that gives up on an answer after 100 ms and retries at once: a late answer is a
-/// lost one.
+/// A client that gives up on an answer after a second and retries at once, up to ten times: an
+/// answer held back ([`LATE`]) is a lost one. The tests assert what the outcome is, not how many
+/// attempts it took: on a loaded machine a prompt answer may come late too, and is lost the same.
 fn impatient(stub: &Stub) -> Client {
     Client::builder()
         .base_url(&stub.base_url)
         .bearer_token("t")
-        .timeout(Duration::from_millis(100))
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .timeout(Duration::from_secs(1))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(1)).max_retries(10))
         .build()
         .unwrap()
 }
+
+/// Past any [`impatient`] client's patience.
+const LATE: Duration = Duration::from_secs(60);
 
 /// A collection whose every page holds two statuses and links to one more (`extra` is put
 /// before `value`), and the count of pages served.
@@ -203,13 +207,13 @@ async fn a_delete_resent_after_a_lost_answer_that_finds_nothing_succeeded() {
     // The first answer comes too late (the client gives up on it: it may have deleted), the
     // second says the entity is gone: the first deleted it.
     let stub = Stub::start(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
-        0 => Reply::json(204, "").after(Duration::from_millis(500)),
+        0 => Reply::json(204, "").after(LATE),
         _ => Reply::json(404, NOT_FOUND),
     })
     .await;
     let client = impatient(&stub);
     Status::delete(&client, "c", "s1").await.unwrap();
-    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    assert!(attempts.load(Ordering::SeqCst) >= 2);
     // Without the lost attempt, a `404` is not found.
     let error = Status::delete(&client, "c", "s1").await.unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
@@ -220,7 +224,7 @@ async fn a_patch_resent_after_a_lost_answer_is_retried() {
     let attempts = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&attempts);
     let stub = Stub::start(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
-        0 => Reply::json(204, "").after(Duration::from_millis(500)),
+        0 => Reply::json(204, "").after(LATE),
         _ => Reply::json(204, ""),
     })
     .await;
@@ -228,8 +232,8 @@ async fn a_patch_resent_after_a_lost_answer_is_retried() {
     let patch = Status::patch().devices_count(7);
     assert!(Status::update(&client, "c", "s1", &patch).await.unwrap().is_none());
     let seen = stub.requests();
-    assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].body, seen[1].body);
+    assert!(seen.len() >= 2, "{}", seen.len());
+    assert!(seen.iter().all(|r| r.body == seen[0].body), "the same body each time");
 }
 
 /// A `$batch` endpoint that answers each item by `answer(method, url)`: status and body.
@@ -374,7 +378,7 @@ async fn a_write_refused_after_an_attempt_that_may_have_acted_is_an_unknown_outc
     // The first PATCH is applied but its answer comes too late; the resend meets the etag the
     // first one changed.
     let stub = Stub::start(move |_| match counter.fetch_add(1, Ordering::SeqCst) {
-        0 => Reply::json(204, "").after(Duration::from_millis(500)),
+        0 => Reply::json(204, "").after(LATE),
         _ => Reply::json(
             412,
             r#"{"error":{"code":"PreconditionFailed","message":"The etag changed."}}"#,

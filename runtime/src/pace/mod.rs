@@ -138,6 +138,32 @@ pub(crate) struct Permit {
     id: Option<u64>,
 }
 
+/// A permit whose answer is awaited: settled by its caller, or, if the caller gives up on the
+/// answer (its future dropped), settled on drop with all its requests counted from then, as the
+/// service may have counted them.
+pub(crate) struct Held<'a> {
+    pacer: &'a Pacer,
+    permit: Option<Permit>,
+    count: u32,
+}
+
+impl Held<'_> {
+    /// See [`Pacer::settle`].
+    pub(crate) fn settle(mut self, accepted: u32) {
+        if let Some(permit) = self.permit.take() {
+            self.pacer.settle(permit, accepted);
+        }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Some(permit) = self.permit.take() {
+            self.pacer.settle(permit, self.count);
+        }
+    }
+}
+
 impl Pacer {
     /// Paces at `rate` from now on (keeping what was sent).
     pub(crate) fn set_rate(&self, rate: Rate) {
@@ -199,6 +225,11 @@ impl Pacer {
         }
     }
 
+    /// `permit`, for `count` requests, settled when dropped unsettled.
+    pub(crate) fn hold(&self, permit: Permit, count: u32) -> Held<'_> {
+        Held { pacer: self, permit: Some(permit), count }
+    }
+
     /// The answer to what `permit` let through came: `accepted` of them count in the service's
     /// window from now (the service counted them before its answer); the others it refused.
     pub(crate) fn settle(&self, permit: Permit, accepted: u32) {
@@ -206,9 +237,8 @@ impl Pacer {
         if let Some(state) = self.lock().as_mut() {
             state.settle(id, accepted, Instant::now());
         }
-        if accepted == 0 {
-            self.changed.notify_waiters();
-        }
+        // Refused ones left; answered ones now leave at a known time: the line looks again.
+        self.changed.notify_waiters();
     }
 
     /// The service throttled a write: lower the limit at once and pause for `retry_after` (or

@@ -22,6 +22,10 @@ struct Entry {
     count: u32,
     /// When they were sent, then when their answer came: the service counted them before.
     at: Instant,
+    /// Whether their answer came (or their caller gave up on it). Until then they stay in the
+    /// window however long ago they were sent: the service counts a request when it arrives,
+    /// which may be long after it left (a slow `$batch`).
+    answered: bool,
 }
 
 #[derive(Debug)]
@@ -80,7 +84,7 @@ impl State {
 
     fn expire(&mut self, now: Instant) {
         let window = self.window;
-        self.sent.retain(|e| now.saturating_duration_since(e.at) < window);
+        self.sent.retain(|e| !e.answered || now.saturating_duration_since(e.at) < window);
     }
 
     fn used(&self) -> u32 {
@@ -161,16 +165,19 @@ impl State {
         if used.saturating_add(n) <= self.limit || (used == 0 && n > self.limit) {
             let id = self.next_id;
             self.next_id += 1;
-            self.sent.push_back(Entry { id, count: n, at: now });
+            self.sent.push_back(Entry { id, count: n, at: now, answered: false });
             return Verdict::Go(id);
         }
         let must_leave = used.saturating_add(n).saturating_sub(self.limit);
         Verdict::WaitUntil(self.room_at(must_leave, now).max(now + Duration::from_micros(100)))
     }
 
-    /// When `must_leave` requests will have left the window: the oldest first.
+    /// When `must_leave` requests will have left the window: the oldest answered first. When the
+    /// answered ones are not enough, a window from now: an answer (`settle`) wakes the line
+    /// before.
     fn room_at(&self, must_leave: u32, now: Instant) -> Instant {
-        let mut times: Vec<(Instant, u32)> = self.sent.iter().map(|e| (e.at, e.count)).collect();
+        let mut times: Vec<(Instant, u32)> =
+            self.sent.iter().filter(|e| e.answered).map(|e| (e.at, e.count)).collect();
         times.sort_unstable_by_key(|(at, _)| *at);
         let mut freed = 0u32;
         let mut when = now;
@@ -181,7 +188,7 @@ impl State {
             freed = freed.saturating_add(count);
             when = at + self.window;
         }
-        when
+        if freed < must_leave { now + self.window } else { when }
     }
 
     /// Takes `n` requests off the newest entries: they were refused.
@@ -208,6 +215,7 @@ impl State {
                 let entry = &mut self.sent[index];
                 entry.count = entry.count.min(accepted);
                 entry.at = now;
+                entry.answered = true;
             }
         }
     }
@@ -275,8 +283,17 @@ mod tests {
     }
 
     impl State {
-        /// Asks once for `n` at `now`, alone in line.
+        /// Asks once for `n` at `now`, alone in line; what goes is answered at once.
         fn ask(&mut self, n: u32, now: Instant) -> Verdict {
+            let verdict = self.send(n, now);
+            if let Verdict::Go(id) = verdict {
+                self.settle(id, n, now);
+            }
+            verdict
+        }
+
+        /// Asks once for `n` at `now`, alone in line; what goes waits for its answer.
+        fn send(&mut self, n: u32, now: Instant) -> Verdict {
             let ticket = self.enqueue(n);
             let verdict = self.admit(ticket, now);
             self.leave(ticket);
@@ -333,9 +350,23 @@ mod tests {
         // Answered 300 ms later: the service counted it by then, so it holds the window until
         // a window after the answer.
         let answered = start + Duration::from_millis(300);
-        s.sent.iter_mut().find(|e| e.id == id).unwrap().at = answered;
+        s.settle(id, 1, answered);
         let Verdict::WaitUntil(when) = s.ask(1, start + s.window) else { panic!() };
         assert_eq!(when, answered + s.window);
+    }
+
+    #[test]
+    fn a_request_without_an_answer_holds_its_place() {
+        let start = Instant::now();
+        let mut s = state(1, 1000, start);
+        let Verdict::Go(id) = s.send(1, start) else { panic!() };
+        // Still unanswered three windows later (a slow `$batch`): the service may count it
+        // only now, so nothing more goes.
+        let later = start + s.window * 3;
+        assert!(!go(s.ask(1, later)));
+        s.settle(id, 1, later);
+        assert!(!go(s.ask(1, later + s.window / 2)));
+        assert!(go(s.ask(1, later + s.window)));
     }
 
     #[test]
