@@ -66,9 +66,19 @@ impl Schema {
         static SCHEMA: OnceLock<Schema> = OnceLock::new();
         SCHEMA.get_or_init(|| {
             #[allow(clippy::expect_used)]
-            let model = compact::decode(V1).expect("the embedded schema is written by build.rs");
-            Schema::from_model(model)
+            Schema::load_v1().expect("the embedded schema is written by build.rs")
         })
+    }
+
+    /// Decodes and indexes the embedded v1.0 form anew: what [`Schema::v1`] does once per
+    /// process (and so once per compiler process for the macros). For `benches/load.rs`.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the embedded form (never, for a build of this crate).
+    #[doc(hidden)]
+    pub fn load_v1() -> Result<Schema, String> {
+        compact::decode(V1).map(Schema::from_model)
     }
 
     /// Reads a CSDL document (such as an excerpt of the beta metadata) for these clouds.

@@ -189,21 +189,6 @@ fn suggestions_are_close_or_absent() {
     assert_eq!(suggest("", ["a"]), None);
 }
 
-#[test]
-#[ignore = "a measurement: cargo test -p graph-entity-schema --release -- --ignored --nocapture"]
-fn load_time() {
-    let started = std::time::Instant::now();
-    let model = compact::decode(V1).unwrap();
-    let decoded = started.elapsed();
-    let schema = Schema::from_model(model);
-    println!(
-        "{} bytes: decoded in {decoded:?}, indexed in {:?} ({} types)",
-        V1.len(),
-        started.elapsed(),
-        schema.types().len()
-    );
-}
-
 /// A small deterministic generator (xorshift), so the property test needs no dependency.
 struct Rng(u64);
 

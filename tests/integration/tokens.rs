@@ -138,10 +138,14 @@ async fn odd_token_responses_give_errors_not_panics() {
     let stub = Stub::start(|_| token("float", "3599.0")).await;
     assert!(!self::credential(&stub).get_token(SCOPE).await.unwrap().needs_refresh());
 
-    // A body larger than any token response is not read whole.
-    let stub = Stub::start(|_| token(&"x".repeat(100_000), "3600")).await;
+    // A token response is read up to 64 KiB, and not past it.
+    let wrapper = r#"{"token_type":"Bearer","expires_in":3600,"access_token":""}"#.len();
+    let filler = 64 * 1024 - wrapper;
+    let stub = Stub::start(move |_| token(&"x".repeat(filler), "3600")).await;
+    assert_eq!(self::credential(&stub).get_token(SCOPE).await.unwrap().secret().len(), filler);
+    let stub = Stub::start(move |_| token(&"x".repeat(filler + 1), "3600")).await;
     let error = credential_error(&stub).await;
-    assert!(error.contains("exceeds"), "{error}");
+    assert!(error.contains("exceeds 65536 bytes"), "{error}");
 }
 
 async fn credential_error(stub: &Stub) -> String {

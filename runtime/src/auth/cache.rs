@@ -46,15 +46,40 @@ impl Slot {
         if !token.needs_refresh() {
             return Some(token);
         }
-        let paused = lock(&self.renew_after).is_some_and(|at| Instant::now() < at);
-        (paused && !token.is_expired()).then_some(token)
+        (self.renewals_paused_at(Instant::now()) && !token.is_expired()).then_some(token)
     }
 
     pub(super) fn pause_renewals(&self, paused: bool) {
-        *lock(&self.renew_after) = paused.then(|| Instant::now() + RENEWAL_PAUSE);
+        self.pause_renewals_at(paused, Instant::now());
+    }
+
+    fn pause_renewals_at(&self, paused: bool, now: Instant) {
+        *lock(&self.renew_after) = paused.then(|| now + RENEWAL_PAUSE);
+    }
+
+    fn renewals_paused_at(&self, now: Instant) -> bool {
+        lock(&self.renew_after).is_some_and(|at| now < at)
     }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewals_pause_for_fifteen_seconds_after_a_failure() {
+        let slot = Slot::default();
+        let failed = Instant::now();
+        assert!(!slot.renewals_paused_at(failed));
+        slot.pause_renewals_at(true, failed);
+        assert!(slot.renewals_paused_at(failed + Duration::from_millis(14_999)));
+        assert!(!slot.renewals_paused_at(failed + Duration::from_secs(15)));
+        // A renewal that succeeds ends the pause.
+        slot.pause_renewals_at(false, failed);
+        assert!(!slot.renewals_paused_at(failed));
+    }
 }

@@ -346,6 +346,17 @@ mod tests {
     }
 
     #[test]
+    fn a_listing_stops_at_ten_thousand_pages_unless_told_otherwise() {
+        // The figure the documentation states; the cap itself is exercised in
+        // `tests/integration/paging.rs`.
+        assert_eq!(DEFAULT_MAX_PAGES, 10_000);
+        let client = Client::builder().bearer_token("t").build().unwrap();
+        assert_eq!(client.inner.max_pages, DEFAULT_MAX_PAGES);
+        let client = Client::builder().bearer_token("t").max_pages(5).build().unwrap();
+        assert_eq!(client.inner.max_pages, 5);
+    }
+
+    #[test]
     fn a_bad_base_url_is_a_configuration_error() {
         for bad in ["http://10.0.0.1/v1.0", "not a url", "https://graph.microsoft.com/v1.0#x"] {
             let error = Client::builder().base_url(bad).bearer_token("t").build().unwrap_err();

@@ -1,0 +1,37 @@
+//! How long the macros wait for the schema: decoding and indexing the embedded v1.0 form, which
+//! `Schema::v1` does once per process (once per compiler process for the macros).
+//!
+//! ```sh
+//! cargo bench -p graph-entity-schema --bench load                 # release
+//! cargo bench -p graph-entity-schema --bench load --profile dev   # as a user's debug build runs the macros
+//! ```
+//!
+//! Prints the median of `LOAD_RUNS` loads (default 15) and the fastest and slowest.
+
+use std::time::{Duration, Instant};
+
+use graph_entity_schema::Schema;
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runs: usize =
+        std::env::var("LOAD_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(15).max(1);
+    let mut times: Vec<Duration> = Vec::with_capacity(runs);
+    let mut types = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let schema = Schema::load_v1().expect("the embedded schema");
+        times.push(started.elapsed());
+        types = std::hint::black_box(&schema).types().len();
+    }
+    times.sort_unstable();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "v1.0 schema ({types} types) decoded and indexed: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
+        ms(times[runs / 2]),
+        ms(times[0]),
+        ms(times[runs - 1])
+    );
+}
