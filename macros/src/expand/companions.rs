@@ -108,6 +108,14 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
         " The changes to a [`{ident}`] that an update sends: only the properties set (`{ident}::patch()`, then a setter per property)."
     );
 
+    let properties = quote!(<#ident as #krate::GraphEntity>::PROPERTIES);
+    let fields_impls = copy_and_list(private, &fields_ty, &properties);
+    let navigations = quote!({
+        const NAMES: &[&str] = &[#(#navigation_jsons),*];
+        NAMES
+    });
+    let navigations_impls = copy_and_list(private, &navigations_ty, &navigations);
+
     quote! {
         #[doc = #fields_doc]
         #vis struct #fields_ty {
@@ -125,33 +133,8 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
             )*
         }
 
-        // Written out rather than derived: a derive is one more expansion per entity.
-        #[automatically_derived]
-        impl #private::Clone for #fields_ty {
-            fn clone(&self) -> Self { *self }
-        }
-        #[automatically_derived]
-        impl #private::Copy for #fields_ty {}
-        #[automatically_derived]
-        impl #private::fmt::Debug for #fields_ty {
-            /// The JSON names of the properties.
-            fn fmt(&self, __f: &mut #private::fmt::Formatter<'_>) -> #private::fmt::Result {
-                __f.debug_list().entries(<#ident as #krate::GraphEntity>::PROPERTIES).finish()
-            }
-        }
-        #[automatically_derived]
-        impl #private::Clone for #navigations_ty {
-            fn clone(&self) -> Self { *self }
-        }
-        #[automatically_derived]
-        impl #private::Copy for #navigations_ty {}
-        #[automatically_derived]
-        impl #private::fmt::Debug for #navigations_ty {
-            /// The JSON names of the navigation properties.
-            fn fmt(&self, __f: &mut #private::fmt::Formatter<'_>) -> #private::fmt::Result {
-                __f.debug_list()#(.entry(&#navigation_jsons))*.finish()
-            }
-        }
+        #fields_impls
+        #navigations_impls
 
         #[automatically_derived]
         impl #navigations_ty {
@@ -214,6 +197,27 @@ pub(super) fn items(s: &Shared<'_>) -> TokenStream {
 
             fn is_empty(&self) -> bool {
                 true #(&& self.#slots.is_none())*
+            }
+        }
+    }
+}
+
+/// `Clone`, `Copy` and a `Debug` listing `names` (a `&[&str]`, the JSON names of its members) for
+/// a companion type of copyable fields: written out rather than derived, a derive being one more
+/// expansion per entity.
+fn copy_and_list(private: &TokenStream, ty: &Ident, names: &TokenStream) -> TokenStream {
+    quote! {
+        #[automatically_derived]
+        impl #private::Clone for #ty {
+            fn clone(&self) -> Self { *self }
+        }
+        #[automatically_derived]
+        impl #private::Copy for #ty {}
+        #[automatically_derived]
+        impl #private::fmt::Debug for #ty {
+            /// The JSON names of its members.
+            fn fmt(&self, __f: &mut #private::fmt::Formatter<'_>) -> #private::fmt::Result {
+                __f.debug_list().entries(#names).finish()
             }
         }
     }

@@ -284,7 +284,7 @@ const _: () = {
     #[automatically_derived]
     impl crate::__private::fmt::Debug
     for __ManagedDeviceMobileAppConfigurationUserStatusFields {
-        /// The JSON names of the properties.
+        /// The JSON names of its members.
         fn fmt(
             &self,
             __f: &mut crate::__private::fmt::Formatter<'_>,
@@ -309,12 +309,17 @@ const _: () = {
     #[automatically_derived]
     impl crate::__private::fmt::Debug
     for __ManagedDeviceMobileAppConfigurationUserStatusNavigations {
-        /// The JSON names of the navigation properties.
+        /// The JSON names of its members.
         fn fmt(
             &self,
             __f: &mut crate::__private::fmt::Formatter<'_>,
         ) -> crate::__private::fmt::Result {
-            __f.debug_list().finish()
+            __f.debug_list()
+                .entries({
+                    const NAMES: &[&str] = &[];
+                    NAMES
+                })
+                .finish()
         }
     }
     #[automatically_derived]
