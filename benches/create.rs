@@ -315,20 +315,26 @@ impl Floor {
         request.header("client-request-id", id.to_string()).header("sdkversion", SDK_VERSION)
     }
 
+    /// A write with a JSON body, its success checked.
+    async fn send_json(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        let request = self.request(method, url).header("content-type", "application/json");
+        let response = request.body(body).send().await.expect("sent");
+        assert!(response.status().is_success());
+        response
+    }
+
     async fn call(&self, operation: &str) {
         use reqwest::Method;
         let statuses = format!("{}{COLLECTION}/c/userStatuses", self.base);
         match operation {
             "create" => {
                 let body = serde_json::to_vec(&baseline::REQUEST).expect("encoded");
-                let request = self.request(Method::POST, &statuses);
-                let response = request
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("sent");
-                assert!(response.status().is_success());
+                let response = self.send_json(Method::POST, &statuses, body).await;
                 let bytes = response.bytes().await.expect("a body");
                 black_box(serde_json::from_slice::<baseline::Response>(&bytes).expect("decoded"));
             }
@@ -343,14 +349,7 @@ impl Floor {
                 let patch = baseline::Patch { odata_type: baseline::ODATA_TYPE, devices_count: 13 };
                 let body = serde_json::to_vec(&patch).expect("encoded");
                 let url = format!("{statuses}/{ID}");
-                let request = self.request(Method::PATCH, &url);
-                let response = request
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("sent");
-                assert!(response.status().is_success());
+                let response = self.send_json(Method::PATCH, &url, body).await;
                 black_box(response.bytes().await.expect("a body"));
             }
             "delete" => {

@@ -1,6 +1,6 @@
 //! Graph's primitive literals (OData's `Edm` types) as the emulator reads and writes them:
-//! `DateTimeOffset`, `Date`, `TimeOfDay` and `Guid`; and type names in `@odata.type`. The calendar is the `time` crate's; GUIDs
-//! are the `uuid` crate's.
+//! `DateTimeOffset`, `Date`, `TimeOfDay` and `Guid`, and type names in `@odata.type`. The
+//! calendar is the `time` crate's; GUIDs are the `uuid` crate's.
 
 use serde_json::Value;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};

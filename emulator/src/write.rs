@@ -129,15 +129,16 @@ pub(crate) fn create(request: &Request<'_>) -> Answer {
     request.parents_exist(&lock(&request.state.store))?;
     let fields = parse_body(request)?;
     let declared = target.ty();
-    let instance = match fields.get("@odata.type") {
-        Some(Value::String(named))
-            if is_entity(request.schema, type_name(named))
-                && request.schema.is_derived_from(type_name(named), declared) =>
-        {
-            request.schema.get(type_name(named)).map_or(declared, |t| t.name.as_str())
-        }
-        _ => declared,
+    let named = match fields.get("@odata.type") {
+        Some(Value::String(named)) => Some(type_name(named)),
+        _ => None,
     };
+    let instance = named
+        .filter(|named| {
+            is_entity(request.schema, named) && request.schema.is_derived_from(named, declared)
+        })
+        .and_then(|named| request.schema.get(named))
+        .map_or(declared, |t| t.name.as_str());
     let properties = request.schema.properties(instance);
     let strict = target.shape.first().is_some_and(|root| STRICT.contains(&root.as_str()));
     let assigned: Vec<&str> = properties

@@ -13,7 +13,8 @@ use futures_util::future::BoxFuture;
 /// OAuth 2.0 client credentials with a certificate: each token request carries a client
 /// assertion, a JWT signed (RS256) with the certificate's RSA private key and naming the
 /// certificate by its SHA-1 and SHA-256 thumbprints (`x5t`, `x5t#S256`), as Microsoft's identity
-/// platform accepts. Caching and refreshing are as for [`ClientSecretCredential`](super::ClientSecretCredential).
+/// platform accepts. Caching and refreshing are as for
+/// [`ClientSecretCredential`](super::ClientSecretCredential).
 ///
 /// The private key never leaves the credential and never shows in `Debug`.
 pub struct ClientCertificateCredential(ClientCredentials);
@@ -31,8 +32,8 @@ impl ClientCertificateCredential {
     /// # Errors
     ///
     /// An [`AuthError`] when the authority is not acceptable (see
-    /// [`ClientSecretCredential::new`](super::ClientSecretCredential::new)) or the PEM holds no certificate or no usable RSA key;
-    /// the error never contains key material.
+    /// [`ClientSecretCredential::new`](super::ClientSecretCredential::new)) or the PEM holds no
+    /// certificate or no usable RSA key; the error never contains key material.
     pub fn new(
         authority: &str,
         tenant: &str,

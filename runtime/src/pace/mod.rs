@@ -132,35 +132,36 @@ pub(crate) struct Pacer {
     changed: Notify,
 }
 
-/// Requests the pacer let through: settle it when the answer comes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Permit {
-    id: Option<u64>,
-}
-
-/// A permit whose answer is awaited: settled by its caller, or, if the caller gives up on the
-/// answer (its future dropped), settled on drop with all its requests counted from then, as the
-/// service may have counted them.
-pub(crate) struct Held<'a> {
+/// Requests the pacer let through, whose answer is awaited: [`settle`](Self::settle) it when
+/// the answer comes. Dropped unsettled (its caller gave up on the answer), all its requests
+/// count from then, as the service may have counted them.
+pub(crate) struct Permit<'a> {
     pacer: &'a Pacer,
-    permit: Option<Permit>,
+    /// The window's entry; `None` when not pacing, or once settled.
+    id: Option<u64>,
     count: u32,
 }
 
-impl Held<'_> {
-    /// See [`Pacer::settle`].
+impl Permit<'_> {
+    /// The answer came: `accepted` of the requests count in the service's window from now (the
+    /// service counted them before its answer); the others it refused.
     pub(crate) fn settle(mut self, accepted: u32) {
-        if let Some(permit) = self.permit.take() {
-            self.pacer.settle(permit, accepted);
+        self.settle_now(accepted);
+    }
+
+    fn settle_now(&mut self, accepted: u32) {
+        let Some(id) = self.id.take() else { return };
+        if let Some(state) = self.pacer.lock().as_mut() {
+            state.settle(id, accepted, Instant::now());
         }
+        // Refused ones left; answered ones now leave at a known time: the line looks again.
+        self.pacer.changed.notify_waiters();
     }
 }
 
-impl Drop for Held<'_> {
+impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        if let Some(permit) = self.permit.take() {
-            self.pacer.settle(permit, self.count);
-        }
+        self.settle_now(self.count);
     }
 }
 
@@ -186,12 +187,13 @@ impl Pacer {
     /// Waits until `n` requests (a `$batch` of `n` items counts `n`) fit in the window, after
     /// every request that asked before, and counts them as sent. At once when not pacing. A
     /// caller that stops waiting (its future dropped) leaves the line.
-    pub(crate) async fn acquire(&self, n: u32) -> Permit {
+    pub(crate) async fn acquire(&self, n: u32) -> Permit<'_> {
+        let unpaced = Permit { pacer: self, id: None, count: n };
         if !self.active.load(Ordering::Acquire) {
-            return Permit { id: None };
+            return unpaced;
         }
         let ticket = match self.lock().as_mut() {
-            None => return Permit { id: None },
+            None => return unpaced,
             Some(state) => state.enqueue(n),
         };
         let mut place = Place { pacer: self, ticket: Some(ticket) };
@@ -208,13 +210,13 @@ impl Pacer {
                 // Pacing cannot be turned off once on; were it, nothing would be counted.
                 None => {
                     place.ticket = None;
-                    return Permit { id: None };
+                    return unpaced;
                 }
                 Some(Verdict::Go(id)) => {
                     place.ticket = None;
                     // The next in line may go now.
                     self.changed.notify_waiters();
-                    return Permit { id: Some(id) };
+                    return Permit { id: Some(id), ..unpaced };
                 }
                 Some(Verdict::WaitUntil(when)) => {
                     // Room by then, or a change before.
@@ -223,22 +225,6 @@ impl Pacer {
                 Some(Verdict::Behind) => notified.await,
             }
         }
-    }
-
-    /// `permit`, for `count` requests, settled when dropped unsettled.
-    pub(crate) fn hold(&self, permit: Permit, count: u32) -> Held<'_> {
-        Held { pacer: self, permit: Some(permit), count }
-    }
-
-    /// The answer to what `permit` let through came: `accepted` of them count in the service's
-    /// window from now (the service counted them before its answer); the others it refused.
-    pub(crate) fn settle(&self, permit: Permit, accepted: u32) {
-        let Some(id) = permit.id else { return };
-        if let Some(state) = self.lock().as_mut() {
-            state.settle(id, accepted, Instant::now());
-        }
-        // Refused ones left; answered ones now leave at a known time: the line looks again.
-        self.changed.notify_waiters();
     }
 
     /// The service throttled a write: lower the limit at once and pause for `retry_after` (or
@@ -289,9 +275,9 @@ mod tests {
         pacer.set_rate(Rate::new(2, Duration::from_secs(60)));
         let first = pacer.acquire(1).await;
         let second = pacer.acquire(1).await;
-        pacer.settle(first, 1);
+        first.settle(1);
         // Refused: its place is free at once.
-        pacer.settle(second, 0);
+        second.settle(0);
         let third = tokio::time::timeout(Duration::from_millis(100), pacer.acquire(1)).await;
         assert!(third.is_ok());
     }
@@ -303,13 +289,13 @@ mod tests {
         let pacer = Arc::new(Pacer::default());
         pacer.set_rate(Rate::new(10, Duration::from_secs(1)));
         let first = pacer.acquire(1).await;
-        pacer.settle(first, 1);
+        first.settle(1);
         let batch = tokio::spawn({
             let pacer = Arc::clone(&pacer);
             async move {
                 let started = Instant::now();
                 let permit = pacer.acquire(20).await;
-                pacer.settle(permit, 20);
+                permit.settle(20);
                 started.elapsed()
             }
         });
@@ -321,7 +307,7 @@ mod tests {
                 for _ in 0..50 {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     let permit = pacer.acquire(1).await;
-                    pacer.settle(permit, 1);
+                    permit.settle(1);
                 }
             }
         });
@@ -335,7 +321,7 @@ mod tests {
         let pacer = Pacer::default();
         pacer.set_rate(Rate::new(1, Duration::from_secs(10)));
         let first = pacer.acquire(1).await;
-        pacer.settle(first, 1);
+        first.settle(1);
         // Gives up after a second, long before there is room.
         assert!(tokio::time::timeout(Duration::from_secs(1), pacer.acquire(1)).await.is_err());
         // The next caller is not behind a ghost.
@@ -352,7 +338,7 @@ mod tests {
             let pacer = Pacer::default();
             pacer.set_rate(Rate::new(10, per));
             let permit = pacer.acquire(1).await;
-            pacer.settle(permit, 1);
+            permit.settle(1);
             pacer.throttled(Some(Duration::MAX), 0);
             pacer.throttled(None, 1);
             assert!(pacer.eta(usize::MAX).is_some());

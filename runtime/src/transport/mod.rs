@@ -88,7 +88,7 @@ impl Transport {
         let pacer = if permits > 0 { self.pacers.get(options.throttling) } else { None };
         loop {
             let permit = match &pacer {
-                Some(pacer) => Some((pacer, pacer.hold(pacer.acquire(permits).await, permits))),
+                Some(pacer) => Some((pacer, pacer.acquire(permits).await)),
                 None => None,
             };
             let span = tracing::info_span!(
@@ -136,10 +136,10 @@ impl Transport {
                 Reply::NotSent(error) => (Event::NotSent, Err(Error::Transport(error))),
                 Reply::Lost(error) => (Event::Lost, Err(Error::Transport(error))),
             };
-            if let Some((pacer, held)) = permit {
+            if let Some((pacer, permit)) = permit {
                 let throttled = matches!(event, Event::Refused { status: 429, .. });
                 // Counted by the service from its answer on, unless it refused them.
-                held.settle(if throttled { 0 } else { permits });
+                permit.settle(if throttled { 0 } else { permits });
                 if let Event::Refused { status: 429, retry_after, .. } = event {
                     // A write's refusal lowers the write limit (a read's does not: reads have
                     // a budget of their own) and pauses the writers that share the pacer, for
