@@ -80,6 +80,7 @@
 //! | `#[graph(etag)]` | an `Option<String>` holding `@odata.etag` as read, for `RequestOptions::if_match_of`; never selected nor sent in a body |
 //! | `#[graph(other)]` | the catch-all variant `Other(String)` of a `#[graph_enum]` |
 //! | `#[graph_complex]`, `#[graph_complex(name = "itemBody")]` | a complex type: a struct checked like an entity, without path or key, nested in entities and other complex values; `odata_type = "#..."` writes `@odata.type` first |
+//! | `#[graph_complex(name = "deviceAndAppManagementAssignmentTarget")]` on an enum | a value of one of a complex type's derived types: each variant holds the `#[graph_complex]` struct of one (declared with `odata_type`, or the type itself), read by the value's `@odata.type` (the type itself when it names none); the `#[graph(other)]` variant, `Other(Json)`, keeps any other whole |
 //! | `#[graph_enum(name = "complianceStatus")]` | the Graph enum declared (default: the enum's name in lowerCamelCase), checked with its members; `unchecked` skips that |
 //!
 //! Put `#[graph_entity]` above any `#[derive]`, so that the derives do not see the `#[graph]`

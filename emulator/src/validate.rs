@@ -329,6 +329,11 @@ impl<'s> Checker<'s> {
             return;
         }
         let Some(def) = schema.get(&ty.name) else { return };
+        // A complex type without properties that stands for any JSON (a workbook range's
+        // `values` are arrays of arrays).
+        if def.name == "microsoft.graph.Json" {
+            return;
+        }
         match def.kind {
             TypeKind::Enum => {
                 let Some(text) = value.as_str() else { return self.problems.push(mismatch()) };
@@ -433,6 +438,19 @@ mod tests {
     fn the_beta_excerpt_reads_with_the_same_reader() {
         let beta = Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL).unwrap();
         assert_eq!(beta.properties(&qualify(STATUS)).len(), 6);
+    }
+
+    #[test]
+    fn graphs_json_type_takes_any_json() {
+        // `microsoft.graph.Json`: a complex type without properties that stands for any JSON
+        // value (a workbook table row's `values` are arrays of arrays).
+        for values in [json!([[1, "a"], [2, null]]), json!({"any": {"thing": 1}}), json!(7)] {
+            let body = json!({ "values": values });
+            assert_eq!(validate(v1(), "workbookTableRow", &body, Validation::update()), []);
+        }
+        let problems =
+            validate(v1(), "workbookTableRow", &json!({"index": "x"}), Validation::update());
+        assert_eq!(problems.len(), 1, "other properties are still checked");
     }
 
     #[test]

@@ -27,11 +27,13 @@ pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_
         }
     }
     while let Some(ty) = needs.next() {
-        let item = match ty.kind {
-            TypeKind::Enum => enum_item(scope, ty, &mut needs),
-            _ => complex_item(scope, ty, &mut needs),
+        let made = match ty.kind {
+            TypeKind::Enum => vec![enum_item(scope, ty, &mut needs)],
+            _ => complex_items(scope, ty, &mut needs),
         };
-        print(&mut items, item);
+        for item in made {
+            print(&mut items, item);
+        }
     }
     // A name at the facade's root (`DateTimeOffset`) or below it (`wire::Duration`).
     let imports: Vec<TokenStream> = needs
@@ -47,6 +49,22 @@ pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_
     };
     let mut out = unparse(uses);
     out.push_str(&items);
+    out
+}
+
+/// The `graph_entities!` macro over these entity types (qualified names), laid out as rustfmt
+/// would; see [`crate::All::registry`].
+pub(crate) fn registry(types: &[String]) -> String {
+    let mut out = String::from(
+        "\n/// The entity types above by their Microsoft Graph names: `graph_entities!(m)` expands to\n\
+         /// `m! { \"microsoft.graph.user\" => User, … }`, for code that picks a type at run time.\n\
+         #[macro_export]\n\
+         macro_rules! graph_entities {\n    ($m:ident) => {\n        $m! {\n",
+    );
+    for name in types {
+        out.push_str(&format!("            {name:?} => {},\n", names::type_name(name)));
+    }
+    out.push_str("        }\n    };\n}\n");
     out
 }
 
@@ -82,18 +100,28 @@ fn entity_item<'s>(
     if entity.minimal {
         about.push_str(" Only some of its properties are declared.");
     }
-    let fields = fields(scope, ty, &entity.properties, needs);
-    structure(ty, &about, quote!(#[graph_entity(#(#args),*)]), fields)
+    let fields = fields(scope, ty, &entity.properties, !entity.minimal, needs);
+    structure(ty, &names::type_name(&ty.name), &about, quote!(#[graph_entity(#(#args),*)]), fields)
 }
 
-fn complex_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> syn::Item {
+/// A complex type's struct; for a type with derived types, the enum of its concrete types too
+/// (the type's own name), its own struct (when it is concrete) named apart.
+fn complex_items<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> Vec<syn::Item> {
     needs.import("graph_complex");
+    let concrete = concrete(scope, ty);
+    let mut items = Vec::new();
+    if concrete.iter().any(|t| t.name != ty.name) {
+        items.push(one_of_item(scope, ty, &concrete, needs));
+        if ty.is_abstract {
+            return items;
+        }
+    }
     // A derived value says which type it is; a base one is known from the property.
     let arg = if ty.base.is_some() && !ty.is_abstract {
         let odata_type = format!("#{}", ty.name);
         Some(quote!(odata_type = #odata_type))
     } else {
-        name_arg(ty)
+        name_arg(ty, &types::struct_name(scope, ty))
     };
     let mut about = format!("Graph's complex type `{}`.", ty.name);
     if ty.is_abstract {
@@ -101,20 +129,91 @@ fn complex_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) ->
             " Abstract: Graph sends one of its derived types ({}); a field of this type may hold a struct of any of them.",
             scope.concrete_list(ty)
         ));
+    } else if items.len() == 1 {
+        about.push_str(&format!(
+            " A value of this type itself: a field of the type holds the enum `{}`, which is this or one of its derived types.",
+            names::type_name(&ty.name)
+        ));
     }
-    let fields = fields(scope, ty, &scope.properties(&ty.name), needs);
-    structure(ty, &about, attribute(quote!(graph_complex), arg), fields)
+    let fields = fields(scope, ty, &scope.properties(&ty.name), true, needs);
+    let macro_attr = attribute(quote!(graph_complex), arg);
+    items.push(structure(ty, &types::struct_name(scope, ty), &about, macro_attr, fields));
+    items
+}
+
+/// The types a value of `ty` can be in the cloud: `ty` unless abstract, and its concrete
+/// derived types.
+fn concrete<'s>(scope: Scope<'s>, ty: &TypeDef) -> Vec<&'s TypeDef> {
+    let all = scope.schema.concrete(&ty.name).into_iter();
+    all.filter(|t| t.clouds.contains(scope.clouds)).collect()
+}
+
+/// A complex type with derived types: an enum with a variant for each concrete one (the type
+/// itself included unless abstract), holding its struct, and `Other` for a type added since,
+/// kept whole.
+fn one_of_item<'s>(
+    scope: Scope<'s>,
+    ty: &TypeDef,
+    concrete: &[&'s TypeDef],
+    needs: &mut Needs<'s>,
+) -> syn::Item {
+    needs.import("Json");
+    let mut names: Vec<String> = Vec::new();
+    let mut variants = Vec::new();
+    for derived in concrete {
+        // The type itself is declared with the enum; the others when their turn comes.
+        if derived.name != ty.name {
+            needs.need(derived);
+        }
+        let rust = names::type_name(&derived.name);
+        let what = if derived.name == ty.name { ", which a value need not name" } else { "" };
+        let doc = doc::attrs(&format!("Graph's `{}`{what}.", derived.name), 4);
+        let (name, holds) = (ident(&rust), ident(&types::struct_name(scope, derived)));
+        // Boxed: the enum is as small as a pointer, whatever the size of its types.
+        variants.push(quote!(#doc #name(Box<#holds>)));
+        names.push(rust);
+    }
+    let other = ["Other", "OtherType", "UnknownType"]
+        .into_iter()
+        .find(|o| !names.iter().any(|n| n == o))
+        .unwrap_or("UnknownType");
+    let other = ident(other);
+    let about = if ty.is_abstract {
+        format!(
+            "Abstract: Graph sends one of its derived types, each a variant, told apart by `@odata.type`; `{other}` keeps a type added since (or a value that names none) whole."
+        )
+    } else {
+        format!(
+            "A value of this type or one of its derived types, each a variant, told apart by `@odata.type` (a value that names none is of this type); `{other}` keeps a type added since whole."
+        )
+    };
+    let doc = item_doc(ty, &about, &[]);
+    let rust = names::type_name(&ty.name);
+    let attr = attribute(quote!(graph_complex), name_arg(ty, &rust));
+    let rust = ident(&names::type_name(&ty.name));
+    parse_quote! {
+        #doc
+        #attr
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #rust {
+            #(#variants,)*
+            /// A derived type not named here, as read.
+            #[graph(other)]
+            #other(Json)
+        }
+    }
 }
 
 /// The struct for `ty`: its doc comment, macro attribute and fields.
 fn structure(
     ty: &TypeDef,
+    rust: &str,
     about: &str,
     macro_attr: TokenStream,
     (fields, skipped): (Vec<TokenStream>, Vec<String>),
 ) -> syn::Item {
     let doc = item_doc(ty, about, &skipped);
-    let rust = ident(&names::type_name(&ty.name));
+    let rust = ident(rust);
     parse_quote! {
         #doc
         #macro_attr
@@ -152,7 +251,7 @@ fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> sy
         ));
     }
     let doc = item_doc(ty, &about, &[]);
-    let macro_attr = attribute(quote!(graph_enum), name_arg(ty));
+    let macro_attr = attribute(quote!(graph_enum), name_arg(ty, &names::type_name(&ty.name)));
     let rust = ident(&names::type_name(&ty.name));
     parse_quote! {
         #doc
@@ -170,11 +269,14 @@ fn attribute(name: TokenStream, arg: Option<TokenStream>) -> TokenStream {
     }
 }
 
-/// The fields for these properties of `owner`, and the properties left out with why.
+/// The fields for these properties of `owner`, and the properties left out with why; for an
+/// open type (`OpenType`: Graph may send properties the metadata does not declare), with
+/// `all`, the map that keeps them too.
 fn fields<'s>(
     scope: Scope<'s>,
     owner: &TypeDef,
     properties: &[&'s PropertyDef],
+    all: bool,
     needs: &mut Needs<'s>,
 ) -> (Vec<TokenStream>, Vec<String>) {
     let key = scope.key(owner);
@@ -218,14 +320,27 @@ fn fields<'s>(
         fields.push(quote!(#doc #(#attrs)* pub #name: Option<#ty>));
         taken.push(named.ident);
     }
+    if all && scope.schema.ancestry(&owner.name).any(|t| t.open) {
+        needs.import("ExtraProperties");
+        let mut name = String::from("additional_data");
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        let name = ident(&name);
+        let doc = doc::attrs(
+            "The properties Graph sends that the metadata does not declare: the type is open (`OpenType`). Kept as read and written back.",
+            4,
+        );
+        fields.push(quote!(#doc #[graph(extra)] pub #name: ExtraProperties));
+    }
     (fields, skipped)
 }
 
 /// `name = "..."` when the macro's default (the Rust name, lowerCamelCase, in `microsoft.graph`)
 /// is not the type's name; relative to `microsoft.graph`, as the macro reads it.
-fn name_arg(ty: &TypeDef) -> Option<TokenStream> {
+fn name_arg(ty: &TypeDef, rust: &str) -> Option<TokenStream> {
     let relative = ty.name.strip_prefix("microsoft.graph.").unwrap_or(&ty.name);
-    let default = graph_entity_schema::naming::to_lower_first(&names::type_name(&ty.name));
+    let default = graph_entity_schema::naming::to_lower_first(rust);
     (default != relative).then(|| quote!(name = #relative))
 }
 

@@ -181,8 +181,8 @@ pub enum GenError {
 pub struct All {
     /// The source: one declaration per entity type, and the types they need.
     pub source: String,
-    /// How many entity types it declares.
-    pub declared: usize,
+    /// The entity types it declares, by their qualified names, in the order it declares them.
+    pub declared: Vec<String>,
     /// The entity types it does not declare, each with the reason.
     pub skipped: Vec<(String, GenError)>,
 }
@@ -233,7 +233,27 @@ impl<'s> Generator<'s> {
             }
         }
         let source = build::file(self.scope, self.cloud, &entities);
-        All { source, declared: entities.len(), skipped }
+        let declared = entities.iter().map(|e| e.ty.name.clone()).collect();
+        All { source, declared, skipped }
+    }
+}
+
+impl All {
+    /// A `macro_rules!` macro listing the declared entity types by their qualified names, for a
+    /// program that picks one at run time (a registry): `graph_entities!(m)` expands to
+    /// `m! { "microsoft.graph.user" => User, … }`, the names as declared, in scope where `m`
+    /// expands. Printed after [`All::source`] by `graph-entity-gen --all --registry`.
+    ///
+    /// ```
+    /// # use graph_entity_gen::Generator;
+    /// # use graph_entity_schema::Schema;
+    /// let all = Generator::new(Schema::v1(), None).all();
+    /// let registry = all.registry();
+    /// assert!(registry.contains("macro_rules! graph_entities {"));
+    /// assert!(registry.contains("\n            \"microsoft.graph.user\" => User,\n"));
+    /// ```
+    pub fn registry(&self) -> String {
+        build::registry(&self.declared)
     }
 }
 

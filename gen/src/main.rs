@@ -36,6 +36,10 @@ struct Args {
     /// Every entity type the metadata gives a collection path (lists the others on stderr).
     #[arg(long, conflicts_with_all = ["path", "type_names", "properties"])]
     all: bool,
+    /// With `--all`: also the `graph_entities!` macro, which lists the declared entity types by
+    /// their Graph names, for a program that picks one at run time.
+    #[arg(long, requires = "all")]
+    registry: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -63,8 +67,9 @@ fn main() -> ExitCode {
         for (ty, why) in &all.skipped {
             eprintln!("skipped {ty}: {why}");
         }
-        eprintln!("declared {} entity types, skipped {}", all.declared, all.skipped.len());
-        all.source
+        eprintln!("declared {} entity types, skipped {}", all.declared.len(), all.skipped.len());
+        let registry = if args.registry { all.registry() } else { String::new() };
+        all.source + &registry
     } else {
         let declarations: Vec<Declaration> = match (args.path, args.type_names.as_slice()) {
             (None, []) => {

@@ -34,7 +34,7 @@ impl<'s> Needs<'s> {
         self.imports.iter().copied()
     }
 
-    fn need(&mut self, ty: &'s TypeDef) {
+    pub(crate) fn need(&mut self, ty: &'s TypeDef) {
         if self.seen.insert(&ty.name) {
             self.queue.push_back(ty);
         }
@@ -72,6 +72,11 @@ pub(crate) fn element<'s>(
         let rust = names::ident(rust);
         return Some(quote!(#rust));
     }
+    // Any JSON (a complex type without properties in the metadata): `wire::Json`.
+    if name == "microsoft.graph.Json" {
+        needs.imports.insert("Json");
+        return Some(quote!(Json));
+    }
     let ty = scope.schema.get(name)?;
     match ty.kind {
         TypeKind::Entity => None,
@@ -90,8 +95,25 @@ pub(crate) fn element<'s>(
     }
 }
 
+/// The name of a complex type's struct: its Rust name, but for a concrete type with derived
+/// types, whose name goes to the enum of them all (`Identity`): then `BaseIdentity`, or
+/// another name no type of the metadata has.
+pub(crate) fn struct_name(scope: Scope<'_>, ty: &TypeDef) -> String {
+    let rust = names::type_name(&ty.name);
+    let derived = scope.schema.derived(&ty.name);
+    let has_derived = derived.iter().any(|t| !t.is_abstract && t.clouds.contains(scope.clouds));
+    if ty.kind != TypeKind::Complex || ty.is_abstract || !has_derived {
+        return rust;
+    }
+    // `Base{Name}` is the Rust name of `base{Name}` in the same namespace, if there is one.
+    let (namespace, short) = ty.name.rsplit_once('.').unwrap_or(("", &ty.name));
+    let base = format!("{namespace}.base{}", graph_entity_schema::naming::to_upper_first(short));
+    if scope.schema.get(&base).is_some() { format!("{rust}Itself") } else { format!("Base{rust}") }
+}
+
 /// Whether a value of complex type `from` can hold a `to` through single (not collection)
-/// complex properties, `from` itself included.
+/// complex properties, `from` itself included (an enum of derived types boxes them: its
+/// variants need not be followed).
 fn reaches(scope: Scope<'_>, from: &str, to: &str) -> bool {
     let mut seen = HashSet::new();
     let mut pending = vec![from.to_owned()];

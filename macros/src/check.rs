@@ -136,6 +136,30 @@ impl Metadata for V1 {
         Some(CheckedComplex { bases, enum_fields, complex_fields })
     }
 
+    /// Checks the complex type a `#[graph_complex]` enum names: it exists and has derived types.
+    fn one_of(
+        &self,
+        cx: &mut Ctxt,
+        input: &syn::DeriveInput,
+        at: Option<&LitStr>,
+        graph_name: &str,
+    ) -> Option<Vec<String>> {
+        let schema = Schema::v1();
+        let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
+        if schema.derived(&ty.name).is_empty() {
+            let message = format!(
+                "`{}` has no derived types: declare it as a `#[graph_complex]` struct",
+                ty.name
+            );
+            match at {
+                Some(lit) => cx.error_spanned_by(lit, message),
+                None => cx.error_spanned_by(&input.ident, message),
+            }
+            return None;
+        }
+        Some(schema.ancestry(&ty.name).map(|t| t.name.clone()).collect())
+    }
+
     /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
     /// of Graph's (fewer is fine: the `other` variant keeps the rest).
     fn graph_enum(
@@ -326,9 +350,12 @@ fn check_field(
     }
     schema
         .get(&property.ty.name)
-        .filter(|t| t.kind != TypeKind::Entity)
+        .filter(|t| t.kind != TypeKind::Entity && t.name != JSON)
         .map(|t| (t.name.clone(), t.kind, property.ty.collection))
 }
+
+/// Graph's `microsoft.graph.Json`, held by a JSON value rather than a declared struct.
+const JSON: &str = "microsoft.graph.Json";
 
 /// A field's element type, with the name of the Graph enum or complex type it must hold.
 type TypedField<'a> = (&'a Type, &'a Ident, String);
@@ -424,6 +451,8 @@ fn accepted(edm: &str) -> Option<&'static [&'static str]> {
         "Edm.Binary" => &["Base64"],
         "Edm.Stream" => &[],
         other if other.starts_with("Edm.") => &["Value"],
+        // A complex type without properties that stands for any JSON (`wire::Json`).
+        JSON => &["Json", "Value"],
         _ => return None,
     })
 }
@@ -450,6 +479,7 @@ const PRIMITIVES: &[&str] = &[
     "Guid",
     "Base64",
     "Value",
+    "Json",
     "Vec",
 ];
 

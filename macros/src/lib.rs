@@ -21,7 +21,7 @@ use syn::DeriveInput;
 
 use crate::attr::MacroKind;
 use crate::ctxt::Ctxt;
-use crate::model::{Entity, Enum, crate_path};
+use crate::model::{Entity, Enum, OneOf, crate_path};
 
 /// Declares a Microsoft Graph entity type. See the `graph_entity` crate for the full guide.
 #[proc_macro_attribute]
@@ -62,6 +62,9 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
     let expanded = match kind {
         MacroKind::Entity => {
             Entity::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::entity(&m))
+        }
+        MacroKind::Complex if matches!(input.data, syn::Data::Enum(_)) => {
+            OneOf::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::one_of(&m))
         }
         MacroKind::Complex => Entity::complex_from_input(&mut cx, &check::V1, &macro_args, &input)
             .map(|m| expand::entity(&m)),

@@ -114,6 +114,19 @@ pub(crate) struct Enum<'a> {
     pub(crate) graph_name: String,
 }
 
+/// A checked `#[graph_complex]` enum: a value of one of a complex type's derived types, told
+/// apart by its `@odata.type`.
+pub(crate) struct OneOf<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) krate: TokenStream,
+    /// The type's qualified name, then its base types'.
+    pub(crate) bases: Vec<String>,
+    /// Each variant and the `#[graph_complex]` struct it holds.
+    pub(crate) variants: Vec<(&'a Ident, &'a Type)>,
+    /// The catch-all variant and the type of its one field (a JSON value).
+    pub(crate) other: (&'a Ident, &'a Type),
+}
+
 /// One known member of a Graph enum.
 pub(crate) struct Member<'a> {
     pub(crate) ident: &'a Ident,
@@ -143,6 +156,16 @@ pub(crate) trait Metadata {
         graph_name: &str,
         fields: &[Field<'a>],
     ) -> Option<CheckedComplex<'a>>;
+
+    /// Checks a complex type a `#[graph_complex]` enum stands for: it has derived types. Its
+    /// name, then its base types' names.
+    fn one_of(
+        &self,
+        cx: &mut Ctxt,
+        input: &DeriveInput,
+        at: Option<&LitStr>,
+        graph_name: &str,
+    ) -> Option<Vec<String>>;
 
     /// Checks an enum; its canonical qualified name.
     fn graph_enum(
@@ -588,6 +611,71 @@ pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     match args.args.iter().collect::<Vec<_>>().as_slice() {
         [syn::GenericArgument::Type(inner)] => Some(inner),
         _ => None,
+    }
+}
+
+impl<'a> OneOf<'a> {
+    /// A `#[graph_complex]` enum: one variant per derived type, each holding its struct, and
+    /// the `#[graph(other)]` variant holding a type's value this enum does not name.
+    pub(crate) fn from_input(
+        cx: &mut Ctxt,
+        metadata: &impl Metadata,
+        args: &MacroArgs,
+        input: &'a DeriveInput,
+    ) -> Option<Self> {
+        check_generics(cx, input, "complex types");
+        let Data::Enum(data) = &input.data else { return None };
+        if let Some(lit) = &args.odata_type {
+            cx.error_spanned_by(
+                lit,
+                "a `#[graph_complex]` enum stands for a type and its derived types: name the type with `name = \"...\"`",
+            );
+        }
+        let mut variants = Vec::new();
+        let mut other = None;
+        for variant in &data.variants {
+            let attrs = attr::parse_variant_attrs(cx, &variant.attrs);
+            if let Some(lit) = &attrs.rename {
+                cx.error_spanned_by(
+                    lit,
+                    "a `#[graph_complex]` enum's variants are told apart by their types' names: `rename` does not apply",
+                );
+            }
+            let ty = match &variant.fields {
+                Fields::Unnamed(fields) if fields.unnamed.len() == 1 => &fields.unnamed[0].ty,
+                _ => {
+                    let what = if attrs.other.is_some() {
+                        "the `#[graph(other)]` variant holds the value of a type this enum does not name: `Other(Json)`"
+                    } else {
+                        "each variant of a `#[graph_complex]` enum holds one `#[graph_complex]` struct of a derived type, as in `Group(GroupAssignmentTarget)`"
+                    };
+                    cx.error_spanned_by(&variant.ident, what);
+                    continue;
+                }
+            };
+            match attrs.other {
+                Some(span) if other.is_some() => {
+                    cx.error_at(span, "more than one `#[graph(other)]` variant");
+                }
+                Some(_) => other = Some((&variant.ident, ty)),
+                None => variants.push((&variant.ident, ty)),
+            }
+        }
+        if other.is_none() {
+            cx.error_spanned_by(
+                &input.ident,
+                "a `#[graph_complex]` enum needs a catch-all variant for the derived types it does not name (and those added after this code was written): add `#[graph(other)] Other(Json)`",
+            );
+        }
+        let written = match &args.name {
+            Some(lit) => lit.value(),
+            None => naming::to_lower_first(&input.ident.to_string()),
+        };
+        let mut bases = vec![qualify(&written)];
+        if args.unchecked.is_none() {
+            bases = metadata.one_of(cx, input, args.name.as_ref(), &bases[0])?;
+        }
+        Some(OneOf { input, krate: crate_path(args), bases, variants, other: other? })
     }
 }
 

@@ -117,6 +117,30 @@ fn edm_types_without_a_rust_primitive_take_the_wire_types() {
 }
 
 #[test]
+fn graphs_json_type_is_any_json_value() {
+    // `microsoft.graph.Json`, a complex type without properties: a JSON value holds it.
+    let args = quote!(
+        path = "/deviceAppManagement/managedAppStatuses",
+        odata_type = "#microsoft.graph.managedAppStatusRaw"
+    );
+    for rust in [quote!(Json), quote!(serde_json::Value)] {
+        let good = quote!(struct S { content: Option<#rust> });
+        assert_eq!(checked_errors(args.clone(), good), Vec::<String>::new(), "{rust}");
+    }
+    assert_one(
+        &checked_errors(
+            args,
+            quote!(
+                struct S {
+                    content: Option<String>,
+                }
+            ),
+        ),
+        "`content` is `microsoft.graph.Json`: declare it as `Json`",
+    );
+}
+
+#[test]
 fn enums_are_checked_against_graph() {
     let checked = |args: TokenStream, item| errors(MacroKind::Enum, args, item);
     let compliance = quote!(

@@ -90,6 +90,25 @@ impl OtherField for String {
     }
 }
 
+/// The type the `#[graph(other)]` variant of a `#[graph_complex]` enum must hold.
+#[diagnostic::on_unimplemented(
+    message = "the `#[graph(other)]` variant of a `#[graph_complex]` enum must hold a `graph_entity::Json`, not `{Self}`",
+    label = "not `Json`"
+)]
+pub trait OtherValue: Sized {
+    fn get(&self) -> &Value;
+    fn build(value: Value) -> Self;
+}
+
+impl OtherValue for Value {
+    fn get(&self) -> &Value {
+        self
+    }
+    fn build(value: Value) -> Self {
+        value
+    }
+}
+
 /// Unbounded function pointers to a field's accessors. Generated code calls `extra::<T>()` or
 /// `other::<T>()` at the field type's span everywhere it uses the field, so a wrong type gives
 /// one error (rustc merges identical diagnostics) instead of one per use.
@@ -105,6 +124,44 @@ pub fn extra<T: ExtraField>() -> Access<T, Map<String, Value>, Map<String, Value
 
 pub fn other<T: OtherField>() -> Access<T, str, String> {
     Access { get: T::get, build: T::build }
+}
+
+pub fn other_value<T: OtherValue>() -> Access<T, Value, Value> {
+    Access { get: T::get, build: T::build }
+}
+
+/// A `#[graph_complex]` enum's value as read: its `@odata.type` (without `#`), if it names one,
+/// and the object, the annotation kept.
+pub fn read_one_of<'de, D: de::Deserializer<'de>>(
+    deserializer: D,
+    expecting: &'static str,
+) -> Result<(Option<String>, Value), D::Error> {
+    struct ObjectVisitor(&'static str);
+    impl<'de> Visitor<'de> for ObjectVisitor {
+        type Value = Map<String, Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    let object = deserializer.deserialize_map(ObjectVisitor(expecting))?;
+    let named = match object.get(ODATA_TYPE) {
+        None => None,
+        Some(Value::String(name)) => Some(name.strip_prefix('#').unwrap_or(name).to_owned()),
+        Some(other) => {
+            return Err(de::Error::custom(format_args!(
+                "`@odata.type` must be a type name, not {other}"
+            )));
+        }
+    };
+    Ok((named, Value::Object(object)))
+}
+
+/// One variant's value, from the object [`read_one_of`] read.
+pub fn one_of<T: de::DeserializeOwned, E: de::Error>(object: Value) -> Result<T, E> {
+    T::deserialize(object).map_err(E::custom)
 }
 
 /// Collects the violations of one `validate()` call; allocates only when there is one.

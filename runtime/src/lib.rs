@@ -49,4 +49,4 @@ pub use cloud::NationalCloud;
 pub use entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 pub use error::Error;
 pub use query::Query;
-pub use wire::{Base64, Date, DateTimeOffset, ExtraProperties, Guid, TimeOfDay, from_slice};
+pub use wire::{Base64, Date, DateTimeOffset, ExtraProperties, Guid, Json, TimeOfDay, from_slice};

@@ -353,3 +353,101 @@ fn complex_values_nest_in_graphs_wire_format() {
     assert_eq!(ItemBody::GRAPH_NAME, "microsoft.graph.itemBody");
     assert_eq!(DateTimeTimeZone::BASES, ["microsoft.graph.dateTimeTimeZone"]);
 }
+
+mod one_of {
+    //! A complex property of a type with derived types, read into a `#[graph_complex]` enum by
+    //! its `@odata.type`: Intune's assignment targets, as Microsoft documents them.
+
+    use graph_entity::{Json, from_slice, graph_complex, graph_entity};
+    use serde_json::json;
+
+    #[graph_complex(odata_type = "#microsoft.graph.groupAssignmentTarget")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct GroupAssignmentTarget {
+        group_id: Option<String>,
+    }
+
+    #[graph_complex(odata_type = "#microsoft.graph.exclusionGroupAssignmentTarget")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct ExclusionGroupAssignmentTarget {
+        group_id: Option<String>,
+    }
+
+    #[graph_complex(odata_type = "#microsoft.graph.allDevicesAssignmentTarget")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct AllDevicesAssignmentTarget {}
+
+    #[graph_complex(name = "deviceAndAppManagementAssignmentTarget")]
+    #[derive(Debug, Clone, PartialEq)]
+    enum AssignmentTarget {
+        Group(GroupAssignmentTarget),
+        ExclusionGroup(ExclusionGroupAssignmentTarget),
+        AllDevices(AllDevicesAssignmentTarget),
+        #[graph(other)]
+        Other(Json),
+    }
+
+    #[graph_entity(
+        path = "/deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments"
+    )]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Assignment {
+        id: Option<String>,
+        target: Option<AssignmentTarget>,
+    }
+
+    fn read(body: serde_json::Value) -> Assignment {
+        from_slice(body.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn each_derived_type_reads_into_its_variant_and_writes_its_type_back() {
+        let body = json!({
+            "@odata.type": "#microsoft.graph.deviceConfigurationAssignment",
+            "id": "a",
+            "target": {"@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", "groupId": "g"}
+        });
+        let read = read(body.clone());
+        let expected = ExclusionGroupAssignmentTarget { group_id: Some("g".into()) };
+        assert_eq!(read.target, Some(AssignmentTarget::ExclusionGroup(expected)));
+        assert_eq!(serde_json::to_value(&read).unwrap(), body);
+        let all = json!({"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"});
+        let read = self::read(json!({"target": all}));
+        assert_eq!(read.target, Some(AssignmentTarget::AllDevices(AllDevicesAssignmentTarget {})));
+        assert_eq!(serde_json::to_value(read.target).unwrap(), all);
+    }
+
+    #[test]
+    fn a_type_the_enum_does_not_name_is_kept_whole() {
+        // Microsoft's example (intune-deviceconfig-deviceconfigurationassignment-get.md): a
+        // type this enum does not name, then one with no `@odata.type` (the base is abstract).
+        for target in [
+            json!({"@odata.type": "microsoft.graph.configurationManagerCollectionAssignmentTarget", "collectionId": "Collection Id value"}),
+            json!({"groupId": "g", "future": [1, {"x": null}]}),
+        ] {
+            let read = read(json!({"id": "a", "target": target}));
+            assert_eq!(read.target, Some(AssignmentTarget::Other(target.clone())));
+            assert_eq!(serde_json::to_value(&read).unwrap()["target"], target);
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_value_of_the_type_is_an_error_with_its_path() {
+        let error =
+            from_slice::<Assignment>(br#"{"target": ["not", "an", "object"]}"#).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("target"), "{text}");
+        assert!(text.contains("deviceAndAppManagementAssignmentTarget"), "{text}");
+        let error = from_slice::<Assignment>(br#"{"target": {"@odata.type": 7}}"#).unwrap_err();
+        assert!(error.to_string().contains("`@odata.type` must be a type name"), "{error}");
+        // A variant's own problem, named.
+        let error = from_slice::<Assignment>(
+            br##"{"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": 5}}"##,
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("groupId") || error.to_string().contains("string"),
+            "{error}"
+        );
+    }
+}

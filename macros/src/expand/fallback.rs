@@ -54,7 +54,7 @@ pub(crate) fn fallback(
                 fn as_str(&self) -> &str { #unreachable }
             }
         },
-        (MacroKind::Complex, Data::Struct(_)) => quote! {
+        (MacroKind::Complex, Data::Struct(_) | Data::Enum(_)) => quote! {
             impl #krate::GraphComplex for #ident {
                 const GRAPH_NAME: &'static str = "";
                 const BASES: &'static [&'static str] = &[];

@@ -9,6 +9,7 @@ mod checks;
 mod companions;
 mod enums;
 mod fallback;
+mod one_of;
 mod serde;
 
 use proc_macro2::TokenStream;
@@ -22,6 +23,7 @@ use crate::template::Part;
 
 pub(crate) use enums::graph_enum;
 pub(crate) use fallback::fallback;
+pub(crate) use one_of::one_of;
 
 /// The input item with our `#[graph(...)]` helper attributes removed: attribute macros cannot
 /// declare helper attributes, so they must not reach the compiler.
@@ -192,6 +194,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
     match (&entity.path, &entity.complex) {
         (_, Some(complex)) => {
             let bases = &complex.bases;
+            let writes_type = complex.write_type;
             let graph_name = &bases[0];
             quote! {
                 #[automatically_derived]
@@ -199,6 +202,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                     const GRAPH_NAME: &'static str = #graph_name;
                     const BASES: &'static [&'static str] = &[#(#bases),*];
                     const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
+                    const WRITES_TYPE: bool = #writes_type;
 
                     fn validate(&self) -> #private::Result<(), #krate::error::ValidationError> {
                         #validate_body

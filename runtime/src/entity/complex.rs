@@ -20,6 +20,9 @@ pub trait GraphComplex: Serialize + DeserializeOwned {
     const BASES: &'static [&'static str];
     /// The JSON names of the declared properties, in field order.
     const PROPERTIES: &'static [&'static str];
+    /// Whether a value writes its `@odata.type` (declared with `odata_type`): a derived type in
+    /// a field of its base's type must, or Graph could not tell which it is.
+    const WRITES_TYPE: bool = false;
 
     /// Checks the rules the compiler cannot, returning every problem at once.
     ///
@@ -35,6 +38,7 @@ impl<T: GraphComplex> GraphComplex for Box<T> {
     const GRAPH_NAME: &'static str = T::GRAPH_NAME;
     const BASES: &'static [&'static str] = T::BASES;
     const PROPERTIES: &'static [&'static str] = T::PROPERTIES;
+    const WRITES_TYPE: bool = T::WRITES_TYPE;
 
     fn validate(&self) -> Result<(), ValidationError> {
         T::validate(self)

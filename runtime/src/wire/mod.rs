@@ -29,5 +29,15 @@ pub use duration::Duration;
 pub use guid::Guid;
 pub use scan::WireParseError;
 
+/// Graph's `microsoft.graph.Json`: any JSON value, as read (a workbook range's `values` are
+/// arrays of arrays, a policy's `definition` an object). The metadata declares it as a complex
+/// type without properties; a struct would drop what it holds, so it is a JSON value.
+///
+/// ```
+/// let values: graph_entity_runtime::Json = serde_json::from_str("[[1, \"a\"], [2, \"b\"]]").unwrap();
+/// assert_eq!(values[1][1], "b");
+/// ```
+pub type Json = serde_json::Value;
+
 /// The type of a `#[graph(extra)]` field: the properties an entity does not declare, as read.
 pub type ExtraProperties = serde_json::Map<String, serde_json::Value>;

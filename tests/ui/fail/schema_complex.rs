@@ -26,4 +26,19 @@ struct Task {
     body: Option<DateTimeTimeZone>,
 }
 
+// A `#[graph_complex]` enum: a variant of a type that does not derive from the enum's, and
+// one declared without `odata_type`, whose values would not name their type.
+#[graph_complex(name = "mobileAppIdentifier")]
+enum AppIdentifier {
+    Body(ItemBody),
+    Android(AndroidIdentifier),
+    #[graph(other)]
+    Other(graph_entity::Json),
+}
+
+#[graph_complex(name = "androidMobileAppIdentifier")]
+struct AndroidIdentifier {
+    package_id: Option<String>,
+}
+
 fn main() {}
