@@ -204,5 +204,9 @@ fn table(count: usize, runs: &[Run]) {
             r.name, r.stored, r.succeeded
         );
         assert_eq!(r.duplicates, 0, "{}", r.name);
+        // The claim of BENCHMARKS §6: paced at the service's own limit, it is never refused.
+        if r.name.ends_with(", paced") {
+            assert_eq!(r.throttled, 0, "{}: paced, yet refused {} times", r.name, r.throttled);
+        }
     }
 }
