@@ -29,6 +29,11 @@ serde = "1"
 serde_json = "1"
 
 [workspace]
+
+# No debug information for this crate (its dependencies are the workspace's, as built):
+# a quarter less time to build the responses program.
+[profile.dev.package.graph-entity-gen-all${cloud:+-$cloud}]
+debug = 0
 TOML
 cp Cargo.lock "$dir/Cargo.lock"
 # The workspace's target directory (or the one exported), not one of its own under "$dir".

@@ -69,7 +69,7 @@
 //!
 //! | attribute | meaning |
 //! |---|---|
-//! | `#[graph_entity(path = "...")]` | the collection's path; its `{placeholder}`s are the operations' path arguments, in order |
+//! | `#[graph_entity(path = "...")]` | the collection's path; its `{placeholder}`s are the operations' path arguments, in order. A single entity's path (a singleton such as `/deviceManagement`, a single-valued navigation) declares an entity read and updated there, with `SingleOperations`' `get` and `update` |
 //! | `#[graph_entity(odata_type = "#microsoft.graph.x")]` | the `@odata.type` written first: the type `path` addresses (the default) or a type derived from it, as an abstract type needs |
 //! | `#[graph_entity(unchecked)]` | not checked against Microsoft's metadata, for what it does not cover (beta-only types, extensions); `odata_type` then defaults to `#microsoft.graph.` + the struct name in lowerCamelCase |
 //! | `#[graph_entity(crate = ::path)]`, `#[graph_enum(crate = ::path)]` | where generated code finds this crate, for crates that re-export it |

@@ -96,7 +96,11 @@ fn entity_item<'s>(
         let name = ident(cloud.clouds().names().next().unwrap_or("global"));
         args.push(quote!(clouds(#name)));
     }
-    let mut about = format!("Graph's `{}`, created with `POST {path}`.", ty.name);
+    let mut about = if entity.single {
+        format!("Graph's `{}`, one entity: read with `GET {path}`, updated with `PATCH`.", ty.name)
+    } else {
+        format!("Graph's `{}`, created with `POST {path}`.", ty.name)
+    };
     if entity.minimal {
         about.push_str(" Only some of its properties are declared.");
     }

@@ -114,8 +114,8 @@ pub enum GenError {
         /// What is wrong with it.
         problem: String,
     },
-    /// The path addresses one entity, not a collection to create in.
-    #[error("`{path}` addresses a single `{ty}`: give the collection it is created in")]
+    /// The path addresses one entity of a collection by its key.
+    #[error("`{path}` addresses one `{ty}` by its key: give the collection's path")]
     NotACollection {
         /// The path as given.
         path: String,
@@ -146,9 +146,9 @@ pub enum GenError {
         /// The path's type.
         addressed: String,
     },
-    /// No collection path leads to the type.
+    /// No path leads to the type: no collection, singleton or single-valued navigation.
     #[error(
-        "no collection in the metadata for {cloud} holds `{ty}`: there is no path to declare it at"
+        "no collection, singleton or single-valued navigation in the metadata for {cloud} holds `{ty}`: there is no path to declare it at"
     )]
     NoPath {
         /// The type.

@@ -30,10 +30,12 @@ impl Collection {
     }
 }
 
-/// Every collection reachable in one cloud, by element type.
+/// Every collection reachable in one cloud, by element type, and the cheapest path of each
+/// single entity (a singleton, a single-valued navigation) by its type.
 #[derive(Debug)]
 pub(crate) struct Paths {
     by_type: HashMap<String, Vec<Collection>>,
+    singles: HashMap<String, String>,
 }
 
 impl Paths {
@@ -68,7 +70,12 @@ impl Paths {
             }
         }
         let mut visited = HashSet::new();
+        let mut singles = HashMap::new();
         while let Some(Reverse(((far, len), path, ty))) = pending.pop() {
+            // Not an entity of a collection by its key: a singleton or a single navigation.
+            if !path.ends_with('}') {
+                singles.entry(ty.clone()).or_insert_with(|| path.clone());
+            }
             if !visited.insert(ty.clone()) {
                 continue;
             }
@@ -93,7 +100,13 @@ impl Paths {
                 }
             }
         }
-        Paths { by_type }
+        Paths { by_type, singles }
+    }
+
+    /// The cheapest path of a single entity of `ty` (or of its nearest base type), for a type
+    /// no collection holds: `/deviceManagement` for `deviceManagement`.
+    pub(crate) fn single(&self, schema: &Schema, ty: &str) -> Option<&str> {
+        schema.ancestry(ty).find_map(|t| self.singles.get(&t.name).map(String::as_str))
     }
 
     /// The best collection for creating a `ty`: one of that very type, else of its nearest base
@@ -151,6 +164,19 @@ mod tests {
         );
         // Named for the type: `items`, not `bundles` or `following`.
         assert_eq!(path("microsoft.graph.driveItem"), Some("/drives/{driveId}/items"));
+    }
+
+    #[test]
+    fn finds_single_entities() {
+        let schema = Schema::v1();
+        let paths = Paths::new(schema, Clouds::GLOBAL);
+        let single = |ty: &str| paths.single(schema, ty);
+        assert_eq!(single("microsoft.graph.deviceManagement"), Some("/deviceManagement"));
+        assert_eq!(
+            single("microsoft.graph.managedDeviceOverview"),
+            Some("/deviceManagement/managedDeviceOverview")
+        );
+        assert_eq!(single("microsoft.graph.nonexistent"), None);
     }
 
     #[test]

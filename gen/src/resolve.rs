@@ -60,6 +60,9 @@ pub(crate) struct Entity<'s> {
     pub(crate) properties: Vec<&'s PropertyDef>,
     /// Whether only some of its properties were asked for.
     pub(crate) minimal: bool,
+    /// Whether the path addresses one entity (a singleton, a single-valued navigation), not a
+    /// collection.
+    pub(crate) single: bool,
 }
 
 /// Finds what a declaration asks for.
@@ -81,15 +84,20 @@ pub(crate) fn entity<'s>(
             {
                 return Err(scope.not_in_cloud(format!("path segment `{segment}`")));
             }
-            if !resolved.collection {
+            // One entity by its key is the collection's declaration.
+            if !resolved.collection && path.ends_with('}') {
                 return Err(GenError::NotACollection { path: path.clone(), ty: resolved.ty });
             }
             (path.clone(), resolved.ty)
         }
-        (None, Some(ty)) => match paths.best(schema, &ty.name) {
-            Some(collection) => (collection.path.clone(), collection.ty.clone()),
-            None if ty.is_abstract => return Err(scope.abstract_error(ty)),
-            None => {
+        (None, Some(ty)) => match (paths.best(schema, &ty.name), paths.single(schema, &ty.name)) {
+            (Some(collection), _) => (collection.path.clone(), collection.ty.clone()),
+            (None, Some(single)) => {
+                let addressed = schema.resolve(single).map(|r| r.ty).unwrap_or_default();
+                (single.to_owned(), addressed)
+            }
+            (None, None) if ty.is_abstract => return Err(scope.abstract_error(ty)),
+            (None, None) => {
                 let cloud = scope.clouds.to_string();
                 return Err(GenError::NoPath { ty: ty.name.clone(), cloud });
             }
@@ -119,7 +127,8 @@ pub(crate) fn entity<'s>(
     };
     let odata_type = (ty.name != addressed).then(|| format!("#{}", ty.name));
     let minimal = declaration.properties.is_some();
-    Ok(Entity { ty, path, odata_type, properties, minimal })
+    let single = schema.resolve(&path).is_ok_and(|r| !r.collection);
+    Ok(Entity { ty, path, odata_type, properties, minimal, single })
 }
 
 /// The key and the properties named, in that order, each once.

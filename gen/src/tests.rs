@@ -87,7 +87,7 @@ fn errors_name_the_problem_and_suggest() {
     );
     assert_eq!(
         error(Declaration::path("/users/{userId}")),
-        "`/users/{userId}` addresses a single `microsoft.graph.user`: give the collection it is created in"
+        "`/users/{userId}` addresses one `microsoft.graph.user` by its key: give the collection's path"
     );
     let abstract_type = error(Declaration::path("/deviceAppManagement/mobileAppConfigurations"));
     assert!(
@@ -110,10 +110,32 @@ fn errors_name_the_problem_and_suggest() {
         "`microsoft.graph.user` has no property `mial`; did you mean `mail`?"
     );
     assert_eq!(
-        error(Declaration::type_name("microsoft.graph.admin")),
-        "no collection in the metadata for global holds `microsoft.graph.admin`: there is no path to declare it at"
+        error(Declaration::type_name("microsoft.graph.inheritablePermission")),
+        "no collection, singleton or single-valued navigation in the metadata for global holds `microsoft.graph.inheritablePermission`: there is no path to declare it at"
     );
     assert_eq!(global().generate(&[Declaration::default()]).unwrap_err(), GenError::Nothing);
+}
+
+#[test]
+fn a_type_no_collection_holds_is_declared_at_its_single_path() {
+    let source = global()
+        .generate(&[Declaration::type_name("deviceManagement").properties(["intuneAccountId"])])
+        .unwrap();
+    expect![[r#"
+        use graph_entity::{Guid, graph_entity};
+
+        /// Graph's `microsoft.graph.deviceManagement`, one entity: read with `GET /deviceManagement`,
+        /// updated with `PATCH`. Only some of its properties are declared.
+        #[graph_entity(path = "/deviceManagement")]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct DeviceManagement {
+            /// The key, assigned by the service: `None` when creating.
+            #[graph(key)]
+            pub id: Option<String>,
+            /// Intune Account Id for given tenant
+            pub intune_account_id: Option<Guid>,
+        }
+    "#]].assert_eq(&source);
 }
 
 #[test]
@@ -144,7 +166,7 @@ fn a_cloud_keeps_to_its_metadata_and_says_so() {
     let todo = china.generate(&[Declaration::type_name("todoTask")]).unwrap_err();
     assert_eq!(
         todo.to_string(),
-        "no collection in the metadata for china holds `microsoft.graph.todoTask`: there is no path to declare it at"
+        "no collection, singleton or single-valued navigation in the metadata for china holds `microsoft.graph.todoTask`: there is no path to declare it at"
     );
     let path = Declaration::path("/users/{userId}/todo/lists/{todoTaskListId}/tasks");
     assert_eq!(

@@ -40,11 +40,16 @@ impl Metadata for V1 {
                 return None;
             }
         };
-        if !resolved.collection {
+        // One entity: a singleton or a single-valued navigation, not one entity of a collection
+        // by its key (that is the collection's declaration, whose `get` takes the key).
+        let value = path.value();
+        let last = value.rsplit('/').next().unwrap_or_default();
+        if !resolved.collection && last.starts_with('{') {
+            let collection = value[..value.len() - last.len()].trim_end_matches('/');
             cx.error_spanned_by(
                 path,
                 format!(
-                    "`path` must name a collection, where `create` posts: this one addresses a single `{}`",
+                    "`path` names one `{}` by its key: declare the collection's path, `{collection}`, whose `get` and `update` take the key",
                     short(&resolved.ty)
                 ),
             );
@@ -97,6 +102,7 @@ impl Metadata for V1 {
             }
         }
         Some(Checked {
+            single: !resolved.collection,
             odata_type: format!("#{}", ty.name),
             enum_fields,
             complex_fields,

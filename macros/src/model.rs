@@ -42,6 +42,8 @@ pub(crate) struct Entity<'a> {
     pub(crate) navigations: Vec<String>,
     /// The documented write limit of the path's service, when checked and documented.
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
+    /// The path addresses one entity (a singleton, a single-valued navigation), when checked.
+    pub(crate) single: bool,
 }
 
 /// What a `#[graph_complex]` declares.
@@ -180,6 +182,9 @@ pub(crate) trait Metadata {
 
 /// What checking a declaration found.
 pub(crate) struct Checked<'a> {
+    /// The path addresses one entity (a singleton, a single-valued navigation), not a
+    /// collection.
+    pub(crate) single: bool,
     /// The `@odata.type`, such as `#microsoft.graph.user`.
     pub(crate) odata_type: String,
     /// Fields of a Graph enum property: the Rust element type, the field, the enum's name.
@@ -287,6 +292,7 @@ impl<'a> Entity<'a> {
         let cast = checked.as_ref().and_then(|c| c.cast.clone());
         let navigations = checked.as_ref().map(|c| c.navigations.clone()).unwrap_or_default();
         let throttling = checked.as_ref().and_then(|c| c.throttling);
+        let single = checked.as_ref().is_some_and(|c| c.single);
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
                 Some(checked) => (
@@ -324,6 +330,7 @@ impl<'a> Entity<'a> {
             cast,
             navigations,
             throttling,
+            single,
         })
     }
 }
@@ -379,6 +386,7 @@ impl<'a> Entity<'a> {
             cast: None,
             navigations: Vec::new(),
             throttling: None,
+            single: false,
         })
     }
 }

@@ -320,7 +320,10 @@ fn paths_and_types_are_checked() {
     );
     for (args, expected) in [
         (quote!(path = "/usres"), "did you mean `users`?"),
-        (quote!(path = "/me"), "must name a collection"),
+        (
+            quote!(path = "/users/{userId}"),
+            "`path` names one `user` by its key: declare the collection's path, `/users`",
+        ),
         (
             quote!(path = "/deviceAppManagement/mobileAppConfigurations"),
             "`#microsoft.graph.iosMobileAppConfiguration`",

@@ -5,5 +5,5 @@
 //! traits, so that the macros generate no names of their own in your namespace.
 
 #[cfg(feature = "client")]
-pub use crate::client::Operations;
+pub use crate::client::{Operations, SingleOperations};
 pub use crate::entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};

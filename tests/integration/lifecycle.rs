@@ -387,3 +387,71 @@ fn companion_types_debug_as_their_json_names() {
     let groups = format!("{:?}", Group::navigations());
     assert!(groups.starts_with('[') && groups.contains("\"members\""), "{groups}");
 }
+
+/// Intune's tenant-wide settings, the singleton `/deviceManagement`'s `settings`.
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+struct DeviceManagementSettings {
+    device_compliance_checkin_threshold_days: Option<i32>,
+    is_scheduled_action_enabled: Option<bool>,
+    secure_by_default: Option<bool>,
+}
+
+/// The singleton: read and updated at its path, never created, listed or deleted.
+#[graph_entity(path = "/deviceManagement")]
+#[derive(Debug, Clone, PartialEq, Default)]
+struct DeviceManagement {
+    #[graph(key)]
+    id: Option<String>,
+    settings: Option<DeviceManagementSettings>,
+}
+
+/// A single-valued navigation under a collection's entity: one path argument.
+#[graph_entity(
+    path = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+struct DeviceStatusSummary {
+    #[graph(key)]
+    id: Option<String>,
+    configuration_version: Option<i32>,
+}
+
+#[tokio::test]
+async fn a_singleton_is_read_and_updated_at_its_path() {
+    let (emulator, client) = start().await;
+    let settings = DeviceManagementSettings {
+        device_compliance_checkin_threshold_days: Some(30),
+        secure_by_default: Some(true),
+        ..Default::default()
+    };
+    let patch = DeviceManagement::patch().settings(Some(settings.clone()));
+    DeviceManagement::update(&client, (), &patch).await.unwrap();
+    let sent = last(&emulator, "PATCH");
+    assert!(sent.path.ends_with("/deviceManagement"), "{}", sent.path);
+    let read = DeviceManagement::get(&client, ()).await.unwrap();
+    assert_eq!(read.settings, Some(settings));
+    let got = last(&emulator, "GET");
+    assert!(got.path.ends_with("/deviceManagement?$select=id,settings"), "{}", got.path);
+
+    // Under an entity of a collection: its path argument, percent-encoded as one segment.
+    let parent = configuration(&client).await;
+    DeviceStatusSummary::get(&client, &parent).await.unwrap();
+    let got = last(&emulator, "GET");
+    assert!(
+        got.path.contains(&format!("/mobileAppConfigurations/{parent}/deviceStatusSummary?")),
+        "{}",
+        got.path
+    );
+    let requests = emulator.requests().len();
+    let error = DeviceStatusSummary::get(&client, "").await.unwrap_err();
+    assert!(matches!(error, graph_entity::Error::Path(_)), "{error:?}");
+    assert_eq!(emulator.requests().len(), requests, "no request for an empty placeholder");
+    let _ = DeviceStatusSummary::get(&client, "a/../b").await;
+    let got = last(&emulator, "GET");
+    assert!(
+        got.path.contains("/mobileAppConfigurations/a%2F..%2Fb/deviceStatusSummary"),
+        "{}",
+        got.path
+    );
+}

@@ -99,6 +99,7 @@ pub(crate) fn fallback(
                         #unreachable
                     }
                 }
+                impl #krate::entity::InCollection for #ident {}
                 #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
                 #vis struct #fields_ty {
                     #(pub #names: #krate::query::Field<#ident, #values>,)*

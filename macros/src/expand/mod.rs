@@ -225,6 +225,8 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             };
             let field_names: Vec<&syn::Ident> =
                 declared.iter().filter(|f| f.is_property()).map(|f| f.ident).collect();
+            // Where the operations come from: a collection's, or a single entity's.
+            let kind = if entity.single { quote!(Single) } else { quote!(InCollection) };
             quote! {
             #[automatically_derived]
             impl #krate::GraphEntity for #ident {
@@ -265,6 +267,9 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                     self.__graph_serialize(__serializer, true)
                 }
             }
+
+            #[automatically_derived]
+            impl #krate::entity::#kind for #ident {}
                 }
         }
         (None, None) => quote!(),

@@ -236,6 +236,8 @@ const _: () = {
             self.__graph_serialize(__serializer, true)
         }
     }
+    #[automatically_derived]
+    impl crate::entity::InCollection for ManagedDeviceMobileAppConfigurationUserStatus {}
     /// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] for query options, each typed by its value: `ManagedDeviceMobileAppConfigurationUserStatus::fields()`.
     pub struct __ManagedDeviceMobileAppConfigurationUserStatusFields {
         /// `id`

@@ -5,6 +5,7 @@
 mod bulk;
 mod operations;
 mod pages;
+mod single;
 
 pub use crate::pace::{Pacing, Rate};
 pub use crate::retry::RetryPolicy;
@@ -12,6 +13,7 @@ pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
 pub use operations::Operations;
 pub use pages::List;
+pub use single::SingleOperations;
 
 use std::fmt;
 use std::sync::Arc;

@@ -14,13 +14,13 @@ use reqwest::Method;
 use super::Client;
 use super::pages::List;
 use crate::entity::PathArgs;
-use crate::entity::{GraphEntity, GraphPatch};
+use crate::entity::{GraphEntity, GraphPatch, InCollection};
 use crate::error::Error;
 use crate::query::Query;
 use crate::transport::options::RequestOptions;
 
-/// The operations on Microsoft Graph of every [`GraphEntity`]: `create`, `get`, `list`,
-/// `count`, `update` and `delete`, with the path's arguments checked by the compiler
+/// The operations on Microsoft Graph of every entity declared at a collection's path
+/// ([`InCollection`]): `create`, `get`, `list`, `count`, `update` and `delete`, with the path's arguments checked by the compiler
 /// ([`GraphEntity::PathArgs`]: `()`, one `&str`, or a tuple), and their `_with` forms taking
 /// options.
 ///
@@ -29,12 +29,12 @@ use crate::transport::options::RequestOptions;
 /// the same name.
 ///
 /// ```no_run
-/// use graph_entity_runtime::{Client, Error, GraphEntity, Operations};
+/// use graph_entity_runtime::{Client, Error, GraphEntity, Operations, entity::InCollection};
 ///
 /// // Any entity whose path has one placeholder, such as user statuses under a configuration.
 /// async fn copy_all<E>(client: &Client, from: &str, to: &str) -> Result<usize, Error>
 /// where
-///     E: for<'a> GraphEntity<PathArgs<'a> = &'a str>,
+///     E: InCollection + for<'a> GraphEntity<PathArgs<'a> = &'a str>,
 /// {
 ///     let entities = E::list(client, from).collect_all().await?;
 ///     for entity in &entities {
@@ -43,7 +43,7 @@ use crate::transport::options::RequestOptions;
 ///     Ok(entities.len())
 /// }
 /// ```
-pub trait Operations: GraphEntity {
+pub trait Operations: InCollection {
     /// Creates this entity in the collection at [`PATH`](GraphEntity::PATH) filled with `args`:
     /// validates it, sends `POST` with its JSON, and returns the entity the service created. See
     /// [`Client::create`].
@@ -195,7 +195,7 @@ pub trait Operations: GraphEntity {
     }
 }
 
-impl<E: GraphEntity> Operations for E {}
+impl<E: InCollection> Operations for E {}
 
 impl Client {
     /// Creates `entity` in the collection at `E::PATH` filled with `path_args`: validates
@@ -406,8 +406,9 @@ impl Client {
         Ok(())
     }
 
-    /// The URL of the collection (cast to `E::CAST`, and `suffix`), with the query string.
-    fn collection_url<E: GraphEntity>(
+    /// The URL of the collection (cast to `E::CAST`, and `suffix`), with the query string; for
+    /// an entity declared at a single entity's path, that entity's URL.
+    pub(super) fn collection_url<E: GraphEntity>(
         &self,
         path_args: &[&str],
         suffix: &str,
@@ -449,7 +450,7 @@ impl Client {
 }
 
 /// A write's options, with the documented limit of its entity's service: what paces it.
-fn paced<E: GraphEntity>(options: &RequestOptions) -> RequestOptions {
+pub(super) fn paced<E: GraphEntity>(options: &RequestOptions) -> RequestOptions {
     RequestOptions { throttling: E::THROTTLING, ..options.clone() }
 }
 

@@ -26,7 +26,9 @@ use crate::query::Query;
 /// The macro implements it and generates nothing else in your namespace: a struct may have its
 /// own `fields`, `query`, `patch` or `PATH`, and a type named `UserPatch` may stand beside
 /// `User`. The operations on Graph (`create`, `get`, `list`, `count`, `update`, `delete`) come
-/// with [`Operations`](crate::Operations), implemented for every entity. Bring both into scope
+/// with [`Operations`](crate::Operations), implemented for every entity declared at a
+/// collection's path ([`InCollection`]); `get` and `update` of an entity declared at a single
+/// entity's path ([`Single`]) with [`SingleOperations`](crate::client::SingleOperations). Bring both into scope
 /// with `use graph_entity::prelude::*`.
 ///
 /// Generic code can use any entity through it:
@@ -135,6 +137,26 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
         self.serialize(serializer)
     }
 }
+
+/// An entity declared at a collection's path (`/deviceAppManagement/mobileAppConfigurations`):
+/// created in it, listed, and read, updated and deleted by key, with
+/// [`Operations`](crate::Operations). The macro implements it; where the path addresses one
+/// entity, it implements [`Single`] instead.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is declared at a single entity's path: read and update it with `SingleOperations` (`get`, `update`); it is not created, listed or deleted",
+    label = "not in a collection"
+)]
+pub trait InCollection: GraphEntity {}
+
+/// An entity declared at a single entity's path: a singleton (`/deviceManagement`) or a
+/// single-valued navigation (`/deviceManagement/managedDeviceOverview`). It is read and updated
+/// there, with [`SingleOperations`](crate::client::SingleOperations), never created, listed or
+/// deleted by key. The macro implements it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is declared at a collection's path: use `Operations` (`get` takes its key)",
+    label = "not a single entity's path"
+)]
+pub trait Single: GraphEntity {}
 
 /// The changes to an entity of type [`Entity`](Self::Entity) that an update (`PATCH`) sends:
 /// only the properties set, each to a value (or to `null`, for a nullable property).

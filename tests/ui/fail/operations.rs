@@ -1,6 +1,6 @@
 // What the compiler refuses in reads and updates: a `null` for a property Graph does not allow
-// it in, a setter for a computed property, a filter value of the wrong type, and a
-// property of another entity in a query.
+// it in, a setter for a computed property, a filter value of the wrong type, a property of
+// another entity in a query, and creating a singleton.
 use graph_entity::prelude::*;
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 
@@ -18,7 +18,20 @@ pub struct TodoTask {
     pub categories: Option<Vec<String>>,
 }
 
+// A singleton: read and updated at its path, never created.
+#[graph_entity(path = "/deviceManagement")]
+#[derive(Default)]
+pub struct DeviceManagement {
+    #[graph(key)]
+    pub id: Option<String>,
+}
+
+async fn singleton(client: &graph_entity::Client) {
+    let _ = DeviceManagement::default().create(client, ()).await;
+}
+
 fn main() {
+    let _ = singleton;
     // `devicesCount` is not nullable: its setter takes an `i32`, not an `Option`.
     let _ = Status::patch().devices_count(None);
     // A collection is never `null`, at most empty.

@@ -13,7 +13,7 @@ use futures_util::stream::{self, StreamExt as _};
 use reqwest::Method;
 
 use super::Client;
-use crate::entity::{GraphEntity, GraphPatch, Throttling};
+use crate::entity::{GraphEntity, GraphPatch, InCollection, Throttling};
 use crate::error::Error;
 use crate::pace::{Pacer, Rate};
 use crate::retry::rule::{Decision, Event, Exchange, Request};
@@ -195,8 +195,8 @@ impl Client {
     /// ([`Error::is_unknown_outcome`]), never resent.
     ///
     /// ```no_run
-    /// # use graph_entity_runtime::{Client, GraphEntity, client::BulkOptions};
-    /// # async fn run<E: GraphEntity>(client: &Client, statuses: Vec<E>, configuration_id: &str) -> Result<(), graph_entity_runtime::Error> {
+    /// # use graph_entity_runtime::{Client, client::BulkOptions, entity::InCollection};
+    /// # async fn run<E: InCollection>(client: &Client, statuses: Vec<E>, configuration_id: &str) -> Result<(), graph_entity_runtime::Error> {
     /// let results = client.create_many(statuses.into_iter().map(|s| (s, [configuration_id])), &BulkOptions::default()).await?;
     /// let failed = results.iter().filter(|r| r.is_err()).count();
     /// # Ok(()) }
@@ -212,7 +212,7 @@ impl Client {
         options: &BulkOptions,
     ) -> Result<Vec<Result<E, Error>>, Error>
     where
-        E: GraphEntity,
+        E: InCollection,
         I: IntoIterator<Item = (E, A)>,
         A: AsRef<[S]>,
         S: AsRef<str>,
@@ -254,6 +254,7 @@ impl Client {
     ) -> Result<Vec<Result<Option<P::Entity>, Error>>, Error>
     where
         P: GraphPatch,
+        P::Entity: InCollection,
         I: IntoIterator<Item = (P, A, S)>,
         A: AsRef<[S]>,
         S: AsRef<str>,
@@ -292,7 +293,7 @@ impl Client {
         options: &BulkOptions,
     ) -> Result<Vec<Result<(), Error>>, Error>
     where
-        E: GraphEntity,
+        E: InCollection,
         I: IntoIterator<Item = (A, S)>,
         A: AsRef<[S]>,
         S: AsRef<str>,
