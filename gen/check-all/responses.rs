@@ -36,10 +36,42 @@ fn read_write<E>(value: &Value) -> Result<Value, String>
 where
     E: serde::Serialize + serde::de::DeserializeOwned,
 {
-    // Read as the client reads a body: a problem names its JSON path.
-    let read: E = graph_entity::from_slice(value.to_string().as_bytes())
-        .map_err(|e| format!("reading: {e}"))?;
+    // From the JSON value: a third of the build time of reading each type from bytes with
+    // the path tracked. The path of a problem is then found by the value it names.
+    let read: E = serde_json::from_value(value.clone()).map_err(|e| {
+        let message = e.to_string();
+        match path_of(value, &message) {
+            Some(path) => format!("reading at `{path}`: {message}"),
+            None => format!("reading: {message}"),
+        }
+    })?;
     serde_json::to_value(&read).map_err(|e| format!("writing: {e}"))
+}
+
+/// The JSON path of the first value a reading error names: the quoted string in its message
+/// (`invalid Date "Date"`), or an empty object (`invalid type: map`).
+fn path_of(value: &Value, message: &str) -> Option<String> {
+    fn find(value: &Value, path: &str, wanted: &dyn Fn(&Value) -> bool) -> Option<String> {
+        match value {
+            Value::Object(object) => object
+                .iter()
+                .filter(|(k, _)| !k.contains('@'))
+                .find_map(|(k, v)| {
+                    let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    if wanted(v) { Some(here) } else { find(v, &here, wanted) }
+                }),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+                let here = format!("{path}[{i}]");
+                if wanted(v) { Some(here) } else { find(v, &here, wanted) }
+            }),
+            _ => None,
+        }
+    }
+    if message.starts_with("invalid type: map") {
+        return find(value, "", &|v| v.as_object().is_some_and(|o| o.is_empty()));
+    }
+    let quoted = message.split('"').nth(1)?;
+    find(value, "", &|v| v.as_str() == Some(quoted))
 }
 
 /// The categories of the reviewed list.
