@@ -331,7 +331,7 @@ impl<'s> Checker<'s> {
         let Some(def) = schema.get(&ty.name) else { return };
         // A complex type without properties that stands for any JSON (a workbook range's
         // `values` are arrays of arrays).
-        if def.name == "microsoft.graph.Json" {
+        if def.name == graph_entity_schema::ANY_JSON {
             return;
         }
         match def.kind {

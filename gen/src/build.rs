@@ -112,20 +112,20 @@ fn entity_item<'s>(
 /// (the type's own name), its own struct (when it is concrete) named apart.
 fn complex_items<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> Vec<syn::Item> {
     needs.import("graph_complex");
-    let concrete = concrete(scope, ty);
     let mut items = Vec::new();
-    if concrete.iter().any(|t| t.name != ty.name) {
-        items.push(one_of_item(scope, ty, &concrete, needs));
+    if types::is_one_of(scope, ty) {
+        items.push(one_of_item(scope, ty, &types::concrete(scope, ty), needs));
         if ty.is_abstract {
             return items;
         }
     }
+    let rust = types::struct_name(scope, ty);
     // A derived value says which type it is; a base one is known from the property.
     let arg = if ty.base.is_some() && !ty.is_abstract {
         let odata_type = format!("#{}", ty.name);
         Some(quote!(odata_type = #odata_type))
     } else {
-        name_arg(ty, &types::struct_name(scope, ty))
+        name_arg(ty, &rust)
     };
     let mut about = format!("Graph's complex type `{}`.", ty.name);
     if ty.is_abstract {
@@ -141,15 +141,8 @@ fn complex_items<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -
     }
     let fields = fields(scope, ty, &scope.properties(&ty.name), true, needs);
     let macro_attr = attribute(quote!(graph_complex), arg);
-    items.push(structure(ty, &types::struct_name(scope, ty), &about, macro_attr, fields));
+    items.push(structure(ty, &rust, &about, macro_attr, fields));
     items
-}
-
-/// The types a value of `ty` can be in the cloud: `ty` unless abstract, and its concrete
-/// derived types.
-fn concrete<'s>(scope: Scope<'s>, ty: &TypeDef) -> Vec<&'s TypeDef> {
-    let all = scope.schema.concrete(&ty.name).into_iter();
-    all.filter(|t| t.clouds.contains(scope.clouds)).collect()
 }
 
 /// A complex type with derived types: an enum with a variant for each concrete one (the type

@@ -103,10 +103,13 @@ impl Paths {
         Paths { by_type, singles }
     }
 
-    /// The cheapest path of a single entity of `ty` (or of its nearest base type), for a type
-    /// no collection holds: `/deviceManagement` for `deviceManagement`.
-    pub(crate) fn single(&self, schema: &Schema, ty: &str) -> Option<&str> {
-        schema.ancestry(ty).find_map(|t| self.singles.get(&t.name).map(String::as_str))
+    /// The cheapest path of a single entity of `ty` (or of its nearest base type), with the
+    /// type it addresses, for a type no collection holds: `/deviceManagement` for
+    /// `deviceManagement`.
+    pub(crate) fn single<'p>(&'p self, schema: &'p Schema, ty: &str) -> Option<(&'p str, &'p str)> {
+        schema
+            .ancestry(ty)
+            .find_map(|t| Some((self.singles.get(&t.name)?.as_str(), t.name.as_str())))
     }
 
     /// The best collection for creating a `ty`: one of that very type, else of its nearest base
@@ -170,7 +173,7 @@ mod tests {
     fn finds_single_entities() {
         let schema = Schema::v1();
         let paths = Paths::new(schema, Clouds::GLOBAL);
-        let single = |ty: &str| paths.single(schema, ty);
+        let single = |ty: &str| paths.single(schema, ty).map(|(path, _)| path);
         assert_eq!(single("microsoft.graph.deviceManagement"), Some("/deviceManagement"));
         assert_eq!(
             single("microsoft.graph.managedDeviceOverview"),

@@ -73,7 +73,7 @@ pub(crate) fn entity<'s>(
 ) -> Result<Entity<'s>, GenError> {
     let schema = scope.schema;
     let named = declaration.type_name.as_deref().map(|n| entity_type(scope, n)).transpose()?;
-    let (path, addressed) = match (&declaration.path, named) {
+    let (path, addressed, single) = match (&declaration.path, named) {
         (Some(path), _) => {
             let resolved = schema.resolve(path).map_err(|problem| GenError::Path {
                 path: path.clone(),
@@ -88,19 +88,18 @@ pub(crate) fn entity<'s>(
             if !resolved.collection && path.ends_with('}') {
                 return Err(GenError::NotACollection { path: path.clone(), ty: resolved.ty });
             }
-            (path.clone(), resolved.ty)
+            (path.clone(), resolved.ty, !resolved.collection)
         }
-        (None, Some(ty)) => match (paths.best(schema, &ty.name), paths.single(schema, &ty.name)) {
-            (Some(collection), _) => (collection.path.clone(), collection.ty.clone()),
-            (None, Some(single)) => {
-                let addressed = schema.resolve(single).map(|r| r.ty).unwrap_or_default();
-                (single.to_owned(), addressed)
-            }
-            (None, None) if ty.is_abstract => return Err(scope.abstract_error(ty)),
-            (None, None) => {
-                let cloud = scope.clouds.to_string();
-                return Err(GenError::NoPath { ty: ty.name.clone(), cloud });
-            }
+        (None, Some(ty)) => match paths.best(schema, &ty.name) {
+            Some(collection) => (collection.path.clone(), collection.ty.clone(), false),
+            None => match paths.single(schema, &ty.name) {
+                Some((path, addressed)) => (path.to_owned(), addressed.to_owned(), true),
+                None if ty.is_abstract => return Err(scope.abstract_error(ty)),
+                None => {
+                    let cloud = scope.clouds.to_string();
+                    return Err(GenError::NoPath { ty: ty.name.clone(), cloud });
+                }
+            },
         },
         (None, None) => return Err(GenError::Nothing),
     };
@@ -127,7 +126,6 @@ pub(crate) fn entity<'s>(
     };
     let odata_type = (ty.name != addressed).then(|| format!("#{}", ty.name));
     let minimal = declaration.properties.is_some();
-    let single = schema.resolve(&path).is_ok_and(|r| !r.collection);
     Ok(Entity { ty, path, odata_type, properties, minimal, single })
 }
 

@@ -73,7 +73,7 @@ pub(crate) fn element<'s>(
         return Some(quote!(#rust));
     }
     // Any JSON (a complex type without properties in the metadata): `wire::Json`.
-    if name == "microsoft.graph.Json" {
+    if name == graph_entity_schema::ANY_JSON {
         needs.imports.insert("Json");
         return Some(quote!(Json));
     }
@@ -95,14 +95,25 @@ pub(crate) fn element<'s>(
     }
 }
 
-/// The name of a complex type's struct: its Rust name, but for a concrete type with derived
-/// types, whose name goes to the enum of them all (`Identity`): then `BaseIdentity`, or
+/// The types a value of `ty` can be in the cloud: `ty` unless abstract, and its concrete
+/// derived types.
+pub(crate) fn concrete<'s>(scope: Scope<'s>, ty: &TypeDef) -> Vec<&'s TypeDef> {
+    let all = scope.schema.concrete(&ty.name).into_iter();
+    all.filter(|t| t.clouds.contains(scope.clouds)).collect()
+}
+
+/// Whether a complex type is declared as an enum of the types a value of it can be: it has a
+/// concrete derived type in the cloud.
+pub(crate) fn is_one_of(scope: Scope<'_>, ty: &TypeDef) -> bool {
+    ty.kind == TypeKind::Complex && concrete(scope, ty).iter().any(|t| t.name != ty.name)
+}
+
+/// The name of a complex type's struct: its Rust name, but for a concrete type declared as an
+/// enum ([`is_one_of`]), whose name goes to the enum (`Identity`): then `BaseIdentity`, or
 /// another name no type of the metadata has.
 pub(crate) fn struct_name(scope: Scope<'_>, ty: &TypeDef) -> String {
     let rust = names::type_name(&ty.name);
-    let derived = scope.schema.derived(&ty.name);
-    let has_derived = derived.iter().any(|t| !t.is_abstract && t.clouds.contains(scope.clouds));
-    if ty.kind != TypeKind::Complex || ty.is_abstract || !has_derived {
+    if ty.is_abstract || !is_one_of(scope, ty) {
         return rust;
     }
     // `Base{Name}` is the Rust name of `base{Name}` in the same namespace, if there is one.

@@ -6,7 +6,9 @@
 //! The schema is loaded once per compiler process from its compact form; nothing here reads a
 //! file or parses XML.
 
-use graph_entity_schema::{Clouds, PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest};
+use graph_entity_schema::{
+    ANY_JSON, Clouds, PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest,
+};
 use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
@@ -356,12 +358,9 @@ fn check_field(
     }
     schema
         .get(&property.ty.name)
-        .filter(|t| t.kind != TypeKind::Entity && t.name != JSON)
+        .filter(|t| t.kind != TypeKind::Entity && t.name != ANY_JSON)
         .map(|t| (t.name.clone(), t.kind, property.ty.collection))
 }
-
-/// Graph's `microsoft.graph.Json`, held by a JSON value rather than a declared struct.
-const JSON: &str = "microsoft.graph.Json";
 
 /// A field's element type, with the name of the Graph enum or complex type it must hold.
 type TypedField<'a> = (&'a Type, &'a Ident, String);
@@ -458,7 +457,7 @@ fn accepted(edm: &str) -> Option<&'static [&'static str]> {
         "Edm.Stream" => &[],
         other if other.starts_with("Edm.") => &["Value"],
         // A complex type without properties that stands for any JSON (`wire::Json`).
-        JSON => &["Json", "Value"],
+        ANY_JSON => &["Json", "Value"],
         _ => return None,
     })
 }

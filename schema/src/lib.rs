@@ -217,6 +217,11 @@ fn once_each<'a, T>(items: impl Iterator<Item = &'a T>, name: impl Fn(&T) -> &st
     out
 }
 
+/// Graph's `microsoft.graph.Json`: declared in the metadata as a complex type without
+/// properties, it stands for any JSON value (a workbook range's `values` are arrays of arrays),
+/// so that readers take whatever it holds rather than a structure.
+pub const ANY_JSON: &str = "microsoft.graph.Json";
+
 /// The candidate closest to `name` by edit distance, when it is close enough to be a likely
 /// misspelling (case is ignored; at most a third of the name's length may differ).
 ///

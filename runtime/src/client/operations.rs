@@ -268,6 +268,15 @@ impl Client {
         query: &Query<E>,
     ) -> Result<E, Error> {
         let url = self.entity_url::<E>(path_args, id, E::CAST, query)?;
+        self.read_at(url, query).await
+    }
+
+    /// `GET url` for one entity, with `ConsistencyLevel: eventual` when the query needs it.
+    pub(super) async fn read_at<E: GraphEntity>(
+        &self,
+        url: String,
+        query: &Query<E>,
+    ) -> Result<E, Error> {
         let options = RequestOptions {
             eventual: query.needs_eventual_consistency(),
             ..RequestOptions::default()
@@ -359,11 +368,22 @@ impl Client {
         patch: &P,
         options: &RequestOptions,
     ) -> Result<Option<P::Entity>, Error> {
-        let template = <P::Entity as GraphEntity>::PATH;
         let url = self.entity_url::<P::Entity>(path_args, id, None, &Query::new().select_all())?;
+        self.patch_at(url, patch, options).await
+    }
+
+    /// `PATCH url` with the properties `patch` sets, paced as its entity's writes; an empty
+    /// patch sends nothing.
+    pub(super) async fn patch_at<P: GraphPatch>(
+        &self,
+        url: String,
+        patch: &P,
+        options: &RequestOptions,
+    ) -> Result<Option<P::Entity>, Error> {
         if patch.is_empty() {
             return Ok(None);
         }
+        let template = <P::Entity as GraphEntity>::PATH;
         let body = Bytes::from(serde_json::to_vec(patch).map_err(Error::Encode)?);
         let transport = self.transport();
         let answer = transport
@@ -450,7 +470,7 @@ impl Client {
 }
 
 /// A write's options, with the documented limit of its entity's service: what paces it.
-pub(super) fn paced<E: GraphEntity>(options: &RequestOptions) -> RequestOptions {
+fn paced<E: GraphEntity>(options: &RequestOptions) -> RequestOptions {
     RequestOptions { throttling: E::THROTTLING, ..options.clone() }
 }
 

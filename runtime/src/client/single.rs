@@ -5,12 +5,8 @@
 
 use std::future::Future;
 
-use bytes::Bytes;
-use reqwest::Method;
-
 use super::Client;
-use super::operations::paced;
-use crate::entity::{GraphEntity, GraphPatch, PathArgs, Single};
+use crate::entity::{GraphPatch, PathArgs, Single};
 use crate::error::Error;
 use crate::query::Query;
 use crate::transport::options::RequestOptions;
@@ -115,12 +111,7 @@ impl Client {
         query: &Query<E>,
     ) -> Result<E, Error> {
         let url = self.collection_url::<E>(path_args, "", query)?;
-        let options = RequestOptions {
-            eventual: query.needs_eventual_consistency(),
-            ..RequestOptions::default()
-        };
-        let transport = self.transport();
-        transport.execute(Method::GET, E::PATH.as_str(), url, None, &options).await?.decode()
+        self.read_at(url, query).await
     }
 
     /// Updates the entity at `E::PATH` filled with `path_args`: `PATCH {path}` with only the
@@ -159,23 +150,8 @@ impl Client {
         P: GraphPatch,
         P::Entity: Single,
     {
-        let template = <P::Entity as GraphEntity>::PATH;
-        // The entity's own URL: no cast, no query.
+        // The entity's own URL (cast to its type when declared with one), without a query.
         let url = self.collection_url::<P::Entity>(path_args, "", &Query::new().select_all())?;
-        if patch.is_empty() {
-            return Ok(None);
-        }
-        let body = Bytes::from(serde_json::to_vec(patch).map_err(Error::Encode)?);
-        let transport = self.transport();
-        let answer = transport
-            .execute(
-                Method::PATCH,
-                template.as_str(),
-                url,
-                Some(body),
-                &paced::<P::Entity>(options),
-            )
-            .await?;
-        answer.decode_updated()
+        self.patch_at(url, patch, options).await
     }
 }
