@@ -1,6 +1,7 @@
 //! Microsoft's documented responses, read into the declarations `graph-entity-gen --all` prints
-//! (this crate's library) and written back. Built and run by `gen/check-all.sh` (global only):
-//! `responses <corpus.jsonl> <reviewed list>`.
+//! (this crate's library) and written back. Built and run by `gen/check-all.sh` (global only);
+//! the corpus is the emulator's (`emulator/tests/docs-examples/v1.0-examples.jsonl`), the
+//! reviewed list `gen/check-all/responses.txt`.
 //!
 //! Each entity of a documented response body (the body, or each item of its `value` when the
 //! request addresses a collection) is read into the declaration of its type: the item's
@@ -14,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use graph_entity_gen_all::*;
+use graph_entity_check_all::*;
 use graph_entity_schema::{Schema, TypeKind};
 use serde_json::{Map, Value, json};
 
@@ -53,13 +54,12 @@ where
 fn path_of(value: &Value, message: &str) -> Option<String> {
     fn find(value: &Value, path: &str, wanted: &dyn Fn(&Value) -> bool) -> Option<String> {
         match value {
-            Value::Object(object) => object
-                .iter()
-                .filter(|(k, _)| !k.contains('@'))
-                .find_map(|(k, v)| {
+            Value::Object(object) => {
+                object.iter().filter(|(k, _)| !k.contains('@')).find_map(|(k, v)| {
                     let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                     if wanted(v) { Some(here) } else { find(v, &here, wanted) }
-                }),
+                })
+            }
             Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
                 let here = format!("{path}[{i}]");
                 if wanted(v) { Some(here) } else { find(v, &here, wanted) }
@@ -79,19 +79,19 @@ const CATEGORIES: &[&str] =
     &["documentation-older", "documentation-error", "case-differs", "not-declared"];
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [corpus, list] = args.as_slice() else {
-        eprintln!("usage: responses <corpus.jsonl> <reviewed list>");
-        return ExitCode::from(2);
-    };
+    let here = env!("CARGO_MANIFEST_DIR");
     let read = |path: &str| {
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+        let path = format!("{here}/{path}");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
     };
-    let (corpus, list) = (read(corpus), read(list));
+    let corpus = read("../../emulator/tests/docs-examples/v1.0-examples.jsonl");
+    let list = read("responses.txt");
     let listed = match parse_list(&list) {
         Ok(listed) => listed,
         Err(line) => {
-            eprintln!("the reviewed list: a line without `<page> <example> <index> <category> <reason>` or with another category: {line}");
+            eprintln!(
+                "the reviewed list: a line without `<page> <example> <index> <category> <reason>` or with another category: {line}"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -116,7 +116,11 @@ fn main() -> ExitCode {
                 None => Err(undeclared(schema, &graph)),
                 Some(outcome) => outcome.and_then(|written| {
                     let (expected, got) = (comparable(item), comparable(&written));
-                    if expected == got { Ok(()) } else { Err(difference(schema, &graph, item, &expected, &got)) }
+                    if expected == got {
+                        Ok(())
+                    } else {
+                        Err(difference(schema, &graph, item, &expected, &got))
+                    }
                 }),
             };
             match (outcome, listed.get(id.as_str())) {
@@ -142,7 +146,10 @@ fn main() -> ExitCode {
     if unlisted.is_empty() {
         ExitCode::SUCCESS
     } else {
-        eprintln!("{} documented entities disagree and are not listed (or listed and agree):", unlisted.len());
+        eprintln!(
+            "{} documented entities disagree and are not listed (or listed and agree):",
+            unlisted.len()
+        );
         for line in &unlisted {
             eprintln!("{line}");
         }
@@ -166,7 +173,10 @@ fn parse_list(list: &str) -> Result<BTreeMap<&str, &str>, &str> {
 }
 
 /// The entities of the example's response body: (index in `value` or 0, qualified type, item).
-fn entities<'v>(schema: &Schema, example: &'v Value) -> Result<Vec<(usize, String, &'v Value)>, String> {
+fn entities<'v>(
+    schema: &Schema,
+    example: &'v Value,
+) -> Result<Vec<(usize, String, &'v Value)>, String> {
     let body = &example["response_body"];
     if !body.is_object() {
         return Err("no JSON object in the body".into());
@@ -175,12 +185,15 @@ fn entities<'v>(schema: &Schema, example: &'v Value) -> Result<Vec<(usize, Strin
     let url = example["url"].as_str().unwrap_or_default();
     let addressed = addressed(schema, url);
     // Annotations aside, the body's members.
-    let members: Vec<&String> = body.as_object().map_or(Vec::new(), |o| o.keys().filter(|k| !k.contains('@')).collect());
+    let members: Vec<&String> =
+        body.as_object().map_or(Vec::new(), |o| o.keys().filter(|k| !k.contains('@')).collect());
     let items: Vec<&Value> = match (&addressed, body.get("value")) {
         // A collection's page, or a function's (`delta`) that the path cannot tell from a key.
         (_, Some(Value::Array(items))) if members.len() == 1 => items.iter().collect(),
         // Intune's pages write one entity wrapped in `value`, which Graph does not.
-        (Ok((_, false)), Some(wrapped @ Value::Object(_))) if members.len() == 1 && method == "GET" => {
+        (Ok((_, false)), Some(wrapped @ Value::Object(_)))
+            if members.len() == 1 && method == "GET" =>
+        {
             vec![wrapped]
         }
         // A create's answer, or a page the documentation shows as one of its entities.
@@ -249,8 +262,12 @@ fn addressed(schema: &Schema, url: &str) -> Result<(String, bool), String> {
 /// Why no declaration holds the type.
 fn undeclared(schema: &Schema, graph: &str) -> String {
     match schema.get(graph) {
-        Some(ty) if ty.is_abstract => format!("documentation-error an instance of the abstract `{graph}`: Graph sends one of its derived types"),
-        Some(_) => format!("not-declared no collection holds `{graph}` (a singleton or a single-valued navigation): `#[graph_entity]` declares entities at a collection's path, and the generator none of this type"),
+        Some(ty) if ty.is_abstract => format!(
+            "documentation-error an instance of the abstract `{graph}`: Graph sends one of its derived types"
+        ),
+        Some(_) => format!(
+            "not-declared no collection holds `{graph}` (a singleton or a single-valued navigation): `#[graph_entity]` declares entities at a collection's path, and the generator none of this type"
+        ),
         None => format!("documentation-older `{graph}` is not a type of the current metadata"),
     }
 }
@@ -286,7 +303,9 @@ fn difference(schema: &Schema, graph: &str, item: &Value, expected: &Value, got:
                         }
                     }
                 }
-                g.keys().find(|k| !e.contains_key(*k)).map(|k| format!("{path}/{k}: written, not read"))
+                g.keys()
+                    .find(|k| !e.contains_key(*k))
+                    .map(|k| format!("{path}/{k}: written, not read"))
             }
             (Value::Array(e), Value::Array(g)) if e.len() == g.len() => e
                 .iter()
@@ -309,19 +328,32 @@ fn difference(schema: &Schema, graph: &str, item: &Value, expected: &Value, got:
             owner_at(schema, graph, item, parents).map(|owner| (*name, owner))
         }) {
             if segments.len() == 1 && schema.navigation(&owner, name).is_some() {
-                return format!("not-declared the response holds the navigation `{name}` (expanded), which is not part of an entity's own JSON");
+                return format!(
+                    "not-declared the response holds the navigation `{name}` (expanded), which is not part of an entity's own JSON"
+                );
             }
             match schema.property(&owner, name) {
                 Some(p) if p.ty.name == "Edm.Stream" => {
-                    return format!("not-declared `{name}` is a stream (`Edm.Stream`), read and written with requests of its own, not part of the JSON");
+                    return format!(
+                        "not-declared `{name}` is a stream (`Edm.Stream`), read and written with requests of its own, not part of the JSON"
+                    );
                 }
                 Some(_) => {}
                 None => {
-                    let other_case =
-                        schema.properties(&owner).into_iter().find(|p| p.name.eq_ignore_ascii_case(name));
+                    let other_case = schema
+                        .properties(&owner)
+                        .into_iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(name));
                     return match other_case {
-                        Some(p) => format!("case-differs `{}` in another case than the metadata's `{}`: OData's names are case-sensitive, and whether Graph's services write the other case no published source states", &path[1..], p.name),
-                        None => format!("documentation-older `{}` is not a property of `{owner}` in the current metadata", &path[1..]),
+                        Some(p) => format!(
+                            "case-differs `{}` in another case than the metadata's `{}`: OData's names are case-sensitive, and whether Graph's services write the other case no published source states",
+                            &path[1..],
+                            p.name
+                        ),
+                        None => format!(
+                            "documentation-older `{}` is not a property of `{owner}` in the current metadata",
+                            &path[1..]
+                        ),
                     };
                 }
             }
