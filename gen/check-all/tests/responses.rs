@@ -31,7 +31,7 @@ macro_rules! registry {
         }
     };
 }
-graph_entity_gen_all::graph_entities!(registry);
+graph_entity_check_all::graph_entities!(registry);
 
 fn read_write<E>(value: &Value) -> Result<Value, String>
 where
