@@ -1,15 +1,15 @@
 //! The compact form of a [`Model`]: what the build script writes from the CSDL and the crate
 //! reads back, so that nothing parses XML at compile time of the user's code.
 //!
-//! A byte stream: the magic `GESC1`, then every field in declaration order; integers as LEB128,
+//! A byte stream: the magic `GESC2`, then every field in declaration order; integers as LEB128,
 //! strings as a length and UTF-8, options and booleans as one byte.
 
 use crate::model::{
-    Clouds, MemberDef, Model, NavigationDef, PropertyDef, Restrictions, RootDef, RootKind, TypeDef,
-    TypeKind, TypeRef,
+    Clouds, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
+    PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
 
-const MAGIC: &[u8] = b"GESC1";
+const MAGIC: &[u8] = b"GESC2";
 
 /// Writes `model` in the compact form (for the build script, and the tests).
 #[cfg_attr(not(test), allow(dead_code))]
@@ -62,6 +62,38 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
         w.str(&root.ty);
         w.restrictions(root.restrictions);
         w.byte(root.clouds.bits());
+    }
+    w.len(model.operations.len());
+    for op in &model.operations {
+        w.str(&op.name);
+        w.byte(
+            u8::from(op.kind == OperationKind::Function)
+                | u8::from(op.composable) << 1
+                | u8::from(op.returns_nullable) << 2,
+        );
+        match &op.binding {
+            None => w.byte(0),
+            Some(binding) => {
+                w.byte(1);
+                w.type_ref(binding);
+            }
+        }
+        w.len(op.parameters.len());
+        for p in &op.parameters {
+            w.str(&p.name);
+            w.type_ref(&p.ty);
+            w.byte(u8::from(p.nullable) | u8::from(p.optional) << 1);
+            w.byte(p.clouds.bits());
+        }
+        match &op.returns {
+            None => w.byte(0),
+            Some(returns) => {
+                w.byte(1);
+                w.type_ref(returns);
+            }
+        }
+        w.opt(op.import.as_deref());
+        w.byte(op.clouds.bits());
     }
     w.0
 }
@@ -150,6 +182,45 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
         let restrictions = r.restrictions()?;
         let clouds = Clouds::from_bits(r.byte()?);
         model.roots.push(RootDef { name, kind, ty, restrictions, clouds });
+    }
+    for _ in 0..r.len()? {
+        let name = r.string()?;
+        let flags = r.byte()?;
+        let binding = match r.byte()? {
+            0 => None,
+            _ => Some(r.type_ref()?),
+        };
+        let mut parameters = Vec::new();
+        for _ in 0..r.len()? {
+            let name = r.string()?;
+            let ty = r.type_ref()?;
+            let bits = r.byte()?;
+            let clouds = Clouds::from_bits(r.byte()?);
+            parameters.push(ParameterDef {
+                name,
+                ty,
+                nullable: bits & 1 != 0,
+                optional: bits & 2 != 0,
+                clouds,
+            });
+        }
+        let returns = match r.byte()? {
+            0 => None,
+            _ => Some(r.type_ref()?),
+        };
+        let import = r.opt()?;
+        let clouds = Clouds::from_bits(r.byte()?);
+        model.operations.push(OperationDef {
+            name,
+            kind: if flags & 1 != 0 { OperationKind::Function } else { OperationKind::Action },
+            binding,
+            parameters,
+            returns,
+            returns_nullable: flags & 4 != 0,
+            composable: flags & 2 != 0,
+            import,
+            clouds,
+        });
     }
     if !r.0.is_empty() {
         return Err(format!("{} bytes left over after the schema", r.0.len()));

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::model::{
-    Clouds, MemberDef, Model, NavigationDef, PropertyDef, Restrictions, RootDef, RootKind, TypeDef,
-    TypeKind, TypeRef,
+    Clouds, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
+    PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
 
 const CORE: &str = "Org.OData.Core.V1.";
@@ -39,6 +39,8 @@ pub(crate) fn read(xml: &str, clouds: Clouds) -> Result<Model, String> {
     }
     let mut model = Model::default();
     let mut annotations: Vec<(String, roxmltree::Node<'_, '_>)> = Vec::new();
+    // `ActionImport` and `FunctionImport`: (the name at the root, the operation's name).
+    let mut imports: Vec<(String, String)> = Vec::new();
     for schema in &schemas {
         let namespace = schema.attribute("Namespace").unwrap_or_default();
         for node in schema.children().filter(roxmltree::Node::is_element) {
@@ -52,6 +54,20 @@ pub(crate) fn read(xml: &str, clouds: Clouds) -> Result<Model, String> {
                 "EnumType" => {
                     model.types.push(read_type(node, namespace, TypeKind::Enum, &names, clouds))
                 }
+                "Action" => model.operations.push(read_operation(
+                    node,
+                    namespace,
+                    OperationKind::Action,
+                    &names,
+                    clouds,
+                )),
+                "Function" => model.operations.push(read_operation(
+                    node,
+                    namespace,
+                    OperationKind::Function,
+                    &names,
+                    clouds,
+                )),
                 "EntityContainer" => {
                     let container =
                         format!("{namespace}.{}", node.attribute("Name").unwrap_or_default());
@@ -60,6 +76,14 @@ pub(crate) fn read(xml: &str, clouds: Clouds) -> Result<Model, String> {
                         let (kind, type_attribute) = match root.tag_name().name() {
                             "EntitySet" => (RootKind::EntitySet, "EntityType"),
                             "Singleton" => (RootKind::Singleton, "Type"),
+                            tag @ ("ActionImport" | "FunctionImport") => {
+                                let operation = if tag == "ActionImport" { "Action" } else { "Function" };
+                                imports.push((
+                                    root.attribute("Name").unwrap_or_default().to_owned(),
+                                    names.qualify(root.attribute(operation).unwrap_or_default()),
+                                ));
+                                continue;
+                            }
                             _ => continue,
                         };
                         model.roots.push(RootDef {
@@ -79,9 +103,62 @@ pub(crate) fn read(xml: &str, clouds: Clouds) -> Result<Model, String> {
             }
         }
     }
+    // An import makes an unbound operation (every overload of it) addressable at the root.
+    for (import, operation) in imports {
+        for unbound in model.operations.iter_mut().filter(|o| o.binding.is_none()) {
+            if unbound.name == operation {
+                unbound.import = Some(import.clone());
+            }
+        }
+    }
     model.sort();
     apply_annotations(&mut model, &annotations, &names);
     Ok(model)
+}
+
+/// An `Action` or a `Function`: the first parameter of a bound one is its binding.
+fn read_operation(
+    node: roxmltree::Node<'_, '_>,
+    namespace: &str,
+    kind: OperationKind,
+    names: &Names,
+    clouds: Clouds,
+) -> OperationDef {
+    let bound = node.attribute("IsBound") == Some("true");
+    let mut binding = None;
+    let mut parameters = Vec::new();
+    let (mut returns, mut returns_nullable) = (None, false);
+    for child in node.children().filter(roxmltree::Node::is_element) {
+        let ty = names.type_ref(child.attribute("Type").unwrap_or_default());
+        // On a collection, `Nullable` is about its items (OData CSDL 4.01, 12.8 and 12.9).
+        let nullable = !ty.collection && child.attribute("Nullable") != Some("false");
+        match child.tag_name().name() {
+            "Parameter" if bound && binding.is_none() => binding = Some(ty),
+            "Parameter" => parameters.push(ParameterDef {
+                name: child.attribute("Name").unwrap_or_default().to_owned(),
+                ty,
+                nullable,
+                optional: child.children().any(|a| {
+                    a.has_tag_name("Annotation")
+                        && a.attribute("Term") == Some("Org.OData.Core.V1.OptionalParameter")
+                }),
+                clouds,
+            }),
+            "ReturnType" => (returns, returns_nullable) = (Some(ty), nullable),
+            _ => {}
+        }
+    }
+    OperationDef {
+        name: format!("{namespace}.{}", node.attribute("Name").unwrap_or_default()),
+        kind,
+        binding,
+        parameters,
+        returns,
+        returns_nullable,
+        composable: node.attribute("IsComposable") == Some("true"),
+        import: None,
+        clouds,
+    }
 }
 
 /// The namespaces, aliases and containers of a document.

@@ -1,6 +1,7 @@
 //! Microsoft Graph's v1.0 metadata, as the service publishes it at `$metadata`, for the global,
 //! US Government and China clouds: entity, complex and enum types, their properties and
-//! navigation properties, the entity sets and singletons, the annotations worth keeping
+//! navigation properties, the entity sets and singletons, the actions and functions (bound and
+//! imported, with their parameters and results), the annotations worth keeping
 //! (computed properties, descriptions, insert/update/delete restrictions), and for each item
 //! the clouds whose metadata has it.
 //!
@@ -30,6 +31,7 @@ mod compact;
 mod csdl;
 mod model;
 pub mod naming;
+mod operations;
 mod resolve;
 pub mod throttling;
 
@@ -37,9 +39,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use model::{
-    Clouds, MemberDef, Model, NavigationDef, PropertyDef, Restrictions, RootDef, RootKind, TypeDef,
-    TypeKind, TypeRef,
+    Clouds, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
+    PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
+pub use operations::ResolvedOperation;
 pub use resolve::{PathProblem, Resolved};
 
 /// Microsoft Graph's schema, indexed for lookups.
@@ -50,6 +53,8 @@ pub struct Schema {
     roots: HashMap<String, usize>,
     /// The types deriving directly from each type, by index.
     children: HashMap<String, Vec<usize>>,
+    /// The operations bound to each type (as one entity or a collection), by index.
+    bound: HashMap<String, Vec<usize>>,
 }
 
 /// The compact form of the three clouds' v1.0 metadata, written by the build script.
@@ -101,7 +106,13 @@ impl Schema {
                 children.entry(base.clone()).or_default().push(i);
             }
         }
-        Schema { model, types, roots, children }
+        let mut bound: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, operation) in model.operations.iter().enumerate() {
+            if let Some(binding) = &operation.binding {
+                bound.entry(binding.name.clone()).or_default().push(i);
+            }
+        }
+        Schema { model, types, roots, children, bound }
     }
 
     /// Every type, sorted by qualified name.

@@ -236,13 +236,110 @@ pub struct RootDef {
     pub clouds: Clouds,
 }
 
-/// Everything read from the metadata: types and roots, each sorted by name.
+/// Whether an operation is an action (`POST`, may change state) or a function (`GET`, none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    /// An action: invoked with `POST` and its parameters as a JSON object.
+    Action,
+    /// A function: invoked with `GET` and its parameters in the URL.
+    Function,
+}
+
+/// A non-binding parameter of an action or a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterDef {
+    /// Its name, as the body or the URL writes it, such as `assignments`.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether `null` is allowed (CSDL's default: yes); never for a collection, whose
+    /// `Nullable` is about its items (OData CSDL 4.01, 12.8).
+    pub nullable: bool,
+    /// `Org.OData.Core.V1.OptionalParameter`: it may be left out.
+    pub optional: bool,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+/// An action or a function, bound (to an entity type or a collection of one) or unbound (at
+/// the service's root, through an import of the entity container).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationDef {
+    /// The qualified name, such as `microsoft.graph.assign`.
+    pub name: String,
+    /// Action or function.
+    pub kind: OperationKind,
+    /// The type of the binding parameter (`Collection(...)` when bound to a collection);
+    /// `None` for an unbound operation.
+    pub binding: Option<TypeRef>,
+    /// The other parameters, in the metadata's order.
+    pub parameters: Vec<ParameterDef>,
+    /// The result's type; `None` when there is none.
+    pub returns: Option<TypeRef>,
+    /// Whether the result may be `null` (never for a collection).
+    pub returns_nullable: bool,
+    /// `IsComposable`, for functions: the result can be addressed further (query options).
+    pub composable: bool,
+    /// For an unbound operation, the name of its `ActionImport` or `FunctionImport`: the path
+    /// segment at the root.
+    pub import: Option<String>,
+    /// The clouds whose metadata declares it.
+    pub clouds: Clouds,
+}
+
+impl OperationDef {
+    /// The name without its namespace: `assign` for `microsoft.graph.assign`.
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+
+    /// The path segment that invokes it: the import's name at the root; bound, the short name
+    /// in Graph's default namespace (`assign`), the qualified name in another
+    /// (`microsoft.graph.security.runHuntingQuery`).
+    pub fn segment(&self) -> &str {
+        match &self.import {
+            Some(import) => import,
+            None if self.name.strip_prefix(DEFAULT_NAMESPACE) == Some(self.short_name()) => {
+                self.short_name()
+            }
+            None => &self.name,
+        }
+    }
+
+    /// Whether `other` (read from another cloud's metadata) is the same operation: the same
+    /// name and binding, and for a function (which may be overloaded) the same parameter names.
+    pub fn same_as(&self, other: &OperationDef) -> bool {
+        fn names(o: &OperationDef) -> Vec<&str> {
+            let mut names: Vec<&str> = o.parameters.iter().map(|p| p.name.as_str()).collect();
+            names.sort_unstable();
+            names
+        }
+        self.name == other.name
+            && self.kind == other.kind
+            && self.binding == other.binding
+            && (self.kind == OperationKind::Action || names(self) == names(other))
+    }
+
+    /// The parameters a call must give: neither nullable nor optional (a collection is never
+    /// `null`).
+    pub fn required(&self) -> impl Iterator<Item = &ParameterDef> {
+        self.parameters.iter().filter(|p| !p.nullable && !p.optional)
+    }
+}
+
+/// Graph's default namespace, with the dot: its bound operations are invoked by their short
+/// names.
+const DEFAULT_NAMESPACE: &str = "microsoft.graph.";
+
+/// Everything read from the metadata: types, roots and operations, each sorted by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Model {
     /// Every type, sorted by qualified name.
     pub types: Vec<TypeDef>,
     /// Every entity set and singleton, sorted by name.
     pub roots: Vec<RootDef>,
+    /// Every action and function, sorted by qualified name, then binding type.
+    pub operations: Vec<OperationDef>,
 }
 
 impl Model {
@@ -250,6 +347,10 @@ impl Model {
     pub fn sort(&mut self) {
         self.types.sort_by(|a, b| a.name.cmp(&b.name));
         self.roots.sort_by(|a, b| a.name.cmp(&b.name));
+        self.operations.sort_by(|a, b| {
+            let binding = |o: &OperationDef| o.binding.as_ref().map(|b| (b.name.clone(), b.collection));
+            (&a.name, binding(a)).cmp(&(&b.name, binding(b)))
+        });
         for ty in &mut self.types {
             ty.properties.sort_by(|a, b| a.name.cmp(&b.name));
             ty.navigation.sort_by(|a, b| a.name.cmp(&b.name));
@@ -288,6 +389,21 @@ impl Model {
             }
         }
         merge_named(&mut self.roots, other.roots, |r| &r.name, |r| &mut r.clouds);
+        for operation in other.operations {
+            let same = self.operations.iter_mut().find(|o| o.same_as(&operation));
+            match same {
+                None => self.operations.push(operation),
+                Some(mine) => {
+                    mine.clouds = mine.clouds.union(operation.clouds);
+                    merge_named(
+                        &mut mine.parameters,
+                        operation.parameters,
+                        |p| &p.name,
+                        |p| &mut p.clouds,
+                    );
+                }
+            }
+        }
         self.sort();
         self.inherit_clouds();
     }

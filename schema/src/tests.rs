@@ -290,3 +290,99 @@ fn a_property_declared_again_is_listed_once_and_exists_where_the_base_has_it() {
         on_place.clouds
     );
 }
+
+fn op_summary(operation: &OperationDef) -> Vec<(&str, String, bool, bool)> {
+    let p = operation.parameters.iter();
+    p.map(|p| (p.name.as_str(), p.ty.to_string(), p.nullable, p.optional)).collect()
+}
+
+#[test]
+fn every_action_and_function_of_the_global_metadata_is_read() {
+    // `grep -c '<Action ' v1.0-Prod.csdl` and `grep -c '<Function '`: every one is bound.
+    let global = |kind| {
+        let operations = Schema::v1().operations().iter();
+        operations.filter(|o| o.kind == kind && o.clouds.contains(Clouds::GLOBAL)).count()
+    };
+    assert_eq!((global(OperationKind::Action), global(OperationKind::Function)), (857, 326));
+    assert!(Schema::v1().operations().iter().all(|o| o.binding.is_some()));
+    assert_eq!(Schema::v1().imported_operations().count(), 0);
+}
+
+#[test]
+fn intune_actions_have_their_parameters_and_results() {
+    let schema = Schema::v1();
+    let path = "/deviceAppManagement/mobileAppConfigurations/{id}/assign";
+    let resolved = schema.resolve_operation(path).unwrap();
+    let [assign] = resolved.overloads.as_slice() else { panic!("{resolved:?}") };
+    assert_eq!(assign.name, "microsoft.graph.assign");
+    assert_eq!((assign.kind, assign.segment(), assign.returns.as_ref()), (OperationKind::Action, "assign", None));
+    let binding = assign.binding.as_ref().unwrap();
+    assert_eq!(binding.to_string(), "microsoft.graph.managedDeviceMobileAppConfiguration");
+    let assignments = "Collection(microsoft.graph.managedDeviceMobileAppConfigurationAssignment)";
+    assert_eq!(op_summary(assign), [("assignments", assignments.to_owned(), false, false)]);
+    assert_eq!(assign.required().count(), 1, "a collection is never null");
+    assert!(assign.clouds.contains(Clouds::ALL));
+    // Through a type cast: bound to the base, so to the derived type too.
+    let cast = "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.iosMobileAppConfiguration/assign";
+    assert_eq!(schema.resolve_operation(cast).unwrap().overloads, [*assign]);
+    // And by its qualified name.
+    let qualified = "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.assign";
+    assert_eq!(schema.resolve_operation(qualified).unwrap().overloads, [*assign]);
+
+    let sync = schema.resolve_operation("/deviceManagement/managedDevices/{id}/syncDevice").unwrap();
+    assert!(sync.overloads[0].parameters.is_empty() && sync.overloads[0].returns.is_none());
+    let wipe = schema.resolve_operation("/deviceManagement/managedDevices/{id}/wipe").unwrap();
+    let names: Vec<&str> = wipe.overloads[0].parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["keepEnrollmentData", "keepUserData", "macOsUnlockCode", "persistEsimDataPlan"]);
+    assert_eq!(wipe.overloads[0].required().count(), 0, "all four are nullable");
+
+    let report = schema
+        .resolve_operation("/deviceManagement/reports/getCachedReport")
+        .unwrap();
+    let report = report.overloads[0];
+    assert_eq!(report.returns.as_ref().map(ToString::to_string).as_deref(), Some("Edm.Stream"));
+    let select = report.parameters.iter().find(|p| p.name == "select").unwrap();
+    assert_eq!((select.ty.to_string().as_str(), select.optional), ("Collection(Edm.String)", true));
+}
+
+#[test]
+fn functions_their_overloads_and_composability() {
+    let schema = Schema::v1();
+    let delta = schema.resolve_operation("/users/delta").unwrap();
+    let [delta] = delta.overloads.as_slice() else { panic!() };
+    assert_eq!(delta.kind, OperationKind::Function);
+    assert_eq!(delta.returns.as_ref().unwrap().to_string(), "Collection(microsoft.graph.user)");
+    assert!(delta.binding.as_ref().unwrap().collection);
+    let reminders = schema.resolve_operation("/users/{id}/reminderView").unwrap();
+    assert_eq!(
+        op_summary(reminders.overloads[0]),
+        [
+            ("StartDateTime", "Edm.String".to_owned(), false, false),
+            ("EndDateTime", "Edm.String".to_owned(), true, false)
+        ]
+    );
+    // Overloaded: by `period` or by `date`.
+    let email = schema.resolve_operation("/reports/getEmailActivityUserDetail").unwrap();
+    let mut overloads: Vec<String> = email.overloads.iter().map(|o| o.parameters[0].name.clone()).collect();
+    overloads.sort();
+    assert_eq!(overloads, ["date", "period"]);
+    let composable = schema.resolve_operation("/chats/getAllMessages").unwrap();
+    assert!(composable.overloads[0].composable);
+    assert!(!email.overloads[0].composable);
+}
+
+#[test]
+fn an_operation_that_does_not_fit_names_the_reason() {
+    let schema = Schema::v1();
+    let err = |path: &str| schema.resolve_operation(path).unwrap_err();
+    let typo = err("/deviceAppManagement/mobileAppConfigurations/{id}/asign");
+    assert_eq!((typo.index, typo.suggestion.as_deref()), (3, Some("assign")));
+    let collection = err("/deviceAppManagement/mobileAppConfigurations/assign");
+    assert!(collection.message.contains("put a key placeholder"), "{collection}");
+    let derived = err("/deviceAppManagement/mobileApps/{id}/commitContent");
+    assert!(derived.message.contains("no action or function"), "{derived}");
+    let before = err("/deviceAppManagement/mobileApp/{id}/assign");
+    assert_eq!((before.index, before.suggestion.as_deref()), (1, Some("mobileApps")));
+    let root = err("/assign");
+    assert!(root.message.contains("imported at the root"), "{root}");
+}
