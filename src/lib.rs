@@ -82,6 +82,44 @@
 //! | `#[graph_complex]`, `#[graph_complex(name = "itemBody")]` | a complex type: a struct checked like an entity, without path or key, nested in entities and other complex values; `odata_type = "#..."` writes `@odata.type` first |
 //! | `#[graph_complex(name = "deviceAndAppManagementAssignmentTarget")]` on an enum | a value of one of a complex type's derived types: each variant holds the `#[graph_complex]` struct of one (declared with `odata_type`, or the type itself), read by the value's `@odata.type` (the type itself when it names none); the `#[graph(other)]` variant, `Other(Json)`, keeps any other whole |
 //! | `#[graph_enum(name = "complianceStatus")]` | the Graph enum declared (default: the enum's name in lowerCamelCase), checked with its members; `unchecked` skips that |
+//! | `#[graph_action(path = ".../{id}/assign")]` | an action: the path of what it is bound to, then its name; the fields are its parameters (an `Option` exactly where one may be left out, every required one declared); invoked with `Invoke::invoke` |
+//! | `#[graph_action(returns = Type)]` | the Rust type of the action's result, declared exactly when the metadata has one: a primitive, a `#[graph_enum]`, `#[graph_complex]` or `#[graph_entity]` of its type, or a `Vec` of them |
+//! | `#[graph_action(idempotent)]` | invoking it twice does what invoking it once does (`assign` replaces the assignments): a `POST` whose answer was lost is sent again rather than reported as `UnknownOutcome` |
+//!
+//! # Actions
+//!
+//! Intune's verbs (assign a configuration, sync or wipe a device …) are actions bound to an
+//! entity. Declare one as a struct of its parameters at the path of what it is bound to; the
+//! compiler checks the action, each parameter's name, type and nullability, the parameters it
+//! requires and its result against Microsoft's metadata:
+//!
+//! ```
+//! use graph_entity::prelude::*;
+//!
+//! /// `POST /deviceManagement/managedDevices/{id}/wipe`: every parameter may be left out.
+//! #[graph_action(path = "/deviceManagement/managedDevices/{managedDeviceId}/wipe")]
+//! #[derive(Debug, Default)]
+//! pub struct Wipe {
+//!     pub keep_enrollment_data: Option<bool>,
+//!     pub keep_user_data: Option<bool>,
+//! }
+//!
+//! /// `POST /users/{id}/getMemberGroups`: a result, `Collection(Edm.String)`.
+//! #[graph_action(path = "/users/{userId}/getMemberGroups", returns = Vec<String>)]
+//! pub struct MemberGroups {
+//!     pub security_enabled_only: Option<bool>,
+//! }
+//!
+//! let wipe = Wipe { keep_user_data: Some(true), ..Wipe::default() };
+//! assert_eq!(serde_json::to_string(&wipe)?, r#"{"keepUserData":true}"#);
+//! assert_eq!(<Wipe as GraphAction>::NAME, "microsoft.graph.wipe");
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! `wipe.invoke(&client, device_id).await?` sends it; `MemberGroups { .. }.invoke(..)` returns
+//! the `Vec<String>`. An action is a write: paced with its service's writes, and not sent again
+//! after an attempt that may have acted unless declared `idempotent`
+//! ([`GraphAction::IDEMPOTENT`]).
 //!
 //! Put `#[graph_entity]` above any `#[derive]`, so that the derives do not see the `#[graph]`
 //! helper attributes. The wire format is written by the macro, so do not also derive serde's
@@ -100,7 +138,7 @@
 
 pub mod intune;
 
-pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
+pub use graph_entity_macros::{graph_action, graph_complex, graph_entity, graph_enum};
 // The runtime's whole public API, its modules (`auth`, `client`, `cloud`, `entity`, `error`,
 // `query`, `wire`) and its root names: one re-export, so that nothing public can be left out.
 // (`prelude` is the facade's own, below: it adds the attributes.)
@@ -155,7 +193,7 @@ pub mod query {
 /// `query()`, `patch()` and `validate()`, an enum's `as_str()`: each is a method of one of these
 /// traits, so that the macros put no names of their own in your namespace.
 pub mod prelude {
-    pub use graph_entity_macros::{graph_complex, graph_entity, graph_enum};
+    pub use graph_entity_macros::{graph_action, graph_complex, graph_entity, graph_enum};
     pub use graph_entity_runtime::prelude::*;
 }
 

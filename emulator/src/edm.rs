@@ -2,7 +2,8 @@
 //! `DateTimeOffset`, `Date`, `TimeOfDay` and `Guid`, and type names in `@odata.type`. The
 //! calendar is the `time` crate's; GUIDs are the `uuid` crate's.
 
-use serde_json::Value;
+use graph_entity_schema::{Schema, TypeKind, TypeRef};
+use serde_json::{Map, Value};
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 /// A type name as Graph reads it from an `@odata.type`: with the leading `#` that OData's JSON
@@ -141,6 +142,33 @@ fn without_offset(t: OffsetDateTime) -> String {
         t.minute(),
         t.second()
     )
+}
+
+/// The zero value of a type: what a create fills a missing non-nullable property with, and an
+/// operation's result holds where nothing else is known. An empty collection, `false`, `0`, an
+/// empty string, the earliest instant, an enum's first member, an empty complex value.
+pub(crate) fn zero(schema: &Schema, ty: &TypeRef) -> Value {
+    if ty.collection {
+        return Value::Array(Vec::new());
+    }
+    match ty.name.as_str() {
+        "Edm.Boolean" => Value::Bool(false),
+        "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64" | "Edm.Double"
+        | "Edm.Single" | "Edm.Decimal" => Value::from(0),
+        "Edm.String" | "Edm.Binary" => Value::String(String::new()),
+        "Edm.DateTimeOffset" => Value::String("0001-01-01T00:00:00Z".into()),
+        "Edm.Date" => Value::String("0001-01-01".into()),
+        "Edm.TimeOfDay" => Value::String("00:00:00".into()),
+        "Edm.Duration" => Value::String("PT0S".into()),
+        "Edm.Guid" => Value::String("00000000-0000-0000-0000-000000000000".into()),
+        other => match schema.get(other) {
+            Some(def) if def.kind == TypeKind::Enum => {
+                def.members.first().map_or(Value::Null, |m| Value::String(m.name.clone()))
+            }
+            Some(def) if def.kind == TypeKind::Complex => Value::Object(Map::new()),
+            _ => Value::Null,
+        },
+    }
 }
 
 #[cfg(test)]

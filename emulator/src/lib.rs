@@ -124,6 +124,7 @@ mod faults;
 mod filter;
 mod limits;
 mod lock;
+mod operation;
 mod precondition;
 mod query;
 mod read;
@@ -151,7 +152,7 @@ pub use faults::{FaultCounts, Faults};
 pub use graph_entity_schema::Schema;
 pub use limits::{LimitScope, Limits, ServiceLimits, ThrottleCounts, Window, Windows};
 pub use retry_after::{LimitsRetryAfter, RetryAfter};
-pub use validate::{Problem, Validation, validate};
+pub use validate::{Problem, Validation, validate, validate_parameters};
 
 use crate::bounded::Ceilings;
 use crate::state::{AppState, Settings};

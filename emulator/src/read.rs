@@ -126,7 +126,7 @@ pub(crate) fn count(request: &Request<'_>) -> Answer {
 
 pub(crate) fn get(request: &Request<'_>) -> Answer {
     let query = request.query(Use::Entity)?;
-    let store = lock(&request.state.store);
+    let mut store = lock(&request.state.store);
     let (key, entity) = request.entity(&store)?;
     let version = request.entity_version(&store, &key);
     let select = query.select.as_deref();
@@ -147,6 +147,9 @@ pub(crate) fn get(request: &Request<'_>) -> Answer {
         return Err(refused_as_too_large(request));
     }
     body.extend(projected);
+    if matches!(request.target.kind, Kind::Member { .. }) {
+        crate::operation::settle(&mut store, request.target, &key);
+    }
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
 

@@ -34,6 +34,10 @@ pub(crate) enum Kind {
     Single { singleton: bool },
     /// A structural property of an entity (`Member` or `Single` above, by `key`).
     Property { key: Option<String>, name: String },
+    /// An action or function bound to the collection (`key: None`, `on_collection`), to one of
+    /// its members (by `key`) or to a single entity: its qualified name, and what the segment
+    /// held in parentheses (a function's parameters), if anything.
+    Operation { key: Option<String>, on_collection: bool, name: String, call: Option<String> },
 }
 
 /// A resolved path.
@@ -130,6 +134,29 @@ fn operation_like(schema: &Schema, segment: &str) -> bool {
             && schema.get(segment).is_none()
 }
 
+/// The operation bound to `ty` (as one entity, or as a collection) that `segment` invokes:
+/// `assign`, `microsoft.graph.assign`, `delta()`, `reminderView(StartDateTime='…',…)`. Its
+/// qualified name and what the parentheses held.
+fn bound_operation(
+    schema: &Schema,
+    ty: &str,
+    collection: bool,
+    segment: &str,
+) -> Option<(String, Option<String>)> {
+    let (name, call) = match parenthesized(segment) {
+        Some((name, inner)) => (name, Some(inner.to_owned())),
+        None => (segment, None),
+    };
+    let name = name
+        .strip_prefix("graph.")
+        .map_or(name.to_owned(), |rest| format!("microsoft.graph.{rest}"));
+    schema
+        .bound_operations(ty, collection)
+        .into_iter()
+        .find(|o| o.segment() == name || o.name == name)
+        .map(|o| (o.name.clone(), call))
+}
+
 fn operation_refusal<T>(segment: &str) -> Result<T, Refusal> {
     not_served(format!(
         "'{segment}' is a function or action: the emulator serves entities (POST, GET, PATCH, DELETE), not Graph's functions and actions."
@@ -201,6 +228,15 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                         "The segment '{segment}' is not served by the emulator."
                     ));
                 }
+                if let Some((name, call)) = bound_operation(schema, target.ty(), true, segment) {
+                    if !last {
+                        return not_served(format!(
+                            "Segments after the operation '{segment}' are not served by the emulator."
+                        ));
+                    }
+                    target.kind = Kind::Operation { key: None, on_collection: true, name, call };
+                    continue;
+                }
                 if operation_like(schema, segment) {
                     return operation_refusal(segment);
                 }
@@ -231,6 +267,18 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     _ => (segment, None),
                 };
                 let owner_ty = target.ty().to_owned();
+                if let Some((name, call)) = bound_operation(schema, &owner_ty, false, segment) {
+                    if !last {
+                        return not_served(format!(
+                            "Segments after the operation '{segment}' are not served by the emulator."
+                        ));
+                    }
+                    if let Some(key) = &key {
+                        target.context.push_str(&quote(key));
+                    }
+                    target.kind = Kind::Operation { key, on_collection: false, name, call };
+                    continue;
+                }
                 if let Some(navigation) = schema.navigation(&owner_ty, name) {
                     if !navigation.contains_target {
                         return not_served(format!(
@@ -312,7 +360,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     "Resource not found for the segment '{segment}' (functions and actions are not served by the emulator).{hint}"
                 ));
             }
-            Kind::Count | Kind::Property { .. } => {
+            Kind::Count | Kind::Property { .. } | Kind::Operation { .. } => {
                 return bad(format!("Segments after '{}' are not valid.", target.context));
             }
         }
@@ -407,8 +455,8 @@ mod tests {
     fn what_is_not_served_says_so() {
         for (path, bad_request) in [
             ("/users/u/memberOf", false),
-            ("/users/delta()", false),
-            ("/users/u/microsoft.graph.assignLicense", false),
+            ("/users/delta()/x", false),
+            ("/users/u/microsoft.graph.nope", false),
             ("/users/u/$ref", false),
             ("/me", true),
             ("/userz", true),
@@ -427,6 +475,33 @@ mod tests {
         }
         let Err(Refusal::BadRequest(message)) = resolve_path("/userz") else { panic!() };
         assert!(message.contains("Did you mean 'users'?"), "{message}");
+    }
+
+    #[test]
+    fn bound_actions_and_functions_resolve() {
+        let t = resolve_path("/deviceAppManagement/mobileAppConfigurations/c1/assign").unwrap();
+        let Kind::Operation { key, on_collection, name, call } = &t.kind else { panic!("{t:?}") };
+        assert_eq!(
+            (key.as_deref(), *on_collection, name.as_str()),
+            (Some("c1"), false, "microsoft.graph.assign")
+        );
+        assert!(call.is_none());
+        assert_eq!(t.address, strings(&["deviceAppManagement", "mobileAppConfigurations"]));
+        let t = resolve_path("/users/delta()").unwrap();
+        assert!(
+            matches!(&t.kind, Kind::Operation { key: None, on_collection: true, call: Some(c), .. } if c.is_empty())
+        );
+        let t =
+            resolve_path("/deviceManagement/managedDevices/d/microsoft.graph.syncDevice").unwrap();
+        assert!(
+            matches!(&t.kind, Kind::Operation { name, .. } if name == "microsoft.graph.syncDevice")
+        );
+        // Bound to the base type, reached through a cast.
+        let t = resolve_path(
+            "/deviceAppManagement/mobileAppConfigurations/c/microsoft.graph.iosMobileAppConfiguration/assign",
+        )
+        .unwrap();
+        assert!(matches!(&t.kind, Kind::Operation { key: Some(k), .. } if k == "c"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Graph itself, from the metadata: every path under `/{version}/` is resolved
 //! ([`crate::routing`]), authorized ([`crate::auth`]) and served from the one store
-//! ([`crate::store`]) as a [`Request`]: reads in [`crate::read`], writes in [`crate::write`].
+//! ([`crate::store`]) as a [`Request`]: reads in [`crate::read`], writes in [`crate::write`],
+//! actions and functions in [`crate::operation`].
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
@@ -11,7 +12,7 @@ use crate::request::Request;
 use crate::respond::{Answer, Ids, bad_request, not_allowed, not_implemented};
 use crate::routing::{self, Kind, Refusal};
 use crate::state::AppState;
-use crate::{read, write};
+use crate::{operation, read, write};
 
 /// What the frame passes on about a request besides its method, URI, headers and body.
 pub(crate) struct Frame<'a> {
@@ -56,6 +57,7 @@ pub(crate) fn serve(
     let request =
         Request { state, ids, root, budget, schema, version, target: &target, uri, headers, body };
     match (method.as_str(), &target.kind) {
+        (method, Kind::Operation { .. }) => operation::invoke(&request, method),
         ("GET", Kind::Collection) => read::list(&request),
         ("GET", Kind::Count) => read::count(&request),
         ("GET", Kind::Member { .. } | Kind::Single { .. }) => read::get(&request),

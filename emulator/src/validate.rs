@@ -4,7 +4,7 @@
 //! Written independently of the `graph-entity` macros: the emulator checks what the client
 //! sends against Microsoft's metadata, not against the client's idea of it.
 
-use graph_entity_schema::{PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
+use graph_entity_schema::{OperationDef, PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
 use crate::edm;
@@ -77,6 +77,55 @@ pub fn validate(
         Some(server_assigned) => checker.create(name, body, server_assigned),
         None => checker.update(name, body),
     }
+}
+
+/// Checks the body of an action's `POST` against its parameters: an object whose every member
+/// is a parameter, of its type (as properties are checked, in depth), `null` only where the
+/// parameter is nullable; every parameter neither nullable nor optional is present (a
+/// collection too: OData requires the parameters not annotated optional). Every problem at once.
+pub fn validate_parameters(
+    schema: &Schema,
+    operation: &OperationDef,
+    body: &Value,
+) -> Vec<Problem> {
+    let mut checker = Checker { schema, excerpt: false, problems: Vec::new() };
+    let empty = Map::new();
+    let object = match body {
+        Value::Object(object) => object,
+        // No body: no parameters given.
+        Value::Null => &empty,
+        _ => {
+            let message = "The request body must be a JSON object of the action's parameters.";
+            return vec![problem("InvalidBody", "", message.to_owned())];
+        }
+    };
+    let short = operation.short_name();
+    for (name, value) in object {
+        if name.contains('@') {
+            continue;
+        }
+        match operation.parameters.iter().find(|p| &p.name == name) {
+            Some(parameter) => checker.value(&parameter.as_property(), value, name),
+            None => checker.problems.push(problem(
+                "InvalidParameter",
+                name,
+                format!("The parameter '{name}' in the request payload is not a valid parameter for the operation '{short}'."),
+            )),
+        }
+    }
+    for parameter in operation.required() {
+        if !object.contains_key(&parameter.name) {
+            checker.problems.push(problem(
+                "MissingParameter",
+                &parameter.name,
+                format!(
+                    "The parameter '{}' of the operation '{short}' is required and was not found in the request payload.",
+                    parameter.name
+                ),
+            ));
+        }
+    }
+    checker.problems
 }
 
 /// The entity type `name` (qualified or not) and the body's object, or the one problem that

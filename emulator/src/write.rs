@@ -4,7 +4,6 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use graph_entity_schema::{PropertyDef, Schema, TypeKind};
 use serde_json::{Map, Value};
 
 use crate::edm::{mark_types, now_date_time_offset, type_name};
@@ -188,7 +187,7 @@ pub(crate) fn create(request: &Request<'_>) -> Answer {
         } else if name == "version" && property.ty.name == "Edm.Int32" {
             entity.entry(name).or_insert(Value::from(1));
         } else if !property.nullable && !entity.contains_key(name) {
-            entity.insert(name.to_owned(), zero(request.schema, property));
+            entity.insert(name.to_owned(), crate::edm::zero(request.schema, &property.ty));
         }
     }
     let version = {
@@ -299,29 +298,4 @@ pub(crate) fn delete(request: &Request<'_>) -> Answer {
         return Err(request.not_found(&target.declared, &key));
     }
     Ok(no_content())
-}
-
-/// The zero value of a non-nullable property's type.
-fn zero(schema: &Schema, property: &PropertyDef) -> Value {
-    if property.ty.collection {
-        return Value::Array(Vec::new());
-    }
-    match property.ty.name.as_str() {
-        "Edm.Boolean" => Value::Bool(false),
-        "Edm.Byte" | "Edm.SByte" | "Edm.Int16" | "Edm.Int32" | "Edm.Int64" | "Edm.Double"
-        | "Edm.Single" | "Edm.Decimal" => Value::from(0),
-        "Edm.String" | "Edm.Binary" => Value::String(String::new()),
-        "Edm.DateTimeOffset" => Value::String("0001-01-01T00:00:00Z".into()),
-        "Edm.Date" => Value::String("0001-01-01".into()),
-        "Edm.TimeOfDay" => Value::String("00:00:00".into()),
-        "Edm.Duration" => Value::String("PT0S".into()),
-        "Edm.Guid" => Value::String("00000000-0000-0000-0000-000000000000".into()),
-        other => match schema.get(other) {
-            Some(def) if def.kind == TypeKind::Enum => {
-                def.members.first().map_or(Value::Null, |m| Value::String(m.name.clone()))
-            }
-            Some(def) if def.kind == TypeKind::Complex => Value::Object(Map::new()),
-            _ => Value::Null,
-        },
-    }
 }

@@ -555,8 +555,9 @@ async fn what_is_not_served_is_answered_as_graph_would() {
     let user_id = api.post("/users", user("u")).await.id();
     for (path, status) in [
         (format!("/users/{user_id}/memberOf"), 501),
-        ("/users/delta()".to_owned(), 501),
-        (format!("/users/{user_id}/microsoft.graph.getMemberGroups"), 501),
+        // An action invoked with GET: the method is wrong, not the path.
+        (format!("/users/{user_id}/microsoft.graph.getMemberGroups"), 405),
+        (format!("/users/{user_id}/microsoft.graph.noSuchAction"), 501),
         ("/userz".to_owned(), 400),
         ("/me".to_owned(), 400),
         (format!("/users/{user_id}/nope"), 400),

@@ -26,6 +26,10 @@ pub(crate) struct MacroArgs {
     /// `clouds(global, us_gov, china)`: the clouds the entity must exist in, each with its
     /// span.
     pub(crate) clouds: Vec<(graph_entity_schema::Clouds, Span)>,
+    /// `returns = Type` of a `#[graph_action]`: the Rust type of its result.
+    pub(crate) returns: Option<syn::Type>,
+    /// `idempotent` of a `#[graph_action]`: invoking it twice does what invoking it once does.
+    pub(crate) idempotent: Option<Span>,
 }
 
 /// Which macro the arguments belong to: they accept different keys.
@@ -34,6 +38,7 @@ pub(crate) enum MacroKind {
     Entity,
     Enum,
     Complex,
+    Action,
 }
 
 impl MacroKind {
@@ -42,6 +47,7 @@ impl MacroKind {
             MacroKind::Entity => ENTITY_ARGS,
             MacroKind::Enum => ENUM_ARGS,
             MacroKind::Complex => COMPLEX_ARGS,
+            MacroKind::Action => ACTION_ARGS,
         }
     }
 
@@ -50,6 +56,7 @@ impl MacroKind {
             MacroKind::Entity => "graph_entity",
             MacroKind::Enum => "graph_enum",
             MacroKind::Complex => "graph_complex",
+            MacroKind::Action => "graph_action",
         }
     }
 }
@@ -69,6 +76,45 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
+            PATH if kind == MacroKind::Action => {
+                out.path_given = true;
+                if let Some(lit) = string_value(cx, &meta, PATH)? {
+                    if out.path.is_some() {
+                        cx.error_spanned_by(&key, "duplicate `path` argument");
+                    } else {
+                        out.path = Some(lit);
+                    }
+                }
+            }
+            RETURNS if kind == MacroKind::Action => {
+                if !meta.input.peek(Token![=]) {
+                    cx.error_spanned_by(&key, "`returns` takes the result's Rust type: `returns = Vec<DeviceActionResult>`");
+                    skip_value(&meta)?;
+                    return Ok(());
+                }
+                let tokens = value_tokens(meta.value()?)?;
+                match syn::parse2::<syn::Type>(tokens.clone()) {
+                    Ok(_) if out.returns.is_some() => {
+                        cx.error_spanned_by(&key, "duplicate `returns` argument");
+                    }
+                    Ok(ty) => out.returns = Some(ty),
+                    Err(_) => {
+                        let at: &dyn quote::ToTokens =
+                            if tokens.is_empty() { &key } else { &tokens };
+                        cx.error_spanned_by(
+                            at,
+                            "`returns` must be a Rust type: `returns = Vec<DeviceActionResult>`",
+                        );
+                    }
+                }
+            }
+            IDEMPOTENT if kind == MacroKind::Action => {
+                flag_value(cx, &meta, IDEMPOTENT)?;
+                if out.idempotent.is_some() {
+                    cx.error_spanned_by(&key, "duplicate `idempotent` argument");
+                }
+                out.idempotent = Some(syn::spanned::Spanned::span(&key));
+            }
             PATH | ODATA_TYPE if kind == MacroKind::Entity => {
                 out.path_given |= name == PATH;
                 let slot = if name == PATH { &mut out.path } else { &mut out.odata_type };
@@ -80,7 +126,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            CLOUDS if kind == MacroKind::Entity => {
+            CLOUDS if matches!(kind, MacroKind::Entity | MacroKind::Action) => {
                 meta.parse_nested_meta(|cloud| {
                     let name = cloud.path.get_ident().map(ToString::to_string).unwrap_or_default();
                     let span = syn::spanned::Spanned::span(&cloud.path);
@@ -103,7 +149,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     Ok(())
                 })?;
             }
-            NAME if kind != MacroKind::Entity => {
+            NAME if matches!(kind, MacroKind::Enum | MacroKind::Complex) => {
                 if let Some(lit) = string_value(cx, &meta, NAME)? {
                     if out.name.is_some() {
                         cx.error_spanned_by(&key, "duplicate `name` argument");
@@ -112,7 +158,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            UNCHECKED => {
+            UNCHECKED if kind != MacroKind::Action => {
                 if out.unchecked.is_some() {
                     cx.error_spanned_by(&key, "duplicate `unchecked` argument");
                 }

@@ -21,7 +21,7 @@ use syn::DeriveInput;
 
 use crate::attr::MacroKind;
 use crate::ctxt::Ctxt;
-use crate::model::{Entity, Enum, OneOf, crate_path};
+use crate::model::{Action, Entity, Enum, OneOf, crate_path};
 
 /// Declares a Microsoft Graph entity type. See the `graph_entity` crate for the full guide.
 #[proc_macro_attribute]
@@ -39,6 +39,15 @@ pub fn graph_complex(
     input: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
     expand(MacroKind::Complex, args.into(), input.into()).into()
+}
+
+/// Declares a Microsoft Graph action. See the `graph_entity` crate for the full guide.
+#[proc_macro_attribute]
+pub fn graph_action(
+    args: proc_macro::TokenStream,
+    input: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    expand(MacroKind::Action, args.into(), input.into()).into()
 }
 
 /// Declares a Microsoft Graph enum type. See the `graph_entity` crate for the full guide.
@@ -70,6 +79,9 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
             .map(|m| expand::entity(&m)),
         MacroKind::Enum => Enum::from_input(&mut cx, &check::V1, &macro_args, &input)
             .map(|m| expand::graph_enum(&m)),
+        MacroKind::Action => {
+            Action::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::action(&m))
+        }
     };
     match (cx.check(), expanded) {
         (Ok(()), Some(expanded)) => expanded,
@@ -77,7 +89,8 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
             let errors = result.err().map(|e| e.to_compile_error());
             let krate = crate_path(&macro_args);
             let placeholders = model::fallback_placeholders(&macro_args);
-            let fallback = expand::fallback(&input, &krate, kind, placeholders);
+            let returns = macro_args.returns.as_ref();
+            let fallback = expand::fallback(&input, &krate, kind, placeholders, returns);
             quote!(#fallback #errors)
         }
     }

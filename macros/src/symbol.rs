@@ -10,6 +10,10 @@ pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `clouds`, `crate`, `
 pub(crate) const NAME: &str = "name";
 /// The arguments of `#[graph_enum(...)]`.
 pub(crate) const ENUM_ARGS: &str = "`name`, `crate`, `unchecked`";
+pub(crate) const RETURNS: &str = "returns";
+pub(crate) const IDEMPOTENT: &str = "idempotent";
+/// The arguments of `#[graph_action(...)]`.
+pub(crate) const ACTION_ARGS: &str = "`path`, `returns`, `idempotent`, `clouds`, `crate`";
 /// The arguments of `#[graph_complex(...)]`.
 pub(crate) const COMPLEX_ARGS: &str = "`name`, `odata_type`, `crate`, `unchecked`";
 

@@ -7,7 +7,7 @@ use syn::DeriveInput;
 
 use crate::attr::{self, MacroKind};
 use crate::ctxt::Ctxt;
-use crate::model::{Entity, Enum};
+use crate::model::{Action, Entity, Enum};
 
 fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> {
     let input: DeriveInput = syn::parse2(item).expect("test input parses");
@@ -20,6 +20,9 @@ fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> 
         MacroKind::Enum => drop(Enum::from_input(&mut cx, &crate::check::V1, &macro_args, &input)),
         MacroKind::Complex => {
             drop(Entity::complex_from_input(&mut cx, &crate::check::V1, &macro_args, &input))
+        }
+        MacroKind::Action => {
+            drop(Action::from_input(&mut cx, &crate::check::V1, &macro_args, &input))
         }
     }
     match cx.check() {
@@ -804,4 +807,117 @@ fn take_attribute(attrs: &mut Vec<syn::Attribute>, name: &str) -> TokenStream {
     let position = attrs.iter().position(|a| a.path().is_ident(name)).expect("the macro attribute");
     let attr = attrs.remove(position);
     attr.meta.require_list().expect("arguments").tokens.clone()
+}
+
+/// The errors of an action declaration.
+fn action_errors(args: TokenStream, item: TokenStream) -> Vec<String> {
+    errors(MacroKind::Action, args, item)
+}
+
+#[test]
+fn actions_with_their_parameters_and_results_check() {
+    let ok = [
+        (
+            quote!(path = "/deviceManagement/managedDevices/{id}/syncDevice"),
+            quote!(
+                struct S {}
+            ),
+        ),
+        (
+            quote!(path = "/deviceManagement/managedDevices/{id}/wipe"),
+            quote!(
+                struct W {
+                    keep_user_data: Option<bool>,
+                    mac_os_unlock_code: Option<String>,
+                }
+            ),
+        ),
+        (
+            quote!(path = "/users/{id}/getMemberGroups", returns = Vec<String>, idempotent),
+            quote!(
+                struct G {
+                    security_enabled_only: Option<bool>,
+                }
+            ),
+        ),
+        (
+            quote!(
+                path = "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.iosMobileAppConfiguration/microsoft.graph.assign"
+            ),
+            quote!(
+                struct A {
+                    assignments: Vec<Assignment>,
+                }
+            ),
+        ),
+    ];
+    for (args, item) in ok {
+        assert_eq!(action_errors(args.clone(), item), Vec::<String>::new(), "{args}");
+    }
+}
+
+#[test]
+fn action_errors_name_what_the_metadata_says() {
+    let errors = action_errors(
+        quote!(path = "/deviceManagement/managedDevices/{id}/wipe", returns = String),
+        quote!(
+            struct W {
+                keep_user_data: bool,
+                keep_enrolment_data: Option<bool>,
+                reason: Option<String>,
+            }
+        ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "`keepUserData` of `wipe` may be left out (it is nullable): declare the field as an `Option`",
+            "`wipe` has no parameter `keepEnrolmentData`; did you mean `keep_enrollment_data`?",
+            "`wipe` has no parameter `reason`; its parameters are `keep_enrollment_data`, `keep_user_data`, `mac_os_unlock_code`, `persist_esim_data_plan`",
+            "`wipe` has no result (Graph answers `204 No Content`): remove `returns`",
+        ]
+    );
+    let errors = action_errors(
+        quote!(path = "/deviceAppManagement/mobileAppConfigurations/{id}/assign"),
+        quote!(
+            struct A {}
+        ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "`assign` requires the parameter `assignments` (`Collection(microsoft.graph.managedDeviceMobileAppConfigurationAssignment)`): add the field `assignments: Vec<ManagedDeviceMobileAppConfigurationAssignment>`"
+        ]
+    );
+    let errors = action_errors(
+        quote!(path = "/users/{id}/getMemberGroups"),
+        quote!(
+            struct G {}
+        ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "`getMemberGroups` returns `Collection(Edm.String)`: declare its Rust type with `returns = Vec<String>`"
+        ]
+    );
+    let errors = action_errors(
+        quote!(path = "/users/delta"),
+        quote!(
+            struct D {}
+        ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "`delta` is a function (invoked with `GET`, it changes nothing), not an action: declare it with `#[graph_function]`"
+        ]
+    );
+    let errors = action_errors(
+        quote!(path = "/users/{id}/getMemberGroups", unchecked),
+        quote!(
+            struct G {}
+        ),
+    );
+    assert!(errors[0].starts_with("unknown `graph_action` argument `unchecked`"), "{errors:?}");
 }

@@ -9,7 +9,8 @@
 //! creation; without it the crate has the types, the wire format and validation only, and none
 //! of reqwest, tokio or aws-lc.
 //!
-//! The root has what declarations and everyday calls name; the rest is grouped: [`auth`]
+//! The root has what declarations and everyday calls name; the rest is grouped: [`action`]
+//! (the trait of declared actions), [`auth`]
 //! (credentials), [`client`] (the client, its options, paging and bulk), [`cloud`], [`entity`]
 //! (the traits of declared types and their plumbing), [`error`], [`query`] (typed query
 //! options) and [`wire`] (Graph's primitive types, among them `wire::Duration`, which is
@@ -18,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+pub mod action;
 #[cfg(feature = "client")]
 pub mod auth;
 #[cfg(feature = "client")]
@@ -41,10 +43,11 @@ pub mod wire;
 pub mod __private;
 
 // What declarations and everyday calls name; the rest is in the modules.
+pub use action::GraphAction;
 #[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
-pub use client::Operations;
+pub use client::{Invoke, Operations};
 pub use cloud::NationalCloud;
 pub use entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 pub use error::Error;

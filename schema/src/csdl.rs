@@ -77,7 +77,8 @@ pub(crate) fn read(xml: &str, clouds: Clouds) -> Result<Model, String> {
                             "EntitySet" => (RootKind::EntitySet, "EntityType"),
                             "Singleton" => (RootKind::Singleton, "Type"),
                             tag @ ("ActionImport" | "FunctionImport") => {
-                                let operation = if tag == "ActionImport" { "Action" } else { "Function" };
+                                let operation =
+                                    if tag == "ActionImport" { "Action" } else { "Function" };
                                 imports.push((
                                     root.attribute("Name").unwrap_or_default().to_owned(),
                                     names.qualify(root.attribute(operation).unwrap_or_default()),

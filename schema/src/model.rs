@@ -261,6 +261,21 @@ pub struct ParameterDef {
     pub clouds: Clouds,
 }
 
+impl ParameterDef {
+    /// The parameter as a property of a body would be: `null` allowed (and absence, for a
+    /// reader of the body) where it is nullable or optional.
+    pub fn as_property(&self) -> PropertyDef {
+        PropertyDef {
+            name: self.name.clone(),
+            ty: self.ty.clone(),
+            nullable: self.nullable || self.optional,
+            computed: false,
+            description: None,
+            clouds: self.clouds,
+        }
+    }
+}
+
 /// An action or a function, bound (to an entity type or a collection of one) or unbound (at
 /// the service's root, through an import of the entity container).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,7 +363,8 @@ impl Model {
         self.types.sort_by(|a, b| a.name.cmp(&b.name));
         self.roots.sort_by(|a, b| a.name.cmp(&b.name));
         self.operations.sort_by(|a, b| {
-            let binding = |o: &OperationDef| o.binding.as_ref().map(|b| (b.name.clone(), b.collection));
+            let binding =
+                |o: &OperationDef| o.binding.as_ref().map(|b| (b.name.clone(), b.collection));
             (&a.name, binding(a)).cmp(&(&b.name, binding(b)))
         });
         for ty in &mut self.types {

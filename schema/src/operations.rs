@@ -79,7 +79,9 @@ impl Schema {
             if overloads.is_empty() {
                 let names = self.imported_operations().map(OperationDef::segment);
                 return Err(problem(
-                    format!("`{segment}` is not an action or function imported at the root of Microsoft Graph v1.0 (bound ones follow the path of what they are bound to)"),
+                    format!(
+                        "`{segment}` is not an action or function imported at the root of Microsoft Graph v1.0 (bound ones follow the path of what they are bound to)"
+                    ),
                     suggest(segment, names),
                 ));
             }
@@ -88,7 +90,8 @@ impl Schema {
         let binding = self.resolve(before)?;
         let candidates = self.bound_operations(&binding.ty, binding.collection);
         let matches = |o: &OperationDef| o.segment() == segment || o.name == segment;
-        let overloads: Vec<&OperationDef> = candidates.iter().copied().filter(|o| matches(o)).collect();
+        let overloads: Vec<&OperationDef> =
+            candidates.iter().copied().filter(|o| matches(o)).collect();
         if let Some(first) = overloads.first() {
             // The most derived binding only: a type's own operation hides its base's.
             let binding_type = first.binding.clone();
@@ -106,32 +109,31 @@ impl Schema {
         let message = if other_side.iter().any(|o| matches(o)) {
             if binding.collection {
                 format!(
-                    "`{segment}` is bound to one `{short}`, not to the collection `{before}`: put a key placeholder before it, as in `{before}/{{id}}/{segment}`"
+                    "`{segment}` is bound to one `{short}`, not to the collection `/{before}`: put a key placeholder before it, as in `/{before}/{{id}}/{segment}`"
                 )
             } else {
                 format!("`{segment}` is bound to the collection of `{short}`, not to one of them")
             }
         } else if let Some(owner) = derived() {
             format!(
-                "`{segment}` is bound to the derived type `{}`: cast to it first, as in `{before}/{}/{segment}`",
+                "`{segment}` is bound to the derived type `{}`: cast to it first, as in `/{before}/{}/{segment}`",
                 owner.name, owner.name
             )
         } else {
-            let names: Vec<&str> = candidates.iter().map(|o| o.segment()).collect();
-            let listed = if names.is_empty() {
-                "none is".to_owned()
-            } else {
-                let mut unique = names.clone();
-                unique.sort_unstable();
-                unique.dedup();
-                let shown: Vec<String> = unique.iter().take(12).map(|n| format!("`{n}`")).collect();
-                let more = unique.len().saturating_sub(12);
-                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-                format!("{}{more} are", shown.join(", "))
+            let mut names: Vec<&str> = candidates.iter().map(|o| o.segment()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let shown: Vec<String> = names.iter().take(12).map(|n| format!("`{n}`")).collect();
+            let more = match names.len().saturating_sub(12) {
+                0 => String::new(),
+                more => format!(" and {more} more"),
             };
-            format!(
-                "no action or function `{segment}` is bound to {what}{short}`; {listed}"
-            )
+            let listed = match names.len() {
+                0 => "none is".to_owned(),
+                1 => format!("only {} is", shown[0]),
+                _ => format!("{}{more} are", shown.join(", ")),
+            };
+            format!("no action or function `{segment}` is bound to {what}{short}`; {listed}")
         };
         let names = candidates.iter().map(|o| o.segment());
         Err(problem(message, suggest(segment, names)))

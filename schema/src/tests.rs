@@ -315,7 +315,10 @@ fn intune_actions_have_their_parameters_and_results() {
     let resolved = schema.resolve_operation(path).unwrap();
     let [assign] = resolved.overloads.as_slice() else { panic!("{resolved:?}") };
     assert_eq!(assign.name, "microsoft.graph.assign");
-    assert_eq!((assign.kind, assign.segment(), assign.returns.as_ref()), (OperationKind::Action, "assign", None));
+    assert_eq!(
+        (assign.kind, assign.segment(), assign.returns.as_ref()),
+        (OperationKind::Action, "assign", None)
+    );
     let binding = assign.binding.as_ref().unwrap();
     assert_eq!(binding.to_string(), "microsoft.graph.managedDeviceMobileAppConfiguration");
     let assignments = "Collection(microsoft.graph.managedDeviceMobileAppConfigurationAssignment)";
@@ -329,16 +332,18 @@ fn intune_actions_have_their_parameters_and_results() {
     let qualified = "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.assign";
     assert_eq!(schema.resolve_operation(qualified).unwrap().overloads, [*assign]);
 
-    let sync = schema.resolve_operation("/deviceManagement/managedDevices/{id}/syncDevice").unwrap();
+    let sync =
+        schema.resolve_operation("/deviceManagement/managedDevices/{id}/syncDevice").unwrap();
     assert!(sync.overloads[0].parameters.is_empty() && sync.overloads[0].returns.is_none());
     let wipe = schema.resolve_operation("/deviceManagement/managedDevices/{id}/wipe").unwrap();
     let names: Vec<&str> = wipe.overloads[0].parameters.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["keepEnrollmentData", "keepUserData", "macOsUnlockCode", "persistEsimDataPlan"]);
+    assert_eq!(
+        names,
+        ["keepEnrollmentData", "keepUserData", "macOsUnlockCode", "persistEsimDataPlan"]
+    );
     assert_eq!(wipe.overloads[0].required().count(), 0, "all four are nullable");
 
-    let report = schema
-        .resolve_operation("/deviceManagement/reports/getCachedReport")
-        .unwrap();
+    let report = schema.resolve_operation("/deviceManagement/reports/getCachedReport").unwrap();
     let report = report.overloads[0];
     assert_eq!(report.returns.as_ref().map(ToString::to_string).as_deref(), Some("Edm.Stream"));
     let select = report.parameters.iter().find(|p| p.name == "select").unwrap();
@@ -363,7 +368,8 @@ fn functions_their_overloads_and_composability() {
     );
     // Overloaded: by `period` or by `date`.
     let email = schema.resolve_operation("/reports/getEmailActivityUserDetail").unwrap();
-    let mut overloads: Vec<String> = email.overloads.iter().map(|o| o.parameters[0].name.clone()).collect();
+    let mut overloads: Vec<String> =
+        email.overloads.iter().map(|o| o.parameters[0].name.clone()).collect();
     overloads.sort();
     assert_eq!(overloads, ["date", "period"]);
     let composable = schema.resolve_operation("/chats/getAllMessages").unwrap();

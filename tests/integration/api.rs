@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 
 #[allow(unused_imports)]
 use graph_entity::{
-    Base64, Client, Date, DateTimeOffset, Error, ExtraProperties, GraphComplex, GraphEntity,
-    GraphEnum, GraphPatch, Guid, Json, NationalCloud, Operations, Query, TimeOfDay, auth, client,
-    cloud, entity, error, from_slice, graph_complex, graph_entity, graph_enum, intune, prelude,
-    query, wire,
+    Base64, Client, Date, DateTimeOffset, Error, ExtraProperties, GraphAction, GraphComplex,
+    GraphEntity, GraphEnum, GraphPatch, Guid, Invoke, Json, NationalCloud, Operations, Query,
+    TimeOfDay, action, auth, client, cloud, entity, error, from_slice, graph_action, graph_complex,
+    graph_entity, graph_enum, intune, prelude, query, wire,
 };
 
 /// The names the `use` above imports.
@@ -21,22 +21,26 @@ const LISTED: &[&str] = &[
     "DateTimeOffset",
     "Error",
     "ExtraProperties",
+    "GraphAction",
     "GraphComplex",
     "GraphEntity",
     "GraphEnum",
     "GraphPatch",
     "Guid",
+    "Invoke",
     "Json",
     "NationalCloud",
     "Operations",
     "Query",
     "TimeOfDay",
+    "action",
     "auth",
     "client",
     "cloud",
     "entity",
     "error",
     "from_slice",
+    "graph_action",
     "graph_complex",
     "graph_entity",
     "graph_enum",

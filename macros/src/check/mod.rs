@@ -12,7 +12,9 @@ use graph_entity_schema::{
 use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
-use crate::model::{Checked, CheckedComplex, Field, Member, Metadata, option_inner};
+use crate::model::{Checked, CheckedAction, CheckedComplex, Field, Member, Metadata, option_inner};
+
+mod action;
 use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
 
 /// The checker the model's constructors are given: Microsoft's v1.0 metadata.
@@ -168,6 +170,18 @@ impl Metadata for V1 {
         Some(schema.ancestry(&ty.name).map(|t| t.name.clone()).collect())
     }
 
+    fn action<'a>(
+        &self,
+        cx: &mut Ctxt,
+        path: &LitStr,
+        returns: Option<&'a Type>,
+        required_clouds: &[(Clouds, proc_macro2::Span)],
+        input: &syn::DeriveInput,
+        fields: &[Field<'a>],
+    ) -> Option<CheckedAction<'a>> {
+        action::action(cx, path, returns, required_clouds, input, fields)
+    }
+
     /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
     /// of Graph's (fewer is fine: the `other` variant keeps the rest).
     fn graph_enum(
@@ -217,6 +231,26 @@ fn availability(
     ty: &TypeDef,
     fields: &[Field<'_>],
 ) -> (u8, Vec<(u8, String)>) {
+    availability_by(segments, |cloud| {
+        let lacking_type = schema
+            .ancestry(&ty.name)
+            .find(|t| !t.clouds.contains(cloud))
+            .map(|t| format!("type `{}`", t.name));
+        lacking_type.or_else(|| {
+            fields.iter().filter(|f| f.is_property()).find_map(|f| {
+                let property = schema.property(&ty.name, &f.json)?;
+                (!property.clouds.contains(cloud)).then(|| format!("property `{}`", property.name))
+            })
+        })
+    })
+}
+
+/// The clouds that have every path segment and lack nothing `lacking` finds, as bits; for each
+/// other cloud, the first part it lacks (a segment, else what `lacking` names).
+fn availability_by(
+    segments: &[(String, Clouds)],
+    lacking: impl Fn(Clouds) -> Option<String>,
+) -> (u8, Vec<(u8, String)>) {
     let mut bits = 0;
     let mut missing = Vec::new();
     for cloud in [Clouds::GLOBAL, Clouds::US_GOV, Clouds::CHINA] {
@@ -224,19 +258,7 @@ fn availability(
             .iter()
             .find(|(_, clouds)| !clouds.contains(cloud))
             .map(|(segment, _)| format!("path segment `{segment}`"));
-        let lacking_type = || {
-            schema
-                .ancestry(&ty.name)
-                .find(|t| !t.clouds.contains(cloud))
-                .map(|t| format!("type `{}`", t.name))
-        };
-        let property = || {
-            fields.iter().filter(|f| f.is_property()).find_map(|f| {
-                let property = schema.property(&ty.name, &f.json)?;
-                (!property.clouds.contains(cloud)).then(|| format!("property `{}`", property.name))
-            })
-        };
-        match segment.or_else(lacking_type).or_else(property) {
+        match segment.or_else(|| lacking(cloud)) {
             None => bits |= cloud.bits(),
             Some(what) => missing.push((cloud.bits(), what)),
         }
@@ -496,6 +518,9 @@ fn expected(schema: &Schema, ty: &TypeRef) -> String {
         None => match schema.get(&ty.name) {
             Some(def) if def.kind == TypeKind::Enum => {
                 format!("a `#[graph_enum]` type for `{}`", def.name)
+            }
+            Some(def) if def.kind == TypeKind::Entity => {
+                format!("a `#[graph_entity]` struct for `{}`", def.name)
             }
             Some(def) => format!("a `#[graph_complex]` struct for `{}`", def.name),
             None => format!("a type for `{}`", ty.name),

@@ -18,6 +18,7 @@ pub(crate) fn fallback(
     krate: &TokenStream,
     kind: MacroKind,
     placeholders: Option<usize>,
+    returns: Option<&syn::Type>,
 ) -> TokenStream {
     let item = strip_helper_attrs(input);
     let ident = &input.ident;
@@ -64,6 +65,20 @@ pub(crate) fn fallback(
                 }
             }
         },
+        (MacroKind::Action, Data::Struct(_)) => {
+            let path_args = path_args_type(placeholders.unwrap_or(0));
+            let output = returns.map_or_else(|| quote!(()), |ty| quote!(#ty));
+            quote! {
+                impl #krate::action::GraphAction for #ident {
+                    const PATH: #krate::entity::PathTemplate =
+                        #krate::entity::PathTemplate::__from_parts("", &[]);
+                    const NAME: &'static str = "";
+                    const RESULT: #krate::action::ResultShape = #krate::action::ResultShape::None;
+                    type PathArgs<'__a> = #path_args;
+                    type Output = #output;
+                }
+            }
+        }
         (MacroKind::Entity, Data::Struct(data)) => {
             let companions::Names {
                 fields: fields_ty,

@@ -5,6 +5,7 @@
 //! user-facing sits inside `const _: () = { ... };`. Logic lives once in generic runtime
 //! functions; what is generated per type is the part that must know the fields.
 
+mod action;
 mod checks;
 mod companions;
 mod enums;
@@ -21,6 +22,7 @@ use crate::attr::is_graph_attr;
 use crate::model::{Entity, Field};
 use crate::template::Part;
 
+pub(crate) use action::action;
 pub(crate) use enums::graph_enum;
 pub(crate) use fallback::fallback;
 pub(crate) use one_of::one_of;
@@ -86,35 +88,40 @@ struct Shared<'a> {
     shape: TokenStream,
 }
 
+impl<'a> Shared<'a> {
+    fn new(entity: &'a Entity<'a>) -> Self {
+        let krate = &entity.krate;
+        let private = quote!(#krate::__private);
+        let extra = entity.fields.iter().find(|f| f.extra);
+        let extra_access = extra.map(|f| {
+            let ty = f.ty;
+            quote_spanned!(ty.span()=> #private::extra::<#ty>())
+        });
+        let extra_get = extra.map(|f| {
+            let name = f.ident;
+            quote!((#extra_access.get)(&self.#name))
+        });
+        let shape = match &entity.complex {
+            Some(_) => quote!(#krate::GraphComplex),
+            None => quote!(#krate::GraphEntity),
+        };
+        Shared {
+            ident: &entity.input.ident,
+            krate,
+            private,
+            entity,
+            declared: entity.fields.iter().filter(|f| !f.extra).collect(),
+            extra,
+            extra_access,
+            extra_get,
+            shape,
+        }
+    }
+}
+
 pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let item = strip_helper_attrs(entity.input);
-    let ident = &entity.input.ident;
-    let krate = &entity.krate;
-    let private = quote!(#krate::__private);
-    let extra = entity.fields.iter().find(|f| f.extra);
-    let extra_access = extra.map(|f| {
-        let ty = f.ty;
-        quote_spanned!(ty.span()=> #private::extra::<#ty>())
-    });
-    let extra_get = extra.map(|f| {
-        let name = f.ident;
-        quote!((#extra_access.get)(&self.#name))
-    });
-    let shape = match &entity.complex {
-        Some(_) => quote!(#krate::GraphComplex),
-        None => quote!(#krate::GraphEntity),
-    };
-    let s = Shared {
-        ident,
-        krate,
-        private: private.clone(),
-        entity,
-        declared: entity.fields.iter().filter(|f| !f.extra).collect(),
-        extra,
-        extra_access,
-        extra_get,
-        shape,
-    };
+    let s = Shared::new(entity);
     let graph_trait = graph_trait(&s);
     let serialize = serde::serialize(&s);
     let deserialize = serde::deserialize(&s);
@@ -148,14 +155,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
         }
     });
     // Where the entity exists; an unchecked one keeps the trait's default (everywhere).
-    let availability = entity.availability.as_ref().map(|(bits, missing)| {
-        let (cloud_bits, parts): (Vec<u8>, Vec<&str>) =
-            missing.iter().map(|(bit, what)| (*bit, what.as_str())).unzip();
-        quote! {
-            const AVAILABILITY: #krate::entity::Availability =
-                #krate::entity::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
-        }
-    });
+    let availability = availability_const(s);
     let key = declared.iter().find(|f| f.key).map(|f| {
         let json = &f.json;
         quote!(const KEY: #private::Option<&'static str> = #private::Some(#json);)
@@ -170,26 +170,12 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             const DIRECTORY_OBJECT: bool = true;
         )
     });
-    let throttling = entity.throttling.map(|(service, writes, window)| {
-        quote! {
-            const THROTTLING: #private::Option<#krate::entity::Throttling> =
-                #private::Some(#krate::entity::Throttling::__new(#service, #writes, #window));
-        }
-    });
+    let throttling = throttling_const(s);
     let cast = entity
         .cast
         .as_ref()
         .map(|cast| quote!(const CAST: #private::Option<&'static str> = #private::Some(#cast);));
-    // --- the template, split at compile time ---
-    let parts: Vec<TokenStream> = entity
-        .template
-        .iter()
-        .flat_map(|t| t.parts.iter())
-        .map(|part| match part {
-            Part::Literal(text) => quote!(#private::PathPart::Literal(#text)),
-            Part::Placeholder(name) => quote!(#private::PathPart::Placeholder(#name)),
-        })
-        .collect();
+    let parts = path_parts(s);
 
     match (&entity.path, &entity.complex) {
         (_, Some(complex)) => {
@@ -274,6 +260,45 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
         }
         (None, None) => quote!(),
     }
+}
+
+/// `AVAILABILITY`, where the declaration was checked: the clouds it exists in, and what each
+/// other one lacks.
+fn availability_const(s: &Shared<'_>) -> Option<TokenStream> {
+    let krate = s.krate;
+    s.entity.availability.as_ref().map(|(bits, missing)| {
+        let (cloud_bits, parts): (Vec<u8>, Vec<&str>) =
+            missing.iter().map(|(bit, what)| (*bit, what.as_str())).unzip();
+        quote! {
+            const AVAILABILITY: #krate::entity::Availability =
+                #krate::entity::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
+        }
+    })
+}
+
+/// `THROTTLING`, where the path's service has a documented write limit.
+fn throttling_const(s: &Shared<'_>) -> Option<TokenStream> {
+    let Shared { krate, private, .. } = s;
+    s.entity.throttling.map(|(service, writes, window)| {
+        quote! {
+            const THROTTLING: #private::Option<#krate::entity::Throttling> =
+                #private::Some(#krate::entity::Throttling::__new(#service, #writes, #window));
+        }
+    })
+}
+
+/// The path template, split at compile time: `PathPart`s for `PathTemplate::__from_parts`.
+fn path_parts(s: &Shared<'_>) -> Vec<TokenStream> {
+    let private = &s.private;
+    s.entity
+        .template
+        .iter()
+        .flat_map(|t| t.parts.iter())
+        .map(|part| match part {
+            Part::Literal(text) => quote!(#private::PathPart::Literal(#text)),
+            Part::Placeholder(name) => quote!(#private::PathPart::Placeholder(#name)),
+        })
+        .collect()
 }
 
 /// `GraphEntity::PathArgs`: `()`, `&str`, or a tuple of as many `&str` as the path has

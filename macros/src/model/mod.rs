@@ -13,6 +13,10 @@ use crate::symbol::{ODATA_ETAG_PROPERTY, ODATA_TYPE_PROPERTY};
 use crate::template::{self, Template};
 use graph_entity_schema::naming;
 
+mod action;
+
+pub(crate) use action::{Action, CheckedAction, Expected, ResultKind, TypeCheck};
+
 /// A checked `#[graph_entity]` struct, or a `#[graph_complex]` one (no path, no key).
 pub(crate) struct Entity<'a> {
     pub(crate) input: &'a DeriveInput,
@@ -169,6 +173,19 @@ pub(crate) trait Metadata {
         graph_name: &str,
     ) -> Option<Vec<String>>;
 
+    /// Checks an action: the path ends in an action bound to what the rest addresses, every
+    /// field is one of its parameters, of a fitting type, and the result is declared as the
+    /// metadata has it. `None` when the path did not check (the errors are in `cx`).
+    fn action<'a>(
+        &self,
+        cx: &mut Ctxt,
+        path: &LitStr,
+        returns: Option<&'a Type>,
+        required_clouds: &[(graph_entity_schema::Clouds, Span)],
+        input: &DeriveInput,
+        fields: &[Field<'a>],
+    ) -> Option<CheckedAction<'a>>;
+
     /// Checks an enum; its canonical qualified name.
     fn graph_enum(
         &self,
@@ -236,25 +253,11 @@ impl<'a> Entity<'a> {
         check_generics(cx, input, "entities");
         let fields = named_fields(cx, input, "graph_entity");
 
-        let template = match &args.path {
-            None if args.path_given => None,
-            None => {
-                cx.error_at(
-                    Span::call_site(),
-                    "missing `path` argument: `#[graph_entity(path = \"/users/{userId}/events\")]`",
-                );
-                None
-            }
-            Some(lit) => match template::parse(&lit.value()) {
-                Ok(template) => check_placeholder_count(cx, lit, template),
-                Err(errors) => {
-                    for message in errors {
-                        cx.error_spanned_by(lit, message);
-                    }
-                    None
-                }
-            },
-        };
+        let template = path_template(
+            cx,
+            args,
+            "missing `path` argument: `#[graph_entity(path = \"/users/{userId}/events\")]`",
+        );
 
         let odata_type = match &args.odata_type {
             Some(lit) => {
@@ -432,6 +435,27 @@ pub(crate) fn fallback_placeholders(args: &MacroArgs) -> Option<usize> {
     let lit = args.path.as_ref()?;
     let template = template::parse(&lit.value()).ok()?;
     Some(template.placeholders().count())
+}
+
+/// The `path` argument read as a template: an error when it is missing (`missing` says how to
+/// write it) or malformed.
+fn path_template(cx: &mut Ctxt, args: &MacroArgs, missing: &str) -> Option<Template> {
+    match &args.path {
+        None if args.path_given => None,
+        None => {
+            cx.error_at(Span::call_site(), missing);
+            None
+        }
+        Some(lit) => match template::parse(&lit.value()) {
+            Ok(template) => check_placeholder_count(cx, lit, template),
+            Err(errors) => {
+                for message in errors {
+                    cx.error_spanned_by(lit, message);
+                }
+                None
+            }
+        },
+    }
 }
 
 /// The most placeholders a path may have: `GraphEntity::PathArgs` is a tuple of up to this many

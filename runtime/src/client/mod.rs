@@ -1,8 +1,9 @@
 //! The HTTP client: [`Client`] and its builder, the options of one call ([`RequestOptions`],
-//! [`RetryPolicy`]), collections read page by page ([`List`]) and bulk creation
-//! ([`BulkOptions`]).
+//! [`RetryPolicy`]), collections read page by page ([`List`]), actions ([`Invoke`]) and bulk
+//! creation ([`BulkOptions`]).
 
 mod bulk;
+mod invoke;
 mod operations;
 mod pages;
 mod single;
@@ -11,6 +12,7 @@ pub use crate::pace::{Pacing, Rate};
 pub use crate::retry::RetryPolicy;
 pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
+pub use invoke::Invoke;
 pub use operations::Operations;
 pub use pages::List;
 pub use single::SingleOperations;
@@ -23,7 +25,7 @@ use reqwest::Url;
 
 use crate::auth::{StaticToken, TokenCredential};
 use crate::cloud::{ApiVersion, NationalCloud};
-use crate::entity::GraphEntity;
+use crate::entity::{Availability, GraphEntity};
 use crate::error::Error;
 use crate::http::{Proxy, check_base_url};
 use crate::transport::Transport;
@@ -123,9 +125,15 @@ impl Client {
     /// [`Error::NotInCloud`] when the client's cloud lacks part of `E`'s declaration; nothing
     /// to check for a custom base URL.
     pub(crate) fn available<E: GraphEntity>(&self) -> Result<(), Error> {
+        self.available_in(E::AVAILABILITY)
+    }
+
+    /// [`Error::NotInCloud`] when the client's cloud is not among `availability`'s; nothing to
+    /// check for a custom base URL.
+    pub(crate) fn available_in(&self, availability: Availability) -> Result<(), Error> {
         match self.inner.cloud {
             Some(cloud) => {
-                E::AVAILABILITY.check(cloud).map_err(|missing| Error::NotInCloud { cloud, missing })
+                availability.check(cloud).map_err(|missing| Error::NotInCloud { cloud, missing })
             }
             None => Ok(()),
         }

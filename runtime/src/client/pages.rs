@@ -130,26 +130,38 @@ impl<'c, E: GraphEntity> List<'c, E> {
 
     /// Checks a next link and makes it the next page.
     fn follow(&mut self, link: String) {
-        let client = self.client;
-        let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == client.transport().origin);
-        let max_pages = client.max_pages();
-        self.next = Some(if !trusted {
-            Err(Error::UntrustedNextLink { link })
-        } else if self.pages >= max_pages {
-            Err(Error::Paging {
-                pages: self.pages,
-                reason: format!(
-                    "the collection has more than {max_pages} pages (ClientBuilder::max_pages)"
-                ),
-            })
-        } else if !self.seen.insert(hash(&link)) {
-            Err(Error::Paging {
-                pages: self.pages,
-                reason: format!("`@odata.nextLink` repeats a page already read: {link}"),
-            })
-        } else {
-            Ok(link)
-        });
+        self.next = Some(next_page(self.client, link, self.pages, &mut self.seen));
+    }
+}
+
+/// The URL of the page `link` names, after `pages` pages were read: a link to another origin
+/// than the client's, past [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages), or to
+/// a page already read (`seen` holds their hashes) is refused. For collections and the
+/// collections actions and functions return alike.
+pub(super) fn next_page(
+    client: &Client,
+    link: String,
+    pages: usize,
+    seen: &mut HashSet<u64>,
+) -> Result<String, Error> {
+    let trusted = Url::parse(&link).is_ok_and(|u| u.origin() == client.transport().origin);
+    let max_pages = client.max_pages();
+    if !trusted {
+        Err(Error::UntrustedNextLink { link })
+    } else if pages >= max_pages {
+        Err(Error::Paging {
+            pages,
+            reason: format!(
+                "the collection has more than {max_pages} pages (ClientBuilder::max_pages)"
+            ),
+        })
+    } else if !seen.insert(hash(&link)) {
+        Err(Error::Paging {
+            pages,
+            reason: format!("`@odata.nextLink` repeats a page already read: {link}"),
+        })
+    } else {
+        Ok(link)
     }
 }
 

@@ -35,8 +35,39 @@ fn generic<E: GraphEntity>() -> &'static str {
     E::PATH.as_str()
 }
 
+#[graph_entity(path = "/deviceAppManagement/mobileAppConfigurations/{id}/assignments")]
+pub struct Assignment {
+    #[graph(key)]
+    pub id: Option<String>,
+}
+
+// Every argument of an action: it returns nothing, the others below do.
+#[graph_action(
+    path = "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.assign",
+    idempotent,
+    clouds(global, us_gov, china),
+    crate = ::graph_entity
+)]
+pub struct Assign {
+    pub assignments: Vec<Assignment>,
+}
+
+#[graph_action(path = "/users/{userId}/getMemberGroups", returns = Vec<String>)]
+pub struct MemberGroups {
+    #[graph(rename = "securityEnabledOnly")]
+    pub only_security: Option<bool>,
+}
+
+async fn act(client: &graph_entity::Client) -> Result<Vec<String>, graph_entity::Error> {
+    Assign { assignments: Vec::new() }.invoke(client, "configuration").await?;
+    let options = graph_entity::client::RequestOptions::default();
+    MemberGroups { only_security: None }.invoke_with(client, "user", &options).await
+}
+
 fn main() {
     let _ = call;
+    let _ = act;
+    assert!(<Assign as GraphAction>::IDEMPOTENT);
     assert_eq!(generic::<Thing>(), "/a/{aId}/b/{type}/c('{cId}')");
     assert_eq!(Thing::ODATA_TYPE, "#contoso.thing");
 }

@@ -1,0 +1,88 @@
+//! The expansion of a `#[graph_action]`: the parameters' wire format (that of a complex value,
+//! without `@odata.type`), `GraphAction`, and the constants that compare the types the macro
+//! cannot see (enum, complex and entity parameters, the result) with the metadata's.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{
+    Shared, availability_const, checks, path_args, path_parts, serde, strip_helper_attrs,
+    throttling_const, wrap_in_const,
+};
+use crate::model::{Action, Expected, ResultKind};
+
+pub(crate) fn action(action: &Action) -> TokenStream {
+    let params = &action.params;
+    let item = strip_helper_attrs(params.input);
+    let s = Shared::new(params);
+    let Shared { ident, krate, private, .. } = &s;
+    let serialize = serde::serialize(&s);
+    let deserialize = serde::deserialize(&s);
+    let field_checks = checks::type_checks(&s);
+    let type_checks = action.type_checks.iter().map(|check| {
+        let ty = check.ty;
+        let what = &check.what;
+        // Spanned at the type, so that a failed comparison is reported there.
+        match &check.expected {
+            Expected::Enum(name) => {
+                let message = format!("{what} holds the Graph enum `{name}`, but its type is a `#[graph_enum]` of another Graph enum");
+                quote_spanned! {ty.span()=>
+                    const _: () = ::core::assert!(#private::str_eq(<#ty as #krate::GraphEnum>::GRAPH_NAME, #name), #message);
+                }
+            }
+            Expected::Complex(name) => {
+                let message = format!("{what} holds the Graph complex type `{name}`, but its type is a `#[graph_complex]` of another Graph type");
+                quote_spanned! {ty.span()=>
+                    const _: () = ::core::assert!(#private::contains_str(<#ty as #krate::GraphComplex>::BASES, #name), #message);
+                }
+            }
+            Expected::Entity(name, accepted) => {
+                let message = format!("{what} holds the Graph entity type `{name}`, but its type is a `#[graph_entity]` of another Graph type");
+                quote_spanned! {ty.span()=>
+                    const _: () = ::core::assert!(#private::contains_str(&[#(#accepted),*], <#ty as #krate::GraphEntity>::ODATA_TYPE), #message);
+                }
+            }
+        }
+    });
+    let path = params.path.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let parts = path_parts(&s);
+    let path_args = path_args(&s);
+    let name = &action.name;
+    let availability = availability_const(&s);
+    let throttling = throttling_const(&s);
+    let idempotent = action.idempotent;
+    let result = match action.result {
+        ResultKind::None => quote!(None),
+        ResultKind::Entity => quote!(Entity),
+        ResultKind::Value => quote!(Value),
+        ResultKind::Collection => quote!(Collection),
+    };
+    let output = match &action.returns {
+        Some(ty) => quote!(#ty),
+        None => quote!(()),
+    };
+    let graph_action = quote! {
+        #[automatically_derived]
+        impl #krate::action::GraphAction for #ident {
+            const PATH: #krate::entity::PathTemplate =
+                #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+            const NAME: &'static str = #name;
+            #availability
+            #throttling
+            const IDEMPOTENT: bool = #idempotent;
+            const RESULT: #krate::action::ResultShape = #krate::action::ResultShape::#result;
+            type PathArgs<'__a> = #path_args;
+            type Output = #output;
+        }
+    };
+    let wrapped = wrap_in_const(quote!(#graph_action #serialize #deserialize));
+    quote! {
+        #item
+
+        #wrapped
+
+        #field_checks
+        #(#type_checks)*
+    }
+}

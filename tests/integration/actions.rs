@@ -1,0 +1,203 @@
+//! Actions against the emulator, through the public API: `assign` replaces a configuration's
+//! assignments (listable afterwards), device actions are recorded on the device (pending, then
+//! done), results are read where the metadata puts them, and what the metadata refuses is
+//! refused as Graph would, before or after the wire.
+
+use graph_emulator::{Emulator, RunningEmulator};
+use graph_entity::intune::{
+    AllDevicesAssignmentTarget, AssignMobileAppConfiguration,
+    DeviceAndAppManagementAssignmentTarget as Target, GroupAssignmentTarget,
+    ManagedDeviceMobileAppConfigurationAssignment as Assignment,
+};
+use graph_entity::prelude::*;
+use graph_entity::{
+    Client, DateTimeOffset, Error, NationalCloud, graph_action, graph_complex, graph_entity,
+    graph_enum,
+};
+
+use crate::common;
+
+async fn start() -> (RunningEmulator, Client) {
+    let emulator = common::emulator(Emulator::builder()).await;
+    let roles =
+        [common::WRITE, "DeviceManagementManagedDevices.ReadWrite.All", "User.ReadWrite.All"];
+    let client = common::token_client(&emulator, &roles).build().unwrap();
+    (emulator, client)
+}
+
+fn group(id: &str) -> Assignment {
+    let target = GroupAssignmentTarget { group_id: Some(id.into()) };
+    Assignment { id: None, target: Some(Target::Group(target)) }
+}
+
+#[tokio::test]
+async fn assign_replaces_the_assignments_and_sends_the_documented_body() {
+    let (emulator, client) = start().await;
+    let configuration = common::configuration(&client).await;
+    let first = AssignMobileAppConfiguration { assignments: vec![group("g1"), group("g2")] };
+    first.invoke(&client, &configuration).await.unwrap();
+    let sent = emulator.requests().into_iter().rev().find(|r| r.method == "POST").unwrap();
+    assert!(
+        sent.path.ends_with(&format!("/mobileAppConfigurations/{configuration}/assign")),
+        "{}",
+        sent.path
+    );
+    assert_eq!(
+        String::from_utf8(sent.body).unwrap(),
+        r##"{"assignments":[{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationAssignment","target":{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"g1"}},{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationAssignment","target":{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"g2"}}]}"##
+    );
+    let listed = Assignment::list(&client, &configuration).collect_all().await.unwrap();
+    let targets: Vec<_> = listed.iter().map(|a| a.target.clone()).collect();
+    assert_eq!(targets, [group("g1").target, group("g2").target]);
+    assert!(listed.iter().all(|a| a.id.is_some()));
+
+    // Assigning again replaces: one assignment, to every device.
+    let all =
+        Assignment { id: None, target: Some(Target::AllDevices(AllDevicesAssignmentTarget {})) };
+    AssignMobileAppConfiguration { assignments: vec![all.clone()] }
+        .invoke(&client, &configuration)
+        .await
+        .unwrap();
+    let listed = Assignment::list(&client, &configuration).collect_all().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].target, all.target);
+    // And an empty list removes them all.
+    AssignMobileAppConfiguration::default().invoke(&client, &configuration).await.unwrap();
+    assert!(Assignment::list(&client, &configuration).collect_all().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_action_on_an_entity_that_does_not_exist_is_not_found() {
+    let (_emulator, client) = start().await;
+    let error = AssignMobileAppConfiguration::default().invoke(&client, "nope").await.unwrap_err();
+    assert!(matches!(error, Error::NotFound(_)), "{error}");
+}
+
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+enum ActionState {
+    None,
+    Pending,
+    Canceled,
+    Active,
+    Done,
+    Failed,
+    NotSupported,
+    #[graph(other)]
+    Other(String),
+}
+
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq)]
+struct DeviceActionResult {
+    action_name: Option<String>,
+    action_state: ActionState,
+    start_date_time: DateTimeOffset,
+    last_updated_date_time: DateTimeOffset,
+}
+
+#[graph_enum]
+#[derive(Debug, Clone, Default, PartialEq)]
+enum ManagedDeviceOwnerType {
+    #[default]
+    Unknown,
+    Company,
+    Personal,
+    #[graph(other)]
+    Other(String),
+}
+
+#[graph_entity(path = "/deviceManagement/managedDevices")]
+#[derive(Debug, Clone, Default)]
+struct ManagedDevice {
+    #[graph(key)]
+    id: Option<String>,
+    device_name: Option<String>,
+    managed_device_owner_type: ManagedDeviceOwnerType,
+    last_sync_date_time: Option<DateTimeOffset>,
+    device_action_results: Option<Vec<DeviceActionResult>>,
+}
+
+#[graph_action(path = "/deviceManagement/managedDevices/{managedDeviceId}/syncDevice")]
+struct SyncDevice {}
+
+#[graph_action(path = "/deviceManagement/managedDevices/{managedDeviceId}/wipe")]
+#[derive(Default)]
+struct Wipe {
+    keep_user_data: Option<bool>,
+    mac_os_unlock_code: Option<String>,
+}
+
+#[tokio::test]
+async fn device_actions_are_recorded_pending_then_done_and_sync_sets_the_time() {
+    let (_emulator, client) = start().await;
+    let device = ManagedDevice {
+        device_name: Some("Contoso laptop".into()),
+        managed_device_owner_type: ManagedDeviceOwnerType::Company,
+        ..ManagedDevice::default()
+    };
+    let id = device.create(&client, ()).await.unwrap().id.unwrap();
+    SyncDevice {}.invoke(&client, &id).await.unwrap();
+    Wipe { keep_user_data: Some(true), ..Wipe::default() }.invoke(&client, &id).await.unwrap();
+
+    let read = ManagedDevice::get(&client, (), &id).await.unwrap();
+    let results = read.device_action_results.unwrap();
+    let names: Vec<_> = results.iter().map(|r| r.action_name.as_deref().unwrap()).collect();
+    assert_eq!(names, ["syncDevice", "wipe"]);
+    assert!(results.iter().all(|r| r.action_state == ActionState::Pending));
+    assert!(read.last_sync_date_time.is_some());
+    let again = ManagedDevice::get(&client, (), &id).await.unwrap();
+    assert!(
+        again.device_action_results.unwrap().iter().all(|r| r.action_state == ActionState::Done)
+    );
+}
+
+#[graph_action(path = "/users/{userId}/getMemberGroups", returns = Vec<String>)]
+struct GetMemberGroups {
+    security_enabled_only: Option<bool>,
+}
+
+#[graph_entity(path = "/users")]
+struct User {
+    #[graph(key)]
+    id: Option<String>,
+    account_enabled: Option<bool>,
+    display_name: Option<String>,
+    mail_nickname: Option<String>,
+    user_principal_name: Option<String>,
+    password_profile: Option<PasswordProfile>,
+}
+
+#[graph_complex]
+struct PasswordProfile {
+    password: Option<String>,
+}
+
+#[tokio::test]
+async fn a_result_is_read_from_where_the_metadata_puts_it() {
+    let (_emulator, client) = start().await;
+    let user = User {
+        id: None,
+        account_enabled: Some(true),
+        display_name: Some("Adele".into()),
+        mail_nickname: Some("adele".into()),
+        user_principal_name: Some("adele@contoso.com".into()),
+        password_profile: Some(PasswordProfile { password: Some("x".into()) }),
+    };
+    let id = user.create(&client, ()).await.unwrap().id.unwrap();
+    let groups =
+        GetMemberGroups { security_enabled_only: Some(true) }.invoke(&client, &id).await.unwrap();
+    assert!(groups.is_empty());
+}
+
+#[tokio::test]
+async fn a_cloud_without_the_action_fails_before_any_io() {
+    // Cloud PC's `runHealthChecks` is not in China's metadata.
+    #[graph_action(
+        path = "/deviceManagement/virtualEndpoint/onPremisesConnections/{cloudPcOnPremisesConnectionId}/runHealthChecks"
+    )]
+    struct RunHealthChecks {}
+    let client = Client::builder().cloud(NationalCloud::China).bearer_token("t").build().unwrap();
+    let error = RunHealthChecks {}.invoke(&client, "p").await.unwrap_err();
+    assert!(matches!(error, Error::NotInCloud { cloud: NationalCloud::China, .. }), "{error}");
+}

@@ -1,0 +1,23 @@
+use graph_entity::graph_action;
+
+// `syncDevice` has no result.
+#[graph_action(path = "/deviceManagement/managedDevices/{id}/syncDevice", returns = String)]
+struct Sync {}
+
+// `getMemberGroups` returns `Collection(Edm.String)`: its type is missing here, and another
+// below.
+#[graph_action(path = "/users/{id}/getMemberGroups")]
+struct MemberGroups {
+    security_enabled_only: Option<bool>,
+}
+
+#[graph_action(path = "/users/{id}/getMemberGroups", returns = Vec<i32>)]
+struct MemberGroupsAsNumbers {
+    security_enabled_only: Option<bool>,
+}
+
+// An unknown attribute argument, and `unchecked`, which actions do not take.
+#[graph_action(path = "/deviceManagement/managedDevices/{id}/syncDevice", retry, unchecked)]
+struct SyncAgain {}
+
+fn main() {}
