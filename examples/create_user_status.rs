@@ -1,5 +1,6 @@
 //! The main job: the whole lifecycle of the documentation's example user status — create, get,
-//! list, update, get, delete.
+//! list, update, get, delete — then the configuration's assignment to a group, with the
+//! `assign` action, and its assignments listed.
 //!
 //! ```text
 //! cargo run --example create_user_status
@@ -17,6 +18,9 @@
 //! endpoint, creates an iOS app configuration, and runs the lifecycle of a user status under
 //! it, printing each request as the server received it (token redacted) and each typed result.
 //!
+//! Against Microsoft Graph the assignment runs only when `GRAPH_ASSIGN_GROUP_ID` names a group
+//! to assign the configuration to: `assign` replaces the configuration's assignments.
+//!
 //! To talk to Microsoft Graph instead, set `GRAPH_CONFIGURATION_ID` (an existing
 //! `managedDeviceMobileAppConfiguration`), `GRAPH_CLOUD` (`global`, `usgovl4`, `usgovl5dod` or
 //! `china`; default `global`), and either `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and
@@ -32,7 +36,11 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use graph_emulator::{Emulator, RunningEmulator};
-use graph_entity::intune::{ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus};
+use graph_entity::intune::{
+    AssignMobileAppConfiguration, ComplianceStatus, DeviceAndAppManagementAssignmentTarget,
+    GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment,
+    ManagedDeviceMobileAppConfigurationUserStatus,
+};
 use graph_entity::prelude::*;
 use graph_entity::{
     Client, NationalCloud,
@@ -54,6 +62,18 @@ struct IosMobileAppConfiguration {
     display_name: String,
     description: Option<String>,
     targeted_mobile_apps: Option<Vec<String>>,
+}
+
+/// A security group to assign the configuration to.
+#[graph_entity(path = "/groups")]
+#[derive(Debug, Clone)]
+struct Group {
+    #[graph(key)]
+    id: Option<String>,
+    display_name: Option<String>,
+    mail_enabled: Option<bool>,
+    mail_nickname: Option<String>,
+    security_enabled: Option<bool>,
 }
 
 /// The example of Microsoft's documentation page for this endpoint.
@@ -104,7 +124,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
 #[derive(Debug, Parser)]
 #[command(
     name = "create_user_status",
-    after_help = "Environment, for Microsoft Graph instead of the emulator: GRAPH_CONFIGURATION_ID (an existing managedDeviceMobileAppConfiguration), GRAPH_CLOUD (global, usgovl4, usgovl5dod or china), and AZURE_TENANT_ID, AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (AZURE_AUTHORITY_HOST optional), or GRAPH_TOKEN."
+    after_help = "Environment, for Microsoft Graph instead of the emulator: GRAPH_CONFIGURATION_ID (an existing managedDeviceMobileAppConfiguration), GRAPH_CLOUD (global, usgovl4, usgovl5dod or china), GRAPH_ASSIGN_GROUP_ID (optional: a group to assign the configuration to, replacing its assignments), and AZURE_TENANT_ID, AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (AZURE_AUTHORITY_HOST optional), or GRAPH_TOKEN."
 )]
 struct Args {
     /// Create this many user statuses in bulk, through $batch, instead of the lifecycle of one.
@@ -244,7 +264,61 @@ async fn against_emulator(
     }
     let mut witness = Witness::Emulator { emulator: &emulator, seen: emulator.requests().len() };
     lifecycle(&client, &configuration_id, status, &mut witness).await?;
+
+    println!("\n8. create a group to assign the configuration to");
+    let group = Group {
+        id: None,
+        display_name: Some("Contoso iOS users".into()),
+        mail_enabled: Some(false),
+        mail_nickname: Some("contoso-ios-users".into()),
+        security_enabled: Some(true),
+    };
+    let group = group.create(&client, ()).await?;
+    witness.show(false);
+    let group_id = group.id.ok_or("the service returned no group id")?;
+    println!("   -> group {group_id}\n");
+    assign(&client, &configuration_id, &group_id, &mut witness).await?;
     emulator.shutdown().await;
+    Ok(())
+}
+
+/// Assigns the configuration to the group (`assign`, which replaces its assignments) and lists
+/// them.
+async fn assign(
+    client: &Client,
+    configuration_id: &str,
+    group_id: &str,
+    witness: &mut Witness<'_>,
+) -> Result<(), Box<dyn Error>> {
+    println!("9. assign the configuration to the group (the `assign` action)");
+    let target = GroupAssignmentTarget { group_id: Some(group_id.to_owned()) };
+    let assign = AssignMobileAppConfiguration {
+        assignments: vec![ManagedDeviceMobileAppConfigurationAssignment {
+            id: None,
+            target: Some(DeviceAndAppManagementAssignmentTarget::Group(target)),
+        }],
+    };
+    assign.invoke(client, configuration_id).await?;
+    witness.show(false);
+    println!("   -> 204 No Content\n");
+
+    println!("10. list the configuration's assignments");
+    let assignments = ManagedDeviceMobileAppConfigurationAssignment::list(client, configuration_id)
+        .collect_all()
+        .await?;
+    witness.show(false);
+    for assignment in &assignments {
+        println!("   -> {} {:?}", assignment.id.as_deref().unwrap_or("?"), assignment.target);
+    }
+    let assigned = assignments.iter().any(|a| match &a.target {
+        Some(DeviceAndAppManagementAssignmentTarget::Group(g)) => {
+            g.group_id.as_deref() == Some(group_id)
+        }
+        _ => false,
+    });
+    if !assigned {
+        return Err("the configuration is not assigned to the group after `assign`".into());
+    }
     Ok(())
 }
 
@@ -254,7 +328,14 @@ async fn against_graph(
     status: &ManagedDeviceMobileAppConfigurationUserStatus,
 ) -> Result<(), Box<dyn Error>> {
     println!("Running the lifecycle against Microsoft Graph at {}.\n", client.base_url());
-    lifecycle(client, configuration_id, status, &mut Witness::Graph).await
+    lifecycle(client, configuration_id, status, &mut Witness::Graph).await?;
+    match std::env::var("GRAPH_ASSIGN_GROUP_ID").ok().filter(|id| !id.trim().is_empty()) {
+        Some(group_id) => assign(client, configuration_id, &group_id, &mut Witness::Graph).await,
+        None => {
+            println!("\n(Set GRAPH_ASSIGN_GROUP_ID to also assign the configuration to a group.)");
+            Ok(())
+        }
+    }
 }
 
 /// Who shows what each step sent: the emulator's log, byte for byte as it received each
