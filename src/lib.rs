@@ -84,6 +84,7 @@
 //! | `#[graph_enum(name = "complianceStatus")]` | the Graph enum declared (default: the enum's name in lowerCamelCase), checked with its members; `unchecked` skips that |
 //! | `#[graph_action(path = ".../{id}/assign")]` | an action: the path of what it is bound to, then its name; the fields are its parameters (an `Option` exactly where one may be left out, every required one declared); invoked with `Invoke::invoke` |
 //! | `#[graph_action(returns = Type)]` | the Rust type of the action's result, declared exactly when the metadata has one: a primitive, a `#[graph_enum]`, `#[graph_complex]` or `#[graph_entity]` of its type, or a `Vec` of them |
+//! | `#[graph_function(path = ".../reminderView", returns = Type)]` | a function: declared and checked as an action is, called with `Call::call` (`GET`, its parameters in the URL as OData literals, complex and collection values as parameter aliases) |
 //! | `#[graph_action(idempotent)]` | invoking it twice does what invoking it once does (`assign` replaces the assignments): a `POST` whose answer was lost is sent again rather than reported as `UnknownOutcome` |
 //!
 //! # Actions
@@ -121,6 +122,25 @@
 //! after an attempt that may have acted unless declared `idempotent`
 //! ([`GraphAction::IDEMPOTENT`]).
 //!
+//! A function changes nothing: `#[graph_function]` declares one the same way, and
+//! [`Call::call`] sends `GET` with the parameters in the URL:
+//!
+//! ```
+//! use graph_entity::operation::{FunctionParameters, GraphFunction};
+//! use graph_entity::prelude::*;
+//!
+//! #[graph_function(path = "/deviceManagement/verifyWindowsEnrollmentAutoDiscovery", returns = bool)]
+//! pub struct VerifyAutoDiscovery {
+//!     pub domain_name: Option<String>,
+//! }
+//!
+//! let verify = VerifyAutoDiscovery { domain_name: Some("contoso.com".into()) };
+//! let mut parameters = FunctionParameters::new();
+//! verify.write_parameters(&mut parameters)?;
+//! assert_eq!(parameters.to_string(), "(domainName='contoso.com')");
+//! # Ok::<(), graph_entity::Error>(())
+//! ```
+//!
 //! Put `#[graph_entity]` above any `#[derive]`, so that the derives do not see the `#[graph]`
 //! helper attributes. The wire format is written by the macro, so do not also derive serde's
 //! traits.
@@ -138,7 +158,9 @@
 
 pub mod intune;
 
-pub use graph_entity_macros::{graph_action, graph_complex, graph_entity, graph_enum};
+pub use graph_entity_macros::{
+    graph_action, graph_complex, graph_entity, graph_enum, graph_function,
+};
 // The runtime's whole public API, its modules (`auth`, `client`, `cloud`, `entity`, `error`,
 // `query`, `wire`) and its root names: one re-export, so that nothing public can be left out.
 // (`prelude` is the facade's own, below: it adds the attributes.)
@@ -193,7 +215,9 @@ pub mod query {
 /// `query()`, `patch()` and `validate()`, an enum's `as_str()`: each is a method of one of these
 /// traits, so that the macros put no names of their own in your namespace.
 pub mod prelude {
-    pub use graph_entity_macros::{graph_action, graph_complex, graph_entity, graph_enum};
+    pub use graph_entity_macros::{
+        graph_action, graph_complex, graph_entity, graph_enum, graph_function,
+    };
     pub use graph_entity_runtime::prelude::*;
 }
 

@@ -37,12 +37,19 @@ pub(crate) fn invoke(request: &Request<'_>, method: &str) -> Answer {
     };
     let schema = request.schema;
     let parameters = match call.as_deref() {
-        Some(call) if !call.is_empty() => Some(function_parameters(call).map_err(|message| {
-            bad_request(
-                request.ids,
-                format!("The parameters in '{call}' are not valid: {message}."),
-            )
-        })?),
+        Some(call) if !call.is_empty() => Some(
+            function_parameters(call)
+                .and_then(|(mut parameters, aliases)| {
+                    resolve_aliases(&mut parameters, &aliases, request.uri.query())?;
+                    Ok(parameters)
+                })
+                .map_err(|message| {
+                    bad_request(
+                        request.ids,
+                        format!("The parameters in '{call}' are not valid: {message}."),
+                    )
+                })?,
+        ),
         _ => None,
     };
     let Some(operation) = overload(schema, target.ty(), *on_collection, name, parameters.as_ref())
@@ -282,11 +289,13 @@ fn sample(schema: &Schema, ty: &TypeRef, depth: usize) -> Value {
     Value::Object(object)
 }
 
-/// A function's parameters as written in its segment: `a='x',b=2,c=true`, each an OData
+/// A function's parameters as written in its segment: `a='x',b=2,c=true,d=@p1`, each an OData
 /// literal (a string in single quotes, `''` for a quote; a number, `true`, `false`, `null`; a
-/// GUID, a date or an enum member as written). Read as JSON values for validation.
-fn function_parameters(call: &str) -> Result<Map<String, Value>, String> {
+/// GUID, a date or an enum member as written; `duration'…'`, `binary'…'`) or a parameter alias.
+/// Read as JSON values for validation; the aliases apart, (parameter, alias).
+fn function_parameters(call: &str) -> Result<(Map<String, Value>, Aliases), String> {
     let mut out = Map::new();
+    let mut aliases = Vec::new();
     let mut rest = call.trim();
     while !rest.is_empty() {
         let (name, after) = rest.split_once('=').ok_or("a parameter without `=`")?;
@@ -295,6 +304,11 @@ fn function_parameters(call: &str) -> Result<Map<String, Value>, String> {
             return Err("a parameter without a name".into());
         }
         let after = after.trim_start();
+        // `duration'PT1H'`, `binary'aGk'`: the quoted text is the value.
+        let after = ["duration'", "binary'"]
+            .iter()
+            .find_map(|prefix| after.strip_prefix(&prefix[..prefix.len() - 1]))
+            .unwrap_or(after);
         let (value, tail) = if let Some(quoted) = after.strip_prefix('\'') {
             let mut text = String::new();
             let mut chars = quoted.char_indices().peekable();
@@ -317,6 +331,9 @@ fn function_parameters(call: &str) -> Result<Map<String, Value>, String> {
         } else {
             let end = after.find(',').unwrap_or(after.len());
             let literal = after[..end].trim();
+            if let Some(alias) = literal.strip_prefix('@') {
+                aliases.push((name.to_owned(), format!("@{alias}")));
+            }
             let value = match literal {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
@@ -337,7 +354,36 @@ fn function_parameters(call: &str) -> Result<Map<String, Value>, String> {
             None => return Err(format!("`{tail}` follows the value of `{name}`")),
         };
     }
-    Ok(out)
+    Ok((out, aliases))
+}
+
+/// The parameters written as aliases: (parameter, alias).
+type Aliases = Vec<(String, String)>;
+
+/// Replaces each alias (`@p1`) with its value from the query string, where it is JSON
+/// (`?@p1=["a","b"]`), percent-decoded.
+fn resolve_aliases(
+    parameters: &mut Map<String, Value>,
+    aliases: &[(String, String)],
+    query: Option<&str>,
+) -> Result<(), String> {
+    for (parameter, alias) in aliases {
+        let written = query
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, _)| {
+                percent_encoding::percent_decode_str(name).decode_utf8_lossy() == alias.as_str()
+            })
+            .map(|(_, value)| percent_encoding::percent_decode_str(value).decode_utf8_lossy())
+            .ok_or_else(|| {
+                format!("the alias `{alias}` of `{parameter}` has no value in the query string")
+            })?;
+        let value: Value = serde_json::from_str(&written)
+            .map_err(|e| format!("the value of `{alias}` is not JSON: {e}"))?;
+        parameters.insert(parameter.clone(), value);
+    }
+    Ok(())
 }
 
 /// Completes the actions recorded on the entity a read just answered: `pending` becomes
@@ -373,15 +419,25 @@ mod tests {
 
     #[test]
     fn function_parameters_are_read_as_odata_literals() {
-        let p = function_parameters("period='D7',top=5,ok=true,none=null,q='it''s, fine'").unwrap();
+        let (p, aliases) =
+            function_parameters("period='D7',top=5,ok=true,none=null,q='it''s, fine'").unwrap();
+        assert!(aliases.is_empty());
         assert_eq!(p["period"], "D7");
         assert_eq!(p["top"], 5);
         assert_eq!(p["ok"], true);
         assert!(p["none"].is_null());
         assert_eq!(p["q"], "it's, fine");
-        let p = function_parameters("date=2026-12-01, id=3f2504e0-4f89-11d3-9a0c-0305e82c3301")
-            .unwrap();
+        let (p, _) = function_parameters(
+            "date=2026-12-01, id=3f2504e0-4f89-11d3-9a0c-0305e82c3301, d=duration'PT1H'",
+        )
+        .unwrap();
         assert_eq!(p["date"], "2026-12-01");
+        assert_eq!(p["d"], "PT1H");
+        let (mut p, aliases) = function_parameters("ids=@p1,n=2").unwrap();
+        assert_eq!(aliases, [("ids".to_owned(), "@p1".to_owned())]);
+        resolve_aliases(&mut p, &aliases, Some("@p1=%5B%22a%22%2C%22b%22%5D")).unwrap();
+        assert_eq!(p["ids"], serde_json::json!(["a", "b"]));
+        assert!(resolve_aliases(&mut p, &aliases, None).is_err());
         for bad in ["x", "='a'", "a='open", "a='x' b=1", "a=1,a=2"] {
             assert!(function_parameters(bad).is_err(), "{bad}");
         }

@@ -39,6 +39,7 @@ pub(crate) enum MacroKind {
     Enum,
     Complex,
     Action,
+    Function,
 }
 
 impl MacroKind {
@@ -48,7 +49,13 @@ impl MacroKind {
             MacroKind::Enum => ENUM_ARGS,
             MacroKind::Complex => COMPLEX_ARGS,
             MacroKind::Action => ACTION_ARGS,
+            MacroKind::Function => FUNCTION_ARGS,
         }
+    }
+
+    /// `#[graph_action]` or `#[graph_function]`.
+    pub(crate) fn is_operation(self) -> bool {
+        matches!(self, MacroKind::Action | MacroKind::Function)
     }
 
     fn name(self) -> &'static str {
@@ -57,6 +64,7 @@ impl MacroKind {
             MacroKind::Enum => "graph_enum",
             MacroKind::Complex => "graph_complex",
             MacroKind::Action => "graph_action",
+            MacroKind::Function => "graph_function",
         }
     }
 }
@@ -76,7 +84,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            PATH if kind == MacroKind::Action => {
+            PATH if kind.is_operation() => {
                 out.path_given = true;
                 if let Some(lit) = string_value(cx, &meta, PATH)? {
                     if out.path.is_some() {
@@ -86,7 +94,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            RETURNS if kind == MacroKind::Action => {
+            RETURNS if kind.is_operation() => {
                 if !meta.input.peek(Token![=]) {
                     cx.error_spanned_by(&key, "`returns` takes the result's Rust type: `returns = Vec<DeviceActionResult>`");
                     skip_value(&meta)?;
@@ -126,7 +134,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            CLOUDS if matches!(kind, MacroKind::Entity | MacroKind::Action) => {
+            CLOUDS if kind == MacroKind::Entity || kind.is_operation() => {
                 meta.parse_nested_meta(|cloud| {
                     let name = cloud.path.get_ident().map(ToString::to_string).unwrap_or_default();
                     let span = syn::spanned::Spanned::span(&cloud.path);
@@ -158,7 +166,7 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            UNCHECKED if kind != MacroKind::Action => {
+            UNCHECKED if !kind.is_operation() => {
                 if out.unchecked.is_some() {
                     cx.error_spanned_by(&key, "duplicate `unchecked` argument");
                 }

@@ -50,6 +50,15 @@ pub fn graph_action(
     expand(MacroKind::Action, args.into(), input.into()).into()
 }
 
+/// Declares a Microsoft Graph function. See the `graph_entity` crate for the full guide.
+#[proc_macro_attribute]
+pub fn graph_function(
+    args: proc_macro::TokenStream,
+    input: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    expand(MacroKind::Function, args.into(), input.into()).into()
+}
+
 /// Declares a Microsoft Graph enum type. See the `graph_entity` crate for the full guide.
 #[proc_macro_attribute]
 pub fn graph_enum(
@@ -79,8 +88,9 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
             .map(|m| expand::entity(&m)),
         MacroKind::Enum => Enum::from_input(&mut cx, &check::V1, &macro_args, &input)
             .map(|m| expand::graph_enum(&m)),
-        MacroKind::Action => {
-            Action::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::action(&m))
+        MacroKind::Action | MacroKind::Function => {
+            Action::from_input(&mut cx, &check::V1, kind, &macro_args, &input)
+                .map(|m| expand::action(&m))
         }
     };
     match (cx.check(), expanded) {

@@ -14,6 +14,8 @@ pub(crate) const RETURNS: &str = "returns";
 pub(crate) const IDEMPOTENT: &str = "idempotent";
 /// The arguments of `#[graph_action(...)]`.
 pub(crate) const ACTION_ARGS: &str = "`path`, `returns`, `idempotent`, `clouds`, `crate`";
+/// The arguments of `#[graph_function(...)]`.
+pub(crate) const FUNCTION_ARGS: &str = "`path`, `returns`, `clouds`, `crate`";
 /// The arguments of `#[graph_complex(...)]`.
 pub(crate) const COMPLEX_ARGS: &str = "`name`, `odata_type`, `crate`, `unchecked`";
 

@@ -21,8 +21,8 @@ fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> 
         MacroKind::Complex => {
             drop(Entity::complex_from_input(&mut cx, &crate::check::V1, &macro_args, &input))
         }
-        MacroKind::Action => {
-            drop(Action::from_input(&mut cx, &crate::check::V1, &macro_args, &input))
+        MacroKind::Action | MacroKind::Function => {
+            drop(Action::from_input(&mut cx, &crate::check::V1, kind, &macro_args, &input))
         }
     }
     match cx.check() {
@@ -920,4 +920,68 @@ fn action_errors_name_what_the_metadata_says() {
         ),
     );
     assert!(errors[0].starts_with("unknown `graph_action` argument `unchecked`"), "{errors:?}");
+}
+
+#[test]
+fn functions_pick_their_overload_and_name_parameters_as_the_metadata_does() {
+    let function = |args: TokenStream, item: TokenStream| errors(MacroKind::Function, args, item);
+    // `getEmailActivityUserDetail` is overloaded, by `period` or by `date`; both return a
+    // stream, which is refused for now, whichever overload the fields name.
+    for item in [
+        quote!(
+            struct P {
+                period: String,
+            }
+        ),
+        quote!(
+            struct D {
+                date: Date,
+            }
+        ),
+    ] {
+        let errors =
+            function(quote!(path = "/reports/getEmailActivityUserDetail", returns = Vec<u8>), item);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("returns a stream (`Edm.Stream`)"), "{errors:?}");
+    }
+    let errors = function(
+        quote!(path = "/users/{id}/reminderView", returns = Vec<Reminder>),
+        quote!(
+            struct R {
+                start_date_time: String,
+            }
+        ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "`reminderView` has no parameter `startDateTime`; did you mean `StartDateTime`? Name it with `#[graph(rename = \"StartDateTime\")]`",
+            "`reminderView` requires the parameter `StartDateTime` (`Edm.String`): add the field `#[graph(rename = \"StartDateTime\")] start_date_time: String`",
+        ]
+    );
+    let errors = function(
+        quote!(path = "/deviceManagement/managedDevices/{id}/syncDevice"),
+        quote!(
+            struct S {}
+        ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "`syncDevice` is an action (invoked with `POST`), not a function: declare it with `#[graph_action]`"
+        ]
+    );
+    let errors = function(
+        quote!(
+            path = "/deviceManagement/verifyWindowsEnrollmentAutoDiscovery",
+            returns = bool,
+            idempotent
+        ),
+        quote!(
+            struct V {
+                domain_name: Option<String>,
+            }
+        ),
+    );
+    assert!(errors[0].starts_with("unknown `graph_function` argument `idempotent`"), "{errors:?}");
 }

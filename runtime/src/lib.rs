@@ -9,17 +9,16 @@
 //! creation; without it the crate has the types, the wire format and validation only, and none
 //! of reqwest, tokio or aws-lc.
 //!
-//! The root has what declarations and everyday calls name; the rest is grouped: [`action`]
-//! (the trait of declared actions), [`auth`]
+//! The root has what declarations and everyday calls name; the rest is grouped: [`auth`]
 //! (credentials), [`client`] (the client, its options, paging and bulk), [`cloud`], [`entity`]
-//! (the traits of declared types and their plumbing), [`error`], [`query`] (typed query
+//! (the traits of declared types and their plumbing), [`error`], [`operation`] (the traits of
+//! declared actions and functions), [`query`] (typed query
 //! options) and [`wire`] (Graph's primitive types, among them `wire::Duration`, which is
 //! `Edm.Duration`, not `std::time::Duration`). [`prelude`] brings the traits whose methods
 //! everyday calls use.
 
 #![deny(missing_docs)]
 
-pub mod action;
 #[cfg(feature = "client")]
 pub mod auth;
 #[cfg(feature = "client")]
@@ -29,6 +28,7 @@ pub mod entity;
 pub mod error;
 #[cfg(feature = "client")]
 mod http;
+pub mod operation;
 #[cfg(feature = "client")]
 mod pace;
 pub mod prelude;
@@ -43,13 +43,13 @@ pub mod wire;
 pub mod __private;
 
 // What declarations and everyday calls name; the rest is in the modules.
-pub use action::GraphAction;
 #[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
-pub use client::{Invoke, Operations};
+pub use client::{Call, Invoke, Operations};
 pub use cloud::NationalCloud;
 pub use entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 pub use error::Error;
+pub use operation::{GraphAction, GraphFunction};
 pub use query::Query;
 pub use wire::{Base64, Date, DateTimeOffset, ExtraProperties, Guid, Json, TimeOfDay, from_slice};

@@ -4,7 +4,7 @@
 //! `query()`, `patch()` and `validate()`, an enum's `as_str()`: each is a method of one of these
 //! traits, so that the macros generate no names of their own in your namespace.
 
-pub use crate::action::GraphAction;
 #[cfg(feature = "client")]
-pub use crate::client::{Invoke, Operations, SingleOperations};
+pub use crate::client::{Call, Invoke, Operations, SingleOperations};
 pub use crate::entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
+pub use crate::operation::{GraphAction, GraphFunction};

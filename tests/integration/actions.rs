@@ -12,15 +12,19 @@ use graph_entity::intune::{
 use graph_entity::prelude::*;
 use graph_entity::{
     Client, DateTimeOffset, Error, NationalCloud, graph_action, graph_complex, graph_entity,
-    graph_enum,
+    graph_enum, graph_function,
 };
 
 use crate::common;
 
 async fn start() -> (RunningEmulator, Client) {
     let emulator = common::emulator(Emulator::builder()).await;
-    let roles =
-        [common::WRITE, "DeviceManagementManagedDevices.ReadWrite.All", "User.ReadWrite.All"];
+    let roles = [
+        common::WRITE,
+        "DeviceManagementManagedDevices.ReadWrite.All",
+        "DeviceManagementServiceConfig.Read.All",
+        "User.ReadWrite.All",
+    ];
     let client = common::token_client(&emulator, &roles).build().unwrap();
     (emulator, client)
 }
@@ -200,4 +204,66 @@ async fn a_cloud_without_the_action_fails_before_any_io() {
     let client = Client::builder().cloud(NationalCloud::China).bearer_token("t").build().unwrap();
     let error = RunHealthChecks {}.invoke(&client, "p").await.unwrap_err();
     assert!(matches!(error, Error::NotInCloud { cloud: NationalCloud::China, .. }), "{error}");
+}
+
+#[graph_function(
+    path = "/deviceManagement/verifyWindowsEnrollmentAutoDiscovery",
+    returns = bool
+)]
+struct VerifyAutoDiscovery {
+    domain_name: Option<String>,
+}
+
+#[graph_complex]
+#[derive(Debug)]
+struct Reminder {
+    event_subject: Option<String>,
+}
+
+#[graph_function(path = "/users/{userId}/reminderView", returns = Vec<Reminder>)]
+struct ReminderView {
+    #[graph(rename = "StartDateTime")]
+    start_date_time: String,
+    #[graph(rename = "EndDateTime")]
+    end_date_time: Option<String>,
+}
+
+#[tokio::test]
+async fn functions_are_called_with_get_and_their_parameters_as_literals() {
+    let (emulator, client) = start().await;
+    let hostile = "contoso.com/../users?x=1#y,z)'";
+    let verified =
+        VerifyAutoDiscovery { domain_name: Some(hostile.into()) }.call(&client, ()).await;
+    assert!(!verified.unwrap());
+    let sent = emulator.requests().into_iter().rev().find(|r| r.method == "GET").unwrap();
+    // The value stays inside its literal: quoted, its quote doubled, the rest percent-encoded.
+    assert!(
+        sent.path.ends_with(
+            "/deviceManagement/verifyWindowsEnrollmentAutoDiscovery(domainName='contoso.com%2F..%2Fusers%3Fx%3D1%23y%2Cz%29''')"
+        ),
+        "{}",
+        sent.path
+    );
+
+    let user = User {
+        id: None,
+        account_enabled: Some(true),
+        display_name: Some("Adele".into()),
+        mail_nickname: Some("adele".into()),
+        user_principal_name: Some("adele@contoso.com".into()),
+        password_profile: Some(PasswordProfile { password: Some("x".into()) }),
+    };
+    let id = user.create(&client, ()).await.unwrap().id.unwrap();
+    let view = ReminderView { start_date_time: "2026-12-01T08:00:00Z".into(), end_date_time: None };
+    assert!(view.call(&client, &id).await.unwrap().is_empty());
+    let sent = emulator.requests().into_iter().rev().find(|r| r.method == "GET").unwrap();
+    // Nullable and not optional: `None` is written `null`.
+    assert!(
+        sent.path
+            .ends_with("/reminderView(StartDateTime='2026-12-01T08%3A00%3A00Z',EndDateTime=null)"),
+        "{}",
+        sent.path
+    );
+    let missing = view.call(&client, "nobody").await.unwrap_err();
+    assert!(matches!(missing, Error::NotFound(_)), "{missing}");
 }

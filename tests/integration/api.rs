@@ -7,15 +7,16 @@ use std::collections::BTreeSet;
 
 #[allow(unused_imports)]
 use graph_entity::{
-    Base64, Client, Date, DateTimeOffset, Error, ExtraProperties, GraphAction, GraphComplex,
-    GraphEntity, GraphEnum, GraphPatch, Guid, Invoke, Json, NationalCloud, Operations, Query,
-    TimeOfDay, action, auth, client, cloud, entity, error, from_slice, graph_action, graph_complex,
-    graph_entity, graph_enum, intune, prelude, query, wire,
+    Base64, Call, Client, Date, DateTimeOffset, Error, ExtraProperties, GraphAction, GraphComplex,
+    GraphEntity, GraphEnum, GraphFunction, GraphPatch, Guid, Invoke, Json, NationalCloud,
+    Operations, Query, TimeOfDay, auth, client, cloud, entity, error, from_slice, graph_action,
+    graph_complex, graph_entity, graph_enum, intune, prelude, query, wire,
 };
 
 /// The names the `use` above imports.
 const LISTED: &[&str] = &[
     "Base64",
+    "Call",
     "Client",
     "Date",
     "DateTimeOffset",
@@ -23,6 +24,7 @@ const LISTED: &[&str] = &[
     "ExtraProperties",
     "GraphAction",
     "GraphComplex",
+    "GraphFunction",
     "GraphEntity",
     "GraphEnum",
     "GraphPatch",
@@ -33,7 +35,6 @@ const LISTED: &[&str] = &[
     "Operations",
     "Query",
     "TimeOfDay",
-    "action",
     "auth",
     "client",
     "cloud",
@@ -44,7 +45,9 @@ const LISTED: &[&str] = &[
     "graph_complex",
     "graph_entity",
     "graph_enum",
+    "graph_function",
     "intune",
+    "operation",
     "prelude",
     "query",
     "wire",

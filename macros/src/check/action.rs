@@ -1,9 +1,11 @@
-//! Checks of a `#[graph_action]` against Microsoft's metadata: the path ends in an action bound
-//! to what the rest of it addresses, every field is a parameter of a fitting Rust type (an
-//! `Option` exactly where the parameter may be left out), every parameter the action requires
-//! is declared, and the result is declared exactly when the metadata has one, of a fitting type.
+//! Checks of a `#[graph_action]` or `#[graph_function]` against Microsoft's metadata: the path
+//! ends in an action (a function) bound to what the rest of it addresses, every field is a
+//! parameter of a fitting Rust type (an `Option` exactly where the parameter may be left out),
+//! every parameter it requires is declared, and the result is declared exactly when the
+//! metadata has one, of a fitting type. A function may be overloaded: the overload is the one
+//! whose parameters the fields name.
 
-use graph_entity_schema::naming::to_snake_case;
+use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
 use graph_entity_schema::{
     Clouds, OperationDef, OperationKind, ParameterDef, PropertyDef, Schema, TypeKind, TypeRef,
     suggest,
@@ -13,10 +15,13 @@ use syn::{DeriveInput, LitStr, Type};
 
 use super::{availability_by, expected, short, sort_field, type_mismatch, vec_element};
 use crate::ctxt::Ctxt;
-use crate::model::{CheckedAction, Expected, Field, ResultKind, TypeCheck, option_inner};
+use crate::model::{
+    CheckedAction, Expected, Field, ParameterWrite, ResultKind, TypeCheck, option_inner,
+};
 
 pub(super) fn action<'a>(
     cx: &mut Ctxt,
+    function: bool,
     path: &LitStr,
     returns: Option<&'a Type>,
     required_clouds: &[(Clouds, Span)],
@@ -32,17 +37,31 @@ pub(super) fn action<'a>(
             return None;
         }
     };
-    let operation = resolved.overloads[0];
-    if operation.kind == OperationKind::Function {
-        cx.error_spanned_by(
-            path,
-            format!(
-                "`{}` is a function (invoked with `GET`, it changes nothing), not an action: declare it with `#[graph_function]`",
-                operation.short_name()
-            ),
-        );
-        return None;
+    let operation = overload(&resolved.overloads, fields);
+    match (operation.kind, function) {
+        (OperationKind::Function, false) => {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`{}` is a function (invoked with `GET`, it changes nothing), not an action: declare it with `#[graph_function]`",
+                    operation.short_name()
+                ),
+            );
+            return None;
+        }
+        (OperationKind::Action, true) => {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`{}` is an action (invoked with `POST`), not a function: declare it with `#[graph_action]`",
+                    operation.short_name()
+                ),
+            );
+            return None;
+        }
+        _ => {}
     }
+    let mut writes = Vec::new();
     let mut enum_fields = Vec::new();
     let mut complex_fields = Vec::new();
     let mut type_checks = Vec::new();
@@ -51,6 +70,16 @@ pub(super) fn action<'a>(
             unknown_parameter(cx, operation, field);
             continue;
         };
+        let literal = !parameter.ty.collection
+            && (parameter.ty.is_primitive()
+                || schema.get(&parameter.ty.name).is_some_and(|t| t.kind == TypeKind::Enum));
+        writes.push(ParameterWrite {
+            field: field.ident,
+            name: parameter.name.clone(),
+            literal,
+            option: option_inner(field.ty).is_some(),
+            optional: parameter.optional,
+        });
         if let Some(found) = check_parameter(cx, schema, operation, parameter, field) {
             let what = format!("parameter `{}`", parameter.name);
             match found {
@@ -68,14 +97,19 @@ pub(super) fn action<'a>(
         .filter(|p| !fields.iter().any(|f| f.is_property() && f.json == p.name))
         .collect();
     for parameter in missing {
+        let field = to_snake_case(&parameter.name);
+        let rename = if to_lower_camel_case(&field) == parameter.name {
+            String::new()
+        } else {
+            format!("#[graph(rename = \"{}\")] ", parameter.name)
+        };
         cx.error_spanned_by(
             &input.ident,
             format!(
-                "`{}` requires the parameter `{}` (`{}`): add the field `{}: {}`",
+                "`{}` requires the parameter `{}` (`{}`): add the field `{rename}{field}: {}`",
                 operation.short_name(),
                 parameter.name,
                 parameter.ty,
-                to_snake_case(&parameter.name),
                 rust_type_hint(schema, &parameter.ty)
             ),
         );
@@ -101,16 +135,45 @@ pub(super) fn action<'a>(
         complex_fields,
         type_checks,
         availability,
-        throttling: graph_entity_schema::throttling::service_of_path(schema, &written).map(
-            |service| (service.name, service.writes.per_app_per_tenant, service.window.as_secs()),
-        ),
+        // A function is a read: it counts against no write limit.
+        throttling: graph_entity_schema::throttling::service_of_path(schema, &written)
+            .filter(|_| !function)
+            .map(|service| {
+                (service.name, service.writes.per_app_per_tenant, service.window.as_secs())
+            }),
+        writes,
     })
+}
+
+/// The overload the fields name: every field a parameter of it and every parameter it requires
+/// declared; else the one whose parameters the most fields name (to report against).
+fn overload<'s>(overloads: &[&'s OperationDef], fields: &[Field<'_>]) -> &'s OperationDef {
+    let declared: Vec<&str> =
+        fields.iter().filter(|f| f.is_property()).map(|f| f.json.as_str()).collect();
+    let named = |o: &OperationDef| {
+        declared.iter().filter(|d| o.parameters.iter().any(|p| p.name == **d)).count()
+    };
+    let fits = |o: &OperationDef| {
+        named(o) == declared.len() && o.required().all(|p| declared.contains(&p.name.as_str()))
+    };
+    overloads
+        .iter()
+        .copied()
+        .find(|o| fits(o))
+        .or_else(|| overloads.iter().copied().max_by_key(|o| named(o)))
+        .unwrap_or(overloads[0])
 }
 
 /// A field that names no parameter: the closest parameter's name, or the list of them.
 fn unknown_parameter(cx: &mut Ctxt, operation: &OperationDef, field: &Field<'_>) {
     let names = operation.parameters.iter().map(|p| p.name.as_str());
     let message = match suggest(&field.json, names) {
+        // `StartDateTime` is not what `start_date_time` becomes: name it with `rename`.
+        Some(close) if to_lower_camel_case(&to_snake_case(close)) != close => format!(
+            "`{}` has no parameter `{}`; did you mean `{close}`? Name it with `#[graph(rename = \"{close}\")]`",
+            operation.short_name(),
+            field.json,
+        ),
         Some(close) => format!(
             "`{}` has no parameter `{}`; did you mean `{}`?",
             operation.short_name(),
@@ -313,8 +376,12 @@ fn availability(
     fields: &[Field<'_>],
 ) -> (u8, Vec<(u8, String)>) {
     availability_by(segments, |cloud| {
+        let what = match operation.kind {
+            OperationKind::Action => "action",
+            OperationKind::Function => "function",
+        };
         let action = (!operation.clouds.contains(cloud))
-            .then(|| format!("action `{}`", operation.short_name()));
+            .then(|| format!("{what} `{}`", operation.short_name()));
         action.or_else(|| {
             fields.iter().filter(|f| f.is_property()).find_map(|f| {
                 let parameter = operation.parameters.iter().find(|p| p.name == f.json)?;

@@ -173,13 +173,14 @@ impl Metadata for V1 {
     fn action<'a>(
         &self,
         cx: &mut Ctxt,
+        function: bool,
         path: &LitStr,
         returns: Option<&'a Type>,
         required_clouds: &[(Clouds, proc_macro2::Span)],
         input: &syn::DeriveInput,
         fields: &[Field<'a>],
     ) -> Option<CheckedAction<'a>> {
-        action::action(cx, path, returns, required_clouds, input, fields)
+        action::action(cx, function, path, returns, required_clouds, input, fields)
     }
 
     /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one

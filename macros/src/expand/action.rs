@@ -1,5 +1,6 @@
-//! The expansion of a `#[graph_action]`: the parameters' wire format (that of a complex value,
-//! without `@odata.type`), `GraphAction`, and the constants that compare the types the macro
+//! The expansion of a `#[graph_action]` or `#[graph_function]`: the parameters' wire format
+//! (that of a complex value, without `@odata.type`), `GraphAction` (or `GraphFunction`, which
+//! writes each parameter in the URL), and the constants that compare the types the macro
 //! cannot see (enum, complex and entity parameters, the result) with the metadata's.
 
 use proc_macro2::TokenStream;
@@ -62,21 +63,66 @@ pub(crate) fn action(action: &Action) -> TokenStream {
         Some(ty) => quote!(#ty),
         None => quote!(()),
     };
-    let graph_action = quote! {
-        #[automatically_derived]
-        impl #krate::action::GraphAction for #ident {
-            const PATH: #krate::entity::PathTemplate =
-                #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
-            const NAME: &'static str = #name;
-            #availability
-            #throttling
-            const IDEMPOTENT: bool = #idempotent;
-            const RESULT: #krate::action::ResultShape = #krate::action::ResultShape::#result;
-            type PathArgs<'__a> = #path_args;
-            type Output = #output;
+    let graph_trait = if action.function {
+        let writes = action.writes.iter().map(|w| {
+            let (field, name) = (w.field, &w.name);
+            let write = |value: TokenStream| {
+                if w.literal {
+                    quote!(__p.literal(#name, #value);)
+                } else {
+                    quote!(__p.alias(#name, #value)?;)
+                }
+            };
+            if !w.option {
+                return write(quote!(&self.#field));
+            }
+            let some = write(quote!(__v));
+            // `None`: left out where the parameter is optional, else `null`.
+            let none = if w.optional { quote!() } else { quote!(__p.null(#name);) };
+            quote! {
+                match &self.#field {
+                    #private::Some(__v) => { #some }
+                    #private::None => { #none }
+                }
+            }
+        });
+        quote! {
+            #[automatically_derived]
+            impl #krate::operation::GraphFunction for #ident {
+                const PATH: #krate::entity::PathTemplate =
+                    #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+                const NAME: &'static str = #name;
+                #availability
+                const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;
+                type PathArgs<'__a> = #path_args;
+                type Output = #output;
+
+                fn write_parameters(
+                    &self,
+                    __p: &mut #krate::operation::FunctionParameters,
+                ) -> #private::Result<(), #krate::Error> {
+                    #(#writes)*
+                    #private::Ok(())
+                }
+            }
+        }
+    } else {
+        quote! {
+            #[automatically_derived]
+            impl #krate::operation::GraphAction for #ident {
+                const PATH: #krate::entity::PathTemplate =
+                    #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+                const NAME: &'static str = #name;
+                #availability
+                #throttling
+                const IDEMPOTENT: bool = #idempotent;
+                const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;
+                type PathArgs<'__a> = #path_args;
+                type Output = #output;
+            }
         }
     };
-    let wrapped = wrap_in_const(quote!(#graph_action #serialize #deserialize));
+    let wrapped = wrap_in_const(quote!(#graph_trait #serialize #deserialize));
     quote! {
         #item
 

@@ -69,13 +69,33 @@ pub(crate) fn fallback(
             let path_args = path_args_type(placeholders.unwrap_or(0));
             let output = returns.map_or_else(|| quote!(()), |ty| quote!(#ty));
             quote! {
-                impl #krate::action::GraphAction for #ident {
+                impl #krate::operation::GraphAction for #ident {
                     const PATH: #krate::entity::PathTemplate =
                         #krate::entity::PathTemplate::__from_parts("", &[]);
                     const NAME: &'static str = "";
-                    const RESULT: #krate::action::ResultShape = #krate::action::ResultShape::None;
+                    const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::None;
                     type PathArgs<'__a> = #path_args;
                     type Output = #output;
+                }
+            }
+        }
+        (MacroKind::Function, Data::Struct(_)) => {
+            let path_args = path_args_type(placeholders.unwrap_or(0));
+            let output = returns.map_or_else(|| quote!(()), |ty| quote!(#ty));
+            quote! {
+                impl #krate::operation::GraphFunction for #ident {
+                    const PATH: #krate::entity::PathTemplate =
+                        #krate::entity::PathTemplate::__from_parts("", &[]);
+                    const NAME: &'static str = "";
+                    const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::None;
+                    type PathArgs<'__a> = #path_args;
+                    type Output = #output;
+                    fn write_parameters(
+                        &self,
+                        _: &mut #krate::operation::FunctionParameters,
+                    ) -> #private::Result<(), #krate::Error> {
+                        #unreachable
+                    }
                 }
             }
         }

@@ -7,7 +7,7 @@ use super::{
     Complex, Entity, Metadata, check_fields, check_generics, crate_path, named_fields,
     path_template,
 };
-use crate::attr::MacroArgs;
+use crate::attr::{MacroArgs, MacroKind};
 use crate::ctxt::Ctxt;
 
 /// A checked `#[graph_action]` struct.
@@ -26,6 +26,24 @@ pub(crate) struct Action<'a> {
     pub(crate) type_checks: Vec<TypeCheck<'a>>,
     /// Invoking it twice does what invoking it once does.
     pub(crate) idempotent: bool,
+    /// A function (`GET`, parameters in the URL), not an action.
+    pub(crate) function: bool,
+    /// For a function, how each declared parameter is written in the URL.
+    pub(crate) writes: Vec<ParameterWrite<'a>>,
+}
+
+/// How a function's parameter is written in its URL.
+pub(crate) struct ParameterWrite<'a> {
+    pub(crate) field: &'a Ident,
+    /// The parameter's name.
+    pub(crate) name: String,
+    /// An OData literal (a primitive or enum value), or a parameter alias with the value as
+    /// JSON (a complex, entity or collection value).
+    pub(crate) literal: bool,
+    /// The field is an `Option`: `None` writes `null`, or nothing where the parameter is
+    /// optional.
+    pub(crate) option: bool,
+    pub(crate) optional: bool,
 }
 
 /// Where an action's result is in the answer (the runtime's `ResultShape`).
@@ -68,37 +86,50 @@ pub(crate) struct CheckedAction<'a> {
     pub(crate) type_checks: Vec<TypeCheck<'a>>,
     pub(crate) availability: (u8, Vec<(u8, String)>),
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
+    /// For a function, how each parameter is written.
+    pub(crate) writes: Vec<ParameterWrite<'a>>,
 }
 
 impl<'a> Action<'a> {
     pub(crate) fn from_input(
         cx: &mut Ctxt,
         metadata: &impl Metadata,
+        kind: MacroKind,
         args: &'a MacroArgs,
         input: &'a DeriveInput,
     ) -> Option<Self> {
-        check_generics(cx, input, "actions");
-        let fields = named_fields(cx, input, "graph_action");
+        let function = kind == MacroKind::Function;
+        let (what, macro_name) =
+            if function { ("functions", "graph_function") } else { ("actions", "graph_action") };
+        check_generics(cx, input, what);
+        let fields = named_fields(cx, input, macro_name);
         let fields = fields.map(|fields| check_fields(cx, fields, false));
         if let Some(fields) = &fields {
             for field in fields {
                 if field.extra {
-                    cx.error_spanned_by(field.ident, "an action takes the parameters the metadata declares, and no others: `#[graph(extra)]` does not apply");
+                    cx.error_spanned_by(field.ident, "an action or function takes the parameters the metadata declares, and no others: `#[graph(extra)]` does not apply");
                 }
                 if field.required_on_create {
                     cx.error_spanned_by(field.ident, "a parameter the action requires is declared without `Option`: `#[graph(required)]` does not apply");
                 }
             }
         }
-        let template = path_template(
-            cx,
-            args,
-            "missing `path` argument: `#[graph_action(path = \"/deviceManagement/managedDevices/{managedDeviceId}/syncDevice\")]`",
-        );
+        let missing = if function {
+            "missing `path` argument: `#[graph_function(path = \"/users/{userId}/reminderView\")]`"
+        } else {
+            "missing `path` argument: `#[graph_action(path = \"/deviceManagement/managedDevices/{managedDeviceId}/syncDevice\")]`"
+        };
+        let template = path_template(cx, args, missing);
         let checked = match (&args.path, &template, &fields) {
-            (Some(path), Some(_), Some(fields)) => {
-                metadata.action(cx, path, args.returns.as_ref(), &args.clouds, input, fields)
-            }
+            (Some(path), Some(_), Some(fields)) => metadata.action(
+                cx,
+                function,
+                path,
+                args.returns.as_ref(),
+                &args.clouds,
+                input,
+                fields,
+            ),
             _ => None,
         }?;
         let path: &LitStr = args.path.as_ref()?;
@@ -127,6 +158,8 @@ impl<'a> Action<'a> {
             result: checked.result,
             type_checks: checked.type_checks,
             idempotent: args.idempotent.is_some(),
+            function,
+            writes: checked.writes,
         })
     }
 }

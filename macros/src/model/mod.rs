@@ -15,7 +15,7 @@ use graph_entity_schema::naming;
 
 mod action;
 
-pub(crate) use action::{Action, CheckedAction, Expected, ResultKind, TypeCheck};
+pub(crate) use action::{Action, CheckedAction, Expected, ParameterWrite, ResultKind, TypeCheck};
 
 /// A checked `#[graph_entity]` struct, or a `#[graph_complex]` one (no path, no key).
 pub(crate) struct Entity<'a> {
@@ -173,12 +173,15 @@ pub(crate) trait Metadata {
         graph_name: &str,
     ) -> Option<Vec<String>>;
 
-    /// Checks an action: the path ends in an action bound to what the rest addresses, every
-    /// field is one of its parameters, of a fitting type, and the result is declared as the
-    /// metadata has it. `None` when the path did not check (the errors are in `cx`).
+    /// Checks an action (or, `function`, a function): the path ends in one bound to what the
+    /// rest addresses, every field is one of its parameters, of a fitting type, and the result
+    /// is declared as the metadata has it. `None` when the path did not check (the errors are
+    /// in `cx`).
+    #[allow(clippy::too_many_arguments)]
     fn action<'a>(
         &self,
         cx: &mut Ctxt,
+        function: bool,
         path: &LitStr,
         returns: Option<&'a Type>,
         required_clouds: &[(graph_entity_schema::Clouds, Span)],

@@ -13,9 +13,9 @@ use reqwest::Method;
 
 use super::Client;
 use super::pages::next_page;
-use crate::action::{Decoded, GraphAction, decode_result};
 use crate::entity::PathArgs;
 use crate::error::Error;
+use crate::operation::{Decoded, GraphAction, decode_result};
 use crate::transport::options::RequestOptions;
 use crate::transport::response::unreadable;
 
@@ -24,7 +24,7 @@ use crate::transport::response::unreadable;
 /// `use graph_entity::prelude::*`.
 ///
 /// ```no_run
-/// use graph_entity_runtime::{Client, Error, action::GraphAction, client::Invoke};
+/// use graph_entity_runtime::{Client, Error, operation::GraphAction, client::Invoke};
 ///
 /// // Any action whose path has one placeholder, such as a device's `syncDevice`.
 /// async fn on_each<A>(client: &Client, action: &A, ids: &[&str]) -> Result<(), Error>

@@ -1,8 +1,9 @@
 //! The HTTP client: [`Client`] and its builder, the options of one call ([`RequestOptions`],
-//! [`RetryPolicy`]), collections read page by page ([`List`]), actions ([`Invoke`]) and bulk
-//! creation ([`BulkOptions`]).
+//! [`RetryPolicy`]), collections read page by page ([`List`]), actions ([`Invoke`]), functions
+//! ([`Call`]) and bulk creation ([`BulkOptions`]).
 
 mod bulk;
+mod call;
 mod invoke;
 mod operations;
 mod pages;
@@ -12,6 +13,7 @@ pub use crate::pace::{Pacing, Rate};
 pub use crate::retry::RetryPolicy;
 pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
+pub use call::Call;
 pub use invoke::Invoke;
 pub use operations::Operations;
 pub use pages::List;

@@ -1,12 +1,14 @@
-//! Values as OData literals in a `$filter`: what a [`Field`](super::Field) is compared with.
+//! Values as OData literals in a `$filter` (what a [`Field`](super::Field) is compared with) and
+//! in a function's parameters.
 
 use std::fmt::Write as _;
 
 use crate::wire::member::GraphEnum;
-use crate::wire::{Date, DateTimeOffset, Duration, Guid, TimeOfDay};
+use crate::wire::{Base64, Date, DateTimeOffset, Duration, Guid, TimeOfDay};
 
-/// A value as an OData literal in a `$filter`: strings and enum members quoted (`'it''s'`),
-/// numbers, booleans, dates, times and GUIDs as they are.
+/// A value as an OData literal in a `$filter` or a function's parameters: strings and enum
+/// members quoted (`'it''s'`), numbers, booleans, dates, times and GUIDs as they are, durations
+/// and binary values with their prefix (`duration'PT1H'`, `binary'aGk'`).
 pub trait FilterValue {
     /// Appends the literal to `out`.
     fn write_literal(&self, out: &mut String);
@@ -72,5 +74,14 @@ impl FilterValue for Duration {
 impl<T: GraphEnum> FilterValue for T {
     fn write_literal(&self, out: &mut String) {
         self.as_str().write_literal(out);
+    }
+}
+
+impl FilterValue for Base64 {
+    fn write_literal(&self, out: &mut String) {
+        use base64::Engine as _;
+        // OData's binary literal is base64url (ABNF `binaryValue`).
+        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.as_bytes());
+        let _ = write!(out, "binary'{encoded}'");
     }
 }

@@ -1,4 +1,4 @@
-use graph_entity::graph_action;
+use graph_entity::{graph_action, graph_function};
 
 // An action the configuration does not have: a suggestion.
 #[graph_action(path = "/deviceAppManagement/mobileAppConfigurations/{id}/asign")]
@@ -11,6 +11,10 @@ struct Misspelt {
 struct Reminders {
     start_date_time: String,
 }
+
+// An action declared as a function.
+#[graph_function(path = "/deviceManagement/managedDevices/{id}/syncDevice")]
+struct SyncAsAFunction {}
 
 // An action bound to one configuration, addressed at their collection.
 #[graph_action(path = "/deviceAppManagement/mobileAppConfigurations/assign")]
