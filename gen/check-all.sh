@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Declares every entity type of Microsoft Graph's v1.0 metadata with graph-entity-gen and
-# compiles the result (the workspace member gen/check-all, feature `all`) against graph-entity,
-# whose macro checks each declaration against the same metadata, with every operation (the
+# Declares every entity type of Microsoft Graph's v1.0 metadata, and every action and function
+# bound to what their paths address, with graph-entity-gen and compiles the result (the workspace member gen/check-all, feature `all`) against graph-entity,
+# whose macros check each declaration against the same metadata, with every operation (the
 # default `client` feature). For the global metadata it then reads Microsoft's documented
 # responses into those declarations and writes them back (gen/check-all/tests/responses.rs; the
 # reviewed disagreements: gen/check-all/responses.txt).

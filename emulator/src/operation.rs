@@ -12,7 +12,7 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use graph_entity_schema::{OperationDef, OperationKind, Schema, TypeKind, TypeRef};
+use graph_entity_schema::{Clouds, OperationDef, OperationKind, Schema, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
 use crate::edm::{now_date_time_offset, zero};
@@ -100,10 +100,10 @@ fn overload<'s>(
     let candidates: Vec<&OperationDef> =
         schema.bound_operations(ty, on_collection).into_iter().filter(|o| o.name == name).collect();
     match given {
-        None => candidates.into_iter().min_by_key(|o| o.required().count()),
+        None => candidates.into_iter().min_by_key(|o| o.required(Clouds::GLOBAL).count()),
         Some(given) => candidates.into_iter().find(|o| {
             given.keys().all(|k| o.parameters.iter().any(|p| &p.name == k))
-                && o.required().all(|p| given.contains_key(&p.name))
+                && o.required(Clouds::GLOBAL).all(|p| given.contains_key(&p.name))
         }),
     }
 }

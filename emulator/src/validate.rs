@@ -4,7 +4,7 @@
 //! Written independently of the `graph-entity` macros: the emulator checks what the client
 //! sends against Microsoft's metadata, not against the client's idea of it.
 
-use graph_entity_schema::{OperationDef, PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
+use graph_entity_schema::{Clouds, OperationDef, PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
 use crate::edm;
@@ -113,7 +113,7 @@ pub fn validate_parameters(
             )),
         }
     }
-    for parameter in operation.required() {
+    for parameter in operation.required(Clouds::GLOBAL) {
         if !object.contains_key(&parameter.name) {
             checker.problems.push(problem(
                 "MissingParameter",

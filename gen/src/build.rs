@@ -9,6 +9,7 @@ use quote::quote;
 use syn::parse_quote;
 
 use crate::names::{self, ident};
+use crate::operations::{self, Operation};
 use crate::resolve::{Entity, Scope};
 use crate::types::{self, Needs};
 use crate::{Cloud, doc};
@@ -16,6 +17,18 @@ use crate::{Cloud, doc};
 /// The file: the `use` item, the entities (each once), then the types they need, in that order,
 /// a blank line between items.
 pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_>]) -> String {
+    file_with_operations(scope, cloud, entities, &[]).0
+}
+
+/// [`file`], with the actions and functions after the entities: those whose parameters and
+/// result have Rust types here (the entity types among them declared in `entities`); the
+/// others, by struct name, with why.
+pub(crate) fn file_with_operations(
+    scope: Scope<'_>,
+    cloud: Option<Cloud>,
+    entities: &[Entity<'_>],
+    operations: &[Operation<'_>],
+) -> (String, Vec<(String, String)>) {
     let mut needs = Needs::default();
     needs.import("graph_entity");
     // Each item is printed as soon as it is built; the `use` item, known last, goes first.
@@ -24,6 +37,14 @@ pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_
     for entity in entities {
         if printed.insert(&entity.ty.name) {
             print(&mut items, entity_item(scope, cloud, entity, &mut needs));
+        }
+    }
+    let declared: HashSet<String> = entities.iter().map(|e| e.ty.name.clone()).collect();
+    let mut skipped = Vec::new();
+    for operation in operations {
+        match operations::item(scope, cloud_arg(cloud), operation, &declared, &mut needs) {
+            Ok(item) => print(&mut items, item),
+            Err(why) => skipped.push((operation.rust.clone(), why)),
         }
     }
     while let Some(ty) = needs.next() {
@@ -49,7 +70,15 @@ pub(crate) fn file(scope: Scope<'_>, cloud: Option<Cloud>, entities: &[Entity<'_
     };
     let mut out = unparse(uses);
     out.push_str(&items);
-    out
+    (out, skipped)
+}
+
+/// `clouds(name)` for a declaration held to one cloud's metadata.
+fn cloud_arg(cloud: Option<Cloud>) -> Option<TokenStream> {
+    cloud.map(|cloud| {
+        let name = ident(cloud.clouds().names().next().unwrap_or("global"));
+        quote!(clouds(#name))
+    })
 }
 
 /// The `graph_entities!` macro over these entity types (qualified names), laid out as rustfmt
@@ -92,10 +121,7 @@ fn entity_item<'s>(
     if let Some(odata_type) = &entity.odata_type {
         args.push(quote!(odata_type = #odata_type));
     }
-    if let Some(cloud) = cloud {
-        let name = ident(cloud.clouds().names().next().unwrap_or("global"));
-        args.push(quote!(clouds(#name)));
-    }
+    args.extend(cloud_arg(cloud));
     let mut about = if entity.single {
         format!("Graph's `{}`, one entity: read with `GET {path}`, updated with `PATCH`.", ty.name)
     } else {

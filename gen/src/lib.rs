@@ -28,13 +28,15 @@
 mod build;
 mod doc;
 mod names;
+mod operations;
 mod paths;
 mod resolve;
 mod types;
 
+use std::collections::HashSet;
 use std::fmt;
 
-use graph_entity_schema::{Clouds, Schema, TypeKind};
+use graph_entity_schema::{Clouds, OperationDef, Schema, TypeKind};
 
 use crate::resolve::Scope;
 
@@ -185,6 +187,11 @@ pub struct All {
     pub declared: Vec<String>,
     /// The entity types it does not declare, each with the reason.
     pub skipped: Vec<(String, GenError)>,
+    /// The actions and functions it declares, by their structs' names.
+    pub operations: Vec<String>,
+    /// The actions and functions it does not declare, each named as its struct would be (or
+    /// by its qualified name), with the reason.
+    pub skipped_operations: Vec<(String, String)>,
 }
 
 /// Prints declarations from the schema, for one cloud (the global metadata unless told).
@@ -232,9 +239,84 @@ impl<'s> Generator<'s> {
                 Err(why) => skipped.push((ty.name.clone(), why)),
             }
         }
-        let source = build::file(self.scope, self.cloud, &entities);
+        let (operations, mut skipped_operations) = self.operations(&entities, |_| true);
+        let (source, unwritable) =
+            build::file_with_operations(self.scope, self.cloud, &entities, &operations);
         let declared = entities.iter().map(|e| e.ty.name.clone()).collect();
-        All { source, declared, skipped }
+        let operations = operations
+            .iter()
+            .map(|o| o.rust.clone())
+            .filter(|rust| !unwritable.iter().any(|(name, _)| name == rust))
+            .collect();
+        skipped_operations.extend(unwritable);
+        All { source, declared, skipped, operations, skipped_operations }
+    }
+
+    /// The actions and functions bound to `ty` (as one entity or as a collection of them, its
+    /// bases' included), with the entity, enum and complex types they need.
+    ///
+    /// # Errors
+    ///
+    /// [`GenError::UnknownType`] when the cloud's metadata has no entity type of that name.
+    pub fn actions(&self, ty: &str) -> Result<(String, Vec<(String, String)>), GenError> {
+        let ty = resolve::entity_type(self.scope, ty)?;
+        let schema = self.scope.schema;
+        let bound: Vec<&OperationDef> = schema
+            .bound_operations(&ty.name, false)
+            .into_iter()
+            .chain(schema.bound_operations(&ty.name, true))
+            .collect();
+        // The entity types their parameters and results name, declared with them.
+        let mut entities = Vec::new();
+        let mut wanted: Vec<&str> = Vec::new();
+        for def in &bound {
+            let types = def.parameters.iter().map(|p| &p.ty).chain(def.returns.as_ref());
+            for named in types.filter_map(|t| schema.get(&t.name)) {
+                if named.kind == TypeKind::Entity && !wanted.contains(&named.name.as_str()) {
+                    wanted.push(&named.name);
+                    let declaration = Declaration::type_name(&named.name);
+                    if let Ok(entity) = resolve::entity(self.scope, &self.paths, &declaration) {
+                        entities.push(entity);
+                    }
+                }
+            }
+        }
+        let (operations, mut skipped) =
+            self.operations(&entities, |def| bound.iter().any(|b| std::ptr::eq(*b, def)));
+        let (source, unwritable) =
+            build::file_with_operations(self.scope, self.cloud, &entities, &operations);
+        skipped.extend(unwritable);
+        Ok((source, skipped))
+    }
+
+    /// The cloud's operations that `wanted` picks, each at its path with its struct's name
+    /// (distinct from the entities'); the others with the reason.
+    fn operations(
+        &self,
+        entities: &[resolve::Entity<'s>],
+        wanted: impl Fn(&OperationDef) -> bool,
+    ) -> (Vec<operations::Operation<'s>>, Vec<(String, String)>) {
+        // Every type's name, declared here or not: an operation's struct stands beside them.
+        let mut taken: HashSet<String> =
+            self.scope.schema.types().iter().map(|t| names::type_name(&t.name)).collect();
+        taken.extend(entities.iter().map(|e| names::type_name(&e.ty.name)));
+        let mut found = Vec::new();
+        let mut skipped = Vec::new();
+        let defs = self.scope.schema.operations().iter();
+        for def in defs.filter(|d| d.clouds.contains(self.scope.clouds) && wanted(d)) {
+            let overloaded = operations::overloaded(self.scope, def);
+            match operations::find(self.scope, &self.paths, def, overloaded, &taken) {
+                Ok(operation) => {
+                    taken.insert(operation.rust.clone());
+                    found.push(operation);
+                }
+                Err(why) => {
+                    let binding = def.binding.as_ref().map(ToString::to_string).unwrap_or_default();
+                    skipped.push((format!("{} bound to {binding}", def.name), why));
+                }
+            }
+        }
+        (found, skipped)
     }
 }
 

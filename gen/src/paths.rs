@@ -127,7 +127,7 @@ impl Paths {
 
 /// `path` followed by a key placeholder named for the element type (`{userId}`), numbered if
 /// the path already has one of that name.
-fn with_key(path: &str, ty: &str) -> String {
+pub(crate) fn with_key(path: &str, ty: &str) -> String {
     let short = ty.rsplit('.').next().unwrap_or(ty);
     let base = format!("{}Id", to_lower_first(short));
     let mut name = base.clone();

@@ -157,7 +157,7 @@ fn chosen<'s>(
 
 /// The entity type with this name: qualified, with the `graph.` alias, or a `microsoft.graph`
 /// type's own name.
-fn entity_type<'s>(scope: Scope<'s>, name: &str) -> Result<&'s TypeDef, GenError> {
+pub(crate) fn entity_type<'s>(scope: Scope<'s>, name: &str) -> Result<&'s TypeDef, GenError> {
     let schema = scope.schema;
     let found = schema
         .get(name)

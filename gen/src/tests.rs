@@ -222,3 +222,55 @@ fn all_declares_what_has_a_collection_and_says_why_not_for_the_rest() {
     let unique: HashSet<&&str> = names.iter().collect();
     assert_eq!(unique.len(), names.len());
 }
+
+#[test]
+fn an_entity_types_actions_and_functions() {
+    let (source, skipped) = global().actions("microsoft.graph.managedDevice").unwrap();
+    assert!(
+        source.contains("#[graph_action(path = \"/deviceManagement/managedDevices/{managedDeviceId}/syncDevice\")]\n#[derive(Debug, Clone, PartialEq)]\npub struct ManagedDeviceSyncDevice {}"),
+        "{source}"
+    );
+    assert!(source.contains("pub struct ManagedDeviceWipe {"), "{source}");
+    assert!(source.contains("    pub keep_user_data: Option<bool>,"), "{source}");
+    assert!(skipped.is_empty(), "{skipped:?}");
+
+    // `assign` of an abstract configuration takes entities: they are declared too.
+    let (source, _) = global().actions("microsoft.graph.iosMobileAppConfiguration").unwrap();
+    assert!(source.contains("pub struct ManagedDeviceMobileAppConfigurationAssign {"), "{source}");
+    assert!(
+        source.contains("pub assignments: Vec<ManagedDeviceMobileAppConfigurationAssignment>,"),
+        "{source}"
+    );
+    assert!(
+        source.contains("pub struct ManagedDeviceMobileAppConfigurationAssignment {"),
+        "{source}"
+    );
+
+    // A function with a result, its parameters renamed where the metadata capitalizes them.
+    let (source, _) = global().actions("microsoft.graph.user").unwrap();
+    assert!(
+        source.contains(
+            "#[graph_function(path = \"/users/{userId}/reminderView\", returns = Vec<Reminder>)]"
+        ),
+        "{source}"
+    );
+    assert!(
+        source
+            .contains("    #[graph(rename = \"StartDateTime\")]\n    pub start_date_time: String,"),
+        "{source}"
+    );
+    assert!(source.contains("pub struct UserCollectionDelta {"), "{source}");
+}
+
+#[test]
+fn all_declares_every_operation_it_can_and_says_why_not_for_the_others() {
+    let all = global().all();
+    let names: HashSet<&str> = all.operations.iter().map(String::as_str).collect();
+    assert_eq!(names.len(), all.operations.len(), "each struct name once");
+    assert!(names.contains("ManagedDeviceMobileAppConfigurationAssign"));
+    // Every operation is either declared or listed with its reason.
+    let global_operations =
+        Schema::v1().operations().iter().filter(|o| o.clouds.contains(Clouds::GLOBAL)).count();
+    assert_eq!(all.operations.len() + all.skipped_operations.len(), global_operations);
+    assert!(all.skipped_operations.iter().all(|(_, why)| !why.is_empty()));
+}

@@ -335,10 +335,14 @@ impl OperationDef {
             && (self.kind == OperationKind::Action || names(self) == names(other))
     }
 
-    /// The parameters a call must give: neither nullable nor optional (a collection is never
-    /// `null`).
-    pub fn required(&self) -> impl Iterator<Item = &ParameterDef> {
-        self.parameters.iter().filter(|p| !p.nullable && !p.optional)
+    /// The parameters a call must give in `clouds`: neither nullable nor optional (a
+    /// collection is never `null`), and declared by the metadata of one of those clouds (the
+    /// clouds' documents may spell a parameter differently: `findMeetingTimes` takes
+    /// `attendees` in one and `Attendees` in another).
+    pub fn required(&self, clouds: Clouds) -> impl Iterator<Item = &ParameterDef> {
+        self.parameters.iter().filter(move |p| {
+            !p.nullable && !p.optional && !p.clouds.intersection(clouds).is_empty()
+        })
     }
 }
 

@@ -323,7 +323,7 @@ fn intune_actions_have_their_parameters_and_results() {
     assert_eq!(binding.to_string(), "microsoft.graph.managedDeviceMobileAppConfiguration");
     let assignments = "Collection(microsoft.graph.managedDeviceMobileAppConfigurationAssignment)";
     assert_eq!(op_summary(assign), [("assignments", assignments.to_owned(), false, false)]);
-    assert_eq!(assign.required().count(), 1, "a collection is never null");
+    assert_eq!(assign.required(Clouds::GLOBAL).count(), 1, "a collection is never null");
     assert!(assign.clouds.contains(Clouds::ALL));
     // Through a type cast: bound to the base, so to the derived type too.
     let cast = "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.iosMobileAppConfiguration/assign";
@@ -341,7 +341,7 @@ fn intune_actions_have_their_parameters_and_results() {
         names,
         ["keepEnrollmentData", "keepUserData", "macOsUnlockCode", "persistEsimDataPlan"]
     );
-    assert_eq!(wipe.overloads[0].required().count(), 0, "all four are nullable");
+    assert_eq!(wipe.overloads[0].required(Clouds::ALL).count(), 0, "all four are nullable");
 
     let report = schema.resolve_operation("/deviceManagement/reports/getCachedReport").unwrap();
     let report = report.overloads[0];
@@ -391,4 +391,15 @@ fn an_operation_that_does_not_fit_names_the_reason() {
     assert_eq!((before.index, before.suggestion.as_deref()), (1, Some("mobileApps")));
     let root = err("/assign");
     assert!(root.message.contains("imported at the root"), "{root}");
+}
+
+#[test]
+fn a_parameter_the_clouds_spell_differently_is_required_where_it_is_spelt_so() {
+    let schema = Schema::v1();
+    let find = schema.resolve_operation("/users/{id}/findMeetingTimes").unwrap().overloads[0];
+    let required = |clouds| find.required(clouds).map(|p| p.name.as_str()).collect::<Vec<_>>();
+    assert_eq!(required(Clouds::GLOBAL), ["attendees"]);
+    let elsewhere: Vec<&str> =
+        find.parameters.iter().filter(|p| p.name == "Attendees").map(|p| p.name.as_str()).collect();
+    assert_eq!(elsewhere, ["Attendees"], "{:?}", find.parameters);
 }

@@ -37,7 +37,10 @@ pub(super) fn action<'a>(
             return None;
         }
     };
-    let operation = overload(&resolved.overloads, fields);
+    // The clouds the declaration is for: those `clouds(...)` lists, else the global service's.
+    let target = required_clouds.iter().fold(Clouds::NONE, |all, (cloud, _)| all.union(*cloud));
+    let target = if target.is_empty() { Clouds::GLOBAL } else { target };
+    let operation = overload(&resolved.overloads, fields, target);
     match (operation.kind, function) {
         (OperationKind::Function, false) => {
             cx.error_spanned_by(
@@ -93,7 +96,7 @@ pub(super) fn action<'a>(
         }
     }
     let missing: Vec<&ParameterDef> = operation
-        .required()
+        .required(target)
         .filter(|p| !fields.iter().any(|f| f.is_property() && f.json == p.name))
         .collect();
     for parameter in missing {
@@ -147,14 +150,19 @@ pub(super) fn action<'a>(
 
 /// The overload the fields name: every field a parameter of it and every parameter it requires
 /// declared; else the one whose parameters the most fields name (to report against).
-fn overload<'s>(overloads: &[&'s OperationDef], fields: &[Field<'_>]) -> &'s OperationDef {
+fn overload<'s>(
+    overloads: &[&'s OperationDef],
+    fields: &[Field<'_>],
+    clouds: Clouds,
+) -> &'s OperationDef {
     let declared: Vec<&str> =
         fields.iter().filter(|f| f.is_property()).map(|f| f.json.as_str()).collect();
     let named = |o: &OperationDef| {
         declared.iter().filter(|d| o.parameters.iter().any(|p| p.name == **d)).count()
     };
     let fits = |o: &OperationDef| {
-        named(o) == declared.len() && o.required().all(|p| declared.contains(&p.name.as_str()))
+        named(o) == declared.len()
+            && o.required(clouds).all(|p| declared.contains(&p.name.as_str()))
     };
     overloads
         .iter()
