@@ -7,6 +7,8 @@
 //!    memory. `create` also against the same floor with graph-entity's default per-request
 //!    timeout (100 s), and against the plain floor: no `client-request-id`, `SdkVersion` or
 //!    `User-Agent`. A listing of 100,000 entities: its peak memory, against a listing of 1,000.
+//!    An action, `invoke` of the configuration's `assign` (5,000, both ways), against the same
+//!    `POST` written by hand.
 //! 2. Serialization + validation of the seed entity vs a plain `#[derive(Serialize)]` struct of
 //!    the same shape.
 //! 3. Bulk: 10,000 creates through `$batch` vs one request each, against the emulator.
@@ -23,7 +25,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use graph_entity::intune::{
-    ComplianceStatus, ManagedDeviceMobileAppConfigurationUserStatus as Status,
+    AssignMobileAppConfiguration, ComplianceStatus, DeviceAndAppManagementAssignmentTarget,
+    GroupAssignmentTarget, ManagedDeviceMobileAppConfigurationAssignment,
+    ManagedDeviceMobileAppConfigurationUserStatus as Status,
 };
 use graph_entity::prelude::*;
 use graph_entity::{
@@ -97,6 +101,29 @@ mod baseline {
         pub(crate) status: String,
         pub(crate) last_reported_date_time: String,
         pub(crate) user_principal_name: Option<String>,
+    }
+
+    /// The `assign` the benchmark sends: the same bytes as `AssignMobileAppConfiguration`.
+    pub(crate) const ASSIGN: &str = r##"{"assignments":[{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationAssignment","target":{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"b8f2ab5a-1c6b-4e4c-8fc8-d5d3f5c8ef01"}}]}"##;
+
+    #[derive(Serialize)]
+    pub(crate) struct Assign<'a> {
+        pub(crate) assignments: [Assignment<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    pub(crate) struct Assignment<'a> {
+        #[serde(rename = "@odata.type")]
+        pub(crate) odata_type: &'a str,
+        pub(crate) target: Target<'a>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(crate) struct Target<'a> {
+        #[serde(rename = "@odata.type")]
+        pub(crate) odata_type: &'a str,
+        pub(crate) group_id: &'a str,
     }
 
     #[derive(Deserialize)]
@@ -252,6 +279,19 @@ async fn run(variant: &str, operation: &str, base: &str, calls: usize, concurren
     started.elapsed().as_secs_f64()
 }
 
+/// The configuration's `assign` to one group.
+fn assign() -> AssignMobileAppConfiguration {
+    let target = GroupAssignmentTarget { group_id: Some(GROUP.into()) };
+    AssignMobileAppConfiguration {
+        assignments: vec![ManagedDeviceMobileAppConfigurationAssignment {
+            id: None,
+            target: Some(DeviceAndAppManagementAssignmentTarget::Group(target)),
+        }],
+    }
+}
+
+const GROUP: &str = "b8f2ab5a-1c6b-4e4c-8fc8-d5d3f5c8ef01";
+
 /// One call of `operation` through graph-entity.
 async fn ours(client: &Client, operation: &str) {
     match operation {
@@ -262,6 +302,7 @@ async fn ours(client: &Client, operation: &str) {
             black_box(Status::update(client, "c", ID, &patch).await.expect("updated"));
         }
         "delete" => Status::delete(client, "c", ID).await.expect("deleted"),
+        "invoke" => assign().invoke(client, "c").await.expect("assigned"),
         listing => {
             let pages = match listing {
                 "list100k" => "p1000",
@@ -350,6 +391,22 @@ impl Floor {
                 let body = serde_json::to_vec(&patch).expect("encoded");
                 let url = format!("{statuses}/{ID}");
                 let response = self.send_json(Method::PATCH, &url, body).await;
+                black_box(response.bytes().await.expect("a body"));
+            }
+            "invoke" => {
+                let assign = baseline::Assign {
+                    assignments: [baseline::Assignment {
+                        odata_type: "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
+                        target: baseline::Target {
+                            odata_type: "#microsoft.graph.groupAssignmentTarget",
+                            group_id: GROUP,
+                        },
+                    }],
+                };
+                let body = serde_json::to_vec(&assign).expect("encoded");
+                debug_assert_eq!(body, baseline::ASSIGN.as_bytes());
+                let url = format!("{}{COLLECTION}/c/assign", self.base);
+                let response = self.send_json(Method::POST, &url, body).await;
                 black_box(response.bytes().await.expect("a body"));
             }
             "delete" => {
@@ -483,6 +540,8 @@ fn rows(label: &str, floor: &str, [ours, theirs]: [[f64; 3]; 2]) {
 }
 
 fn parent() {
+    // Both sides of the action send the same bytes.
+    assert_eq!(serde_json::to_string(&assign()).expect("encoded"), baseline::ASSIGN);
     let runs = runs();
     println!(
         "Each HTTP figure: median of {runs} runs, each in a fresh process; variants alternate.\n"
@@ -505,6 +564,8 @@ fn parent() {
         ("update16", "5,000 updates, 16 tasks"),
         ("delete", "5,000 deletes, sequential"),
         ("delete16", "5,000 deletes, 16 tasks"),
+        ("invoke", "5,000 invokes of an action (assign), sequential"),
+        ("invoke16", "5,000 invokes of an action (assign), 16 tasks"),
     ] {
         rows(label, "same bytes", compare("ours", "baseline", mode, runs));
     }
