@@ -267,3 +267,43 @@ async fn functions_are_called_with_get_and_their_parameters_as_literals() {
     let missing = view.call(&client, "nobody").await.unwrap_err();
     assert!(matches!(missing, Error::NotFound(_)), "{missing}");
 }
+
+#[tokio::test]
+async fn many_actions_travel_in_batches_with_a_result_each() {
+    let (emulator, client) = start().await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let device = ManagedDevice {
+            device_name: Some(format!("Device {n}")),
+            managed_device_owner_type: ManagedDeviceOwnerType::Company,
+            ..ManagedDevice::default()
+        };
+        ids.push(device.create(&client, ()).await.unwrap().id.unwrap());
+    }
+    ids.insert(1, "gone".to_owned());
+    let items = ids.iter().map(|id| (SyncDevice {}, [id.as_str()]));
+    let before = emulator.requests().len();
+    let results =
+        client.invoke_many(items, &graph_entity::client::BulkOptions::default()).await.unwrap();
+    let batches: Vec<_> =
+        emulator.requests().into_iter().skip(before).map(|r| (r.method, r.path)).collect();
+    // One `$batch` (the emulator logs its items after it).
+    let batch_count = batches.iter().filter(|(_, path)| path.ends_with("/$batch")).count();
+    assert_eq!((batch_count, batches.len()), (1, 5), "{batches:?}");
+    assert!(batches[0].1.ends_with("/$batch"), "{batches:?}");
+    assert!(results[0].is_ok() && results[2].is_ok() && results[3].is_ok(), "{results:?}");
+    assert!(matches!(&results[1], Err(Error::NotFound(_))), "{:?}", results[1]);
+    for id in [&ids[0], &ids[2], &ids[3]] {
+        let device = ManagedDevice::get(&client, (), id).await.unwrap();
+        assert!(device.last_sync_date_time.is_some(), "{id}");
+    }
+    // An invalid input is refused before anything is sent, naming its index.
+    let before = emulator.requests().len();
+    let items = [(SyncDevice {}, [""]), (SyncDevice {}, ["d"])];
+    let error = client.invoke_many(items, &graph_entity::client::BulkOptions::default()).await;
+    assert!(
+        matches!(error, Err(Error::InvalidInputs { ref invalid, .. }) if invalid.len() == 1 && invalid[0].0 == 0),
+        "{error:?}"
+    );
+    assert_eq!(emulator.requests().len(), before);
+}

@@ -1,6 +1,6 @@
 //! The HTTP client: [`Client`] and its builder, the options of one call ([`RequestOptions`],
 //! [`RetryPolicy`]), collections read page by page ([`List`]), actions ([`Invoke`]), functions
-//! ([`Call`]) and bulk creation ([`BulkOptions`]).
+//! ([`Call`]) and bulk operations ([`BulkOptions`]).
 
 mod bulk;
 mod call;

@@ -15,6 +15,7 @@ use reqwest::Method;
 use super::Client;
 use crate::entity::{GraphEntity, GraphPatch, InCollection, Throttling};
 use crate::error::Error;
+use crate::operation::{Decoded, GraphAction, decode_result};
 use crate::pace::{Pacer, Rate};
 use crate::retry::rule::{Decision, Event, Exchange, Request};
 use crate::retry::{RetryPolicy, retry_after};
@@ -139,6 +140,28 @@ struct Operation<T> {
     /// The documented limit of the entities' service: what paces the items.
     throttling: Option<Throttling>,
     decode: Decoder<T>,
+}
+
+/// An action's result, from one `$batch` item (or a response); a collection must be whole.
+fn invoked<A: GraphAction>(
+    status: u16,
+    body: &[u8],
+    location: Option<String>,
+) -> Result<A::Output, Error> {
+    match decode_result::<A::Output>(A::RESULT, status, body, location.clone())? {
+        Decoded::Done(output) => Ok(output),
+        Decoded::Page(items, None) => {
+            let all = serde_json::to_vec(&items).map_err(Error::Encode)?;
+            written(status, &all, location)
+        }
+        Decoded::Page(_, Some(_)) => {
+            let paging = Error::Paging {
+                pages: 1,
+                reason: "the result continues on more pages (`@odata.nextLink`), which a `$batch` item cannot follow: invoke this one alone".to_owned(),
+            };
+            Err(unreadable(status, location, body, paging))
+        }
+    }
 }
 
 /// A deletion: any success.
@@ -308,6 +331,62 @@ impl Client {
             request: Request::DELETE,
             throttling: E::THROTTLING,
             decode: deleted,
+        };
+        Ok(self.run_many(prepared, &operation, options).await)
+    }
+
+    /// Invokes many actions of type `A`: each input is the action (its parameters) and its
+    /// path arguments; one result per input, in input order (`()` for an action without a
+    /// result).
+    ///
+    /// Sent as [`create_many`](Self::create_many) sends, paced as the path's service's writes
+    /// (a device action as Intune devices'): an item throttled or unavailable is sent again
+    /// later; one whose `$batch` answer was lost, or answered `504`, is sent again only for an
+    /// action declared idempotent ([`GraphAction::IDEMPOTENT`]), else it is an unknown outcome.
+    /// A result that is a collection continuing on more pages cannot be followed from inside a
+    /// `$batch`: that item is [`Error::UnreadableSuccess`] (the action took effect), never a
+    /// truncated collection.
+    ///
+    /// ```no_run
+    /// # use graph_entity_runtime::{Client, client::BulkOptions, operation::GraphAction};
+    /// # async fn run<A>(client: &Client, action: A, devices: &[&str]) -> Result<(), graph_entity_runtime::Error>
+    /// # where A: GraphAction + Clone {
+    /// let items = devices.iter().map(|id| (action.clone(), [*id]));
+    /// for (id, result) in devices.iter().zip(client.invoke_many(items, &BulkOptions::default()).await?) {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{id}: {error}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotInCloud`]; [`Error::InvalidInputs`] when any input's path arguments or
+    /// parameters are invalid; otherwise `Ok` with each item's own result.
+    pub async fn invoke_many<A, I, P, S>(
+        &self,
+        items: I,
+        options: &BulkOptions,
+    ) -> Result<Vec<Result<A::Output, Error>>, Error>
+    where
+        A: GraphAction,
+        I: IntoIterator<Item = (A, P)>,
+        P: AsRef<[S]>,
+        S: AsRef<str>,
+    {
+        self.available_in(A::AVAILABILITY)?;
+        let prepared = prepare(items.into_iter().map(|(action, args)| {
+            let args: Vec<&str> = args.as_ref().iter().map(AsRef::as_ref).collect();
+            let path = A::PATH.render(&args)?;
+            let body = serde_json::to_vec(&action).map_err(Error::Encode)?;
+            Ok(Some((Method::POST, path, Some(Bytes::from(body)))))
+        }))?;
+        let operation = Operation {
+            template: A::PATH.as_str(),
+            request: Request::write(A::IDEMPOTENT),
+            throttling: A::THROTTLING,
+            decode: invoked::<A>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
     }
