@@ -16,12 +16,14 @@ use graph_entity_schema::{Clouds, OperationDef, OperationKind, Schema, TypeKind,
 use serde_json::{Map, Value};
 
 use crate::edm::{now_date_time_offset, zero};
+use crate::filter::{Tok, lex};
 use crate::lock::lock;
 use crate::request::{Request, key_name, type_of};
 use crate::respond::{Answer, bad_request, invalid, json_response, no_content, not_allowed};
 use crate::routing::{Kind, Target};
 use crate::store::{Refused, Store};
 use crate::validate::validate_parameters;
+use crate::write::refused;
 
 /// The navigation `assign` replaces.
 const ASSIGNMENTS: &str = "assignments";
@@ -140,7 +142,7 @@ fn act(
             let mut store = lock(&request.state.store);
             let mut collection = target.address.clone();
             collection.extend([key.to_owned(), navigation.to_owned()]);
-            replace(schema, &mut store, collection, items).map_err(|r| full(request, r))?;
+            replace(schema, &mut store, collection, items).map_err(|r| refused(request, r, key))?;
         }
     }
     if schema.property(&ty, DEVICE_ACTION_RESULTS).is_some()
@@ -170,7 +172,7 @@ fn act(
                     device.insert("lastSyncDateTime".into(), now);
                 }
             })
-            .map_err(|r| full(request, r))?;
+            .map_err(|r| refused(request, r, key))?;
     }
     Ok(())
 }
@@ -226,10 +228,6 @@ fn replace(
         store.insert(collection.clone(), key, entity)?;
     }
     Ok(())
-}
-
-fn full(request: &Request<'_>, refusal: Refused) -> Response {
-    bad_request(request.ids, format!("The emulator's store refused the change: {refusal:?}."))
 }
 
 /// The answer: `204` without a result, the bytes of a stream, else the result's type's sample
@@ -290,69 +288,47 @@ fn sample(schema: &Schema, ty: &TypeRef, depth: usize) -> Value {
 }
 
 /// A function's parameters as written in its segment: `a='x',b=2,c=true,d=@p1`, each an OData
-/// literal (a string in single quotes, `''` for a quote; a number, `true`, `false`, `null`; a
-/// GUID, a date or an enum member as written; `duration'…'`, `binary'…'`) or a parameter alias.
-/// Read as JSON values for validation; the aliases apart, (parameter, alias).
+/// literal, read by the `$filter` lexer (a string in single quotes, `''` for a quote; a number,
+/// `true`, `false`, `null`; a GUID, a date or an enum member as written; `duration'…'`,
+/// `binary'…'`) or a parameter alias. Read as JSON values for validation; the aliases apart,
+/// (parameter, alias).
 fn function_parameters(call: &str) -> Result<(Map<String, Value>, Aliases), String> {
+    let tokens = lex(call).map_err(|e| e.into_answer().2)?;
     let mut out = Map::new();
     let mut aliases = Vec::new();
-    let mut rest = call.trim();
-    while !rest.is_empty() {
-        let (name, after) = rest.split_once('=').ok_or("a parameter without `=`")?;
-        let name = name.trim();
-        if name.is_empty() {
-            return Err("a parameter without a name".into());
+    let mut tokens = tokens.into_iter().map(|t| t.tok).peekable();
+    while let Some(tok) = tokens.next() {
+        let Tok::Word(name) = tok else {
+            return Err(format!("a parameter's name is expected, not `{tok:?}`"));
+        };
+        if tokens.next() != Some(Tok::Equals) {
+            return Err(format!("`{name}` is not followed by `=`"));
         }
-        let after = after.trim_start();
-        // `duration'PT1H'`, `binary'aGk'`: the quoted text is the value.
-        let after = ["duration'", "binary'"]
-            .iter()
-            .find_map(|prefix| after.strip_prefix(&prefix[..prefix.len() - 1]))
-            .unwrap_or(after);
-        let (value, tail) = if let Some(quoted) = after.strip_prefix('\'') {
-            let mut text = String::new();
-            let mut chars = quoted.char_indices().peekable();
-            let mut end = None;
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().map(|&(_, n)| n) == Some('\'') {
-                        text.push('\'');
-                        chars.next();
-                    } else {
-                        end = Some(i + 1);
-                        break;
-                    }
-                } else {
-                    text.push(c);
-                }
-            }
-            let end = end.ok_or("a string without its closing quote")?;
-            (Value::String(text), &quoted[end..])
-        } else {
-            let end = after.find(',').unwrap_or(after.len());
-            let literal = after[..end].trim();
-            if let Some(alias) = literal.strip_prefix('@') {
-                aliases.push((name.to_owned(), format!("@{alias}")));
-            }
-            let value = match literal {
+        let value = match tokens.next() {
+            Some(Tok::Str(text) | Tok::Typed(_, text)) => Value::String(text),
+            Some(Tok::Raw(raw)) => serde_json::from_str::<serde_json::Number>(&raw)
+                .map_or(Value::String(raw), Value::Number),
+            Some(Tok::Word(word)) => match word.as_str() {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
                 "null" => Value::Null,
-                _ => serde_json::from_str::<serde_json::Number>(literal)
-                    .map(Value::Number)
-                    .unwrap_or_else(|_| Value::String(literal.to_owned())),
-            };
-            (value, &after[end..])
+                _ => {
+                    if word.starts_with('@') {
+                        aliases.push((name.clone(), word.clone()));
+                    }
+                    Value::String(word)
+                }
+            },
+            other => return Err(format!("`{name}` has no value (`{other:?}`)")),
         };
-        if out.insert(name.to_owned(), value).is_some() {
+        if out.insert(name.clone(), value).is_some() {
             return Err(format!("`{name}` is given twice"));
         }
-        let tail = tail.trim_start();
-        rest = match tail.strip_prefix(',') {
-            Some(next) => next.trim_start(),
-            None if tail.is_empty() => tail,
-            None => return Err(format!("`{tail}` follows the value of `{name}`")),
-        };
+        match tokens.next() {
+            None => break,
+            Some(Tok::Comma) => {}
+            Some(other) => return Err(format!("`{other:?}` follows the value of `{name}`")),
+        }
     }
     Ok((out, aliases))
 }

@@ -48,7 +48,7 @@ fn parse_body(request: &Request<'_>) -> Result<Map<String, Value>, Response> {
     }
 }
 
-fn refused(request: &Request<'_>, refusal: Refused, key: &str) -> Response {
+pub(crate) fn refused(request: &Request<'_>, refusal: Refused, key: &str) -> Response {
     match refusal {
         Refused::Full { entities, bytes } => graph_error(
             request.ids,

@@ -177,9 +177,8 @@ struct PasswordProfile {
     password: Option<String>,
 }
 
-#[tokio::test]
-async fn a_result_is_read_from_where_the_metadata_puts_it() {
-    let (_emulator, client) = start().await;
+/// Creates a user; its id.
+async fn adele(client: &Client) -> String {
     let user = User {
         id: None,
         account_enabled: Some(true),
@@ -188,7 +187,13 @@ async fn a_result_is_read_from_where_the_metadata_puts_it() {
         user_principal_name: Some("adele@contoso.com".into()),
         password_profile: Some(PasswordProfile { password: Some("x".into()) }),
     };
-    let id = user.create(&client, ()).await.unwrap().id.unwrap();
+    user.create(client, ()).await.unwrap().id.unwrap()
+}
+
+#[tokio::test]
+async fn a_result_is_read_from_where_the_metadata_puts_it() {
+    let (_emulator, client) = start().await;
+    let id = adele(&client).await;
     let groups =
         GetMemberGroups { security_enabled_only: Some(true) }.invoke(&client, &id).await.unwrap();
     assert!(groups.is_empty());
@@ -245,15 +250,7 @@ async fn functions_are_called_with_get_and_their_parameters_as_literals() {
         sent.path
     );
 
-    let user = User {
-        id: None,
-        account_enabled: Some(true),
-        display_name: Some("Adele".into()),
-        mail_nickname: Some("adele".into()),
-        user_principal_name: Some("adele@contoso.com".into()),
-        password_profile: Some(PasswordProfile { password: Some("x".into()) }),
-    };
-    let id = user.create(&client, ()).await.unwrap().id.unwrap();
+    let id = adele(&client).await;
     let view = ReminderView { start_date_time: "2026-12-01T08:00:00Z".into(), end_date_time: None };
     assert!(view.call(&client, &id).await.unwrap().is_empty());
     let sent = emulator.requests().into_iter().rev().find(|r| r.method == "GET").unwrap();

@@ -1,10 +1,11 @@
-//! The tokens of a `$filter`.
+//! The tokens of a `$filter`, and of a function's parameters (`name=literal,…`): OData's
+//! literals, read once here.
 
 use super::{QueryError, invalid};
 use crate::edm::is_guid;
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Tok {
+pub(crate) enum Tok {
     Word(String),
     Str(String),
     /// A literal starting with a digit or `-`: a number, date, date-time or GUID.
@@ -16,12 +17,14 @@ pub(super) enum Tok {
     Comma,
     /// In lambdas, `any(x: …)`, which are not served.
     Colon,
+    /// Between a function's parameter and its value.
+    Equals,
 }
 
 #[derive(Debug)]
-pub(super) struct Token {
-    pub(super) tok: Tok,
-    pub(super) at: usize,
+pub(crate) struct Token {
+    pub(crate) tok: Tok,
+    pub(crate) at: usize,
 }
 
 impl Token {
@@ -34,11 +37,12 @@ impl Token {
             Tok::Close => ")".into(),
             Tok::Comma => ",".into(),
             Tok::Colon => ":".into(),
+            Tok::Equals => "=".into(),
         }
     }
 }
 
-pub(super) fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
+pub(crate) fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -47,11 +51,12 @@ pub(super) fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
     while let Some(&(at, c)) = chars.get(i) {
         match c {
             c if c.is_whitespace() => i += 1,
-            '(' | ')' | ',' | ':' => {
+            '(' | ')' | ',' | ':' | '=' => {
                 let tok = match c {
                     '(' => Tok::Open,
                     ')' => Tok::Close,
                     ':' => Tok::Colon,
+                    '=' => Tok::Equals,
                     _ => Tok::Comma,
                 };
                 tokens.push(Token { tok, at });

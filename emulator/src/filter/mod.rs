@@ -23,6 +23,8 @@ mod eval;
 mod lex;
 mod parse;
 
+pub(crate) use lex::{Tok, lex};
+
 use graph_entity_schema::{Schema, TypeKind, TypeRef};
 
 /// The deepest nesting of parentheses and `not` accepted.

@@ -330,7 +330,7 @@ impl Parser<'_> {
                     _ => Operand::Property(PropertyPath::resolve(self.schema, self.ty, &word)?),
                 }
             }
-            Tok::Open | Tok::Close | Tok::Comma | Tok::Colon => {
+            Tok::Open | Tok::Close | Tok::Comma | Tok::Colon | Tok::Equals => {
                 return self.expected("an operand");
             }
         };

@@ -4,14 +4,13 @@
 //! cannot see (enum, complex and entity parameters, the result) with the metadata's.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::quote;
 
 use super::{
     Shared, availability_const, checks, path_args, path_parts, serde, strip_helper_attrs,
     throttling_const, wrap_in_const,
 };
-use crate::model::{Action, Expected, ResultKind};
+use crate::model::{Action, ResultKind};
 
 pub(crate) fn action(action: &Action) -> TokenStream {
     let params = &action.params;
@@ -21,31 +20,8 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     let serialize = serde::serialize(&s);
     let deserialize = serde::deserialize(&s);
     let field_checks = checks::type_checks(&s);
-    let type_checks = action.type_checks.iter().map(|check| {
-        let ty = check.ty;
-        let what = &check.what;
-        // Spanned at the type, so that a failed comparison is reported there.
-        match &check.expected {
-            Expected::Enum(name) => {
-                let message = format!("{what} holds the Graph enum `{name}`, but its type is a `#[graph_enum]` of another Graph enum");
-                quote_spanned! {ty.span()=>
-                    const _: () = ::core::assert!(#private::str_eq(<#ty as #krate::GraphEnum>::GRAPH_NAME, #name), #message);
-                }
-            }
-            Expected::Complex(name) => {
-                let message = format!("{what} holds the Graph complex type `{name}`, but its type is a `#[graph_complex]` of another Graph type");
-                quote_spanned! {ty.span()=>
-                    const _: () = ::core::assert!(#private::contains_str(<#ty as #krate::GraphComplex>::BASES, #name), #message);
-                }
-            }
-            Expected::Entity(name, accepted) => {
-                let message = format!("{what} holds the Graph entity type `{name}`, but its type is a `#[graph_entity]` of another Graph type");
-                quote_spanned! {ty.span()=>
-                    const _: () = ::core::assert!(#private::contains_str(&[#(#accepted),*], <#ty as #krate::GraphEntity>::ODATA_TYPE), #message);
-                }
-            }
-        }
-    });
+    let type_checks =
+        action.type_checks.iter().map(|c| checks::type_check(&s, c.ty, &c.what, &c.expected));
     let path = params.path.as_ref().map(syn::LitStr::value).unwrap_or_default();
     let parts = path_parts(&s);
     let path_args = path_args(&s);
@@ -63,7 +39,9 @@ pub(crate) fn action(action: &Action) -> TokenStream {
         Some(ty) => quote!(#ty),
         None => quote!(()),
     };
-    let graph_trait = if action.function {
+    // What an action has of its own (its write limit, whether it is idempotent) and a
+    // function (how it writes its parameters in the URL); the rest is common.
+    let (graph_trait, own) = if action.function {
         let writes = action.writes.iter().map(|w| {
             let (field, name) = (w.field, &w.name);
             let write = |value: TokenStream| {
@@ -86,40 +64,30 @@ pub(crate) fn action(action: &Action) -> TokenStream {
                 }
             }
         });
-        quote! {
-            #[automatically_derived]
-            impl #krate::operation::GraphFunction for #ident {
-                const PATH: #krate::entity::PathTemplate =
-                    #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
-                const NAME: &'static str = #name;
-                #availability
-                const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;
-                type PathArgs<'__a> = #path_args;
-                type Output = #output;
-
-                fn write_parameters(
-                    &self,
-                    __p: &mut #krate::operation::FunctionParameters,
-                ) -> #private::Result<(), #krate::Error> {
-                    #(#writes)*
-                    #private::Ok(())
-                }
+        let own = quote! {
+            fn write_parameters(
+                &self,
+                __p: &mut #krate::operation::FunctionParameters,
+            ) -> #private::Result<(), #krate::Error> {
+                #(#writes)*
+                #private::Ok(())
             }
-        }
+        };
+        (quote!(GraphFunction), own)
     } else {
-        quote! {
-            #[automatically_derived]
-            impl #krate::operation::GraphAction for #ident {
-                const PATH: #krate::entity::PathTemplate =
-                    #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
-                const NAME: &'static str = #name;
-                #availability
-                #throttling
-                const IDEMPOTENT: bool = #idempotent;
-                const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;
-                type PathArgs<'__a> = #path_args;
-                type Output = #output;
-            }
+        (quote!(GraphAction), quote!(#throttling const IDEMPOTENT: bool = #idempotent;))
+    };
+    let graph_trait = quote! {
+        #[automatically_derived]
+        impl #krate::operation::#graph_trait for #ident {
+            const PATH: #krate::entity::PathTemplate =
+                #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+            const NAME: &'static str = #name;
+            #availability
+            const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;
+            type PathArgs<'__a> = #path_args;
+            type Output = #output;
+            #own
         }
     };
     let wrapped = wrap_in_const(quote!(#graph_trait #serialize #deserialize));

@@ -65,37 +65,32 @@ pub(crate) fn fallback(
                 }
             }
         },
-        (MacroKind::Action, Data::Struct(_)) => {
+        (MacroKind::Action | MacroKind::Function, Data::Struct(_)) => {
             let path_args = path_args_type(placeholders.unwrap_or(0));
             let output = returns.map_or_else(|| quote!(()), |ty| quote!(#ty));
-            quote! {
-                impl #krate::operation::GraphAction for #ident {
-                    const PATH: #krate::entity::PathTemplate =
-                        #krate::entity::PathTemplate::__from_parts("", &[]);
-                    const NAME: &'static str = "";
-                    const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::None;
-                    type PathArgs<'__a> = #path_args;
-                    type Output = #output;
-                }
-            }
-        }
-        (MacroKind::Function, Data::Struct(_)) => {
-            let path_args = path_args_type(placeholders.unwrap_or(0));
-            let output = returns.map_or_else(|| quote!(()), |ty| quote!(#ty));
-            quote! {
-                impl #krate::operation::GraphFunction for #ident {
-                    const PATH: #krate::entity::PathTemplate =
-                        #krate::entity::PathTemplate::__from_parts("", &[]);
-                    const NAME: &'static str = "";
-                    const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::None;
-                    type PathArgs<'__a> = #path_args;
-                    type Output = #output;
+            // The same constants and types; a function also writes its parameters.
+            let (graph_trait, write) = if kind == MacroKind::Function {
+                let write = quote! {
                     fn write_parameters(
                         &self,
                         _: &mut #krate::operation::FunctionParameters,
                     ) -> #private::Result<(), #krate::Error> {
                         #unreachable
                     }
+                };
+                (quote!(GraphFunction), write)
+            } else {
+                (quote!(GraphAction), quote!())
+            };
+            quote! {
+                impl #krate::operation::#graph_trait for #ident {
+                    const PATH: #krate::entity::PathTemplate =
+                        #krate::entity::PathTemplate::__from_parts("", &[]);
+                    const NAME: &'static str = "";
+                    const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::None;
+                    type PathArgs<'__a> = #path_args;
+                    type Output = #output;
+                    #write
                 }
             }
         }

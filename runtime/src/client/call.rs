@@ -3,16 +3,14 @@
 //!
 //! A function changes nothing: like any read, it is resent after throttling and lost answers.
 
-use std::collections::HashSet;
 use std::future::Future;
 
 use reqwest::Method;
 
 use super::Client;
-use super::pages::next_page;
 use crate::entity::PathArgs;
 use crate::error::Error;
-use crate::operation::{Decoded, FunctionParameters, GraphFunction, decode_result};
+use crate::operation::{FunctionParameters, GraphFunction};
 use crate::transport::options::RequestOptions;
 
 /// Calling every function declared with `#[graph_function]`, with the path's arguments checked
@@ -82,32 +80,7 @@ impl Client {
         let template = F::PATH.as_str();
         let options = RequestOptions::default();
         let answer = transport.execute(Method::GET, template, url, None, &options).await?;
-        let (mut items, mut next) =
-            match decode_result::<F::Output>(F::RESULT, answer.status, &answer.body, None)
-                .map_err(read_error)?
-            {
-                Decoded::Done(output) => return Ok(output),
-                Decoded::Page(items, next) => (items, next),
-            };
-        let (mut pages, mut seen) = (1, HashSet::new());
-        while let Some(link) = next {
-            let url = next_page(self, link, pages, &mut seen)?;
-            let answer = transport.execute(Method::GET, template, url, None, &options).await?;
-            match decode_result::<F::Output>(F::RESULT, answer.status, &answer.body, None)
-                .map_err(read_error)?
-            {
-                Decoded::Page(more, link) => {
-                    items.extend(more);
-                    next = link;
-                }
-                Decoded::Done(output) => return Ok(output),
-            }
-            pages += 1;
-        }
-        // The pages' items, read as the declared collection: an item that does not fit is
-        // named by its index.
-        let all = serde_json::to_vec(&items).map_err(Error::Encode)?;
-        crate::transport::response::decode(200, &all)
+        super::result::read(self, F::RESULT, template, answer).await.map_err(read_error)
     }
 }
 

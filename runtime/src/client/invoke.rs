@@ -5,19 +5,16 @@
 //! sent again after an attempt that may have acted (a lost answer, a `504`): that is
 //! [`Error::UnknownOutcome`], as for `create`.
 
-use std::collections::HashSet;
 use std::future::Future;
 
 use bytes::Bytes;
 use reqwest::Method;
 
 use super::Client;
-use super::pages::next_page;
 use crate::entity::PathArgs;
 use crate::error::Error;
-use crate::operation::{Decoded, GraphAction, decode_result};
+use crate::operation::GraphAction;
 use crate::transport::options::RequestOptions;
-use crate::transport::response::unreadable;
 
 /// Invoking every action declared with `#[graph_action]`, with the path's arguments checked by
 /// the compiler ([`GraphAction::PathArgs`]). Bring it into scope with
@@ -117,33 +114,6 @@ impl Client {
         };
         let template = A::PATH.as_str();
         let answer = transport.execute(Method::POST, template, url, Some(body), &options).await?;
-        let (status, location) = (answer.status, answer.location.clone());
-        let (mut items, mut next) = match decode_result::<A::Output>(
-            A::RESULT,
-            answer.status,
-            &answer.body,
-            answer.location,
-        )? {
-            Decoded::Done(output) => return Ok(output),
-            Decoded::Page(items, next) => (items, next),
-        };
-        // The rest of a collection: read with `GET`, as any page.
-        let (mut pages, mut seen) = (1, HashSet::new());
-        while let Some(link) = next {
-            let url = next_page(self, link, pages, &mut seen)?;
-            let answer = transport
-                .execute(Method::GET, template, url, None, &RequestOptions::default())
-                .await?;
-            match decode_result::<A::Output>(A::RESULT, answer.status, &answer.body, None)? {
-                Decoded::Page(more, link) => {
-                    items.extend(more);
-                    next = link;
-                }
-                Decoded::Done(output) => return Ok(output),
-            }
-            pages += 1;
-        }
-        let all = serde_json::Value::Array(items);
-        serde_json::from_value(all).map_err(|e| unreadable(status, location, b"", Error::Encode(e)))
+        super::result::read(self, A::RESULT, template, answer).await
     }
 }

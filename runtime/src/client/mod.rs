@@ -7,6 +7,7 @@ mod call;
 mod invoke;
 mod operations;
 mod pages;
+mod result;
 mod single;
 
 pub use crate::pace::{Pacing, Rate};
