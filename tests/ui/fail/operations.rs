@@ -1,6 +1,7 @@
 // What the compiler refuses in reads and updates: a `null` for a property Graph does not allow
 // it in, a setter for a computed property, a filter value of the wrong type, a property of
-// another entity in a query, and creating a singleton.
+// another entity in a query, creating a singleton, and reading the changes of a collection
+// without a `delta` function.
 use graph_entity::prelude::*;
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 
@@ -30,8 +31,14 @@ async fn singleton(client: &graph_entity::Client) {
     let _ = DeviceManagement::default().create(client, ()).await;
 }
 
+// The user statuses' collection has no `delta` function in the metadata.
+fn changes(client: &graph_entity::Client) {
+    let _ = Status::delta(client, "configuration");
+}
+
 fn main() {
     let _ = singleton;
+    let _ = changes;
     // `devicesCount` is not nullable: its setter takes an `i32`, not an `Option`.
     let _ = Status::patch().devices_count(None);
     // A collection is never `null`, at most empty.

@@ -1,3 +1,7 @@
+// Every attribute of every macro, used at once, compiles and gives what it says.
+// A user's crate: the workspace's own lints on public items do not apply.
+#![allow(missing_debug_implementations, unreachable_pub)]
+
 use graph_entity::prelude::*;
 use graph_entity::{DateTimeOffset, ExtraProperties};
 
@@ -36,6 +40,7 @@ fn generic<E: GraphEntity>() -> &'static str {
 }
 
 #[graph_entity(path = "/deviceAppManagement/mobileAppConfigurations/{id}/assignments")]
+#[derive(Debug)]
 pub struct Assignment {
     #[graph(key)]
     pub id: Option<String>,
@@ -48,11 +53,13 @@ pub struct Assignment {
     clouds(global, us_gov, china),
     crate = ::graph_entity
 )]
+#[derive(Debug)]
 pub struct Assign {
     pub assignments: Vec<Assignment>,
 }
 
 #[graph_action(path = "/users/{userId}/getMemberGroups", returns = Vec<String>)]
+#[derive(Debug)]
 pub struct MemberGroups {
     #[graph(rename = "securityEnabledOnly")]
     pub only_security: Option<bool>,
@@ -67,7 +74,7 @@ async fn act(client: &graph_entity::Client) -> Result<Vec<String>, graph_entity:
 fn main() {
     let _ = call;
     let _ = act;
-    assert!(<Assign as GraphAction>::IDEMPOTENT);
+    const { assert!(<Assign as GraphAction>::IDEMPOTENT) };
     assert_eq!(generic::<Thing>(), "/a/{aId}/b/{type}/c('{cId}')");
     assert_eq!(Thing::ODATA_TYPE, "#contoso.thing");
 }

@@ -2,6 +2,9 @@
 // `count`, `patch`, `fields`, `query`, `validate` and `PATH`, an enum its own `as_str`, and types
 // named `UserPatch` and `UserFields` may stand beside `User`. The operations stay reachable
 // through the traits.
+// A user's crate: the workspace's own lints on public items do not apply.
+#![allow(missing_debug_implementations, unreachable_pub)]
+
 use graph_entity::prelude::*;
 use graph_entity::{Client, Error};
 
