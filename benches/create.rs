@@ -8,7 +8,9 @@
 //!    timeout (100 s), and against the plain floor: no `client-request-id`, `SdkVersion` or
 //!    `User-Agent`. A listing of 100,000 entities: its peak memory, against a listing of 1,000.
 //!    An action, `invoke` of the configuration's `assign` (5,000, both ways), against the same
-//!    `POST` written by hand.
+//!    `POST` written by hand. Delta: 10 rounds of `User::delta` over 10,000 users in pages of
+//!    100, against the same pages read by hand, and the peak memory of a round of 100 pages
+//!    against a round of one.
 //! 2. Serialization + validation of the seed entity vs a plain `#[derive(Serialize)]` struct of
 //!    the same shape.
 //! 3. Bulk: 10,000 creates through `$batch` vs one request each, against the emulator.
@@ -52,6 +54,26 @@ const ID: &str = "44960944-0944-4496-4409-964444099644";
 const SELECT: &str =
     "$select=id,userDisplayName,devicesCount,status,lastReportedDateTime,userPrincipalName";
 const COLLECTION: &str = "/deviceAppManagement/mobileAppConfigurations";
+/// Rounds of changes per `delta` run, and the pages of each (`delta1`: one page).
+const DELTA_ROUNDS: usize = 10;
+const DELTA_PAGES: usize = 100;
+/// The pages of a round the static responder serves in this process.
+static ROUND_PAGES: AtomicUsize = AtomicUsize::new(DELTA_PAGES);
+/// What a round selects: the declared properties of `User`.
+const USER_SELECT: &str = "$select=id,displayName,userPrincipalName,mail,jobTitle";
+const USER: &str = r#"{"id":"87d349ed-44d7-43e1-9a83-5f2406dee5bd","displayName":"Adele Vance","userPrincipalName":"AdeleV@contoso.onmicrosoft.com","mail":"AdeleV@contoso.onmicrosoft.com","jobTitle":"Retail Manager"}"#;
+
+/// The users a round reads.
+#[graph_entity::graph_entity(path = "/users")]
+#[derive(Debug)]
+struct User {
+    #[graph(key)]
+    id: Option<String>,
+    display_name: Option<String>,
+    user_principal_name: Option<String>,
+    mail: Option<String>,
+    job_title: Option<String>,
+}
 
 const RESPONSE: &str = r##"{"@odata.type":"#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus","id":"44960944-0944-4496-4409-964444099644","userDisplayName":"User Display Name value","devicesCount":12,"status":"notApplicable","lastReportedDateTime":"2017-01-01T00:00:17.7769392-08:00","userPrincipalName":"User Principal Name value"}"##;
 
@@ -133,6 +155,29 @@ mod baseline {
         pub(crate) next_link: Option<String>,
     }
 
+    /// A user of a round of changes, as a hand-written program reads it.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub(crate) struct User {
+        pub(crate) id: String,
+        pub(crate) display_name: Option<String>,
+        pub(crate) user_principal_name: Option<String>,
+        pub(crate) mail: Option<String>,
+        pub(crate) job_title: Option<String>,
+        #[serde(rename = "@removed")]
+        pub(crate) removed: Option<serde::de::IgnoredAny>,
+    }
+
+    #[derive(Deserialize)]
+    pub(crate) struct DeltaPage {
+        pub(crate) value: Vec<User>,
+        #[serde(rename = "@odata.nextLink")]
+        pub(crate) next_link: Option<String>,
+        #[serde(rename = "@odata.deltaLink")]
+        pub(crate) delta_link: Option<String>,
+    }
+
     pub(crate) const ODATA_TYPE: &str =
         "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
 
@@ -181,8 +226,12 @@ fn child(args: &[String]) {
             Some(operation) => (operation, CONCURRENCY),
             None => (mode, 1),
         };
+        if operation == "delta1" {
+            ROUND_PAGES.store(1, Ordering::Relaxed);
+        }
         let calls = match operation {
             "list" => LISTINGS,
+            "delta" | "delta1" => DELTA_ROUNDS,
             "list100k" | "list1k" => 1,
             _ => CALLS,
         };
@@ -204,9 +253,13 @@ fn static_responder() -> String {
             let address = listener.local_addr().expect("an address");
             sender.send(address).expect("the parent waits");
             let entities = vec![RESPONSE; PAGE].join(",");
+            let users = vec![USER; PAGE].join(",");
             let app = axum::Router::new().fallback(
                 move |method: axum::http::Method, uri: axum::http::Uri| {
-                    let page = answer_page(&address, &method, &uri, &entities);
+                    let page = match uri.path().ends_with("/users/delta") {
+                        true => answer_round(&address, &uri, &users),
+                        false => answer_page(&address, &method, &uri, &entities),
+                    };
                     async move { page }
                 },
             );
@@ -247,6 +300,27 @@ fn answer_page(
         }
         _ => (StatusCode::OK, json, RESPONSE.to_owned()),
     }
+}
+
+/// A page of a round of changes to users: [`ROUND_PAGES`] pages of 100, the last with a delta
+/// link.
+fn answer_round(
+    address: &std::net::SocketAddr,
+    uri: &axum::http::Uri,
+    users: &str,
+) -> (axum::http::StatusCode, [(&'static str, &'static str); 1], String) {
+    let page: usize = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|o| o.strip_prefix("$skiptoken=")))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let link = if page + 1 < ROUND_PAGES.load(Ordering::Relaxed) {
+        format!(r#""@odata.nextLink":"http://{address}/v1.0/users/delta?$skiptoken={}""#, page + 1)
+    } else {
+        format!(r#""@odata.deltaLink":"http://{address}/v1.0/users/delta?$deltatoken=d""#)
+    };
+    let json = [("content-type", "application/json")];
+    (axum::http::StatusCode::OK, json, format!(r#"{{{link},"value":[{users}]}}"#))
 }
 
 /// `calls` of `operation` from `concurrency` tasks.
@@ -303,6 +377,13 @@ async fn ours(client: &Client, operation: &str) {
         }
         "delete" => Status::delete(client, "c", ID).await.expect("deleted"),
         "invoke" => assign().invoke(client, "c").await.expect("assigned"),
+        "delta" | "delta1" => {
+            let mut round = User::delta(client, ());
+            while let Some(change) = round.next().await {
+                drop(black_box(change.expect("a change")));
+            }
+            black_box(round.delta_link().expect("the round's end"));
+        }
         listing => {
             let pages = match listing {
                 "list100k" => "p1000",
@@ -409,6 +490,22 @@ impl Floor {
                 let response = self.send_json(Method::POST, &url, body).await;
                 black_box(response.bytes().await.expect("a body"));
             }
+            "delta" | "delta1" => {
+                let mut url = Some(format!("{}/users/delta?{USER_SELECT}", self.base));
+                let mut end = None;
+                while let Some(next) = url.take() {
+                    let response = self.request(Method::GET, &next).send().await.expect("sent");
+                    assert!(response.status().is_success());
+                    let bytes = response.bytes().await.expect("a body");
+                    let page: baseline::DeltaPage =
+                        serde_json::from_slice(&bytes).expect("decoded");
+                    for user in page.value {
+                        drop(black_box(user));
+                    }
+                    (url, end) = (page.next_link, page.delta_link);
+                }
+                black_box(end.expect("the round's end"));
+            }
             "delete" => {
                 let url = format!("{statuses}/{ID}");
                 let response = self.request(Method::DELETE, &url).send().await.expect("sent");
@@ -498,11 +595,18 @@ fn runs() -> usize {
 
 /// Alternates `a` and `b` for `runs` runs each; medians of (seconds, CPU seconds, peak MiB).
 fn compare(a: &str, b: &str, mode: &str, runs: usize) -> [[f64; 3]; 2] {
+    compare_runs([(a, mode), (b, mode)], runs)
+}
+
+/// Alternates two (variant, mode) runs for `runs` runs each; medians of (seconds, CPU seconds,
+/// peak MiB).
+fn compare_runs(sides: [(&str, &str); 2], runs: usize) -> [[f64; 3]; 2] {
     let mut samples: [[Vec<f64>; 3]; 2] = Default::default();
     for run in 0..runs {
         let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
         for which in order {
-            let figures = run_child([a, b][which], mode);
+            let (variant, mode) = sides[which];
+            let figures = run_child(variant, mode);
             for (k, value) in figures.into_iter().enumerate() {
                 samples[which][k].push(if k == 2 { value / 1024.0 } else { value });
             }
@@ -566,9 +670,18 @@ fn parent() {
         ("delete16", "5,000 deletes, 16 tasks"),
         ("invoke", "5,000 invokes of an action (assign), sequential"),
         ("invoke16", "5,000 invokes of an action (assign), 16 tasks"),
+        ("delta", "10 delta rounds of 10,000 users (pages of 100)"),
     ] {
         rows(label, "same bytes", compare("ours", "baseline", mode, runs));
     }
+    // Memory holds one page of a round: 100 pages take what one does.
+    let [hundred, one] = compare_runs([("ours", "delta"), ("ours", "delta1")], runs);
+    println!(
+        "| a delta round of 100 pages: peak memory | {:.3} MiB | {:.3} MiB (a round of one page) | {:.3} |",
+        hundred[2],
+        one[2],
+        hundred[2] / one[2]
+    );
     let few = runs.div_ceil(3);
     for (mode, label) in
         [("list1k", "a list of 1,000 entities"), ("list100k", "a list of 100,000 entities")]

@@ -18,6 +18,9 @@ const MAX_LOGGED_REQUESTS: usize = 10_000;
 const MAX_LOGGED_BYTES: usize = 64 * 1024 * 1024;
 /// The most entities stored, by default.
 pub(crate) const MAX_ENTITIES: usize = 1_000_000;
+/// The most removals a collection whose changes are read through `delta` remembers: a delta
+/// link from before the oldest one forgotten has expired (`410 syncStateNotFound`).
+pub(crate) const MAX_DELTA_REMOVALS: usize = 10_000;
 /// The most bytes of entities stored (each counting for the length of its JSON encoding).
 const MAX_STORED_BYTES: usize = 1024 * 1024 * 1024;
 /// The most (tenant, app) pairs, and the most tenants, whose throttling windows are tracked.
@@ -96,6 +99,7 @@ pub(crate) struct Ceilings {
     pub(crate) stored_bytes: usize,
     pub(crate) limited_keys: usize,
     pub(crate) response_bytes: usize,
+    pub(crate) delta_removals: usize,
 }
 
 impl Default for Ceilings {
@@ -110,6 +114,7 @@ impl Default for Ceilings {
             stored_bytes: MAX_STORED_BYTES,
             limited_keys: MAX_LIMITED_KEYS,
             response_bytes: MAX_RESPONSE_BYTES,
+            delta_removals: MAX_DELTA_REMOVALS,
         }
     }
 }

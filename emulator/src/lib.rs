@@ -26,7 +26,14 @@
 //!   with `412 PreconditionFailed` otherwise, and Planner's entities require it.
 //! - `405` where the metadata's restrictions forbid an operation; Graph's `400` for an unknown
 //!   segment; `501` for what the emulator does not serve (navigation that does not contain its
-//!   targets, functions and actions, `$ref`, deep inserts).
+//!   targets, `$ref`, deep inserts).
+//! - Every bound action (`POST`) and function (`GET`, parameters as OData literals or aliases):
+//!   `405` for the other method, `404` without the binding entity, parameters validated against
+//!   the metadata, `204` or a result of the declared shape. `assign` replaces the assignments;
+//!   device actions record a `deviceActionResult`; `delta` on a collection reads its changes
+//!   from the store: every entity first, then what was created, changed or removed
+//!   (`@removed`) since a round's `@odata.deltaLink` (`410 syncStateNotFound` once the
+//!   removals since were forgotten, see [`Emulator::delta_removals`]).
 //! - `POST /{tenant}/oauth2/v2.0/token` (client credentials, with a client secret or a
 //!   certificate-signed client assertion) issuing expiring bearer tokens, checked on every Graph
 //!   call: `401` without, with an unknown or an expired token, `403` without the permission the
@@ -119,6 +126,7 @@ mod assertion;
 mod auth;
 mod batch;
 mod bounded;
+mod delta;
 mod edm;
 mod faults;
 mod filter;
@@ -249,6 +257,7 @@ pub struct Emulator {
     limits: Limits,
     max_entities: usize,
     max_response_bytes: usize,
+    delta_removals: usize,
 }
 
 impl Emulator {
@@ -277,6 +286,7 @@ impl Emulator {
             limits: Limits::none(),
             max_entities: bounded::MAX_ENTITIES,
             max_response_bytes: bounded::MAX_RESPONSE_BYTES,
+            delta_removals: bounded::MAX_DELTA_REMOVALS,
         }
     }
 
@@ -294,6 +304,14 @@ impl Emulator {
     /// bounds it).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes.max(bounded::MIN_RESPONSE_BYTES);
+        self
+    }
+
+    /// The most removals remembered per collection whose changes are read through `delta`
+    /// (default 10,000): a delta link from before the oldest removal forgotten has expired, and
+    /// gets Graph's `410 Gone` (`syncStateNotFound`), as a link Graph no longer knows does.
+    pub fn delta_removals(mut self, removals: usize) -> Self {
+        self.delta_removals = removals;
         self
     }
 
@@ -367,6 +385,7 @@ impl Emulator {
             ceilings: Ceilings {
                 entities: self.max_entities,
                 response_bytes: self.max_response_bytes,
+                delta_removals: self.delta_removals,
                 ..Ceilings::default()
             },
         };

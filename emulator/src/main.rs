@@ -71,6 +71,11 @@ struct Cli {
           value_parser = at_least_one)]
     max_entities: usize,
 
+    /// The most removals remembered per collection read through delta: a delta link from before
+    /// the oldest one forgotten is answered 410 syncStateNotFound.
+    #[arg(long, value_name = "N", env = "GRAPH_EMULATOR_DELTA_REMOVALS", default_value_t = 10_000)]
+    delta_removals: usize,
+
     /// The tenant the token endpoint accepts.
     #[arg(long, value_name = "NAME", env = "GRAPH_EMULATOR_TENANT",
           default_value = graph_emulator::DEFAULT_TENANT)]
@@ -182,6 +187,7 @@ impl Cli {
             .token_ttl(Duration::from_secs(self.token_ttl))
             .max_body_bytes(self.max_body_bytes)
             .max_entities(self.max_entities)
+            .delta_removals(self.delta_removals)
             .max_response_bytes(self.max_response_bytes)
             .tenant(self.tenant)
             .faults(faults)
@@ -431,6 +437,6 @@ mod tests {
             assert_eq!(env, Some(expected.as_str()), "--{long}");
             assert!(arg.get_help().is_some(), "--{long} is described");
         }
-        assert_eq!(options, 18);
+        assert_eq!(options, 19);
     }
 }

@@ -6,6 +6,7 @@
 //!
 //! Some do what Graph does, observably through the other routes:
 //! - `assign` replaces the binding entity's `assignments` with those it is given;
+//! - `delta` on a collection reads its changes ([`crate::delta`]);
 //! - an action on an entity with `deviceActionResults` (a managed device's `syncDevice`,
 //!   `rebootNow`, `remoteLock`, `retire`, `wipe` …) records a `deviceActionResult`, `pending`
 //!   until the device is next read, then `done`; `syncDevice` sets `lastSyncDateTime`.
@@ -83,6 +84,10 @@ pub(crate) fn invoke(request: &Request<'_>, method: &str) -> Answer {
     let problems = validate_parameters(schema, operation, &arguments);
     if !problems.is_empty() {
         return Err(invalid(request.ids, &problems));
+    }
+    // A collection's changes, from the store's versions.
+    if *on_collection && schema.delta(target.ty()).is_some_and(|d| std::ptr::eq(d, operation)) {
+        return crate::delta::answer(request);
     }
     if let Some(key) = key {
         act(request, operation, key, &arguments)?;

@@ -20,6 +20,16 @@ pub(crate) enum Use {
     Count,
     /// One entity.
     Entity,
+    /// A round of a collection's changes (its `delta` function): `$select` and the tokens.
+    Delta,
+}
+
+/// Where a round of changes resumes: a page of it (`$skiptoken`) or the round after another
+/// (`$deltatoken`), as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DeltaToken {
+    Skip(String),
+    Delta(String),
 }
 
 /// The options of one request.
@@ -34,8 +44,10 @@ pub(crate) struct Query {
     pub(crate) search: Option<Search>,
     pub(crate) select: Option<Vec<String>>,
     pub(crate) expand: Vec<Expand>,
-    /// The options a next link carries on (all but `$top`, `$skip` and `$skiptoken`), encoded.
+    /// The options a next link carries on (all but `$top`, `$skip` and the tokens), encoded.
     pub(crate) carried: Vec<(String, String)>,
+    /// For [`Use::Delta`]: where the round resumes.
+    pub(crate) delta: Option<DeltaToken>,
     /// String comparisons ignore case.
     pub(crate) fold_case: bool,
 }
@@ -78,19 +90,22 @@ pub(crate) fn parse(
         }
         seen.push(lower.clone());
         let applies = match lower.as_str() {
-            "$select" | "$expand" => use_ != Use::Count,
-            "$filter" | "$search" => use_ != Use::Entity,
-            "$orderby" | "$top" | "$skip" | "$count" | "$skiptoken" => use_ == Use::List,
+            "$select" => use_ != Use::Count,
+            "$expand" => !matches!(use_, Use::Count | Use::Delta),
+            "$filter" | "$search" => !matches!(use_, Use::Entity | Use::Delta),
+            "$orderby" | "$top" | "$skip" | "$count" => use_ == Use::List,
+            "$skiptoken" => matches!(use_, Use::List | Use::Delta),
+            "$deltatoken" => use_ == Use::Delta,
             _ => {
                 return invalid(format!(
-                    "The query option '{name}' is not supported; the options are $filter, $orderby, $top, $skip, $count, $search, $select, $expand and $skiptoken."
+                    "The query option '{name}' is not supported; the options are $filter, $orderby, $top, $skip, $count, $search, $select, $expand, $skiptoken and $deltatoken."
                 ));
             }
         };
         if !applies {
             return invalid(format!("The query option '{name}' does not apply to this request."));
         }
-        if !matches!(lower.as_str(), "$top" | "$skip" | "$skiptoken") {
+        if !matches!(lower.as_str(), "$top" | "$skip" | "$skiptoken" | "$deltatoken") {
             query.carried.push((name.clone(), value.clone()));
         }
         match lower.as_str() {
@@ -117,6 +132,8 @@ pub(crate) fn parse(
                     ))
                 })?;
             }
+            "$skiptoken" if use_ == Use::Delta => query.delta = Some(DeltaToken::Skip(value)),
+            "$deltatoken" => query.delta = Some(DeltaToken::Delta(value)),
             "$skiptoken" => {
                 query.skip_token =
                     value.parse().map_err(|_| QueryError::Invalid("Invalid $skiptoken.".into()))?;

@@ -95,6 +95,12 @@ fn refused_as_too_large(request: &Request<'_>) -> Response {
 }
 
 fn next_link(request: &Request<'_>, query: &Query, page_size: usize, next: usize) -> String {
+    format!("{}$top={page_size}&$skiptoken={next}", next_link_base(request, query))
+}
+
+/// A link to more of what the request reads: its path, as sent, and the options a next link
+/// carries on, ready for the link's own options (`…/users?$select=id&`).
+pub(crate) fn next_link_base(request: &Request<'_>, query: &Query) -> String {
     let path: Vec<String> = request
         .target
         .segments
@@ -108,7 +114,6 @@ fn next_link(request: &Request<'_>, query: &Query, page_size: usize, next: usize
         link.extend(percent_encoding::utf8_percent_encode(value, VALUE));
         link.push('&');
     }
-    link.push_str(&format!("$top={page_size}&$skiptoken={next}"));
     link
 }
 

@@ -65,7 +65,10 @@ impl AppState {
             root,
             v1: Schema::v1(),
             beta: Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL)?,
-            store: Mutex::new(Store::new(ceilings.entities, ceilings.stored_bytes)),
+            store: Mutex::new(
+                Store::new(ceilings.entities, ceilings.stored_bytes)
+                    .remembering(ceilings.delta_removals),
+            ),
             tokens: Mutex::new(Deadlines::new(ceilings.tokens)),
             log: Mutex::new(RequestLog::new(ceilings.logged_requests, ceilings.logged_bytes)),
             settings,

@@ -13,6 +13,12 @@
 //! created and again on each change: its `@odata.etag` ([`etag`]) never repeats, neither for
 //! the entity after a change nor for another entity. A singleton or single-valued navigation
 //! never written has version 0.
+//!
+//! A collection whose changes are read through `delta` is tracked ([`Store::track`]): its
+//! removals are remembered with the version they were given (at most so many, the oldest
+//! forgotten first), so that what changed after a version is what has a later version and the
+//! removals after it. A version from before the oldest removal forgotten, or from before the
+//! collection was tracked, can no longer tell: [`Store::tracked_since`] says so.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -53,6 +59,15 @@ struct Single {
     body: Map<String, Value>,
 }
 
+/// The removals remembered for a tracked collection.
+struct Removals {
+    /// The first version the removals tell about: what was removed at or before it may be
+    /// forgotten.
+    floor: u64,
+    /// Keys by the version of their removal.
+    keys: BTreeMap<u64, String>,
+}
+
 /// An entity of a collection as listed: its key, its version and its properties.
 #[derive(Clone, Copy)]
 pub(crate) struct Listed<'a> {
@@ -85,6 +100,9 @@ pub(crate) struct Store {
     sequence: u64,
     /// The last version given to an entity.
     version: u64,
+    /// The removals of tracked collections.
+    removals: BTreeMap<Address, Removals>,
+    max_removals: usize,
 }
 
 impl Store {
@@ -98,7 +116,71 @@ impl Store {
             max_bytes,
             sequence: 0,
             version: 0,
+            removals: BTreeMap::new(),
+            max_removals: crate::bounded::MAX_DELTA_REMOVALS,
         }
+    }
+
+    /// The store, remembering at most `removals` removals per tracked collection.
+    pub(crate) fn remembering(mut self, removals: usize) -> Self {
+        self.max_removals = removals;
+        self
+    }
+
+    /// The last version given: what a delta link says it has seen.
+    pub(crate) fn version_now(&self) -> u64 {
+        self.version
+    }
+
+    /// Starts remembering the removals of a collection, if it was not already.
+    pub(crate) fn track(&mut self, collection: &[String]) {
+        let floor = self.version;
+        self.removals
+            .entry(collection.to_vec())
+            .or_insert_with(|| Removals { floor, keys: BTreeMap::new() });
+    }
+
+    /// Whether the changes of a tracked collection after `version` are known: the removals
+    /// since were all remembered.
+    pub(crate) fn tracked_since(&self, collection: &[String], version: u64) -> bool {
+        self.removals.get(collection).is_some_and(|r| r.floor <= version && version <= self.version)
+    }
+
+    /// The entities of a collection whose version is in `(since, upto]`, in creation order from
+    /// after the sequence number `after`, each with its sequence number.
+    pub(crate) fn changed(
+        &self,
+        collection: &[String],
+        since: u64,
+        upto: u64,
+        after: u64,
+    ) -> impl Iterator<Item = (u64, Listed<'_>)> + '_ {
+        let collection = self.collections.get(collection);
+        let order = collection.map(|c| c.order.range(after.saturating_add(1)..));
+        order.into_iter().flatten().filter_map(move |(&sequence, key)| {
+            let stored = collection?.entities.get(key)?;
+            (stored.version > since && stored.version <= upto).then_some((
+                sequence,
+                Listed { key: key.as_str(), version: stored.version, body: &stored.body },
+            ))
+        })
+    }
+
+    /// The keys removed from a tracked collection at a version in `(since, upto]`, from after
+    /// version `after`, each with the version of its removal.
+    pub(crate) fn removed(
+        &self,
+        collection: &[String],
+        since: u64,
+        upto: u64,
+        after: u64,
+    ) -> impl Iterator<Item = (u64, &str)> + '_ {
+        let start = since.max(after).saturating_add(1);
+        let keys = self.removals.get(collection).map(|r| r.keys.range(start..=upto.max(start)));
+        keys.into_iter()
+            .flatten()
+            .filter(move |(version, _)| **version <= upto)
+            .map(|(version, key)| (*version, key.as_str()))
     }
 
     /// How many entities are stored (written singletons included).
@@ -248,7 +330,26 @@ impl Store {
         let mut prefix = collection.to_vec();
         prefix.push(key.to_owned());
         self.remove_under(&prefix);
+        self.remember_removal(collection, key);
         true
+    }
+
+    /// Remembers that `key` left a tracked collection, at a new version; past the cap, the
+    /// oldest removal is forgotten, and links from before it expire.
+    fn remember_removal(&mut self, collection: &[String], key: &str) {
+        if !self.removals.contains_key(collection) {
+            return;
+        }
+        let version = self.next_version();
+        let max = self.max_removals;
+        if let Some(removals) = self.removals.get_mut(collection) {
+            removals.keys.insert(version, key.to_owned());
+            while removals.keys.len() > max {
+                if let Some((forgotten, _)) = removals.keys.pop_first() {
+                    removals.floor = forgotten;
+                }
+            }
+        }
     }
 
     /// Removes the collections and singles whose address starts with `prefix` (and is longer).
@@ -264,6 +365,10 @@ impl Store {
                 self.entities -= 1;
                 self.bytes -= single.weight;
             }
+        }
+        // Collections under a removed entity are gone: links to their changes expire.
+        for address in under(&self.removals, prefix) {
+            self.removals.remove(&address);
         }
     }
 }

@@ -170,6 +170,13 @@ pub enum Error {
         missing: &'static str,
     },
 
+    /// The link a round of changes was read from has expired (`410 Gone`, such as
+    /// `syncStateNotFound` or `resyncRequired`): Graph no longer knows what changed since.
+    /// Start over with a first round ([`DeltaOperations::delta`](crate::client::DeltaOperations::delta)),
+    /// which reads every entity again.
+    #[error("the delta link has expired, start over with a first round: {0}")]
+    DeltaExpired(Box<GraphError>),
+
     /// Paging through a collection went wrong: an `@odata.nextLink` that repeats a page already
     /// read (which would loop forever), or more pages than the client's
     /// [`max_pages`](crate::client::ClientBuilder::max_pages).
@@ -326,7 +333,7 @@ impl Error {
             Error::UnreadableSuccess { status, .. } | Error::Redirect { status, .. } => {
                 Some(*status)
             }
-            Error::Graph(e) | Error::NotFound(e) => Some(e.status),
+            Error::Graph(e) | Error::NotFound(e) | Error::DeltaExpired(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
             }
@@ -380,7 +387,7 @@ impl Error {
     /// The Graph error, when the service answered with one.
     pub fn as_graph(&self) -> Option<&GraphError> {
         match self {
-            Error::Graph(e) | Error::NotFound(e) => Some(e),
+            Error::Graph(e) | Error::NotFound(e) | Error::DeltaExpired(e) => Some(e),
             Error::RetriesExhausted { last, .. } | Error::UnknownOutcome { source: last, .. } => {
                 last.as_graph()
             }

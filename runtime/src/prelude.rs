@@ -5,6 +5,6 @@
 //! traits, so that the macros generate no names of their own in your namespace.
 
 #[cfg(feature = "client")]
-pub use crate::client::{Call, Invoke, Operations, SingleOperations};
+pub use crate::client::{Call, DeltaOperations, Invoke, Operations, SingleOperations};
 pub use crate::entity::{GraphComplex, GraphEntity, GraphEnum, GraphPatch};
 pub use crate::operation::{GraphAction, GraphFunction};

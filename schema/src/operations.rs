@@ -30,6 +30,21 @@ impl Schema {
         &self.model.operations
     }
 
+    /// The `delta` function of a collection of `ty`: bound to a collection of `ty` or one of its
+    /// bases, taking no required parameter, and returning a collection of that type, as users',
+    /// groups' and applications' do. `None` when the metadata has none there.
+    pub fn delta(&self, ty: &str) -> Option<&OperationDef> {
+        use crate::model::OperationKind;
+        self.bound_operations(ty, true).into_iter().find(|o| {
+            o.kind == OperationKind::Function
+                && o.short_name() == "delta"
+                && o.required(Clouds::GLOBAL).next().is_none()
+                && o.returns.as_ref().is_some_and(|r| {
+                    r.collection && self.ancestry(ty).any(|base| base.name == r.name)
+                })
+        })
+    }
+
     /// The actions and functions bound to `ty` or one of its bases, as one entity
     /// (`collection == false`) or as a collection of them; where a type and its base both bind
     /// an operation of a name, the type's comes first.

@@ -403,3 +403,18 @@ fn a_parameter_the_clouds_spell_differently_is_required_where_it_is_spelt_so() {
         find.parameters.iter().filter(|p| p.name == "Attendees").map(|p| p.name.as_str()).collect();
     assert_eq!(elsewhere, ["Attendees"], "{:?}", find.parameters);
 }
+
+#[test]
+fn the_collections_with_a_delta_function() {
+    let schema = Schema::v1();
+    for ty in ["user", "group", "application", "servicePrincipal", "contact", "todoTaskList"] {
+        let delta = schema.delta(&format!("microsoft.graph.{ty}"));
+        assert!(delta.is_some_and(|d| d.short_name() == "delta"), "{ty}");
+    }
+    // Intune's collections have none.
+    for ty in
+        ["managedDeviceMobileAppConfigurationUserStatus", "managedDevice", "mobileAppCategory"]
+    {
+        assert!(schema.delta(&format!("microsoft.graph.{ty}")).is_none(), "{ty}");
+    }
+}

@@ -7,6 +7,7 @@ mod api;
 mod bulk;
 mod create;
 mod credentials;
+mod delta;
 mod emulator;
 mod faults;
 mod hostile;

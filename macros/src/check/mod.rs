@@ -114,6 +114,9 @@ impl Metadata for V1 {
             computed,
             nullable,
             directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
+            delta: resolved.collection
+                && ty.name == resolved.ty
+                && schema.delta(&ty.name).is_some(),
             cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
             navigations: schema.navigations(&ty.name).into_iter().map(|n| n.name.clone()).collect(),
             throttling: graph_entity_schema::throttling::service_of_path(schema, &path.value())

@@ -213,6 +213,13 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                 declared.iter().filter(|f| f.is_property()).map(|f| f.ident).collect();
             // Where the operations come from: a collection's, or a single entity's.
             let kind = if entity.single { quote!(Single) } else { quote!(InCollection) };
+            // Its changes are read through the collection's `delta` function.
+            let tracked = entity.delta.then(|| {
+                quote! {
+                    #[automatically_derived]
+                    impl #krate::entity::Tracked for #ident {}
+                }
+            });
             quote! {
             #[automatically_derived]
             impl #krate::GraphEntity for #ident {
@@ -256,6 +263,8 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
 
             #[automatically_derived]
             impl #krate::entity::#kind for #ident {}
+
+            #tracked
                 }
         }
         (None, None) => quote!(),

@@ -146,6 +146,7 @@ impl<'a> Action<'a> {
             // Written as a complex value without `@odata.type`.
             complex: Some(Complex { bases: Vec::new(), write_type: false }),
             directory_object: false,
+            delta: false,
             cast: None,
             navigations: Vec::new(),
             throttling: checked.throttling,

@@ -40,6 +40,8 @@ pub(crate) struct Entity<'a> {
     pub(crate) complex: Option<Complex>,
     /// A directory object, as checked against the metadata.
     pub(crate) directory_object: bool,
+    /// The collection has Graph's `delta` function for the declared type, when checked.
+    pub(crate) delta: bool,
     /// The derived type reads cast to (`odata_type` below the path's type), when checked.
     pub(crate) cast: Option<String>,
     /// The navigation properties of the type, when checked: what `$expand` names.
@@ -220,6 +222,8 @@ pub(crate) struct Checked<'a> {
     pub(crate) nullable: Vec<String>,
     /// The type is a directory object (`microsoft.graph.directoryObject` or derived).
     pub(crate) directory_object: bool,
+    /// The collection the path addresses has a `delta` function for the type (not a cast).
+    pub(crate) delta: bool,
     /// The type, when it derives from the one the path addresses: reads cast to it.
     pub(crate) cast: Option<String>,
     /// The names of the type's navigation properties (its bases' included): what `$expand`
@@ -295,6 +299,7 @@ impl<'a> Entity<'a> {
             );
         }
         let directory_object = checked.as_ref().is_some_and(|c| c.directory_object);
+        let delta = checked.as_ref().is_some_and(|c| c.delta);
         let cast = checked.as_ref().and_then(|c| c.cast.clone());
         let navigations = checked.as_ref().map(|c| c.navigations.clone()).unwrap_or_default();
         let throttling = checked.as_ref().and_then(|c| c.throttling);
@@ -333,6 +338,7 @@ impl<'a> Entity<'a> {
             availability,
             complex: None,
             directory_object,
+            delta,
             cast,
             navigations,
             throttling,
@@ -389,6 +395,7 @@ impl<'a> Entity<'a> {
             availability: None,
             complex: Some(Complex { bases, write_type: args.odata_type.is_some() }),
             directory_object: false,
+            delta: false,
             cast: None,
             navigations: Vec::new(),
             throttling: None,

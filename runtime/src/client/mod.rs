@@ -1,9 +1,11 @@
 //! The HTTP client: [`Client`] and its builder, the options of one call ([`RequestOptions`],
-//! [`RetryPolicy`]), collections read page by page ([`List`]), actions ([`Invoke`]), functions
+//! [`RetryPolicy`]), collections read page by page ([`List`]), their changes
+//! ([`Delta`]), actions ([`Invoke`]), functions
 //! ([`Call`]) and bulk operations ([`BulkOptions`]).
 
 mod bulk;
 mod call;
+mod delta;
 mod invoke;
 mod operations;
 mod pages;
@@ -15,6 +17,7 @@ pub use crate::retry::RetryPolicy;
 pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
 pub use call::Call;
+pub use delta::{Change, Delta, DeltaLink, DeltaOperations, RemovedReason};
 pub use invoke::Invoke;
 pub use operations::Operations;
 pub use pages::List;

@@ -220,7 +220,7 @@ impl<E: GraphEntity> Stream for List<'_, E> {
 }
 
 /// A link's hash, to recognise it again without keeping it.
-fn hash(link: &str) -> u64 {
+pub(super) fn hash(link: &str) -> u64 {
     use std::hash::{BuildHasher as _, BuildHasherDefault};
     BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(link)
 }

@@ -158,6 +158,16 @@ pub trait InCollection: GraphEntity {}
 )]
 pub trait Single: GraphEntity {}
 
+/// An entity whose collection has Graph's `delta` function in Microsoft's metadata (users,
+/// groups, applications, contacts …): its changes are read with
+/// [`DeltaOperations`](crate::client::DeltaOperations). The macro implements it when the
+/// function is bound to the collection the path addresses, for the type declared there.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}`'s collection has no `delta` function in Microsoft's v1.0 metadata: its changes cannot be tracked",
+    label = "no `delta` for this collection"
+)]
+pub trait Tracked: InCollection {}
+
 /// The changes to an entity of type [`Entity`](Self::Entity) that an update (`PATCH`) sends:
 /// only the properties set, each to a value (or to `null`, for a nullable property).
 ///

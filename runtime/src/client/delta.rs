@@ -1,0 +1,394 @@
+//! Changes to a collection, read through its `delta` function: the first round gives every
+//! entity, each later one (from the [`DeltaLink`] the round before ended with) what was created,
+//! changed or removed since. A round is a [`Stream`] of [`Change`]s read a page at a time, so
+//! that memory holds one page.
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use futures_util::Stream;
+use futures_util::future::BoxFuture;
+use reqwest::Method;
+use serde_json::value::RawValue;
+
+use super::Client;
+use super::pages::next_page;
+use crate::entity::{GraphEntity, PathArgs, Tracked};
+use crate::error::{DecodeError, Error};
+use crate::query::Query;
+use crate::transport::options::RequestOptions;
+use crate::wire::from_slice;
+
+/// Where a round of changes ended, to read the next round from: the `@odata.deltaLink` of its
+/// last page. Store it (it serializes as the link, a string) and give it to
+/// [`DeltaOperations::delta_from`] to read what changed since.
+///
+/// ```
+/// use graph_entity_runtime::client::DeltaLink;
+///
+/// let link = DeltaLink::from("https://graph.microsoft.com/v1.0/users/delta?$deltatoken=abc".to_owned());
+/// let stored = serde_json::to_string(&link)?;
+/// assert_eq!(serde_json::from_str::<DeltaLink>(&stored)?, link);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct DeltaLink(String);
+
+impl DeltaLink {
+    /// The link, as Graph wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for DeltaLink {
+    fn from(link: String) -> Self {
+        DeltaLink(link)
+    }
+}
+
+impl From<DeltaLink> for String {
+    fn from(link: DeltaLink) -> Self {
+        link.0
+    }
+}
+
+impl fmt::Debug for DeltaLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DeltaLink").field(&self.0).finish()
+    }
+}
+
+impl fmt::Display for DeltaLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One change of a round: an entity created or changed (with the declared properties), or one
+/// that left the collection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change<E> {
+    /// The entity was created or changed since the round before (every entity, in the first
+    /// round).
+    Changed(E),
+    /// The entity left the collection (`@removed`).
+    Removed {
+        /// Its key.
+        id: String,
+        /// Why, as Graph says.
+        reason: RemovedReason,
+    },
+}
+
+/// Why an entity left a collection, as `@removed.reason` says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RemovedReason {
+    /// `changed`: it can come back, as a deleted user or group can be restored for 30 days
+    /// (directory objects), or it moved out of what the round reads.
+    Changed,
+    /// `deleted`: it is gone for good.
+    Deleted,
+    /// A reason this version does not know, as written.
+    Other(String),
+}
+
+impl RemovedReason {
+    fn from_wire(reason: Option<String>) -> Self {
+        match reason.as_deref() {
+            Some("changed") => RemovedReason::Changed,
+            Some("deleted") => RemovedReason::Deleted,
+            _ => RemovedReason::Other(reason.unwrap_or_default()),
+        }
+    }
+}
+
+/// A round of changes: a [`Stream`] of [`Change`]s, each page fetched when the one before is
+/// used up, through `@odata.nextLink`; once the stream has ended without an error,
+/// [`delta_link`](Self::delta_link) is where the next round starts.
+///
+/// Paging is guarded as a [`List`](super::List)'s: a link to another origin, a page already
+/// read or too many pages end the round with an error. An expired link is
+/// [`Error::DeltaExpired`]: start over with [`DeltaOperations::delta`]. After an error the
+/// stream ends, without a delta link: read the round again from where it started.
+///
+/// ```no_run
+/// # use graph_entity_runtime::{Client, Error, GraphEntity};
+/// # use graph_entity_runtime::client::{Change, DeltaOperations};
+/// # use graph_entity_runtime::entity::Tracked;
+/// # async fn run<U>(client: &Client) -> Result<(), Error>
+/// # where U: Tracked + for<'a> GraphEntity<PathArgs<'a> = ()> + std::fmt::Debug {
+/// let mut round = U::delta(client, ());
+/// while let Some(change) = round.next().await {
+///     match change? {
+///         Change::Changed(user) => println!("changed: {user:?}"),
+///         Change::Removed { id, reason } => println!("removed: {id} ({reason:?})"),
+///         _ => {}
+///     }
+/// }
+/// let link = round.delta_link().expect("the round ended").clone();
+/// // Later: what changed since.
+/// let changes = U::delta_from(client, &link).collect_all().await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a stream does nothing until polled"]
+pub struct Delta<'c, E> {
+    client: &'c Client,
+    template: &'static str,
+    /// The next page's URL, or the error that stops the stream after the changes read.
+    next: Option<Result<String, Error>>,
+    fetch: Option<BoxFuture<'c, Result<DeltaPage, Error>>>,
+    buffer: VecDeque<Box<RawValue>>,
+    /// The items of the current page taken from the buffer.
+    taken: usize,
+    seen: HashSet<u64>,
+    pages: usize,
+    link: Option<DeltaLink>,
+    _entity: std::marker::PhantomData<fn() -> E>,
+}
+
+// Nothing in a `Delta` is pinned: its page sits in a heap buffer and its fetch is boxed.
+impl<E> Unpin for Delta<'_, E> {}
+
+impl<E> fmt::Debug for Delta<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delta")
+            .field("template", &self.template)
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .field("delta_link", &self.link)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One page of a round: its items undecoded until used, and the link that follows.
+#[derive(serde::Deserialize)]
+struct DeltaPage {
+    value: Vec<Box<RawValue>>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.deltaLink")]
+    delta_link: Option<String>,
+}
+
+/// What tells a removal from a change: `@removed`, and the key.
+#[derive(serde::Deserialize)]
+struct Probe {
+    #[serde(rename = "@removed")]
+    removed: Option<Removed>,
+    id: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Removed {
+    reason: Option<String>,
+}
+
+impl<'c, E: GraphEntity> Delta<'c, E> {
+    pub(crate) fn new(client: &'c Client, first: Result<String, Error>) -> Self {
+        let seen = first.as_ref().map(|url| HashSet::from([super::pages::hash(url)])).ok();
+        Delta {
+            client,
+            template: E::PATH.as_str(),
+            next: Some(first),
+            fetch: None,
+            buffer: VecDeque::new(),
+            taken: 0,
+            seen: seen.unwrap_or_default(),
+            pages: 0,
+            link: None,
+            _entity: std::marker::PhantomData,
+        }
+    }
+
+    /// The next change: `None` at the end of the round.
+    ///
+    /// # Errors
+    ///
+    /// The error of a page's request or of its response ([`Error::DeltaExpired`] for an
+    /// expired link), or of the paging itself.
+    pub async fn next(&mut self) -> Option<Result<Change<E>, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Every change of the round, in memory, and the link to the next round.
+    ///
+    /// # Errors
+    ///
+    /// The first error of the stream.
+    pub async fn collect_all(mut self) -> Result<(Vec<Change<E>>, DeltaLink), Error> {
+        let mut all = Vec::new();
+        while let Some(change) = self.next().await {
+            all.push(change?);
+        }
+        match self.link {
+            Some(link) => Ok((all, link)),
+            None => Err(Error::Paging {
+                pages: self.pages,
+                reason: "the last page has no `@odata.deltaLink`".into(),
+            }),
+        }
+    }
+
+    /// Where the next round starts: the last page's `@odata.deltaLink`, once the stream has
+    /// ended without an error.
+    pub fn delta_link(&self) -> Option<&DeltaLink> {
+        self.link.as_ref()
+    }
+
+    /// The pages read so far.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Reads the item at `index` of its page; an error names it by its JSON path
+    /// (`value[3].displayName`).
+    fn change(index: usize, item: &RawValue) -> Result<Change<E>, Error> {
+        let at = |mut error: DecodeError| {
+            let inner = std::mem::take(&mut error.path);
+            let dot = if inner.is_empty() || inner.starts_with('[') { "" } else { "." };
+            error.path = format!("value[{index}]{dot}{inner}");
+            error.status = Some(200);
+            Error::from(error)
+        };
+        let probe: Probe = from_slice(item.get().as_bytes()).map_err(at)?;
+        match probe.removed {
+            Some(removed) => Ok(Change::Removed {
+                id: probe.id.unwrap_or_default(),
+                reason: RemovedReason::from_wire(removed.reason),
+            }),
+            None => from_slice::<E>(item.get().as_bytes()).map(Change::Changed).map_err(at),
+        }
+    }
+}
+
+impl<E: GraphEntity> Stream for Delta<'_, E> {
+    type Item = Result<Change<E>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                let index = this.taken;
+                this.taken += 1;
+                return Poll::Ready(Some(Self::change(index, &item)));
+            }
+            if let Some(fetch) = &mut this.fetch {
+                let page = ready!(fetch.as_mut().poll(cx));
+                this.fetch = None;
+                this.pages += 1;
+                match page {
+                    Ok(page) => {
+                        this.buffer = page.value.into();
+                        this.taken = 0;
+                        match (page.next_link, page.delta_link) {
+                            (Some(link), _) => {
+                                this.next =
+                                    Some(next_page(this.client, link, this.pages, &mut this.seen));
+                            }
+                            (None, Some(link)) => this.link = Some(DeltaLink(link)),
+                            (None, None) => {
+                                this.next = Some(Err(Error::Paging {
+                                    pages: this.pages,
+                                    reason: "a page of changes has neither `@odata.nextLink` nor `@odata.deltaLink`".into(),
+                                }));
+                            }
+                        }
+                    }
+                    Err(error) => return Poll::Ready(Some(Err(error))),
+                }
+                continue;
+            }
+            match this.next.take() {
+                None => return Poll::Ready(None),
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                Some(Ok(url)) => {
+                    let (client, template) = (this.client, this.template);
+                    this.fetch = Some(Box::pin(async move {
+                        let options = RequestOptions::default();
+                        let answer = client
+                            .transport()
+                            .execute(Method::GET, template, url, None, &options)
+                            .await
+                            .map_err(expired)?;
+                        answer.decode::<DeltaPage>()
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// `410 Gone` on a round's page: its token expired (`syncStateNotFound`, `resyncRequired`).
+fn expired(error: Error) -> Error {
+    match error {
+        Error::Graph(graph) if graph.status == 410 => Error::DeltaExpired(graph),
+        other => other,
+    }
+}
+
+/// Reading a collection's changes, for every entity whose collection has Graph's `delta`
+/// function ([`Tracked`]): users, groups, applications, service principals, contacts …
+///
+/// Implemented for every such entity; bring it into scope with `use graph_entity::prelude::*`.
+///
+/// ```no_run
+/// use graph_entity_runtime::{Client, Error, GraphEntity};
+/// use graph_entity_runtime::client::{DeltaLink, DeltaOperations};
+/// use graph_entity_runtime::entity::Tracked;
+///
+/// /// Reads what changed since `stored` (everything, the first time); the link to store.
+/// async fn sync<U>(client: &Client, stored: Option<DeltaLink>) -> Result<DeltaLink, Error>
+/// where
+///     U: Tracked + for<'a> GraphEntity<PathArgs<'a> = ()>,
+/// {
+///     let round = match &stored {
+///         Some(link) => U::delta_from(client, link),
+///         None => U::delta(client, ()),
+///     };
+///     let (changes, link) = match round.collect_all().await {
+///         Err(Error::DeltaExpired(_)) => U::delta(client, ()).collect_all().await?,
+///         other => other?,
+///     };
+///     println!("{} changes", changes.len());
+///     Ok(link)
+/// }
+/// ```
+pub trait DeltaOperations: Tracked {
+    /// The first round: every entity of the collection, selecting the declared properties
+    /// (`GET {path}/delta?$select=…`), ending with the link to the next round.
+    fn delta<'c>(client: &'c Client, args: Self::PathArgs<'_>) -> Delta<'c, Self> {
+        client.delta::<Self>(args.segments().as_ref())
+    }
+
+    /// The round after the one that ended with `link`: what was created, changed or removed
+    /// since.
+    fn delta_from<'c>(client: &'c Client, link: &DeltaLink) -> Delta<'c, Self> {
+        client.delta_from::<Self>(link)
+    }
+}
+
+impl<E: Tracked> DeltaOperations for E {}
+
+impl Client {
+    /// The first round of changes of the collection at `E::PATH` filled with `path_args`:
+    /// every entity, selecting the declared properties. See [`Delta`].
+    ///
+    /// A path error is the stream's first and only item.
+    pub fn delta<E: Tracked>(&self, path_args: &[&str]) -> Delta<'_, E> {
+        Delta::new(self, self.collection_url::<E>(path_args, "/delta", &Query::new()))
+    }
+
+    /// The round of changes after the one that ended with `link`. A link to another origin than
+    /// the client's is not followed ([`Error::UntrustedNextLink`]): the token would go with it.
+    pub fn delta_from<E: Tracked>(&self, link: &DeltaLink) -> Delta<'_, E> {
+        let mut seen = HashSet::new();
+        let first =
+            self.available::<E>().and_then(|()| next_page(self, link.0.clone(), 0, &mut seen));
+        Delta::new(self, first)
+    }
+}
