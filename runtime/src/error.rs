@@ -177,6 +177,16 @@ pub enum Error {
     #[error("the delta link has expired, start over with a first round: {0}")]
     DeltaExpired(Box<GraphError>),
 
+    /// A stored delta link given for a collection it is not a round of (a link of `/users` for
+    /// groups, say): its changes would not be of the entity's type. Nothing was sent.
+    #[error("the delta link `{link}` is not a round of `{template}/delta`; nothing was sent")]
+    DeltaLinkMismatch {
+        /// The link.
+        link: String,
+        /// The entity's path template.
+        template: &'static str,
+    },
+
     /// Paging through a collection went wrong: an `@odata.nextLink` that repeats a page already
     /// read (which would loop forever), or more pages than the client's
     /// [`max_pages`](crate::client::ClientBuilder::max_pages).

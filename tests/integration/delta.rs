@@ -1,7 +1,8 @@
 //! Delta through the public API, against the emulator: `Group::delta` reads every group, page
 //! by page with the declared fields as `$select`, and ends with a link that serializes;
 //! `Group::delta_from` reads what was created, changed or removed since, deletions included;
-//! an expired link is `Error::DeltaExpired`, a link to another origin is never followed.
+//! an expired link is `Error::DeltaExpired`, a link to another origin or collection is never
+//! followed.
 
 use graph_emulator::{Emulator, RunningEmulator};
 use graph_entity::client::{Change, DeltaLink, RemovedReason};
@@ -105,11 +106,16 @@ async fn an_expired_link_says_to_start_over() {
 }
 
 #[tokio::test]
-async fn a_link_to_another_origin_is_not_followed() {
+async fn a_link_to_another_origin_or_collection_is_not_followed() {
     let (emulator, client) = start(Emulator::builder()).await;
     let link =
         DeltaLink::from("https://graph.example.net/v1.0/groups/delta?$deltatoken=x".to_owned());
     let error = Group::delta_from(&client, &link).collect_all().await.unwrap_err();
     assert!(matches!(error, Error::UntrustedNextLink { .. }), "{error:?}");
+    // A round of users is not one of groups.
+    let users = format!("{}/users/delta?$deltatoken=x", emulator.graph_url("v1.0"));
+    let error =
+        Group::delta_from(&client, &DeltaLink::from(users)).collect_all().await.unwrap_err();
+    assert!(matches!(error, Error::DeltaLinkMismatch { template: "/groups", .. }), "{error:?}");
     assert!(emulator.requests().iter().all(|r| !r.path.contains("delta")));
 }

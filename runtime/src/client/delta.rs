@@ -384,11 +384,58 @@ impl Client {
     }
 
     /// The round of changes after the one that ended with `link`. A link to another origin than
-    /// the client's is not followed ([`Error::UntrustedNextLink`]): the token would go with it.
+    /// the client's is not followed ([`Error::UntrustedNextLink`]): the token would go with it;
+    /// nor is one that is not a round of `E`'s collection ([`Error::DeltaLinkMismatch`]).
     pub fn delta_from<E: Tracked>(&self, link: &DeltaLink) -> Delta<'_, E> {
         let mut seen = HashSet::new();
-        let first =
-            self.available::<E>().and_then(|()| next_page(self, link.0.clone(), 0, &mut seen));
+        let template = E::PATH.as_str();
+        let first = self.available::<E>().and_then(|()| {
+            let base = self.transport().base_url.as_str();
+            if !is_round_of(base, template, &link.0) {
+                let link = link.0.clone();
+                return Err(Error::DeltaLinkMismatch { link, template });
+            }
+            next_page(self, link.0.clone(), 0, &mut seen)
+        });
         Delta::new(self, first)
+    }
+}
+
+/// Whether `link` is a round of the collection at `template` under the service root `base`:
+/// `{base}{template, each placeholder one segment}/delta`, then its query. A link to another
+/// origin passes here, to be refused as untrusted.
+fn is_round_of(base: &str, template: &str, link: &str) -> bool {
+    let Some(rest) = link.strip_prefix(base) else { return true };
+    let path = rest.split(['?', '#']).next().unwrap_or_default();
+    let mut segments = path.trim_start_matches('/').split('/');
+    let fits = template.trim_start_matches('/').split('/').all(|part| {
+        segments.next().is_some_and(|segment| {
+            !segment.is_empty() && (part.starts_with('{') || segment == part)
+        })
+    });
+    let function = ["delta", "delta()", "microsoft.graph.delta", "microsoft.graph.delta()"];
+    fits && segments.next().is_some_and(|last| function.contains(&last))
+        && segments.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_round_of;
+
+    #[test]
+    fn a_link_is_a_round_of_the_collection_it_names() {
+        let base = "https://graph.microsoft.com/v1.0";
+        let round =
+            |link: &str, template: &str| is_round_of(base, template, &format!("{base}{link}"));
+        assert!(round("/users/delta?$deltatoken=x", "/users"));
+        assert!(round("/users/delta()?$deltatoken=x", "/users"));
+        assert!(round("/users/u%201/todo/lists/delta?$skiptoken=y", "/users/{userId}/todo/lists"));
+        assert!(!round("/groups/delta?$deltatoken=x", "/users"));
+        assert!(!round("/users?$deltatoken=x", "/users"));
+        assert!(!round("/users/delta/more", "/users"));
+        assert!(!round("/users//todo/lists/delta", "/users/{userId}/todo/lists"));
+        assert!(!round("/users/u/todo/tasks/delta", "/users/{userId}/todo/lists"));
+        // Another origin is for the origin check to refuse.
+        assert!(is_round_of(base, "/users", "https://example.net/v1.0/groups/delta"));
     }
 }
