@@ -134,9 +134,14 @@ pub(crate) fn item<'s>(
             description: None,
             clouds: def.clouds,
         };
-        let element = rust_type(scope, &property, declared, needs)
-            .map_err(|why| format!("the result: {why}"))?;
-        let ty = if property.nullable { quote!(Option<#element>) } else { element };
+        let ty = if returns.name == "Edm.Stream" && !returns.collection {
+            // Read as it arrives, never decoded.
+            quote!(graph_entity::client::ByteStream)
+        } else {
+            let element = rust_type(scope, &property, declared, needs)
+                .map_err(|why| format!("the result: {why}"))?;
+            if property.nullable { quote!(Option<#element>) } else { element }
+        };
         args.push(quote!(returns = #ty));
     }
     args.extend(cloud_arg);
@@ -171,7 +176,7 @@ fn rust_type<'s>(
     needs: &mut Needs<'s>,
 ) -> Result<TokenStream, String> {
     if property.ty.name == "Edm.Stream" {
-        return Err("a stream (`Edm.Stream`), which the macros do not declare yet".into());
+        return Err("a stream (`Edm.Stream`), which is read, never sent".into());
     }
     let entity = scope.schema.get(&property.ty.name).filter(|t| t.kind == TypeKind::Entity);
     let element = match entity {

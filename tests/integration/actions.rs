@@ -4,6 +4,7 @@
 //! refused as Graph would, before or after the wire.
 
 use graph_emulator::{Emulator, RunningEmulator};
+use graph_entity::client::ByteStream;
 use graph_entity::intune::{
     AllDevicesAssignmentTarget, AssignMobileAppConfiguration,
     DeviceAndAppManagementAssignmentTarget as Target, GroupAssignmentTarget,
@@ -303,4 +304,89 @@ async fn many_actions_travel_in_batches_with_a_result_each() {
         "{error:?}"
     );
     assert_eq!(emulator.requests().len(), before);
+}
+
+/// Intune's cached report: an action whose result is a stream.
+#[graph_action(path = "/deviceManagement/reports/getCachedReport", returns = ByteStream)]
+struct GetCachedReport {
+    id: Option<String>,
+    select: Option<Vec<String>>,
+    top: Option<i32>,
+}
+
+/// A usage report: a function whose result is a stream.
+#[graph_function(path = "/reports/getEmailActivityUserDetail", returns = ByteStream)]
+struct GetEmailActivityUserDetail {
+    period: String,
+}
+
+#[tokio::test]
+async fn a_stream_result_is_read_as_it_arrives_past_the_response_limit() {
+    let emulator = common::emulator(Emulator::builder()).await;
+    let roles = ["DeviceManagementServiceConfig.ReadWrite.All", "Reports.Read.All"];
+    // Bodies read whole are at most 16 bytes: a stream is never read whole.
+    let client = common::token_client(&emulator, &roles).max_response_bytes(16).build().unwrap();
+    let report = GetCachedReport {
+        id: Some("DevicesWithInventory_00000000".into()),
+        select: None,
+        top: Some(50),
+    };
+    let mut stream = report.invoke(&client, ()).await.unwrap();
+    assert_eq!(stream.content_type(), Some("application/octet-stream"));
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next_chunk().await {
+        bytes.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        "getCachedReport report from the graph-entity emulator\n"
+    );
+    assert_eq!(stream.received(), 54);
+    let sent = emulator.requests().into_iter().rev().find(|r| r.method == "POST").unwrap();
+    assert_eq!(
+        String::from_utf8(sent.body).unwrap(),
+        r#"{"id":"DevicesWithInventory_00000000","top":50}"#
+    );
+
+    // A function's stream, gathered up to a limit, or refused past it.
+    let detail = GetEmailActivityUserDetail { period: "D7".into() };
+    let all = detail.call(&client, ()).await.unwrap().to_vec(1024).await.unwrap();
+    assert!(all.starts_with(b"getEmailActivityUserDetail report"), "{all:?}");
+    let error = detail.call(&client, ()).await.unwrap().to_vec(10).await.unwrap_err();
+    assert!(matches!(error, Error::ResponseTooLarge { limit: 10, .. }), "{error}");
+    let mut file = Vec::new();
+    let written = detail.call(&client, ()).await.unwrap().write_to(&mut file).await.unwrap();
+    assert_eq!((written, file.len()), (all.len() as u64, all.len()));
+}
+
+#[graph_entity(path = "/users/{userId}/chats/{chatId}/messages")]
+#[derive(Debug)]
+struct ChatMessage {
+    #[graph(key)]
+    id: Option<String>,
+    subject: Option<String>,
+}
+
+/// Composable: its result, a collection of chat messages, takes query options.
+#[graph_function(path = "/users/{userId}/chats/getAllMessages", returns = Vec<ChatMessage>)]
+struct GetAllMessages {}
+
+#[tokio::test]
+async fn a_composable_function_takes_query_options_on_its_entities() {
+    let (emulator, client) = start().await;
+    let user = adele(&client).await;
+    let f = ChatMessage::fields();
+    let query = ChatMessage::query().filter(f.subject.eq("Hello")).top(5);
+    GetAllMessages {}.call_with(&client, &user, &query).await.unwrap();
+    let sent = emulator.requests().into_iter().rev().find(|r| r.method == "GET").unwrap();
+    assert_eq!(
+        sent.path,
+        format!(
+            "/v1.0/users/{user}/chats/getAllMessages()?$select=id,subject&$filter=subject%20eq%20%27Hello%27&$top=5"
+        )
+    );
+    // Without options, the entities' declared properties are still what is selected.
+    GetAllMessages {}.call_with(&client, &user, &ChatMessage::query()).await.unwrap();
+    let sent = emulator.requests().into_iter().rev().find(|r| r.method == "GET").unwrap();
+    assert!(sent.path.ends_with("/getAllMessages()?$select=id,subject"), "{}", sent.path);
 }

@@ -118,6 +118,15 @@ pub(super) fn action<'a>(
         );
     }
     let result = check_result(cx, schema, path, operation, returns, &mut type_checks);
+    // A composable function whose result is a collection of entities takes query options on
+    // it: its element type is what they name.
+    let entities = operation.returns.as_ref().is_some_and(|r| {
+        r.collection && schema.get(&r.name).is_some_and(|t| t.kind == TypeKind::Entity)
+    });
+    let composable =
+        (operation.kind == OperationKind::Function && operation.composable && entities)
+            .then(|| returns.and_then(vec_element))
+            .flatten();
     let segments = resolved.binding.as_ref().map_or(&[][..], |b| b.segments.as_slice());
     let availability = availability(segments, operation, fields);
     for &(cloud, span) in required_clouds {
@@ -133,6 +142,7 @@ pub(super) fn action<'a>(
     }
     Some(CheckedAction {
         name: operation.name.clone(),
+        composable,
         result: result?,
         enum_fields,
         complex_fields,
@@ -285,9 +295,15 @@ fn check_result<'a>(
         (Some(declared), Some(ty)) => (declared, ty),
     };
     if ty.name == "Edm.Stream" {
+        // Read as it arrives: the runtime's one stream type, by its name.
+        let is_stream = matches!(declared, Type::Path(p) if p.qself.is_none()
+            && p.path.segments.last().is_some_and(|s| s.ident == "ByteStream" && s.arguments.is_none()));
+        if is_stream && !ty.collection {
+            return Some(ResultKind::Stream);
+        }
         cx.error_spanned_by(
             declared,
-            format!("`{name}` returns a stream (`Edm.Stream`): read it with `#[graph_action]`'s stream support, which this version does not have yet"),
+            format!("`{name}` returns a stream (`{ty}`): declare `returns = graph_entity::client::ByteStream`, whose bytes are read as they arrive"),
         );
         return None;
     }
@@ -362,6 +378,7 @@ fn entity_check<'a>(schema: &Schema, ty: &'a Type, what: String, graph: &str) ->
 /// The Rust type to write for a Graph type, in a message: `Vec<...>` around the element's.
 fn rust_type_hint(schema: &Schema, ty: &TypeRef) -> String {
     let element = match schema.get(&ty.name) {
+        None if ty.name == "Edm.Stream" => "graph_entity::client::ByteStream".to_owned(),
         Some(def) if def.name == graph_entity_schema::ANY_JSON => "Json".to_owned(),
         Some(def) => {
             let short = short(&def.name);

@@ -34,6 +34,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
         ResultKind::Entity => quote!(Entity),
         ResultKind::Value => quote!(Value),
         ResultKind::Collection => quote!(Collection),
+        ResultKind::Stream => quote!(Stream),
     };
     let output = match &action.returns {
         Some(ty) => quote!(#ty),
@@ -90,7 +91,16 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             #own
         }
     };
-    let wrapped = wrap_in_const(quote!(#graph_trait #serialize #deserialize));
+    // Query options on the result of a composable function, naming its entities' properties.
+    let composable = action.composable.map(|item| {
+        quote! {
+            #[automatically_derived]
+            impl #krate::operation::Composable for #ident {
+                type Item = #item;
+            }
+        }
+    });
+    let wrapped = wrap_in_const(quote!(#graph_trait #composable #serialize #deserialize));
     quote! {
         #item
 

@@ -21,6 +21,9 @@ pub(crate) struct Action<'a> {
     pub(crate) returns: Option<Type>,
     /// Where the result is in the answer.
     pub(crate) result: ResultKind,
+    /// For a composable function returning entities: their Rust type, which query options on
+    /// the result name.
+    pub(crate) composable: Option<&'a Type>,
     /// Compile-time comparisons of a user type with the Graph type it must hold: the result's
     /// and each entity-typed parameter's.
     pub(crate) type_checks: Vec<TypeCheck<'a>>,
@@ -53,6 +56,7 @@ pub(crate) enum ResultKind {
     Entity,
     Value,
     Collection,
+    Stream,
 }
 
 /// A user type that must be a declaration of a Graph type: compared in a constant at the type's
@@ -80,6 +84,8 @@ pub(crate) enum Expected {
 /// What checking an action against the metadata found.
 pub(crate) struct CheckedAction<'a> {
     pub(crate) name: String,
+    /// For a composable function returning entities: their Rust type, which query options name.
+    pub(crate) composable: Option<&'a Type>,
     pub(crate) result: ResultKind,
     pub(crate) enum_fields: Vec<(&'a Type, &'a Ident, String)>,
     pub(crate) complex_fields: Vec<(&'a Type, &'a Ident, String)>,
@@ -157,6 +163,7 @@ impl<'a> Action<'a> {
             name: checked.name,
             returns: args.returns.clone(),
             result: checked.result,
+            composable: checked.composable,
             type_checks: checked.type_checks,
             idempotent: args.idempotent.is_some(),
             function,

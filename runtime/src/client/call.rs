@@ -8,9 +8,10 @@ use std::future::Future;
 use reqwest::Method;
 
 use super::Client;
-use crate::entity::PathArgs;
+use crate::entity::{GraphEntity, PathArgs};
 use crate::error::Error;
-use crate::operation::{FunctionParameters, GraphFunction};
+use crate::operation::{Composable, FunctionParameters, GraphFunction, ResultShape};
+use crate::query::Query;
 use crate::transport::options::RequestOptions;
 
 /// Calling every function declared with `#[graph_function]`, with the path's arguments checked
@@ -46,6 +47,25 @@ pub trait Call: GraphFunction {
     ) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'a {
         async move { client.call(self, args.segments().as_ref()).await }
     }
+
+    /// Calls a composable function with query options on its result's entities
+    /// (`$filter`, `$select`, `$orderby`, `$top` …): `GET {path}(…)?$filter=…`. See
+    /// [`Client::call_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::call_with`].
+    fn call_with<'a>(
+        &'a self,
+        client: &'a Client,
+        args: Self::PathArgs<'a>,
+        query: &'a Query<Self::Item>,
+    ) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'a
+    where
+        Self: Composable,
+    {
+        async move { client.call_with(self, args.segments().as_ref(), query).await }
+    }
 }
 
 impl<F: GraphFunction> Call for F {}
@@ -66,19 +86,60 @@ impl Client {
         function: &F,
         path_args: &[&str],
     ) -> Result<F::Output, Error> {
+        self.call_query(function, path_args, None).await
+    }
+
+    /// [`call`](Self::call) of a composable function, with query options on its result's
+    /// entities, after its parameters' aliases. Without `$select`, the entities' declared
+    /// properties are selected, as a list selects them.
+    ///
+    /// # Errors
+    ///
+    /// As [`call`](Self::call); an invalid query is [`Error::InvalidQuery`] before any I/O.
+    pub async fn call_with<F: Composable>(
+        &self,
+        function: &F,
+        path_args: &[&str],
+        query: &Query<F::Item>,
+    ) -> Result<F::Output, Error> {
+        if let Some(problem) = query.problem() {
+            return Err(Error::InvalidQuery(problem.to_owned()));
+        }
+        let default_select = if <F::Item as GraphEntity>::KEEPS_UNKNOWN {
+            &[][..]
+        } else {
+            <F::Item as GraphEntity>::PROPERTIES
+        };
+        let options = query.render(default_select);
+        self.call_query(function, path_args, Some(&options)).await
+    }
+
+    /// A function's call, with query options already rendered, if any.
+    async fn call_query<F: GraphFunction>(
+        &self,
+        function: &F,
+        path_args: &[&str],
+        options: Option<&str>,
+    ) -> Result<F::Output, Error> {
         self.available_in(F::AVAILABILITY)?;
         let transport = self.transport();
         let mut url = transport.path_url(&F::PATH, path_args)?;
         let mut parameters = FunctionParameters::new();
         function.write_parameters(&mut parameters)?;
         url.push_str(&parameters.to_string());
-        let query = parameters.query();
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
+        let aliases = parameters.query();
+        let options = options.unwrap_or_default();
+        for (i, part) in
+            [aliases.as_str(), options].into_iter().filter(|p| !p.is_empty()).enumerate()
+        {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(part);
         }
         let template = F::PATH.as_str();
-        let options = RequestOptions::default();
+        let options = RequestOptions {
+            stream: F::RESULT == ResultShape::Stream,
+            ..RequestOptions::default()
+        };
         let answer = transport.execute(Method::GET, template, url, None, &options).await?;
         super::result::read(self, F::RESULT, template, answer).await.map_err(read_error)
     }

@@ -13,7 +13,7 @@ use reqwest::Method;
 use super::Client;
 use crate::entity::PathArgs;
 use crate::error::Error;
-use crate::operation::GraphAction;
+use crate::operation::{GraphAction, ResultShape};
 use crate::transport::options::RequestOptions;
 
 /// Invoking every action declared with `#[graph_action]`, with the path's arguments checked by
@@ -110,6 +110,7 @@ impl Client {
         let options = RequestOptions {
             throttling: A::THROTTLING,
             idempotent: options.idempotent || A::IDEMPOTENT,
+            stream: A::RESULT == ResultShape::Stream,
             ..options.clone()
         };
         let template = A::PATH.as_str();

@@ -1,11 +1,12 @@
 //! The HTTP client: [`Client`] and its builder, the options of one call ([`RequestOptions`],
 //! [`RetryPolicy`]), collections read page by page ([`List`]), their changes
-//! ([`Delta`]), actions ([`Invoke`]), functions
-//! ([`Call`]) and bulk operations ([`BulkOptions`]).
+//! ([`Delta`]), actions ([`Invoke`]), functions ([`Call`]), results that are streams
+//! ([`ByteStream`]) and bulk operations ([`BulkOptions`]).
 
 mod bulk;
 mod call;
 mod delta;
+mod download;
 mod invoke;
 mod operations;
 mod pages;
@@ -18,6 +19,7 @@ pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
 pub use call::Call;
 pub use delta::{Change, Delta, DeltaLink, DeltaOperations, RemovedReason};
+pub use download::ByteStream;
 pub use invoke::Invoke;
 pub use operations::Operations;
 pub use pages::List;

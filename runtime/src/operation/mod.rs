@@ -5,14 +5,15 @@
 
 mod parameters;
 mod result;
+mod returned;
 
 pub use parameters::FunctionParameters;
 pub use result::ResultShape;
 #[cfg(feature = "client")]
-pub(crate) use result::{Decoded, decode_result};
+pub(crate) use result::{Decoded, decode_result, decode_whole};
+pub use returned::Returned;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::entity::{Availability, PathArgs, PathTemplate, Throttling};
 use crate::error::Error;
@@ -59,7 +60,20 @@ pub trait GraphAction: Serialize + Send + Sync + Sized + 'static {
     /// The arguments that fill the path's placeholders, in order: `()`, `&str`, or a tuple.
     type PathArgs<'a>: PathArgs<'a>;
     /// The result: `()` when the action has none.
-    type Output: DeserializeOwned + Send + 'static;
+    type Output: Returned;
+}
+
+/// A function whose result, a collection of entities, takes query options (`IsComposable` in
+/// Microsoft's metadata): `$filter`, `$select`, `$orderby`, `$top` … on its entities, with
+/// [`Call::call_with`](crate::client::Call::call_with). The macro implements it for such a
+/// function, naming the entity type its result holds.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not composable with its result's entities in Microsoft's metadata: its result takes no query options",
+    label = "not composable"
+)]
+pub trait Composable: GraphFunction {
+    /// The entity type of the result's items: what the query options name.
+    type Item: crate::GraphEntity;
 }
 
 /// A Microsoft Graph function declared with `#[graph_function]`: its path (ending in the
@@ -94,7 +108,7 @@ pub trait GraphFunction: Send + Sync + Sized + 'static {
     /// The arguments that fill the path's placeholders, in order: `()`, `&str`, or a tuple.
     type PathArgs<'a>: PathArgs<'a>;
     /// The result.
-    type Output: DeserializeOwned + Send + 'static;
+    type Output: Returned;
 
     /// Writes the declared parameters: each as an OData literal after the function's name
     /// (`StartDateTime='2026-12-01T08:00:00Z'`), `null` for a nullable one that is `None`,

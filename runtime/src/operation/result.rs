@@ -1,8 +1,7 @@
 //! Where an action's result is in Graph's answer, and reading it from there.
 
 #[cfg(feature = "client")]
-use serde::de::{DeserializeOwned, IntoDeserializer};
-
+use super::Returned;
 #[cfg(feature = "client")]
 use crate::error::Error;
 
@@ -19,6 +18,8 @@ pub enum ResultShape {
     Value,
     /// A collection: the body's `value` array, continued through `@odata.nextLink`.
     Collection,
+    /// A stream (`Edm.Stream`): the body itself, read as it arrives, with its content type.
+    Stream,
 }
 
 /// A page of a result: what it holds and where the rest is.
@@ -31,18 +32,21 @@ pub(crate) enum Decoded<T> {
 }
 
 /// Reads the result of an action that took effect from one answer's body: a body that does not
-/// match is [`Error::UnreadableSuccess`].
+/// match is [`Error::UnreadableSuccess`]. A stream is never in a body read whole: for one,
+/// `T` says so in its error.
 #[cfg(feature = "client")]
-pub(crate) fn decode_result<T: DeserializeOwned>(
+pub(crate) fn decode_result<T: Returned>(
     shape: ResultShape,
     status: u16,
     body: &[u8],
     location: Option<String>,
 ) -> Result<Decoded<T>, Error> {
-    use crate::transport::response::{unreadable, written};
+    use serde_json::value::RawValue;
+
+    use crate::transport::response::written;
 
     #[derive(serde::Deserialize)]
-    #[serde(bound = "V: DeserializeOwned")]
+    #[serde(bound = "V: serde::de::DeserializeOwned")]
     struct Wrapped<V> {
         value: V,
         #[serde(rename = "@odata.nextLink")]
@@ -50,16 +54,20 @@ pub(crate) fn decode_result<T: DeserializeOwned>(
     }
 
     match shape {
-        ResultShape::None => {
-            let unit: serde::de::value::UnitDeserializer<serde_json::Error> =
-                ().into_deserializer();
-            T::deserialize(unit)
-                .map(Decoded::Done)
-                .map_err(|e| unreadable(status, location, body, Error::Encode(e)))
+        // Nothing to read, whatever came: `()`.
+        ResultShape::None => decode_whole(status, b"null", location).map(Decoded::Done),
+        ResultShape::Entity | ResultShape::Stream => {
+            decode_whole(status, body, location).map(Decoded::Done)
         }
-        ResultShape::Entity => written(status, body, location).map(Decoded::Done),
         ResultShape::Value => {
-            written::<Wrapped<T>>(status, body, location).map(|w| Decoded::Done(w.value))
+            let wrapped = written::<Wrapped<Box<RawValue>>>(status, body, location.clone())?;
+            T::__decode(wrapped.value.get().as_bytes()).map(Decoded::Done).map_err(|mut error| {
+                error.path = match error.path.as_str() {
+                    "" => "value".to_owned(),
+                    path => format!("value.{path}"),
+                };
+                unreadable_as(status, location, body, error)
+            })
         }
         ResultShape::Collection => {
             written::<Wrapped<Vec<serde_json::Value>>>(status, body, location)
@@ -68,11 +76,33 @@ pub(crate) fn decode_result<T: DeserializeOwned>(
     }
 }
 
+/// `T` read from the whole of `json`, the result of an action that took effect: one that does
+/// not match is [`Error::UnreadableSuccess`].
+#[cfg(feature = "client")]
+pub(crate) fn decode_whole<T: Returned>(
+    status: u16,
+    json: &[u8],
+    location: Option<String>,
+) -> Result<T, Error> {
+    T::__decode(json).map_err(|error| unreadable_as(status, location, json, error))
+}
+
+#[cfg(feature = "client")]
+fn unreadable_as(
+    status: u16,
+    location: Option<String>,
+    body: &[u8],
+    mut error: crate::error::DecodeError,
+) -> Error {
+    error.status = Some(status);
+    crate::transport::response::unreadable(status, location, body, Error::from(error))
+}
+
 #[cfg(all(test, feature = "client"))]
 mod tests {
     use super::*;
 
-    fn done<T: DeserializeOwned>(shape: ResultShape, body: &str) -> Result<T, Error> {
+    fn done<T: Returned>(shape: ResultShape, body: &str) -> Result<T, Error> {
         match decode_result::<T>(shape, 200, body.as_bytes(), None)? {
             Decoded::Done(value) => Ok(value),
             Decoded::Page(..) => panic!("a page"),

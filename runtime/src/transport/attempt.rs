@@ -36,6 +36,8 @@ pub(super) struct Attempt<'a> {
     pub(super) headers: &'a [(HeaderName, HeaderValue)],
     /// 1 for the first attempt.
     pub(super) attempt: u32,
+    /// A success's body is handed over unread.
+    pub(super) stream: bool,
 }
 
 /// What came of an attempt.
@@ -94,8 +96,14 @@ impl Transport {
                 return Reply::Refused { error, retry_after };
             }
             let location = header(response.headers(), LOCATION);
+            if request.stream {
+                let (body, unread) = (Vec::new(), Some(response));
+                return Reply::Success(Answer { status, location, body, resent: false, unread });
+            }
             return match read_limited(response, self.max_response_bytes, true).await {
-                Ok(body) => Reply::Success(Answer { status, location, body, resent: false }),
+                Ok(body) => {
+                    Reply::Success(Answer { status, location, body, resent: false, unread: None })
+                }
                 Err(error) => Reply::Unreadable { status, location, error },
             };
         }

@@ -109,6 +109,7 @@ impl Transport {
                     client_request_id: &client_request_id,
                     headers: &headers,
                     attempt: exchange.attempt(),
+                    stream: options.stream,
                 })
                 .instrument(span)
                 .await;
@@ -158,6 +159,7 @@ impl Transport {
                         location: None,
                         body: Vec::new(),
                         resent: true,
+                        unread: None,
                     });
                 }
                 Decision::Refresh => {

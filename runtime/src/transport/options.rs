@@ -24,6 +24,9 @@ pub struct RequestOptions {
     /// The documented limit of the service the request's entity belongs to: its writes are
     /// paced with that service's.
     pub(crate) throttling: Option<crate::entity::Throttling>,
+    /// The success body is handed over unread, to be read as it arrives (an `Edm.Stream`
+    /// result), rather than read whole within the client's response limit.
+    pub(crate) stream: bool,
 }
 
 impl RequestOptions {

@@ -21,6 +21,9 @@ pub(crate) struct Answer {
     /// The request was sent again after an attempt that may have acted (a lost answer, a
     /// `504`): for a `$batch`, each of its items may have been applied by that attempt.
     pub(crate) resent: bool,
+    /// For a request whose options ask for a stream: the response, its body unread (`body` is
+    /// then empty).
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 impl Answer {

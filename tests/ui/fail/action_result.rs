@@ -16,6 +16,12 @@ struct MemberGroupsAsNumbers {
     security_enabled_only: Option<bool>,
 }
 
+// `getCachedReport` returns a stream (`Edm.Stream`): read as it arrives, never decoded.
+#[graph_action(path = "/deviceManagement/reports/getCachedReport", returns = Vec<u8>)]
+struct Report {
+    id: Option<String>,
+}
+
 // An unknown attribute argument, and `unchecked`, which actions do not take.
 #[graph_action(path = "/deviceManagement/managedDevices/{id}/syncDevice", retry, unchecked)]
 struct SyncAgain {}

@@ -1,7 +1,7 @@
 // What the compiler refuses in reads and updates: a `null` for a property Graph does not allow
 // it in, a setter for a computed property, a filter value of the wrong type, a property of
-// another entity in a query, creating a singleton, and reading the changes of a collection
-// without a `delta` function.
+// another entity in a query, creating a singleton, reading the changes of a collection
+// without a `delta` function, and query options on a function that is not composable.
 use graph_entity::prelude::*;
 use graph_entity::intune::ManagedDeviceMobileAppConfigurationUserStatus as Status;
 
@@ -31,6 +31,25 @@ async fn singleton(client: &graph_entity::Client) {
     let _ = DeviceManagement::default().create(client, ()).await;
 }
 
+// `reminderView` is not composable: its result takes no query options.
+#[graph_complex]
+pub struct Reminder {
+    pub event_subject: Option<String>,
+}
+
+#[graph_function(path = "/users/{userId}/reminderView", returns = Vec<Reminder>)]
+pub struct ReminderView {
+    #[graph(rename = "StartDateTime")]
+    pub start: String,
+    #[graph(rename = "EndDateTime")]
+    pub end: Option<String>,
+}
+
+async fn reminders(client: &graph_entity::Client) {
+    let view = ReminderView { start: "2026-12-01T08:00:00Z".into(), end: None };
+    let _ = view.call_with(client, "adele", &Status::query()).await;
+}
+
 // The user statuses' collection has no `delta` function in the metadata.
 fn changes(client: &graph_entity::Client) {
     let _ = Status::delta(client, "configuration");
@@ -39,6 +58,7 @@ fn changes(client: &graph_entity::Client) {
 fn main() {
     let _ = singleton;
     let _ = changes;
+    let _ = reminders;
     // `devicesCount` is not nullable: its setter takes an `i32`, not an `Option`.
     let _ = Status::patch().devices_count(None);
     // A collection is never `null`, at most empty.

@@ -15,7 +15,7 @@ use reqwest::Method;
 use super::Client;
 use crate::entity::{GraphEntity, GraphPatch, InCollection, Throttling};
 use crate::error::Error;
-use crate::operation::{Decoded, GraphAction, decode_result};
+use crate::operation::{Decoded, GraphAction, decode_result, decode_whole};
 use crate::pace::{Pacer, Rate};
 use crate::retry::rule::{Decision, Event, Exchange, Request};
 use crate::retry::{RetryPolicy, retry_after};
@@ -152,7 +152,7 @@ fn invoked<A: GraphAction>(
         Decoded::Done(output) => Ok(output),
         Decoded::Page(items, None) => {
             let all = serde_json::to_vec(&items).map_err(Error::Encode)?;
-            written(status, &all, location)
+            decode_whole(status, &all, location)
         }
         Decoded::Page(_, Some(_)) => {
             let paging = Error::Paging {
