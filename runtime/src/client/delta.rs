@@ -5,6 +5,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::ops::Range;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -19,6 +20,7 @@ use crate::entity::{GraphEntity, PathArgs, Tracked};
 use crate::error::{DecodeError, Error};
 use crate::query::Query;
 use crate::transport::options::RequestOptions;
+use crate::transport::response::decode;
 use crate::wire::from_slice;
 
 /// Where a round of changes ended, to read the next round from: the `@odata.deltaLink` of its
@@ -142,7 +144,9 @@ pub struct Delta<'c, E> {
     /// The next page's URL, or the error that stops the stream after the changes read.
     next: Option<Result<String, Error>>,
     fetch: Option<BoxFuture<'c, Result<DeltaPage, Error>>>,
-    buffer: VecDeque<Box<RawValue>>,
+    /// The current page's body, and where its items not yet taken are in it.
+    body: Vec<u8>,
+    buffer: VecDeque<Range<usize>>,
     /// The items of the current page taken from the buffer.
     taken: usize,
     seen: HashSet<u64>,
@@ -165,14 +169,75 @@ impl<E> fmt::Debug for Delta<'_, E> {
     }
 }
 
-/// One page of a round: its items undecoded until used, and the link that follows.
-#[derive(serde::Deserialize)]
+/// One page of a round: its body, where its items are in it (each decoded when it is taken),
+/// and the link that follows.
 struct DeltaPage {
-    value: Vec<Box<RawValue>>,
+    body: Vec<u8>,
+    items: Vec<Range<usize>>,
+    next_link: Option<String>,
+    delta_link: Option<String>,
+}
+
+/// A page as read: its items as they are written in its body.
+#[derive(serde::Deserialize)]
+struct Written<'a> {
+    #[serde(borrow)]
+    value: Vec<&'a RawValue>,
     #[serde(rename = "@odata.nextLink")]
     next_link: Option<String>,
     #[serde(rename = "@odata.deltaLink")]
     delta_link: Option<String>,
+}
+
+/// A page's shape, to name where a page that cannot be read is wrong.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Shape {
+    value: Vec<serde::de::IgnoredAny>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.deltaLink")]
+    delta_link: Option<String>,
+}
+
+impl DeltaPage {
+    /// The page in `body`, a success with `status`: one pass that finds the items without
+    /// decoding them.
+    fn read(status: u16, body: Vec<u8>) -> Result<DeltaPage, Error> {
+        let page = match serde_json::from_slice::<Written<'_>>(&body) {
+            Ok(page) => page,
+            // Read again to name where it is wrong.
+            Err(_) => {
+                return Err(decode::<Shape>(status, &body).err().unwrap_or_else(|| {
+                    Error::Paging { pages: 0, reason: "a page of changes could not be read".into() }
+                }));
+            }
+        };
+        let start = body.as_ptr() as usize;
+        let items = page
+            .value
+            .iter()
+            .map(|raw| {
+                let at = raw.get().as_ptr() as usize - start;
+                at..at + raw.get().len()
+            })
+            .collect();
+        let (next_link, delta_link) = (page.next_link, page.delta_link);
+        Ok(DeltaPage { body, items, next_link, delta_link })
+    }
+}
+
+/// Whether an item's JSON text has the key `@removed` (or the text, in a string): only then is
+/// it read for it.
+fn mentions_removed(text: &[u8]) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.iter().position(|&b| b == b'@') {
+        if at > 0 && rest[at - 1] == b'"' && rest[at + 1..].starts_with(b"removed\"") {
+            return true;
+        }
+        rest = &rest[at + 1..];
+    }
+    false
 }
 
 /// What tells a removal from a change: `@removed`, and the key.
@@ -196,6 +261,7 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
             template: E::PATH.as_str(),
             next: Some(first),
             fetch: None,
+            body: Vec::new(),
             buffer: VecDeque::new(),
             taken: 0,
             seen: seen.unwrap_or_default(),
@@ -247,7 +313,7 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
 
     /// Reads the item at `index` of its page; an error names it by its JSON path
     /// (`value[3].displayName`).
-    fn change(index: usize, item: &RawValue) -> Result<Change<E>, Error> {
+    fn change(index: usize, item: &[u8]) -> Result<Change<E>, Error> {
         let at = |mut error: DecodeError| {
             let inner = std::mem::take(&mut error.path);
             let dot = if inner.is_empty() || inner.starts_with('[') { "" } else { "." };
@@ -255,14 +321,16 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
             error.status = Some(200);
             Error::from(error)
         };
-        let probe: Probe = from_slice(item.get().as_bytes()).map_err(at)?;
-        match probe.removed {
-            Some(removed) => Ok(Change::Removed {
-                id: probe.id.unwrap_or_default(),
-                reason: RemovedReason::from_wire(removed.reason),
-            }),
-            None => from_slice::<E>(item.get().as_bytes()).map(Change::Changed).map_err(at),
+        if mentions_removed(item) {
+            let probe: Probe = from_slice(item).map_err(at)?;
+            if let Some(removed) = probe.removed {
+                return Ok(Change::Removed {
+                    id: probe.id.unwrap_or_default(),
+                    reason: RemovedReason::from_wire(removed.reason),
+                });
+            }
         }
+        from_slice::<E>(item).map(Change::Changed).map_err(at)
     }
 }
 
@@ -275,7 +343,8 @@ impl<E: GraphEntity> Stream for Delta<'_, E> {
             if let Some(item) = this.buffer.pop_front() {
                 let index = this.taken;
                 this.taken += 1;
-                return Poll::Ready(Some(Self::change(index, &item)));
+                let text = this.body.get(item).unwrap_or_default();
+                return Poll::Ready(Some(Self::change(index, text)));
             }
             if let Some(fetch) = &mut this.fetch {
                 let page = ready!(fetch.as_mut().poll(cx));
@@ -283,7 +352,8 @@ impl<E: GraphEntity> Stream for Delta<'_, E> {
                 this.pages += 1;
                 match page {
                     Ok(page) => {
-                        this.buffer = page.value.into();
+                        this.buffer = page.items.into();
+                        this.body = page.body;
                         this.taken = 0;
                         match (page.next_link, page.delta_link) {
                             (Some(link), _) => {
@@ -315,7 +385,7 @@ impl<E: GraphEntity> Stream for Delta<'_, E> {
                             .execute(Method::GET, template, url, None, &options)
                             .await
                             .map_err(expired)?;
-                        answer.decode::<DeltaPage>()
+                        DeltaPage::read(answer.status, answer.body)
                     }));
                 }
             }
