@@ -1,5 +1,6 @@
 //! How long the macros wait for the schema: decoding and indexing the embedded v1.0 form, which
-//! `Schema::v1` does once per process (once per compiler process for the macros).
+//! `Schema::v1` does once per process (once per compiler process for the macros), and reading
+//! the permissions reference's table, which `Permissions::get` does once.
 //!
 //! ```sh
 //! cargo bench -p graph-entity-schema --bench load                 # release
@@ -11,6 +12,7 @@
 use std::time::{Duration, Instant};
 
 use graph_entity_schema::Schema;
+use graph_entity_schema::permissions::Permissions;
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -26,8 +28,23 @@ fn main() {
         times.push(started.elapsed());
         types = std::hint::black_box(&schema).types().len();
     }
+    let mut reference: Vec<Duration> = Vec::with_capacity(runs);
+    let mut paths = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let permissions = Permissions::load();
+        reference.push(started.elapsed());
+        paths = std::hint::black_box(&permissions).len();
+    }
+    reference.sort_unstable();
     times.sort_unstable();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "permissions reference ({paths} paths and methods) read: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
+        ms(reference[runs / 2]),
+        ms(reference[0]),
+        ms(reference[runs - 1])
+    );
     println!(
         "v1.0 schema ({types} types) decoded and indexed: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
         ms(times[runs / 2]),

@@ -5,6 +5,9 @@
 //! (computed properties, descriptions, insert/update/delete restrictions), and for each item
 //! the clouds whose metadata has it.
 //!
+//! Beside it, Microsoft's permissions reference ([`permissions`]): which permissions work for
+//! each path and method, and which is least privileged.
+//!
 //! The metadata (`metadata/`, MIT, from microsoftgraph/msgraph-metadata) is read once, when this
 //! crate is built, into a compact form that [`Schema::v1`] loads once per process: nothing
 //! parses XML when the `#[graph_entity]` macro runs. The same reader serves other documents
@@ -32,6 +35,7 @@ mod csdl;
 mod model;
 pub mod naming;
 mod operations;
+pub mod permissions;
 mod resolve;
 pub mod throttling;
 

@@ -418,3 +418,72 @@ fn the_collections_with_a_delta_function() {
         assert!(schema.delta(&format!("microsoft.graph.{ty}")).is_none(), "{ty}");
     }
 }
+
+mod permissions {
+    use crate::permissions::{Permissions, Scheme};
+
+    /// The least privileged permission for application and delegated (work) access.
+    fn least(method: &str, path: &str) -> (Option<&'static str>, Option<&'static str>) {
+        let found = Permissions::get().lookup(method, path).unwrap_or_else(|| panic!("{path}"));
+        (found.least(Scheme::Application), found.least(Scheme::DelegatedWork))
+    }
+
+    #[test]
+    fn the_seed_is_created_and_read_with_intune_apps_permissions() {
+        let seed = "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses";
+        let write = Some("DeviceManagementApps.ReadWrite.All");
+        assert_eq!(least("POST", seed), (write, write));
+        let read = Some("DeviceManagementApps.Read.All");
+        assert_eq!(least("GET", &format!("{seed}/{{id}}")), (read, read));
+        let all = Permissions::get().lookup("POST", seed).unwrap().all(Scheme::Application);
+        assert!(all.contains(&"DeviceManagementApps.ReadWrite.All"), "{all:?}");
+        assert!(!all.contains(&"DeviceManagementApps.Read.All"), "{all:?}");
+    }
+
+    #[test]
+    fn directory_and_to_do_facts_read_by_hand() {
+        // A group's create: its own application permission, a write one delegated.
+        assert_eq!(least("POST", "/groups"), (Some("Group.Create"), Some("Group.ReadWrite.All")));
+        assert_eq!(
+            least("POST", "/users"),
+            (Some("User.ReadWrite.All"), Some("User.ReadWrite.All"))
+        );
+        // A To Do task: application and delegated permissions of their own.
+        assert_eq!(
+            least("POST", "/users/{userId}/todo/lists/{todoTaskListId}/tasks"),
+            (Some("Tasks.ReadWrite.All"), Some("Tasks.ReadWrite"))
+        );
+        let personal = Permissions::get()
+            .lookup("POST", "/users/{id}/todo/lists/{id}/tasks")
+            .unwrap()
+            .least(Scheme::DelegatedPersonal);
+        assert_eq!(personal, Some("Tasks.ReadWrite"));
+    }
+
+    #[test]
+    fn a_device_action_needs_the_privileged_operations_permission() {
+        let sync = "/deviceManagement/managedDevices/{managedDeviceId}/syncDevice";
+        let privileged = Some("DeviceManagementManagedDevices.PrivilegedOperations.All");
+        assert_eq!(least("POST", sync), (privileged, privileged));
+        // Methods and paths are matched as the reference writes them, whatever the case.
+        assert!(
+            Permissions::get()
+                .lookup("post", "/DEVICEMANAGEMENT/managedDevices/{x}/syncdevice")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_path_or_method_the_reference_lacks_is_unknown() {
+        let permissions = Permissions::get();
+        assert!(
+            permissions
+                .lookup("POST", "/deviceManagement/managedDevices/{id}/noSuchAction")
+                .is_none()
+        );
+        assert!(
+            permissions.lookup("PUT", "/deviceManagement/managedDevices/{id}/syncDevice").is_none()
+        );
+        assert!(permissions.len() > 10_000, "{}", permissions.len());
+    }
+}
