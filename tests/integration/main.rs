@@ -16,6 +16,7 @@ mod lints;
 mod operations;
 mod pacing;
 mod paging;
+mod permissions;
 mod proxy;
 mod required;
 mod security;

@@ -13,7 +13,7 @@ use graph_entity_schema::{
 use proc_macro2::Span;
 use syn::{DeriveInput, LitStr, Type};
 
-use super::{availability_by, expected, short, sort_field, type_mismatch, vec_element};
+use super::{availability_by, expected, needs, short, sort_field, type_mismatch, vec_element};
 use crate::ctxt::Ctxt;
 use crate::model::{
     CheckedAction, Expected, Field, ParameterWrite, ResultKind, TypeCheck, option_inner,
@@ -154,6 +154,8 @@ pub(super) fn action<'a>(
             .map(|service| {
                 (service.name, service.writes.per_app_per_tenant, service.window.as_secs())
             }),
+        // An action is a `POST`, a function a `GET`, of the path as declared.
+        permissions: needs(if function { "GET" } else { "POST" }, &written),
         writes,
     })
 }

@@ -12,10 +12,26 @@ use graph_entity_schema::{
 use syn::{Ident, LitStr, Type};
 
 use crate::ctxt::Ctxt;
-use crate::model::{Checked, CheckedAction, CheckedComplex, Field, Member, Metadata, option_inner};
+use crate::model::{
+    Checked, CheckedAction, CheckedComplex, Field, Member, Metadata, Needs, option_inner,
+};
 
 mod action;
 use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
+
+/// The permissions a request needs (`method` on `path`, a path of the metadata's form), from
+/// Microsoft's permissions reference; all empty where it does not list them.
+pub(crate) fn needs(method: &str, path: &str) -> Needs {
+    use graph_entity_schema::permissions::{Permissions, Scheme};
+    let Some(found) = Permissions::get().lookup(method, path) else { return Needs::default() };
+    let owned = |names: Vec<&str>| names.into_iter().map(str::to_owned).collect();
+    Needs {
+        application: found.least(Scheme::Application).map(str::to_owned),
+        delegated: found.least(Scheme::DelegatedWork).map(str::to_owned),
+        all_application: owned(found.all(Scheme::Application)),
+        all_delegated: owned(found.all(Scheme::DelegatedWork)),
+    }
+}
 
 /// The checker the model's constructors are given: Microsoft's v1.0 metadata.
 pub(crate) struct V1;
@@ -105,7 +121,24 @@ impl Metadata for V1 {
                 );
             }
         }
+        // What each operation needs, from Microsoft's permissions reference: at the declared
+        // path for the collection (or the single entity), below it for one entity by key.
+        let value = path.value();
+        let one = format!("{value}/{{id}}");
+        let permissions = if resolved.collection {
+            vec![
+                needs("POST", &value),
+                needs("GET", &one),
+                needs("GET", &value),
+                needs("PATCH", &one),
+                needs("DELETE", &one),
+            ]
+        } else {
+            let none = Needs::default();
+            vec![none.clone(), needs("GET", &value), none.clone(), needs("PATCH", &value), none]
+        };
         Some(Checked {
+            permissions,
             single: !resolved.collection,
             odata_type: format!("#{}", ty.name),
             enum_fields,

@@ -7,8 +7,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    Shared, availability_const, checks, path_args, path_parts, serde, strip_helper_attrs,
-    throttling_const, wrap_in_const,
+    Shared, availability_const, checks, path_args, path_parts, request_permissions_const, serde,
+    strip_helper_attrs, throttling_const, wrap_in_const,
 };
 use crate::model::{Action, ResultKind};
 
@@ -28,6 +28,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     let name = &action.name;
     let availability = availability_const(&s);
     let throttling = throttling_const(&s);
+    let permissions = request_permissions_const(&s);
     let idempotent = action.idempotent;
     let result = match action.result {
         ResultKind::None => quote!(None),
@@ -86,6 +87,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
             const NAME: &'static str = #name;
             #availability
             const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;
+            #permissions
             type PathArgs<'__a> = #path_args;
             type Output = #output;
             #own

@@ -19,7 +19,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
 use crate::attr::is_graph_attr;
-use crate::model::{Entity, Field};
+use crate::model::{Entity, Field, Needs};
 use crate::template::Part;
 
 pub(crate) use action::action;
@@ -171,6 +171,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
         )
     });
     let throttling = throttling_const(s);
+    let permissions = entity_permissions_const(s);
     let cast = entity
         .cast
         .as_ref()
@@ -232,6 +233,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                 #directory_object
                 #cast
                 #throttling
+                #permissions
 
                 #[doc = #args_doc]
                 type PathArgs<'__a> = #path_args;
@@ -283,6 +285,66 @@ fn availability_const(s: &Shared<'_>) -> Option<TokenStream> {
                 #krate::entity::Availability::__new(#bits, &[#((#cloud_bits, #parts)),*]);
         }
     })
+}
+
+/// `PERMISSIONS` of an entity, where the declaration was checked: what each operation needs,
+/// from Microsoft's permissions reference, also in its documentation.
+fn entity_permissions_const(s: &Shared<'_>) -> Option<TokenStream> {
+    let krate = s.krate;
+    let [create, get, list, update, delete] = s.entity.permissions.as_slice() else { return None };
+    let operations =
+        [("create", create), ("get", get), ("list", list), ("update", update), ("delete", delete)];
+    let doc = operations
+        .iter()
+        .map(|(name, needs)| format!("`{name}`: {}", permissions_text(needs)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let doc = format!(" Microsoft's permissions reference: {doc}.");
+    let [create, get, list, update, delete] =
+        [create, get, list, update, delete].map(|n| request_permissions(s, n));
+    Some(quote! {
+        #[doc = #doc]
+        const PERMISSIONS: #krate::entity::EntityPermissions =
+            #krate::entity::EntityPermissions::__new(#create, #get, #list, #update, #delete);
+    })
+}
+
+/// `PERMISSIONS` of an action or function, where it was checked.
+fn request_permissions_const(s: &Shared<'_>) -> Option<TokenStream> {
+    let krate = s.krate;
+    let [needs] = s.entity.permissions.as_slice() else { return None };
+    let doc = format!(" Microsoft's permissions reference: {}.", permissions_text(needs));
+    let value = request_permissions(s, needs);
+    Some(quote! {
+        #[doc = #doc]
+        const PERMISSIONS: #krate::entity::RequestPermissions = #value;
+    })
+}
+
+/// A `RequestPermissions` value.
+fn request_permissions(s: &Shared<'_>, needs: &Needs) -> TokenStream {
+    let Shared { krate, private, .. } = s;
+    let optional = |name: &Option<String>| match name {
+        Some(name) => quote!(#private::Some(#name)),
+        None => quote!(#private::None),
+    };
+    let (application, delegated) = (optional(&needs.application), optional(&needs.delegated));
+    let (all_application, all_delegated) = (&needs.all_application, &needs.all_delegated);
+    quote! {
+        #krate::entity::RequestPermissions::__new(
+            #application, #delegated, &[#(#all_application),*], &[#(#all_delegated),*]
+        )
+    }
+}
+
+/// What a request needs, in words: `application DeviceManagementApps.ReadWrite.All, delegated …`.
+fn permissions_text(needs: &Needs) -> String {
+    if needs.all_application.is_empty() && needs.all_delegated.is_empty() {
+        return "not listed".to_owned();
+    }
+    let name =
+        |n: &Option<String>| n.as_deref().map_or_else(|| "none".to_owned(), |n| format!("`{n}`"));
+    format!("application {}, delegated {}", name(&needs.application), name(&needs.delegated))
 }
 
 /// `THROTTLING`, where the path's service has a documented write limit.

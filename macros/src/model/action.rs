@@ -4,7 +4,7 @@
 use syn::{DeriveInput, Ident, LitStr, Type};
 
 use super::{
-    Complex, Entity, Metadata, check_fields, check_generics, crate_path, named_fields,
+    Complex, Entity, Metadata, Needs, check_fields, check_generics, crate_path, named_fields,
     path_template,
 };
 use crate::attr::{MacroArgs, MacroKind};
@@ -92,6 +92,8 @@ pub(crate) struct CheckedAction<'a> {
     pub(crate) type_checks: Vec<TypeCheck<'a>>,
     pub(crate) availability: (u8, Vec<(u8, String)>),
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
+    /// The permissions of its request.
+    pub(crate) permissions: Needs,
     /// For a function, how each parameter is written.
     pub(crate) writes: Vec<ParameterWrite<'a>>,
 }
@@ -156,6 +158,7 @@ impl<'a> Action<'a> {
             cast: None,
             navigations: Vec::new(),
             throttling: checked.throttling,
+            permissions: vec![checked.permissions],
             single: false,
         };
         Some(Action {

@@ -18,6 +18,17 @@ mod action;
 pub(crate) use action::{Action, CheckedAction, Expected, ParameterWrite, ResultKind, TypeCheck};
 
 /// A checked `#[graph_entity]` struct, or a `#[graph_complex]` one (no path, no key).
+/// The permissions one request needs, from Microsoft's permissions reference: the least
+/// privileged application and delegated (work or school) permissions, and every one that works.
+/// All empty where the reference does not list the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Needs {
+    pub(crate) application: Option<String>,
+    pub(crate) delegated: Option<String>,
+    pub(crate) all_application: Vec<String>,
+    pub(crate) all_delegated: Vec<String>,
+}
+
 pub(crate) struct Entity<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) krate: TokenStream,
@@ -48,6 +59,9 @@ pub(crate) struct Entity<'a> {
     pub(crate) navigations: Vec<String>,
     /// The documented write limit of the path's service, when checked and documented.
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
+    /// When checked, the permissions of each request: `create`, `get`, `list`, `update`,
+    /// `delete` for an entity, the one request of an action or function.
+    pub(crate) permissions: Vec<Needs>,
     /// The path addresses one entity (a singleton, a single-valued navigation), when checked.
     pub(crate) single: bool,
 }
@@ -232,6 +246,8 @@ pub(crate) struct Checked<'a> {
     /// The documented write limit of the service the path belongs to: its name, the writes per
     /// application per tenant, and the window in seconds.
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
+    /// The permissions of `create`, `get`, `list`, `update` and `delete`.
+    pub(crate) permissions: Vec<Needs>,
 }
 
 /// What checking a `#[graph_complex]` found.
@@ -303,6 +319,7 @@ impl<'a> Entity<'a> {
         let cast = checked.as_ref().and_then(|c| c.cast.clone());
         let navigations = checked.as_ref().map(|c| c.navigations.clone()).unwrap_or_default();
         let throttling = checked.as_ref().and_then(|c| c.throttling);
+        let permissions = checked.as_ref().map(|c| c.permissions.clone()).unwrap_or_default();
         let single = checked.as_ref().is_some_and(|c| c.single);
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
@@ -342,6 +359,7 @@ impl<'a> Entity<'a> {
             cast,
             navigations,
             throttling,
+            permissions,
             single,
         })
     }
@@ -399,6 +417,7 @@ impl<'a> Entity<'a> {
             cast: None,
             navigations: Vec::new(),
             throttling: None,
+            permissions: Vec::new(),
             single: false,
         })
     }

@@ -190,6 +190,39 @@ const _: () = {
         const THROTTLING: crate::__private::Option<crate::entity::Throttling> = crate::__private::Some(
             crate::entity::Throttling::__new("Intune applications", 100u32, 20u64),
         );
+        /// Microsoft's permissions reference: `create`: application `DeviceManagementApps.ReadWrite.All`, delegated `DeviceManagementApps.ReadWrite.All`; `get`: application `DeviceManagementApps.Read.All`, delegated `DeviceManagementApps.Read.All`; `list`: application `DeviceManagementApps.Read.All`, delegated `DeviceManagementApps.Read.All`; `update`: application `DeviceManagementApps.ReadWrite.All`, delegated `DeviceManagementApps.ReadWrite.All`; `delete`: application `DeviceManagementApps.ReadWrite.All`, delegated `DeviceManagementApps.ReadWrite.All`.
+        const PERMISSIONS: crate::entity::EntityPermissions = crate::entity::EntityPermissions::__new(
+            crate::entity::RequestPermissions::__new(
+                crate::__private::Some("DeviceManagementApps.ReadWrite.All"),
+                crate::__private::Some("DeviceManagementApps.ReadWrite.All"),
+                &["DeviceManagementApps.ReadWrite.All"],
+                &["DeviceManagementApps.ReadWrite.All"],
+            ),
+            crate::entity::RequestPermissions::__new(
+                crate::__private::Some("DeviceManagementApps.Read.All"),
+                crate::__private::Some("DeviceManagementApps.Read.All"),
+                &["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"],
+                &["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"],
+            ),
+            crate::entity::RequestPermissions::__new(
+                crate::__private::Some("DeviceManagementApps.Read.All"),
+                crate::__private::Some("DeviceManagementApps.Read.All"),
+                &["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"],
+                &["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"],
+            ),
+            crate::entity::RequestPermissions::__new(
+                crate::__private::Some("DeviceManagementApps.ReadWrite.All"),
+                crate::__private::Some("DeviceManagementApps.ReadWrite.All"),
+                &["DeviceManagementApps.ReadWrite.All"],
+                &["DeviceManagementApps.ReadWrite.All"],
+            ),
+            crate::entity::RequestPermissions::__new(
+                crate::__private::Some("DeviceManagementApps.ReadWrite.All"),
+                crate::__private::Some("DeviceManagementApps.ReadWrite.All"),
+                &["DeviceManagementApps.ReadWrite.All"],
+                &["DeviceManagementApps.ReadWrite.All"],
+            ),
+        );
         /// The path's placeholders, in order: `{managedDeviceMobileAppConfigurationId}`.
         type PathArgs<'__a> = &'__a str;
         type Fields = __ManagedDeviceMobileAppConfigurationUserStatusFields;

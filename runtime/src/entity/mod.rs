@@ -4,12 +4,14 @@
 mod availability;
 mod complex;
 pub(crate) mod path;
+mod permissions;
 mod throttling;
 
 pub use crate::wire::member::GraphEnum;
 pub use availability::Availability;
 pub use complex::GraphComplex;
 pub use path::{PathArgs, PathTemplate};
+pub use permissions::{EntityPermissions, RequestPermissions};
 pub use throttling::Throttling;
 
 use std::fmt;
@@ -65,6 +67,12 @@ pub trait GraphEntity: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// (`.../mobileAppConfigurations/microsoft.graph.iosMobileAppConfiguration`), so that a
     /// list holds only entities of this type and a read by key refuses another.
     const CAST: Option<&'static str> = None;
+
+    /// The permissions each operation needs, from Microsoft's permissions reference, as the
+    /// macro found them for the entity's path: `Status::PERMISSIONS.create.application` is
+    /// `Some("DeviceManagementApps.ReadWrite.All")`. Unknown (empty) for an `unchecked`
+    /// declaration and where the reference does not list the path.
+    const PERMISSIONS: EntityPermissions = EntityPermissions::UNKNOWN;
 
     /// The documented write limit of the Graph service the entity belongs to (one of Intune's,
     /// from Microsoft's throttling-limits page), when it has one: a client with documented

@@ -15,7 +15,7 @@ pub use returned::Returned;
 
 use serde::Serialize;
 
-use crate::entity::{Availability, PathArgs, PathTemplate, Throttling};
+use crate::entity::{Availability, PathArgs, PathTemplate, RequestPermissions, Throttling};
 use crate::error::Error;
 
 /// A Microsoft Graph action declared with `#[graph_action]`: its path (ending in the action's
@@ -49,6 +49,10 @@ pub trait GraphAction: Serialize + Send + Sync + Sized + 'static {
     /// The documented write limit of the Graph service the path belongs to, when it has one:
     /// an action is a write, paced as its service's (see [`Throttling`]).
     const THROTTLING: Option<Throttling> = None;
+    /// The permissions its `POST` needs, from Microsoft's permissions reference (a managed
+    /// device's `syncDevice`: `DeviceManagementManagedDevices.PrivilegedOperations.All`);
+    /// unknown where the reference does not list the path.
+    const PERMISSIONS: RequestPermissions = RequestPermissions::UNKNOWN;
     /// Whether invoking the action twice has the effect of invoking it once
     /// (`#[graph_action(idempotent)]`, as `assign`, which replaces the assignments): then a
     /// `POST` whose answer was lost is sent again, instead of failing with
@@ -104,6 +108,9 @@ pub trait GraphFunction: Send + Sync + Sized + 'static {
     const AVAILABILITY: Availability = Availability::EVERYWHERE;
     /// Where the result is in the answer's body.
     const RESULT: ResultShape;
+    /// The permissions its `GET` needs, from Microsoft's permissions reference; unknown where
+    /// the reference does not list the path.
+    const PERMISSIONS: RequestPermissions = RequestPermissions::UNKNOWN;
 
     /// The arguments that fill the path's placeholders, in order: `()`, `&str`, or a tuple.
     type PathArgs<'a>: PathArgs<'a>;
