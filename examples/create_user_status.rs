@@ -46,7 +46,7 @@ use graph_entity::{
     Client, NationalCloud,
     auth::{ClientSecretCredential, EnvironmentCredential, StaticToken},
     client::BulkOptions,
-    entity::Throttling,
+    entity::{RequestPermissions, Throttling},
 };
 
 /// The parent of user statuses: `managedDeviceMobileAppConfiguration` is abstract, so a
@@ -266,6 +266,7 @@ async fn against_emulator(
     lifecycle(&client, &configuration_id, status, &mut witness).await?;
 
     println!("\n8. create a group to assign the configuration to");
+    needs(Group::PERMISSIONS.create);
     let group = Group {
         id: None,
         display_name: Some("Contoso iOS users".into()),
@@ -282,6 +283,16 @@ async fn against_emulator(
     Ok(())
 }
 
+/// Prints what a step needs, from Microsoft's permissions reference as the macros wrote it.
+fn needs(permissions: RequestPermissions) {
+    let name = |n: Option<&str>| n.unwrap_or("not listed").to_owned();
+    println!(
+        "   needs: application {}, delegated {}",
+        name(permissions.application),
+        name(permissions.delegated)
+    );
+}
+
 /// Assigns the configuration to the group (`assign`, which replaces its assignments) and lists
 /// them.
 async fn assign(
@@ -291,6 +302,7 @@ async fn assign(
     witness: &mut Witness<'_>,
 ) -> Result<(), Box<dyn Error>> {
     println!("9. assign the configuration to the group (the `assign` action)");
+    needs(<AssignMobileAppConfiguration as GraphAction>::PERMISSIONS);
     let target = GroupAssignmentTarget { group_id: Some(group_id.to_owned()) };
     let assign = AssignMobileAppConfiguration {
         assignments: vec![ManagedDeviceMobileAppConfigurationAssignment {
@@ -303,6 +315,7 @@ async fn assign(
     println!("   -> 204 No Content\n");
 
     println!("10. list the configuration's assignments");
+    needs(ManagedDeviceMobileAppConfigurationAssignment::PERMISSIONS.list);
     let assignments = ManagedDeviceMobileAppConfigurationAssignment::list(client, configuration_id)
         .collect_all()
         .await?;
@@ -376,12 +389,14 @@ async fn lifecycle(
     type Status = ManagedDeviceMobileAppConfigurationUserStatus;
 
     println!("1. create");
+    needs(Status::PERMISSIONS.create);
     let created = status.create(client, configuration_id).await?;
     witness.show(true);
     println!("   -> {created:?}\n");
     let id = created.id.clone().ok_or("the service returned no id")?;
 
     println!("2. get");
+    needs(Status::PERMISSIONS.get);
     let read = Status::get(client, configuration_id, &id).await?;
     witness.show(false);
     println!(
@@ -393,6 +408,7 @@ async fn lifecycle(
     }
 
     println!("3. list (a filtered, ordered stream, read one page at a time)");
+    needs(Status::PERMISSIONS.list);
     let f = Status::fields();
     let query = Status::query()
         .filter(f.user_principal_name.eq(created.user_principal_name.clone().unwrap_or_default()))
@@ -413,6 +429,7 @@ async fn lifecycle(
     println!();
 
     println!("4. update (only what changes: a count, a status, and `null` for the display name)");
+    needs(Status::PERMISSIONS.update);
     let patch = Status::patch()
         .devices_count(created.devices_count + 1)
         .status(ComplianceStatus::Compliant)
@@ -430,6 +447,7 @@ async fn lifecycle(
     }
 
     println!("6. delete");
+    needs(Status::PERMISSIONS.delete);
     Status::delete(client, configuration_id, &id).await?;
     witness.show(false);
     println!("   -> 204 No Content\n");
