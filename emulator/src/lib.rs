@@ -35,10 +35,12 @@
 //!   (`@removed`) since a round's `@odata.deltaLink` (`410 syncStateNotFound` once the
 //!   removals since were forgotten, see [`Emulator::delta_removals`]).
 //! - `POST /{tenant}/oauth2/v2.0/token` (client credentials, with a client secret or a
-//!   certificate-signed client assertion) issuing expiring bearer tokens, checked on every Graph
-//!   call: `401` without, with an unknown or an expired token, `403` without the permission the
-//!   area needs (a table from Graph's permissions reference; elsewhere any `*.ReadWrite.All`
-//!   role writes and any `*.Read.All` role reads).
+//!   certificate-signed client assertion) issuing expiring bearer tokens in Microsoft Entra ID's
+//!   form (a JSON Web Token whose `roles` claim holds the application's permissions), checked
+//!   on every Graph call: `401` without, with an unknown or an expired token, `403` without one
+//!   of the application permissions Microsoft's permissions reference lists for the path and
+//!   method, naming the least privileged first (a path it does not list takes any valid
+//!   token).
 //! - `POST /$batch`: JSON batching of up to 20 of these requests, with `dependsOn` and `424`.
 //!
 //! Faults can be injected (see [`Faults`]): throttling with or without `Retry-After`, `503`,
@@ -130,6 +132,7 @@ mod delta;
 mod edm;
 mod faults;
 mod filter;
+mod jwt;
 mod limits;
 mod lock;
 mod operation;
@@ -186,6 +189,43 @@ pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000e001";
 /// The client secret of the application registered by default. Not a secret: it is printed
 /// by the binary and written here, like Azurite's well-known development key.
 pub const DEFAULT_CLIENT_SECRET: &str = "graph-emulator-development-secret";
+
+/// The application permissions (app roles) of the application registered by default: the
+/// write permissions of Intune's areas (apps, configuration, managed devices and their
+/// privileged operations, RBAC, service configuration), of the directory (users, groups,
+/// applications, devices) and of users' To Do tasks, mail, calendars and contacts. A call
+/// elsewhere is answered `403` naming the permission Microsoft's reference lists for it: register
+/// an application holding it ([`Emulator::client`], or `--role` on the command line), or
+/// [`application_permissions`] for all of them.
+pub const DEFAULT_ROLES: &[&str] = &[
+    "Application.ReadWrite.All",
+    "Calendars.ReadWrite",
+    "Contacts.ReadWrite",
+    "Device.ReadWrite.All",
+    "DeviceManagementApps.ReadWrite.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementManagedDevices.PrivilegedOperations.All",
+    "DeviceManagementManagedDevices.ReadWrite.All",
+    "DeviceManagementRBAC.ReadWrite.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "Mail.ReadWrite",
+    "Tasks.ReadWrite.All",
+    "User.ReadWrite.All",
+];
+
+/// Every application permission Microsoft's permissions reference names, sorted: for a
+/// registration (or [`RunningEmulator::issue_token`]) that may call anything the emulator serves.
+///
+/// ```
+/// let all = graph_emulator::application_permissions();
+/// assert!(all.contains(&"Sites.ReadWrite.All"));
+/// ```
+pub fn application_permissions() -> Vec<&'static str> {
+    use graph_entity_schema::permissions::{Permissions, Scheme};
+    Permissions::get().names(Scheme::Application)
+}
 
 /// An application the token endpoint knows: its credentials and its application permissions.
 #[derive(Clone)]
@@ -280,7 +320,7 @@ impl Emulator {
                 client_id: DEFAULT_CLIENT_ID.to_owned(),
                 client_secret: Some(DEFAULT_CLIENT_SECRET.to_owned()),
                 certificate: None,
-                roles: auth::every_write_role(),
+                roles: DEFAULT_ROLES.iter().map(|r| (*r).to_owned()).collect(),
             }],
             faults: Faults::default(),
             limits: Limits::none(),
@@ -357,6 +397,30 @@ impl Emulator {
     /// The tenant the token endpoint accepts (default [`DEFAULT_TENANT`]).
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
         self.tenant = tenant.into();
+        self
+    }
+
+    /// The application permissions of the application registered by default (default
+    /// [`DEFAULT_ROLES`]): what its tokens carry in their `roles` claim.
+    ///
+    /// ```
+    /// # async fn run() -> std::io::Result<()> {
+    /// // An application that may only read Intune's apps.
+    /// let emulator = graph_emulator::Emulator::builder()
+    ///     .default_roles(["DeviceManagementApps.Read.All"])
+    ///     .start()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn default_roles<I, S>(mut self, roles: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let roles: Vec<String> = roles.into_iter().map(Into::into).collect();
+        if let Some(default) = self.clients.iter_mut().find(|c| c.client_id == DEFAULT_CLIENT_ID) {
+            default.roles = roles;
+        }
         self
     }
 
@@ -460,6 +524,15 @@ impl RunningEmulator {
     pub fn issue_token_for(&self, client_id: &str, roles: &[&str], ttl: Duration) -> String {
         let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
         self.state.issue_token(client_id, &roles, ttl)
+    }
+
+    /// Issues a delegated token directly, as if a user (work or school account) of the default
+    /// application had signed in and consented to these `scopes` (the token's `scp`): each call
+    /// then needs one of the delegated permissions Microsoft's reference lists for it. `/me` is
+    /// still refused: the emulator has no signed-in user.
+    pub fn issue_delegated_token(&self, scopes: &[&str], ttl: Duration) -> String {
+        let scopes: Vec<String> = scopes.iter().map(|r| (*r).to_owned()).collect();
+        self.state.issue_token_to(jwt::GRAPH_AUDIENCE, DEFAULT_CLIENT_ID, (&scopes, true), ttl)
     }
 
     /// The requests received so far (the last 10,000, and at most 64 MiB of them), oldest

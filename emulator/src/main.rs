@@ -81,6 +81,12 @@ struct Cli {
           default_value = graph_emulator::DEFAULT_TENANT)]
     tenant: String,
 
+    /// The application permissions of the default application, comma-separated, or `all` for
+    /// every application permission of Microsoft's permissions reference (default: the write
+    /// permissions of Intune, the directory, To Do, mail, calendars and contacts).
+    #[arg(long, value_name = "ROLES", env = "GRAPH_EMULATOR_ROLES", value_delimiter = ',')]
+    roles: Option<Vec<String>>,
+
     /// The rate of requests answered 429 Too Many Requests.
     #[arg(long, value_name = "RATE", env = "GRAPH_EMULATOR_THROTTLE_RATE", default_value_t = 0.0,
           value_parser = rate)]
@@ -143,6 +149,19 @@ struct Cli {
     seed: u64,
 }
 
+/// The default application's roles: those named, every one for `all`, else the default ones.
+fn roles(named: Option<Vec<String>>) -> Vec<String> {
+    match named {
+        Some(roles) if roles.iter().any(|r| r.trim() == "all") => {
+            graph_emulator::application_permissions().into_iter().map(str::to_owned).collect()
+        }
+        Some(roles) => {
+            roles.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect()
+        }
+        None => graph_emulator::DEFAULT_ROLES.iter().map(|r| (*r).to_owned()).collect(),
+    }
+}
+
 /// A count of at least 1.
 fn at_least_one(value: &str) -> Result<usize, String> {
     match value.parse::<usize>() {
@@ -190,6 +209,7 @@ impl Cli {
             .delta_removals(self.delta_removals)
             .max_response_bytes(self.max_response_bytes)
             .tenant(self.tenant)
+            .default_roles(roles(self.roles))
             .faults(faults)
             .limits(self.limits.time_scale(self.time_scale).retry_after(self.limits_retry_after))
     }
@@ -437,6 +457,6 @@ mod tests {
             assert_eq!(env, Some(expected.as_str()), "--{long}");
             assert!(arg.get_help().is_some(), "--{long} is described");
         }
-        assert_eq!(options, 19);
+        assert_eq!(options, 20);
     }
 }

@@ -57,8 +57,12 @@ pub(crate) struct Target {
     pub(crate) parents: Vec<Parent>,
     /// The path as `@odata.context` writes it: `users('a')/todo/lists`.
     pub(crate) context: String,
-    /// The segments without keys, for the permissions table: `["users", "todo", "lists"]`.
+    /// The segments without keys: `["users", "todo", "lists"]`.
     pub(crate) shape: Vec<String>,
+    /// The path as Microsoft's permissions reference writes it: every key `{id}`, casts and
+    /// operations by name, without a function's parameters
+    /// (`/users/{id}/todo/lists/{id}/tasks`).
+    pub(crate) reference: String,
     /// The path's segments, decoded, as sent.
     pub(crate) segments: Vec<String>,
 }
@@ -202,6 +206,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
         parents: Vec::new(),
         context: root.name.clone(),
         shape: vec![root.name.clone()],
+        reference: format!("/{}", root.name),
         segments: segments.to_vec(),
     };
     let mut rest = first_key.iter().chain(rest.iter()).map(String::as_str).peekable();
@@ -214,12 +219,14 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                         return bad("'$count' must be the last segment.".into());
                     }
                     target.kind = Kind::Count;
+                    target.reference.push_str("/$count");
                     continue;
                 }
                 if let Some(ty) = cast(schema, segment) {
                     derives(schema, &ty, target.ty())?;
                     target.context.push('/');
                     target.context.push_str(&ty);
+                    push(&mut target.reference, &ty);
                     target.cast = Some(ty);
                     continue;
                 }
@@ -234,6 +241,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                             "Segments after the operation '{segment}' are not served by the emulator."
                         ));
                     }
+                    push(&mut target.reference, unqualified(&name));
                     target.kind = Kind::Operation { key: None, on_collection: true, name, call };
                     continue;
                 }
@@ -246,10 +254,12 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                 // The context of a member is its collection's (`users/$entity`); the key joins
                 // it when a navigation follows.
                 target.kind = Kind::Member { key: segment.to_owned() };
+                target.reference.push_str("/{id}");
             }
             Kind::Member { .. } | Kind::Single { .. } => {
                 if let Some(ty) = cast(schema, segment) {
                     derives(schema, &ty, target.ty())?;
+                    push(&mut target.reference, &ty);
                     target.cast = Some(ty);
                     continue;
                 }
@@ -276,6 +286,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     if let Some(key) = &key {
                         target.context.push_str(&quote(key));
                     }
+                    push(&mut target.reference, unqualified(&name));
                     target.kind = Kind::Operation { key, on_collection: false, name, call };
                     continue;
                 }
@@ -303,6 +314,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     target.context.push('/');
                     target.context.push_str(name);
                     target.shape.push(name.to_owned());
+                    push(&mut target.reference, name);
                     target.kind = if navigation.ty.collection {
                         Kind::Collection
                     } else {
@@ -313,6 +325,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                             return bad(format!("'{name}' is a single entity: it takes no key."));
                         }
                         target.kind = Kind::Member { key: nav_key };
+                        target.reference.push_str("/{id}");
                     }
                     continue;
                 }
@@ -327,6 +340,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     }
                     target.context.push('/');
                     target.context.push_str(segment);
+                    push(&mut target.reference, segment);
                     target.kind = Kind::Property { key, name: segment.to_owned() };
                     continue;
                 }
@@ -366,6 +380,16 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
         }
     }
     Ok(target)
+}
+
+fn push(reference: &mut String, segment: &str) {
+    reference.push('/');
+    reference.push_str(segment);
+}
+
+/// An operation's name without its namespace: `microsoft.graph.assign` → `assign`.
+fn unqualified(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// The entity type a cast segment names, if the segment is one.
@@ -417,11 +441,13 @@ mod tests {
         assert_eq!(t.address, strings(&["users", "u1", "todo", "lists", "l1", "tasks"]));
         assert_eq!(t.parents.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["u1", "l1"]);
         assert_eq!(t.shape, strings(&["users", "todo", "lists", "tasks"]));
+        assert_eq!(t.reference, "/users/{id}/todo/lists/{id}/tasks/{id}");
         assert_eq!(t.context, "users('u1')/todo/lists('l1')/tasks");
 
         let t = resolve_path("/users('u''1')/todo").unwrap();
         assert_eq!(t.kind, Kind::Single { singleton: false });
         assert_eq!(t.address, strings(&["users", "u'1", "todo"]));
+        assert_eq!(t.reference, "/users/{id}/todo");
 
         let t = resolve_path("/deviceManagement").unwrap();
         assert_eq!(t.kind, Kind::Single { singleton: true });
@@ -502,6 +528,16 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(&t.kind, Kind::Operation { key: Some(k), .. } if k == "c"));
+        assert_eq!(
+            t.reference,
+            "/deviceAppManagement/mobileAppConfigurations/{id}/microsoft.graph.iosMobileAppConfiguration/assign"
+        );
+        // Operations by name, without namespace or parameters, as the reference writes them.
+        let t =
+            resolve_path("/deviceManagement/managedDevices/d/microsoft.graph.syncDevice").unwrap();
+        assert_eq!(t.reference, "/deviceManagement/managedDevices/{id}/syncDevice");
+        assert_eq!(resolve_path("/users/delta()").unwrap().reference, "/users/delta");
+        assert_eq!(resolve_path("/groups/$count").unwrap().reference, "/groups/$count");
     }
 
     #[test]

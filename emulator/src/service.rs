@@ -42,7 +42,7 @@ pub(crate) fn serve(
             format!("Invalid version: '{version}'. Use 'v1.0' or 'beta'."),
         ));
     };
-    let roles = crate::auth::authenticate(state, ids, headers)?;
+    let grant = crate::auth::authenticate(state, ids, headers)?;
     if rest.is_empty() || rest.starts_with('$') && !rest.contains('/') {
         return Err(not_implemented(
             ids,
@@ -52,8 +52,8 @@ pub(crate) fn serve(
         ));
     }
     let target = routing::resolve(schema, &routing::segments(rest)).map_err(|r| refused(ids, r))?;
-    let write = *method != Method::GET;
-    crate::auth::permit(ids, &roles, &target.shape, write)?;
+    let directory = schema.is_derived_from(target.ty(), "microsoft.graph.directoryObject");
+    crate::auth::permit(ids, &grant, method.as_str(), &target, directory)?;
     let request =
         Request { state, ids, root, budget, schema, version, target: &target, uri, headers, body };
     match (method.as_str(), &target.kind) {

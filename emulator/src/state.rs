@@ -25,9 +25,12 @@ pub(crate) struct Settings {
 }
 
 /// What a token grants: the application it was issued to, and its roles.
+#[derive(Clone)]
 pub(crate) struct Grant {
     pub(crate) client_id: String,
+    /// Application permissions, or delegated ones (scopes) when `delegated`.
     pub(crate) roles: Vec<String>,
+    pub(crate) delegated: bool,
 }
 
 pub(crate) struct AppState {
@@ -42,6 +45,8 @@ pub(crate) struct AppState {
     pub(crate) store: Mutex<Store>,
     /// Issued tokens: when each expires, its application and its roles.
     pub(crate) tokens: Mutex<Deadlines<Grant>>,
+    /// Signs the tokens issued.
+    token_key: aws_lc_rs::hmac::Key,
     pub(crate) log: Mutex<RequestLog>,
     pub(crate) faults: FaultState,
     /// The documented throttling limits, and the windows of what they accepted.
@@ -70,6 +75,7 @@ impl AppState {
                     .remembering(ceilings.delta_removals),
             ),
             tokens: Mutex::new(Deadlines::new(ceilings.tokens)),
+            token_key: crate::jwt::key(),
             log: Mutex::new(RequestLog::new(ceilings.logged_requests, ceilings.logged_bytes)),
             settings,
         })
@@ -79,11 +85,25 @@ impl AppState {
     /// [`Emulator::MAX_TOKEN_TTL`]. Tokens expired for longer than the grace period are
     /// forgotten; past the cap, the soonest to expire are.
     pub(crate) fn issue_token(&self, client_id: &str, roles: &[String], ttl: Duration) -> String {
-        let token = format!("emulator.{}", uuid::Uuid::new_v4().simple());
+        self.issue_token_to(crate::jwt::GRAPH_AUDIENCE, client_id, (roles, false), ttl)
+    }
+
+    /// [`issue_token`](Self::issue_token) for `audience` (the resource of the scope asked).
+    pub(crate) fn issue_token_to(
+        &self,
+        audience: &str,
+        client_id: &str,
+        (roles, delegated): (&[String], bool),
+        ttl: Duration,
+    ) -> String {
+        let ttl = ttl.min(Emulator::MAX_TOKEN_TTL);
+        let tenant = &self.settings.tenant;
+        let claims = crate::jwt::Claims { tenant, client_id, audience, roles, delegated, ttl };
+        let token = crate::jwt::issue(&self.token_key, &claims);
         let now = Instant::now();
         // Ten years fit in an `Instant` on every platform; were they not to, the token would
         // be born expired rather than the call panic.
-        let expires_at = now.checked_add(ttl.min(Emulator::MAX_TOKEN_TTL)).unwrap_or(now);
+        let expires_at = now.checked_add(ttl).unwrap_or(now);
         let mut tokens = lock(&self.tokens);
         if let Some(forgotten) = now.checked_sub(self.settings.ceilings.expired_token_grace) {
             tokens.purge(forgotten);
@@ -91,7 +111,7 @@ impl AppState {
         tokens.insert(
             token.clone(),
             expires_at,
-            Grant { client_id: client_id.to_owned(), roles: roles.to_vec() },
+            Grant { client_id: client_id.to_owned(), roles: roles.to_vec(), delegated },
         );
         token
     }

@@ -110,7 +110,9 @@ pub(crate) async fn token(
         );
     }
     let ttl = state.settings.token_ttl;
-    let token = state.issue_token(&client.client_id, &client.roles, ttl);
+    // The token's audience: the resource whose `/.default` scope was asked for.
+    let audience = scope.strip_suffix("/.default").unwrap_or(&scope);
+    let token = state.issue_token_to(audience, &client.client_id, (&client.roles, false), ttl);
     let seconds = ttl.as_secs();
     let mut response = (
         StatusCode::OK,

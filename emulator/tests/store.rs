@@ -49,7 +49,7 @@ impl Api {
             .unwrap();
         let body: Value = serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap();
         let token = body["access_token"].as_str().unwrap().to_owned();
-        Api { http, base: emulator.graph_url("v1.0"), token }
+        Api { http, base: emulator.graph_url("v1.0"), token, delegated: None }
     }
 
     async fn eventual(&self, path: &str) -> Reply {
@@ -475,37 +475,68 @@ async fn filter_orderby_top_skip_count_and_next_links() {
 }
 
 #[tokio::test]
-async fn permissions_follow_the_table() {
+async fn permissions_follow_microsofts_reference() {
     let emulator = start().await;
     let admin = Api::default(&emulator).await;
     let group_id = admin.post("/groups", group("g")).await.id();
     let user_id = admin.post("/users", user("u")).await.id();
 
+    // Directory objects refuse in the directory's words, naming what works.
     let reader = Api::new(&emulator, &["Group.Read.All"]);
     assert_eq!(reader.get(&format!("/groups/{group_id}")).await.status, 200);
     let denied = reader.post("/groups", group("h")).await;
     assert_eq!((denied.status, denied.code().as_str()), (403, "Authorization_RequestDenied"));
+    assert!(denied.message().contains("Group.Create"), "{denied:?}");
     assert_eq!(reader.get("/users").await.status, 403, "another area");
+    // The reference's least privileged permission for a group's create is enough.
+    assert_eq!(
+        Api::new(&emulator, &["Group.Create"]).post("/groups", group("i")).await.status,
+        201
+    );
 
     let tasks = Api::new(&emulator, &["Tasks.ReadWrite.All"]);
     let lists = format!("/users/{user_id}/todo/lists");
     assert_eq!(tasks.post(&lists, json!({"displayName": "l"})).await.status, 201);
     assert_eq!(tasks.post("/users", user("v")).await.status, 403);
 
+    // Intune's answer names the least privileged permission first.
     let apps = Api::new(&emulator, &["DeviceManagementApps.Read.All"]);
     assert_eq!(apps.get(CONFIGURATIONS).await.status, 200);
     let denied = apps.post(CONFIGURATIONS, json!({})).await;
     assert_eq!((denied.status, denied.code().as_str()), (403, "Forbidden"));
-    assert!(denied.message().contains("DeviceManagementApps.ReadWrite.All"), "{denied:?}");
+    assert!(
+        denied.message().contains("following scopes: DeviceManagementApps.ReadWrite.All"),
+        "{denied:?}"
+    );
 
-    // Outside the table: any .Read.All reads, any .ReadWrite.All writes.
-    let sites = Api::new(&emulator, &["Sites.Read.All"]);
-    assert_eq!(sites.get("/sites").await.status, 200);
-    assert_eq!(sites.post("/teams", json!({})).await.status, 403);
+    // No role of another area stands in: the heuristic of `*.ReadWrite.All` is gone.
     let anything = Api::new(&emulator, &["Whatever.ReadWrite.All"]);
-    assert_eq!(anything.post("/teams", json!({"displayName": "t"})).await.status, 201);
+    assert_eq!(anything.post("/teams", json!({"displayName": "t"})).await.status, 403);
     let none = Api::new(&emulator, &[]);
-    assert_eq!(none.get("/sites").await.status, 403);
+    let denied = none.get("/sites").await;
+    assert_eq!(denied.status, 403);
+    assert!(denied.message().contains("Sites.Read.All"), "{denied:?}");
+    // A device action needs the privileged operations permission, not the write one.
+    let devices = Api::new(&emulator, &["DeviceManagementManagedDevices.ReadWrite.All"]);
+    let denied = devices.post("/deviceManagement/managedDevices/x/syncDevice", json!({})).await;
+    assert_eq!(denied.status, 403, "{denied:?}");
+    assert!(
+        denied.message().contains("DeviceManagementManagedDevices.PrivilegedOperations.All"),
+        "{denied:?}"
+    );
+
+    // A delegated token is checked against the delegated permissions: `Tasks.ReadWrite` (not
+    // the application's `Tasks.ReadWrite.All`) writes a To Do list.
+    let user = |scopes: &[&str]| Api {
+        token: emulator.issue_delegated_token(scopes, std::time::Duration::from_secs(60)),
+        ..Api::new(&emulator, &[])
+    };
+    let list = json!({"displayName": "m"});
+    assert_eq!(user(&["Tasks.ReadWrite"]).post(&lists, list.clone()).await.status, 201);
+    let denied = user(&["User.Read"]).post(&lists, list).await;
+    assert_eq!(denied.status, 403);
+    assert!(denied.message().contains("Tasks.ReadWrite"), "{denied:?}");
+    assert_eq!(user(&["Group.ReadWrite.All"]).post("/groups", group("d")).await.status, 201);
 }
 
 #[tokio::test]

@@ -486,4 +486,48 @@ mod permissions {
         );
         assert!(permissions.len() > 10_000, "{}", permissions.len());
     }
+
+    #[test]
+    fn a_cast_the_reference_does_not_list_is_looked_up_without_it() {
+        let permissions = Permissions::get();
+        // Listed with its cast, as the reference writes it.
+        let listed = "/deviceManagement/deviceConfigurations/{id}/microsoft.graph.iosScepCertificateProfile/rootCertificate/deviceStatuses/{id}";
+        assert!(permissions.lookup("GET", listed).is_some());
+        // Not listed with this cast: the path without it decides.
+        let cast = "/deviceAppManagement/mobileApps/{id}/microsoft.graph.noSuchType/assignments";
+        let plain = "/deviceAppManagement/mobileApps/{id}/assignments";
+        let (with, without) =
+            (permissions.lookup("GET", cast).unwrap(), permissions.lookup("GET", plain).unwrap());
+        assert_eq!(with.all(Scheme::Application), without.all(Scheme::Application));
+    }
+
+    #[test]
+    fn a_read_permission_listed_brings_its_read_write_one() {
+        let permissions = Permissions::get();
+        // The reference lists `User.Read.All` for `getMemberGroups`, not `User.ReadWrite.All`.
+        let groups = permissions.lookup("POST", "/users/{id}/getMemberGroups").unwrap();
+        let all = groups.all(Scheme::Application);
+        assert!(all.contains(&"User.Read.All") && all.contains(&"User.ReadWrite.All"), "{all:?}");
+        // Never the other way: a write needs a write permission.
+        let create = permissions.lookup("POST", "/deviceAppManagement/mobileAppConfigurations");
+        let all = create.unwrap().all(Scheme::Application);
+        assert!(!all.contains(&"DeviceManagementApps.Read.All"), "{all:?}");
+        // `ReadBasic` is not `Read`.
+        assert_eq!(permissions.read_write_of("User.ReadBasic.All", Scheme::Application), None);
+        assert_eq!(
+            permissions.read_write_of("Mail.Read", Scheme::DelegatedWork),
+            Some("Mail.ReadWrite")
+        );
+    }
+
+    #[test]
+    fn every_permission_of_a_scheme_is_named_once() {
+        let names = Permissions::get().names(Scheme::Application);
+        assert!(names.contains(&"DeviceManagementApps.ReadWrite.All"));
+        assert!(names.contains(&"Group.Create"));
+        // Delegated-only permissions are not application ones.
+        assert!(!names.contains(&"User.Read"), "User.Read is delegated only");
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
+        assert!(names.len() > 500, "{}", names.len());
+    }
 }

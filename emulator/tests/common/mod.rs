@@ -12,6 +12,8 @@ pub struct Api {
     pub http: reqwest::Client,
     pub base: String,
     pub token: String,
+    /// A delegated token, sent again with a request the first token was refused (`403`).
+    pub delegated: Option<String>,
 }
 
 #[derive(Debug)]
@@ -51,7 +53,14 @@ impl Api {
             http: reqwest::Client::new(),
             base: emulator.graph_url("v1.0"),
             token: emulator.issue_token(roles, Duration::from_secs(600)),
+            delegated: None,
         }
+    }
+
+    /// Also with a delegated token of these scopes, for what the first one is refused.
+    pub fn or_delegated(mut self, emulator: &RunningEmulator, scopes: &[&str]) -> Api {
+        self.delegated = Some(emulator.issue_delegated_token(scopes, Duration::from_secs(600)));
+        self
     }
 
     pub async fn send(
@@ -61,8 +70,25 @@ impl Api {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Reply {
+        let reply = self.send_with(&self.token, method.clone(), path, body.clone(), headers).await;
+        match &self.delegated {
+            Some(token) if reply.status == 403 => {
+                self.send_with(token, method, path, body, headers).await
+            }
+            _ => reply,
+        }
+    }
+
+    async fn send_with(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request =
-            self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+            self.http.request(method, format!("{}{path}", self.base)).bearer_auth(token);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

@@ -129,11 +129,53 @@ impl Permissions {
     /// The permissions that work for `method` (`GET`, `POST` …) on `path`, a path of the
     /// metadata's form (any placeholder names, any case); `None` when the reference does not
     /// list it.
+    ///
+    /// A path with type casts (`…/microsoft.graph.win32LobApp/…`) the reference does not list
+    /// as such is looked up without them: a cast narrows the type, not the resource.
     pub fn lookup(&self, method: &str, path: &str) -> Option<PathPermissions<'_>> {
         let key = key(method, path);
-        let at = self.lines.binary_search_by(|&line| line_key(self.line(line)).cmp(&key)).ok()?;
+        match self.lookup_key(&key) {
+            Some(found) => Some(found),
+            None if key.contains("/microsoft.graph.") => {
+                let (method, path) = key.split_once(' ')?;
+                let uncast: Vec<&str> =
+                    path.split('/').filter(|s| !s.starts_with("microsoft.graph.")).collect();
+                self.lookup_key(&format!("{method} {}", uncast.join("/")))
+            }
+            None => None,
+        }
+    }
+
+    fn lookup_key(&self, key: &str) -> Option<PathPermissions<'_>> {
+        let at = self.lines.binary_search_by(|&line| line_key(self.line(line)).cmp(key)).ok()?;
         let grants = self.grants(self.line(self.lines[at]))?;
         Some(PathPermissions { reference: self, grants })
+    }
+
+    /// The `ReadWrite` permission of a `Read` one (`Mail.Read` → `Mail.ReadWrite`,
+    /// `User.Read.All` → `User.ReadWrite.All`), when the reference has it for `scheme`.
+    pub(crate) fn read_write_of(&self, name: &str, scheme: Scheme) -> Option<&str> {
+        let (resource, rest) = name.split_once(".Read")?;
+        if !(rest.is_empty() || rest.starts_with('.')) {
+            return None;
+        }
+        let wanted = format!("{resource}.ReadWrite{rest}");
+        self.permissions
+            .iter()
+            .find(|p| p.name == wanted && p.levels[scheme.index()].is_some())
+            .map(|p| p.name.as_str())
+    }
+
+    /// Every permission the reference has for `scheme`, by name, sorted.
+    pub fn names(&self, scheme: Scheme) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .permissions
+            .iter()
+            .filter(|p| p.levels[scheme.index()].is_some())
+            .map(|p| p.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names
     }
 
     /// How many paths and methods the reference lists.
@@ -228,7 +270,11 @@ impl<'p> PathPermissions<'p> {
             .map(|p| p.name.as_str())
     }
 
-    /// Every permission that works for `scheme`, by name.
+    /// Every permission that works for `scheme`, by name: those the reference lists and, as
+    /// Microsoft names its permissions, the `ReadWrite` permission of each `Read` one listed
+    /// (`User.ReadWrite.All` for `User.Read.All`), where the reference has it for the scheme: a
+    /// permission to read and write reads. (The reference leaves it out of some lists, such as
+    /// `getMemberGroups`'; this is the one fact here that is inferred.)
     pub fn all(&self, scheme: Scheme) -> Vec<&'p str> {
         let reference = self.reference;
         let mut names: Vec<&str> = self
@@ -238,6 +284,9 @@ impl<'p> PathPermissions<'p> {
             .filter_map(|g| reference.permissions.get(g.permission as usize))
             .map(|p| p.name.as_str())
             .collect();
+        let writes: Vec<&str> =
+            names.iter().filter_map(|name| reference.read_write_of(name, scheme)).collect();
+        names.extend(writes);
         names.sort_unstable();
         names.dedup();
         names
