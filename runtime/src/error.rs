@@ -158,6 +158,15 @@ pub enum Error {
         link: String,
     },
 
+    /// The access token holds none of the permissions that work for the request, by Microsoft's
+    /// permissions reference: Graph would answer `403 Forbidden`. Nothing was sent. Checked
+    /// only where the token says what it grants (its `roles` or `scp` claim) and the reference
+    /// lists the request; [`ClientBuilder::check_permissions`](crate::client::ClientBuilder::check_permissions)
+    /// turns the check off.
+    #[cfg(feature = "client")]
+    #[error(transparent)]
+    MissingPermission(Box<MissingPermission>),
+
     /// The entity does not exist in the client's national cloud: the cloud's metadata lacks part
     /// of its declaration. Nothing was sent.
     #[error(
@@ -712,6 +721,66 @@ impl AuthError {
         description: impl Into<String>,
     ) -> Self {
         Self { status, code: code.into(), description: description.into() }
+    }
+}
+
+/// A request the access token cannot make: what it needs by Microsoft's permissions reference
+/// and what the token holds ([`Error::MissingPermission`]).
+///
+/// Only with the `client` feature.
+#[cfg(feature = "client")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingPermission {
+    /// The request's method, such as `POST`.
+    pub method: &'static str,
+    /// The request's path template, such as
+    /// `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`.
+    pub path: String,
+    /// The least privileged permission that works for the token's scheme (application or
+    /// delegated), when the reference names one.
+    pub least: Option<&'static str>,
+    /// Every permission that works for the token's scheme (empty when the reference lists the
+    /// request for the other scheme only).
+    pub works: &'static [&'static str],
+    /// What the token holds.
+    pub granted: crate::auth::Granted,
+}
+
+#[cfg(feature = "client")]
+impl std::error::Error for MissingPermission {}
+
+#[cfg(feature = "client")]
+impl fmt::Display for MissingPermission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// The most names of the token's shown.
+        const SHOWN: usize = 8;
+        let scheme = if self.granted.is_application() { "application" } else { "delegated" };
+        write!(f, "{} {} needs ", self.method, self.path)?;
+        match (self.least, self.works.len()) {
+            (_, 0) => write!(
+                f,
+                "a permission Microsoft's permissions reference does not list for {scheme} tokens"
+            )?,
+            (Some(least), 1) => write!(f, "the {scheme} permission {least}")?,
+            (Some(least), n) => write!(
+                f,
+                "the {scheme} permission {least} (the least privileged of the {n} that work: {})",
+                self.works.join(", ")
+            )?,
+            (None, _) => write!(f, "one of the {scheme} permissions {}", self.works.join(", "))?,
+        }
+        let held = self.granted.names();
+        if held.is_empty() {
+            f.write_str("; the token holds none")?;
+        } else {
+            let shown: Vec<&str> = held.iter().take(SHOWN).map(String::as_str).collect();
+            write!(f, "; the token holds {}", shown.join(", "))?;
+            if held.len() > SHOWN {
+                write!(f, " and {} more", held.len() - SHOWN)?;
+            }
+        }
+        f.write_str("; nothing was sent")
     }
 }
 

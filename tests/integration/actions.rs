@@ -23,8 +23,11 @@ async fn start() -> (RunningEmulator, Client) {
     let roles = [
         common::WRITE,
         "DeviceManagementManagedDevices.ReadWrite.All",
-        "DeviceManagementServiceConfig.Read.All",
+        "DeviceManagementManagedDevices.PrivilegedOperations.All",
+        "DeviceManagementServiceConfig.ReadWrite.All",
         "User.ReadWrite.All",
+        "Chat.Read.All",
+        "Calendars.Read",
     ];
     let client = common::token_client(&emulator, &roles).build().unwrap();
     (emulator, client)
@@ -323,7 +326,7 @@ struct GetEmailActivityUserDetail {
 #[tokio::test]
 async fn a_stream_result_is_read_as_it_arrives_past_the_response_limit() {
     let emulator = common::emulator(Emulator::builder()).await;
-    let roles = ["DeviceManagementServiceConfig.ReadWrite.All", "Reports.Read.All"];
+    let roles = ["DeviceManagementConfiguration.Read.All", "Reports.Read.All"];
     // Bodies read whole are at most 16 bytes: a stream is never read whole.
     let client = common::token_client(&emulator, &roles).max_response_bytes(16).build().unwrap();
     let report = GetCachedReport {

@@ -95,7 +95,6 @@ async fn authentication_and_permission_errors() {
         ("", 401, "InvalidAuthenticationToken", "Access token is empty"),
         ("not-a-token", 401, "InvalidAuthenticationToken", "validation failure"),
         (expired.as_str(), 401, "InvalidAuthenticationToken", "expired"),
-        (read_only.as_str(), 403, "Forbidden", "DeviceManagementApps.ReadWrite.All"),
     ];
     for (token, status, code, message) in cases {
         let error = doc_example().create(&with_token(&emulator, token), &parent).await.unwrap_err();
@@ -106,6 +105,20 @@ async fn authentication_and_permission_errors() {
             assert!(!error.to_string().contains(token) && !format!("{error:?}").contains(token));
         }
     }
+    // Without the permission: refused before sending by the client, with `403` by the emulator
+    // when the client's check is off.
+    let sent = emulator.requests().len();
+    let error =
+        doc_example().create(&with_token(&emulator, &read_only), &parent).await.unwrap_err();
+    let Error::MissingPermission(missing) = &error else { panic!("{error:?}") };
+    assert_eq!(missing.least, Some("DeviceManagementApps.ReadWrite.All"));
+    assert_eq!(emulator.requests().len(), sent, "nothing sent");
+    let unchecked = common::token_client(&emulator, &[]).check_permissions(false);
+    let unchecked = unchecked.bearer_token(&read_only).build().unwrap();
+    let error = doc_example().create(&unchecked, &parent).await.unwrap_err();
+    let graph = error.as_graph().unwrap_or_else(|| panic!("{error:?}"));
+    assert_eq!((graph.status, graph.code.as_str()), (403, "Forbidden"), "{graph}");
+    assert!(graph.message.contains("scopes: DeviceManagementApps.ReadWrite.All"), "{graph}");
     // Reading is allowed with Read.All.
     let listed: Vec<Status> =
         with_token(&emulator, &read_only).list(&[&parent]).collect_all().await.unwrap();

@@ -77,3 +77,45 @@ fn an_unchecked_declaration_knows_none() {
     assert_eq!(Widget::PERMISSIONS, EntityPermissions::UNKNOWN);
     assert!(!Widget::PERMISSIONS.create.is_known());
 }
+
+#[graph_entity(path = "/users")]
+#[derive(Debug)]
+struct User {
+    #[graph(key)]
+    id: Option<String>,
+    display_name: Option<String>,
+}
+
+#[test]
+fn a_round_of_changes_has_its_own_permissions() {
+    // `GET /users/delta`: the reference's least privileged, read by hand.
+    let read = Some("User.Read.All");
+    assert_eq!(least(User::PERMISSIONS.delta), (read, read));
+    // A collection without `delta` knows none for it.
+    assert!(!Status::PERMISSIONS.delta.is_known());
+}
+
+#[tokio::test]
+async fn a_delegated_token_is_checked_against_the_delegated_permissions() {
+    use std::time::Duration;
+
+    let emulator = crate::common::emulator(graph_emulator::Emulator::builder()).await;
+    let client = |scopes: &[&str]| {
+        let token = emulator.issue_delegated_token(scopes, Duration::from_secs(600));
+        let builder = graph_entity::Client::builder().base_url(emulator.graph_url("v1.0"));
+        builder.bearer_token(token).build().unwrap()
+    };
+    let sent = emulator.requests().len();
+    let error = User::list(&client(&["Tasks.ReadWrite"]), ()).collect_all().await.unwrap_err();
+    let graph_entity::Error::MissingPermission(missing) = &error else { panic!("{error:?}") };
+    // `GET /users`, delegated: `User.ReadBasic.All` is the least privileged.
+    assert_eq!((missing.method, missing.path.as_str()), ("GET", "/users"));
+    assert_eq!(missing.least, Some("User.ReadBasic.All"));
+    assert!(!missing.granted.is_application());
+    assert!(error.to_string().contains("the token holds Tasks.ReadWrite"), "{error}");
+    assert_eq!(emulator.requests().len(), sent, "nothing sent");
+    // The same call with a permission that works reaches the emulator, which agrees.
+    let users: Vec<User> = User::list(&client(&["User.Read.All"]), ()).collect_all().await.unwrap();
+    assert!(users.is_empty());
+    assert_eq!(emulator.requests().len(), sent + 1);
+}

@@ -125,6 +125,8 @@ impl Metadata for V1 {
         // path for the collection (or the single entity), below it for one entity by key.
         let value = path.value();
         let one = format!("{value}/{{id}}");
+        let delta =
+            resolved.collection && ty.name == resolved.ty && schema.delta(&ty.name).is_some();
         let permissions = if resolved.collection {
             vec![
                 needs("POST", &value),
@@ -132,10 +134,12 @@ impl Metadata for V1 {
                 needs("GET", &value),
                 needs("PATCH", &one),
                 needs("DELETE", &one),
+                if delta { needs("GET", &format!("{value}/delta")) } else { Needs::default() },
             ]
         } else {
             let none = Needs::default();
-            vec![none.clone(), needs("GET", &value), none.clone(), needs("PATCH", &value), none]
+            let (get, update) = (needs("GET", &value), needs("PATCH", &value));
+            vec![none.clone(), get, none.clone(), update, none.clone(), none]
         };
         Some(Checked {
             permissions,
@@ -147,9 +151,7 @@ impl Metadata for V1 {
             computed,
             nullable,
             directory_object: schema.is_derived_from(&ty.name, "microsoft.graph.directoryObject"),
-            delta: resolved.collection
-                && ty.name == resolved.ty
-                && schema.delta(&ty.name).is_some(),
+            delta,
             cast: (ty.name != resolved.ty).then(|| ty.name.clone()),
             navigations: schema.navigations(&ty.name).into_iter().map(|n| n.name.clone()).collect(),
             throttling: graph_entity_schema::throttling::service_of_path(schema, &path.value())

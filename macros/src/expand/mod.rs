@@ -291,21 +291,30 @@ fn availability_const(s: &Shared<'_>) -> Option<TokenStream> {
 /// from Microsoft's permissions reference, also in its documentation.
 fn entity_permissions_const(s: &Shared<'_>) -> Option<TokenStream> {
     let krate = s.krate;
-    let [create, get, list, update, delete] = s.entity.permissions.as_slice() else { return None };
-    let operations =
-        [("create", create), ("get", get), ("list", list), ("update", update), ("delete", delete)];
+    let [create, get, list, update, delete, delta] = s.entity.permissions.as_slice() else {
+        return None;
+    };
+    let operations = [
+        ("create", create),
+        ("get", get),
+        ("list", list),
+        ("update", update),
+        ("delete", delete),
+        ("delta", delta),
+    ];
     let doc = operations
         .iter()
+        .filter(|(name, _)| *name != "delta" || s.entity.delta)
         .map(|(name, needs)| format!("`{name}`: {}", permissions_text(needs)))
         .collect::<Vec<_>>()
         .join("; ");
     let doc = format!(" Microsoft's permissions reference: {doc}.");
-    let [create, get, list, update, delete] =
-        [create, get, list, update, delete].map(|n| request_permissions(s, n));
+    let [create, get, list, update, delete, delta] =
+        [create, get, list, update, delete, delta].map(|n| request_permissions(s, n));
     Some(quote! {
         #[doc = #doc]
         const PERMISSIONS: #krate::entity::EntityPermissions =
-            #krate::entity::EntityPermissions::__new(#create, #get, #list, #update, #delete);
+            #krate::entity::EntityPermissions::__new(#create, #get, #list, #update, #delete, #delta);
     })
 }
 

@@ -246,7 +246,7 @@ pub(crate) struct Checked<'a> {
     /// The documented write limit of the service the path belongs to: its name, the writes per
     /// application per tenant, and the window in seconds.
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
-    /// The permissions of `create`, `get`, `list`, `update` and `delete`.
+    /// The permissions of `create`, `get`, `list`, `update`, `delete` and a `delta` round.
     pub(crate) permissions: Vec<Needs>,
 }
 

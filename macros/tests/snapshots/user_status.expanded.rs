@@ -222,6 +222,12 @@ const _: () = {
                 &["DeviceManagementApps.ReadWrite.All"],
                 &["DeviceManagementApps.ReadWrite.All"],
             ),
+            crate::entity::RequestPermissions::__new(
+                crate::__private::None,
+                crate::__private::None,
+                &[],
+                &[],
+            ),
         );
         /// The path's placeholders, in order: `{managedDeviceMobileAppConfigurationId}`.
         type PathArgs<'__a> = &'__a str;

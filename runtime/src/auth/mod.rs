@@ -10,6 +10,7 @@
 mod assertion;
 mod cache;
 mod certificate;
+mod claims;
 mod endpoint;
 mod environment;
 mod flow;
@@ -17,6 +18,7 @@ mod secret;
 mod token;
 
 pub use certificate::ClientCertificateCredential;
+pub use claims::Granted;
 pub(crate) use endpoint::parse_token_response;
 pub use environment::EnvironmentCredential;
 /// A boxed future, as returned by [`TokenCredential::get_token`].

@@ -2,11 +2,13 @@
 //! simplest credential, [`StaticToken`].
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use reqwest::header::HeaderValue;
 
+use super::claims::Granted;
 use crate::error::AuthError;
 
 /// How early a cached token is refreshed before it expires, at most: five minutes, or half the
@@ -21,6 +23,8 @@ pub struct AccessToken {
     expires_at: Option<Instant>,
     /// When a cache should replace it: before it expires.
     refresh_at: Option<Instant>,
+    /// What its claims grant, read once when it is made.
+    granted: Option<Arc<Granted>>,
 }
 
 impl AccessToken {
@@ -43,7 +47,8 @@ impl AccessToken {
             let lifetime = at.saturating_duration_since(Instant::now());
             at.checked_sub(REFRESH_MARGIN.min(lifetime / 2)).unwrap_or(at)
         });
-        Ok(Self { header, expires_at, refresh_at })
+        let granted = Granted::of_token(token).map(Arc::new);
+        Ok(Self { header, expires_at, refresh_at, granted })
     }
 
     /// The `Authorization` header value.
@@ -54,6 +59,22 @@ impl AccessToken {
     /// The token itself. Handle with care: it grants access.
     pub fn secret(&self) -> &str {
         self.header.to_str().ok().and_then(|h| h.strip_prefix("Bearer ")).unwrap_or_default()
+    }
+
+    /// The permissions the token's claims grant (`roles` or `scp`), read without verifying
+    /// it; `None` for an opaque token or one without either claim.
+    ///
+    /// ```
+    /// use graph_entity_runtime::auth::{AccessToken, Granted};
+    ///
+    /// // An app-only token with one application permission (header and signature elided).
+    /// let token = AccessToken::new("e30.eyJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIl19.c2ln", None)?;
+    /// assert_eq!(token.granted(), Some(&Granted::Application(vec!["User.Read.All".into()])));
+    /// assert_eq!(AccessToken::new("opaque", None)?.granted(), None);
+    /// # Ok::<(), graph_entity_runtime::error::AuthError>(())
+    /// ```
+    pub fn granted(&self) -> Option<&Granted> {
+        self.granted.as_deref()
     }
 
     /// When the token expires, when known.
@@ -78,6 +99,7 @@ impl fmt::Debug for AccessToken {
         f.debug_struct("AccessToken")
             .field("token", &"<redacted>")
             .field("expires_at", &self.expires_at)
+            .field("granted", &self.granted)
             .finish()
     }
 }

@@ -12,7 +12,7 @@ use crate::entity::{GraphEntity, PathArgs};
 use crate::error::Error;
 use crate::operation::{Composable, FunctionParameters, GraphFunction, ResultShape};
 use crate::query::Query;
-use crate::transport::options::RequestOptions;
+use crate::transport::options::{Needs, RequestOptions};
 
 /// Calling every function declared with `#[graph_function]`, with the path's arguments checked
 /// by the compiler ([`GraphFunction::PathArgs`]). Bring it into scope with
@@ -138,6 +138,7 @@ impl Client {
         let template = F::PATH.as_str();
         let options = RequestOptions {
             stream: F::RESULT == ResultShape::Stream,
+            needs: Needs::new("GET", template, F::PERMISSIONS),
             ..RequestOptions::default()
         };
         let answer = transport.execute(Method::GET, template, url, None, &options).await?;

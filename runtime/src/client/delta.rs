@@ -19,7 +19,7 @@ use super::pages::next_page;
 use crate::entity::{GraphEntity, PathArgs, Tracked};
 use crate::error::{DecodeError, Error};
 use crate::query::Query;
-use crate::transport::options::RequestOptions;
+use crate::transport::options::{Needs, RequestOptions};
 use crate::transport::response::decode;
 use crate::wire::from_slice;
 
@@ -141,6 +141,8 @@ impl RemovedReason {
 pub struct Delta<'c, E> {
     client: &'c Client,
     template: &'static str,
+    /// What each page's request needs.
+    needs: Option<Needs>,
     /// The next page's URL, or the error that stops the stream after the changes read.
     next: Option<Result<String, Error>>,
     fetch: Option<BoxFuture<'c, Result<DeltaPage, Error>>>,
@@ -259,6 +261,8 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
         Delta {
             client,
             template: E::PATH.as_str(),
+            needs: Needs::new("GET", E::PATH.as_str(), E::PERMISSIONS.delta)
+                .map(|n| n.suffix("/delta")),
             next: Some(first),
             fetch: None,
             body: Vec::new(),
@@ -377,9 +381,9 @@ impl<E: GraphEntity> Stream for Delta<'_, E> {
                 None => return Poll::Ready(None),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 Some(Ok(url)) => {
-                    let (client, template) = (this.client, this.template);
+                    let (client, template, needs) = (this.client, this.template, this.needs);
                     this.fetch = Some(Box::pin(async move {
-                        let options = RequestOptions::default();
+                        let options = RequestOptions { needs, ..RequestOptions::default() };
                         let answer = client
                             .transport()
                             .execute(Method::GET, template, url, None, &options)

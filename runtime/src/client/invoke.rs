@@ -14,7 +14,7 @@ use super::Client;
 use crate::entity::PathArgs;
 use crate::error::Error;
 use crate::operation::{GraphAction, ResultShape};
-use crate::transport::options::RequestOptions;
+use crate::transport::options::{Needs, RequestOptions};
 
 /// Invoking every action declared with `#[graph_action]`, with the path's arguments checked by
 /// the compiler ([`GraphAction::PathArgs`]). Bring it into scope with
@@ -111,6 +111,7 @@ impl Client {
             throttling: A::THROTTLING,
             idempotent: options.idempotent || A::IDEMPOTENT,
             stream: A::RESULT == ResultShape::Stream,
+            needs: Needs::new("POST", A::PATH.as_str(), A::PERMISSIONS),
             ..options.clone()
         };
         let template = A::PATH.as_str();

@@ -163,6 +163,8 @@ pub struct ClientBuilder {
     max_pages: Option<usize>,
     proxy: Option<Result<Proxy, String>>,
     pacing: Pacing,
+    /// Off when `true`: the default is to check.
+    unchecked_permissions: bool,
 }
 
 impl ClientBuilder {
@@ -285,6 +287,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a request fails before it is sent when the access token clearly cannot make it
+    /// (default `true`): the token's claims (`roles` for an app-only token, `scp` for a
+    /// delegated one, read without verifying the token) hold none of the permissions that work
+    /// for the request by Microsoft's permissions reference, which the declaration carries
+    /// ([`GraphEntity::PERMISSIONS`](crate::GraphEntity::PERMISSIONS)). The call then returns
+    /// [`Error::MissingPermission`], naming the least privileged permission and what the token
+    /// holds, instead of Graph's `403`. Opaque tokens, tokens without either claim and requests
+    /// the reference does not list are never refused. Turn it off when the reference is wrong
+    /// for your tenant (and tell us).
+    ///
+    /// ```
+    /// use graph_entity_runtime::Client;
+    ///
+    /// let client = Client::builder().check_permissions(false).bearer_token("t").build()?;
+    /// # Ok::<(), graph_entity_runtime::Error>(())
+    /// ```
+    pub fn check_permissions(mut self, check: bool) -> Self {
+        self.unchecked_permissions = !check;
+        self
+    }
+
     /// Sends every request directly, whatever proxy the environment names.
     pub fn no_proxy(mut self) -> Self {
         self.proxy = Some(Ok(Proxy::Direct));
@@ -339,6 +362,7 @@ impl ClientBuilder {
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                     pacers,
+                    check_permissions: !self.unchecked_permissions,
                 },
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
                 cloud: self.base_url.is_none().then_some(self.cloud),

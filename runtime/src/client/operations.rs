@@ -14,10 +14,10 @@ use reqwest::Method;
 use super::Client;
 use super::pages::List;
 use crate::entity::PathArgs;
-use crate::entity::{GraphEntity, GraphPatch, InCollection};
+use crate::entity::{GraphEntity, GraphPatch, InCollection, RequestPermissions};
 use crate::error::Error;
 use crate::query::Query;
-use crate::transport::options::RequestOptions;
+use crate::transport::options::{Needs, RequestOptions};
 
 /// The operations on Microsoft Graph of every entity declared at a collection's path
 /// ([`InCollection`]): `create`, `get`, `list`, `count`, `update` and `delete`, with the path's arguments checked by the compiler
@@ -238,7 +238,13 @@ impl Client {
         let body = serde_json::to_vec(&crate::entity::Body(entity)).map_err(Error::Encode)?;
         let body = Bytes::from(body);
         let answer = transport
-            .execute(Method::POST, E::PATH.as_str(), url, Some(body), &paced::<E>(options))
+            .execute(
+                Method::POST,
+                E::PATH.as_str(),
+                url,
+                Some(body),
+                &paced::<E>(options, "POST", E::PERMISSIONS.create),
+            )
             .await?;
         answer.decode_written()
     }
@@ -279,6 +285,7 @@ impl Client {
     ) -> Result<E, Error> {
         let options = RequestOptions {
             eventual: query.needs_eventual_consistency(),
+            needs: Needs::new("GET", E::PATH.as_str(), E::PERMISSIONS.get),
             ..RequestOptions::default()
         };
         let transport = self.transport();
@@ -308,6 +315,7 @@ impl Client {
         let first = self.collection_url::<E>(path_args, "", query);
         let options = RequestOptions {
             eventual: query.needs_eventual_consistency(),
+            needs: Needs::new("GET", E::PATH.as_str(), E::PERMISSIONS.list),
             ..RequestOptions::default()
         };
         List::new(self, first, options, query.top_value())
@@ -326,7 +334,11 @@ impl Client {
     ) -> Result<u64, Error> {
         // `$count` answers a number: options that shape entities do not apply.
         let url = self.collection_url::<E>(path_args, "/$count", &query.for_count())?;
-        let options = RequestOptions { eventual: true, ..RequestOptions::default() };
+        let options = RequestOptions {
+            eventual: true,
+            needs: Needs::new("GET", E::PATH.as_str(), E::PERMISSIONS.list),
+            ..RequestOptions::default()
+        };
         let transport = self.transport();
         let answer = transport.execute(Method::GET, E::PATH.as_str(), url, None, &options).await?;
         let text = String::from_utf8_lossy(&answer.body);
@@ -392,7 +404,11 @@ impl Client {
                 template.as_str(),
                 url,
                 Some(body),
-                &paced::<P::Entity>(options),
+                &paced::<P::Entity>(
+                    options,
+                    "PATCH",
+                    <P::Entity as GraphEntity>::PERMISSIONS.update,
+                ),
             )
             .await?;
         answer.decode_updated()
@@ -421,7 +437,13 @@ impl Client {
         let url = self.entity_url::<E>(path_args, id, None, &Query::new().select_all())?;
         let transport = self.transport();
         transport
-            .execute(Method::DELETE, E::PATH.as_str(), url, None, &paced::<E>(options))
+            .execute(
+                Method::DELETE,
+                E::PATH.as_str(),
+                url,
+                None,
+                &paced::<E>(options, "DELETE", E::PERMISSIONS.delete),
+            )
             .await?;
         Ok(())
     }
@@ -469,9 +491,18 @@ impl Client {
     }
 }
 
-/// A write's options, with the documented limit of its entity's service: what paces it.
-fn paced<E: GraphEntity>(options: &RequestOptions) -> RequestOptions {
-    RequestOptions { throttling: E::THROTTLING, ..options.clone() }
+/// A write's options, with the documented limit of its entity's service (what paces it) and
+/// the permissions that work for it.
+fn paced<E: GraphEntity>(
+    options: &RequestOptions,
+    method: &'static str,
+    permissions: RequestPermissions,
+) -> RequestOptions {
+    RequestOptions {
+        throttling: E::THROTTLING,
+        needs: Needs::new(method, E::PATH.as_str(), permissions),
+        ..options.clone()
+    }
 }
 
 /// The query string: by default `$select` with the declared properties, unless the entity keeps

@@ -56,7 +56,7 @@ impl RequestPermissions {
 
 /// The permissions of each operation on an entity (`GraphEntity::PERMISSIONS`): `create`
 /// (`POST` to the collection), `list` (`GET` of it), `get`, `update` (`PATCH`) and `delete` of
-/// one entity. An entity declared at a single entity's path has `get` and `update` only; an
+/// one entity, and a round of changes (`delta`, where the collection has one). An entity declared at a single entity's path has `get` and `update` only; an
 /// `unchecked` declaration knows none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EntityPermissions {
@@ -70,6 +70,9 @@ pub struct EntityPermissions {
     pub update: RequestPermissions,
     /// `DELETE` of one entity.
     pub delete: RequestPermissions,
+    /// `GET {collection}/delta`: a round of changes
+    /// ([`DeltaOperations`](crate::client::DeltaOperations)), where the collection has one.
+    pub delta: RequestPermissions,
 }
 
 impl EntityPermissions {
@@ -80,6 +83,7 @@ impl EntityPermissions {
         list: RequestPermissions::UNKNOWN,
         update: RequestPermissions::UNKNOWN,
         delete: RequestPermissions::UNKNOWN,
+        delta: RequestPermissions::UNKNOWN,
     };
 
     /// Not public API: the macros write these from the reference.
@@ -90,7 +94,8 @@ impl EntityPermissions {
         list: RequestPermissions,
         update: RequestPermissions,
         delete: RequestPermissions,
+        delta: RequestPermissions,
     ) -> Self {
-        Self { create, get, list, update, delete }
+        Self { create, get, list, update, delete, delta }
     }
 }

@@ -40,6 +40,8 @@ pub(crate) struct Transport {
     /// paces: shared by the clients of one service root and one application (Graph limits per
     /// app per tenant).
     pub(crate) pacers: Pacers,
+    /// Whether a request the token's claims cannot make fails before it is sent.
+    pub(crate) check_permissions: bool,
 }
 
 impl Transport {
@@ -81,6 +83,9 @@ impl Transport {
         let headers = attempt::headers(options)?;
         let scope = self.scope.as_str();
         let mut token = self.credential.get_token(scope).await.map_err(Error::Auth)?;
+        if let Some(needs) = options.needs.as_ref().filter(|_| self.check_permissions) {
+            needs.check(&token)?;
+        }
         let mut exchange = Exchange::new(request);
         // What each attempt counts against the throttling limit: a write one request, a
         // `$batch` its items (the caller says), a read nothing.

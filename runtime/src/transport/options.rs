@@ -1,5 +1,8 @@
 //! The options of one call: [`RequestOptions`].
 
+use crate::auth::AccessToken;
+use crate::entity::RequestPermissions;
+use crate::error::{Error, MissingPermission};
 use crate::retry::RetryPolicy;
 
 /// Options of one call.
@@ -27,6 +30,50 @@ pub struct RequestOptions {
     /// The success body is handed over unread, to be read as it arrives (an `Edm.Stream`
     /// result), rather than read whole within the client's response limit.
     pub(crate) stream: bool,
+    /// What the request needs by Microsoft's permissions reference: checked against the
+    /// token's claims before anything is sent.
+    pub(crate) needs: Option<Needs>,
+}
+
+/// A request's method and path template, and the permissions that work for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Needs {
+    pub(crate) method: &'static str,
+    pub(crate) path: &'static str,
+    /// What follows the template, such as `/delta`.
+    pub(crate) suffix: &'static str,
+    pub(crate) permissions: RequestPermissions,
+}
+
+impl Needs {
+    pub(crate) fn new(
+        method: &'static str,
+        path: &'static str,
+        permissions: RequestPermissions,
+    ) -> Option<Needs> {
+        permissions.is_known().then_some(Needs { method, path, suffix: "", permissions })
+    }
+
+    /// The same, for the path with `suffix` after the template.
+    pub(crate) fn suffix(self, suffix: &'static str) -> Needs {
+        Needs { suffix, ..self }
+    }
+
+    /// [`Error::MissingPermission`] when `token` says what it grants and holds none of the
+    /// permissions that work; `Ok` for an opaque token.
+    pub(crate) fn check(&self, token: &AccessToken) -> Result<(), Error> {
+        let Some(granted) = token.granted() else { return Ok(()) };
+        if granted.holds_one_of(&self.permissions) {
+            return Ok(());
+        }
+        Err(Error::MissingPermission(Box::new(MissingPermission {
+            method: self.method,
+            path: format!("{}{}", self.path, self.suffix),
+            least: granted.least(&self.permissions),
+            works: granted.that_work(&self.permissions),
+            granted: granted.clone(),
+        })))
+    }
 }
 
 impl RequestOptions {

@@ -20,7 +20,7 @@ use crate::pace::{Pacer, Rate};
 use crate::retry::rule::{Decision, Event, Exchange, Request};
 use crate::retry::{RetryPolicy, retry_after};
 use crate::transport::client_request_id;
-use crate::transport::options::RequestOptions;
+use crate::transport::options::{Needs, RequestOptions};
 use crate::transport::response::{parse_error, unreadable, updated, written};
 use batch::{Prepared, SubResponse};
 
@@ -139,6 +139,8 @@ struct Operation<T> {
     request: Request,
     /// The documented limit of the entities' service: what paces the items.
     throttling: Option<Throttling>,
+    /// The permissions that work for each item, checked against the token before any is sent.
+    needs: Option<Needs>,
     decode: Decoder<T>,
 }
 
@@ -252,6 +254,7 @@ impl Client {
             template: E::PATH.as_str(),
             request: Request::write(false),
             throttling: E::THROTTLING,
+            needs: Needs::new("POST", E::PATH.as_str(), E::PERMISSIONS.create),
             decode: written::<E>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -296,6 +299,11 @@ impl Client {
             template: template.as_str(),
             request: Request::write(true),
             throttling: <P::Entity as GraphEntity>::THROTTLING,
+            needs: Needs::new(
+                "PATCH",
+                template.as_str(),
+                <P::Entity as GraphEntity>::PERMISSIONS.update,
+            ),
             decode: updated::<P::Entity>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -330,6 +338,7 @@ impl Client {
             template: E::PATH.as_str(),
             request: Request::DELETE,
             throttling: E::THROTTLING,
+            needs: Needs::new("DELETE", E::PATH.as_str(), E::PERMISSIONS.delete),
             decode: deleted,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -386,6 +395,7 @@ impl Client {
             template: A::PATH.as_str(),
             request: Request::write(A::IDEMPOTENT),
             throttling: A::THROTTLING,
+            needs: Needs::new("POST", A::PATH.as_str(), A::PERMISSIONS),
             decode: invoked::<A>,
         };
         Ok(self.run_many(prepared, &operation, options).await)
@@ -428,6 +438,7 @@ impl Client {
         } else {
             let call = RequestOptions {
                 throttling: operation.throttling,
+                needs: operation.needs,
                 ..RequestOptions::default().retry(policy)
             };
             let mut done = total - pending.len();
@@ -481,6 +492,7 @@ impl Client {
         // A batch of repeatable items is itself safe to resend when its answer is lost.
         let outer = RequestOptions {
             throttling: operation.throttling,
+            needs: operation.needs,
             ..RequestOptions::default()
                 .retry(policy.clone())
                 .idempotent(operation.request.repeatable)
