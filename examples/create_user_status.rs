@@ -30,7 +30,7 @@
 
 use std::error::Error;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -226,7 +226,7 @@ async fn against_emulator(
     status: &ManagedDeviceMobileAppConfigurationUserStatus,
     count: Option<usize>,
 ) -> Result<(), Box<dyn Error>> {
-    let emulator = Emulator::builder().start().await?;
+    let emulator = Emulator::builder().default_roles(PROGRAM_NEEDS).start().await?;
     println!(
         "No Microsoft Graph credentials configured: using the Graph emulator at {}.",
         emulator.root_url()
@@ -241,6 +241,11 @@ async fn against_emulator(
     println!("Token: client credentials from {}", credential.token_url());
     let client =
         Client::builder().base_url(emulator.graph_url("v1.0")).credential(credential).build()?;
+    match client.granted().await? {
+        Some(granted) => println!("The token holds: {}", granted.names().join(", ")),
+        None => println!("The token does not say what it holds."),
+    }
+    println!("(What this program needs: `cargo run -p graph-entity-gen -- --permissions .`)\n");
 
     let configuration = IosMobileAppConfiguration {
         id: None,
@@ -266,7 +271,7 @@ async fn against_emulator(
     lifecycle(&client, &configuration_id, status, &mut witness).await?;
 
     println!("\n8. create a group to assign the configuration to");
-    needs(Group::PERMISSIONS.create);
+    needs(&client, Group::PERMISSIONS.create).await;
     let group = Group {
         id: None,
         display_name: Some("Contoso iOS users".into()),
@@ -279,19 +284,44 @@ async fn against_emulator(
     let group_id = group.id.ok_or("the service returned no group id")?;
     println!("   -> group {group_id}\n");
     assign(&client, &configuration_id, &group_id, &mut witness).await?;
+
+    println!("\n11. create a user status with a token that may only read Intune's apps");
+    let reader = emulator.issue_token(&["DeviceManagementApps.Read.All"], Duration::from_secs(600));
+    let reader =
+        Client::builder().base_url(emulator.graph_url("v1.0")).bearer_token(reader).build()?;
+    needs(&reader, ManagedDeviceMobileAppConfigurationUserStatus::PERMISSIONS.create).await;
+    match status.create(&reader, &configuration_id).await {
+        Err(graph_entity::Error::MissingPermission(missing)) => {
+            witness.show(false);
+            println!("   -> refused before sending (nothing was received): {missing}");
+        }
+        Err(error) => return Err(error.into()),
+        Ok(_) => return Err("a create without the permission for it succeeded".into()),
+    }
     emulator.shutdown().await;
     Ok(())
 }
 
-/// Prints what a step needs, from Microsoft's permissions reference as the macros wrote it.
-fn needs(permissions: RequestPermissions) {
+/// Prints what a step needs, from Microsoft's permissions reference as the macros wrote it, and
+/// whether the client's token holds it (the client checks the same before sending).
+async fn needs(client: &Client, permissions: RequestPermissions) {
     let name = |n: Option<&str>| n.unwrap_or("not listed").to_owned();
+    let held = match client.granted().await {
+        Ok(Some(granted)) if granted.holds_one_of(&permissions) => "the token holds it",
+        Ok(Some(_)) => "the token holds none of those that work: refused before sending",
+        Ok(None) => "the token does not say what it holds",
+        Err(_) => "no token",
+    };
     println!(
-        "   needs: application {}, delegated {}",
+        "   needs: application {}, delegated {} ({held})",
         name(permissions.application),
         name(permissions.delegated)
     );
 }
+
+/// What this program needs granted, as `graph-entity-gen --permissions .` prints it from its
+/// sources: the emulator's application holds exactly this.
+const PROGRAM_NEEDS: [&str; 2] = ["DeviceManagementApps.ReadWrite.All", "Group.Create"];
 
 /// Assigns the configuration to the group (`assign`, which replaces its assignments) and lists
 /// them.
@@ -302,7 +332,7 @@ async fn assign(
     witness: &mut Witness<'_>,
 ) -> Result<(), Box<dyn Error>> {
     println!("9. assign the configuration to the group (the `assign` action)");
-    needs(<AssignMobileAppConfiguration as GraphAction>::PERMISSIONS);
+    needs(client, <AssignMobileAppConfiguration as GraphAction>::PERMISSIONS).await;
     let target = GroupAssignmentTarget { group_id: Some(group_id.to_owned()) };
     let assign = AssignMobileAppConfiguration {
         assignments: vec![ManagedDeviceMobileAppConfigurationAssignment {
@@ -315,7 +345,7 @@ async fn assign(
     println!("   -> 204 No Content\n");
 
     println!("10. list the configuration's assignments");
-    needs(ManagedDeviceMobileAppConfigurationAssignment::PERMISSIONS.list);
+    needs(client, ManagedDeviceMobileAppConfigurationAssignment::PERMISSIONS.list).await;
     let assignments = ManagedDeviceMobileAppConfigurationAssignment::list(client, configuration_id)
         .collect_all()
         .await?;
@@ -389,14 +419,14 @@ async fn lifecycle(
     type Status = ManagedDeviceMobileAppConfigurationUserStatus;
 
     println!("1. create");
-    needs(Status::PERMISSIONS.create);
+    needs(client, Status::PERMISSIONS.create).await;
     let created = status.create(client, configuration_id).await?;
     witness.show(true);
     println!("   -> {created:?}\n");
     let id = created.id.clone().ok_or("the service returned no id")?;
 
     println!("2. get");
-    needs(Status::PERMISSIONS.get);
+    needs(client, Status::PERMISSIONS.get).await;
     let read = Status::get(client, configuration_id, &id).await?;
     witness.show(false);
     println!(
@@ -408,7 +438,7 @@ async fn lifecycle(
     }
 
     println!("3. list (a filtered, ordered stream, read one page at a time)");
-    needs(Status::PERMISSIONS.list);
+    needs(client, Status::PERMISSIONS.list).await;
     let f = Status::fields();
     let query = Status::query()
         .filter(f.user_principal_name.eq(created.user_principal_name.clone().unwrap_or_default()))
@@ -429,7 +459,7 @@ async fn lifecycle(
     println!();
 
     println!("4. update (only what changes: a count, a status, and `null` for the display name)");
-    needs(Status::PERMISSIONS.update);
+    needs(client, Status::PERMISSIONS.update).await;
     let patch = Status::patch()
         .devices_count(created.devices_count + 1)
         .status(ComplianceStatus::Compliant)
@@ -447,7 +477,7 @@ async fn lifecycle(
     }
 
     println!("6. delete");
-    needs(Status::PERMISSIONS.delete);
+    needs(client, Status::PERMISSIONS.delete).await;
     Status::delete(client, configuration_id, &id).await?;
     witness.show(false);
     println!("   -> 204 No Content\n");

@@ -30,6 +30,7 @@ mod doc;
 mod names;
 mod operations;
 mod paths;
+pub mod permissions;
 mod resolve;
 mod types;
 

@@ -17,6 +17,7 @@ use graph_entity_schema::Schema;
 ///   graph-entity-gen --type microsoft.graph.iosMobileAppConfiguration --cloud china
 ///   graph-entity-gen --actions microsoft.graph.managedDevice
 ///   graph-entity-gen --all > all.rs
+///   graph-entity-gen --permissions path/to/crate
 #[derive(Debug, Parser)]
 #[command(name = "graph-entity-gen", version, verbatim_doc_comment)]
 struct Args {
@@ -47,6 +48,12 @@ struct Args {
     /// their Graph names, for a program that picks one at run time.
     #[arg(long, requires = "all")]
     registry: bool,
+    /// What a program needs granted: reads the Rust sources at these paths (a crate's `src/`
+    /// and `examples/`, a directory, or files) for its declarations and the operations it calls
+    /// on them, and prints the fewest application and delegated permissions that allow them all,
+    /// from Microsoft's permissions reference, with each operation's need.
+    #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with_all = ["path", "type_names", "properties", "all", "actions"])]
+    permissions: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -59,6 +66,11 @@ enum CloudArg {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if !args.permissions.is_empty() {
+        let report = graph_entity_gen::permissions::report(&args.permissions, Schema::v1());
+        println!("{report}");
+        return if report.declarations == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+    }
     let cloud = args.cloud.map(|c| match c {
         CloudArg::Global => Cloud::Global,
         CloudArg::UsGov => Cloud::UsGov,

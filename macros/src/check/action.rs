@@ -6,6 +6,7 @@
 //! whose parameters the fields name.
 
 use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
+use graph_entity_schema::permissions::Operation;
 use graph_entity_schema::{
     Clouds, OperationDef, OperationKind, ParameterDef, PropertyDef, Schema, TypeKind, TypeRef,
     suggest,
@@ -155,7 +156,10 @@ pub(super) fn action<'a>(
                 (service.name, service.writes.per_app_per_tenant, service.window.as_secs())
             }),
         // An action is a `POST`, a function a `GET`, of the path as declared.
-        permissions: needs(if function { "GET" } else { "POST" }, &written),
+        permissions: if function { Operation::Call } else { Operation::Invoke }
+            .request(&written, false)
+            .map(|(method, path)| needs(method, &path))
+            .unwrap_or_default(),
         writes,
     })
 }

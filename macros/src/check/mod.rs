@@ -18,6 +18,7 @@ use crate::model::{
 
 mod action;
 use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
+use graph_entity_schema::permissions::Operation;
 
 /// The permissions a request needs (`method` on `path`, a path of the metadata's form), from
 /// Microsoft's permissions reference; all empty where it does not list them.
@@ -124,23 +125,16 @@ impl Metadata for V1 {
         // What each operation needs, from Microsoft's permissions reference: at the declared
         // path for the collection (or the single entity), below it for one entity by key.
         let value = path.value();
-        let one = format!("{value}/{{id}}");
         let delta =
             resolved.collection && ty.name == resolved.ty && schema.delta(&ty.name).is_some();
-        let permissions = if resolved.collection {
-            vec![
-                needs("POST", &value),
-                needs("GET", &one),
-                needs("GET", &value),
-                needs("PATCH", &one),
-                needs("DELETE", &one),
-                if delta { needs("GET", &format!("{value}/delta")) } else { Needs::default() },
-            ]
-        } else {
-            let none = Needs::default();
-            let (get, update) = (needs("GET", &value), needs("PATCH", &value));
-            vec![none.clone(), get, none.clone(), update, none.clone(), none]
-        };
+        let permissions = Operation::ENTITY
+            .iter()
+            .map(|operation| match operation.request(&value, !resolved.collection) {
+                Some(_) if *operation == Operation::Delta && !delta => Needs::default(),
+                Some((method, path)) => needs(method, &path),
+                None => Needs::default(),
+            })
+            .collect();
         Some(Checked {
             permissions,
             single: !resolved.collection,

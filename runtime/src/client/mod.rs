@@ -115,6 +115,21 @@ impl Client {
         &self.inner.transport.scope
     }
 
+    /// What the client's access token grants, as its claims say (`roles` for an app-only
+    /// token, `scp` for a delegated one; read, not verified): the permissions requests are
+    /// checked against before they are sent ([`ClientBuilder::check_permissions`]). Gets a
+    /// token from the credential (its cache first); `None` for an opaque token or one without
+    /// either claim.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Auth`] when no token can be had.
+    pub async fn granted(&self) -> Result<Option<crate::auth::Granted>, Error> {
+        let transport = &self.inner.transport;
+        let token = transport.credential.get_token(&transport.scope).await?;
+        Ok(token.granted().cloned())
+    }
+
     /// The national cloud of the client's service root; `None` for a custom base URL.
     pub fn cloud(&self) -> Option<NationalCloud> {
         self.inner.cloud
@@ -291,7 +306,7 @@ impl ClientBuilder {
     /// (default `true`): the token's claims (`roles` for an app-only token, `scp` for a
     /// delegated one, read without verifying the token) hold none of the permissions that work
     /// for the request by Microsoft's permissions reference, which the declaration carries
-    /// ([`GraphEntity::PERMISSIONS`](crate::GraphEntity::PERMISSIONS)). The call then returns
+    /// ([`GraphEntity::PERMISSIONS`]). The call then returns
     /// [`Error::MissingPermission`], naming the least privileged permission and what the token
     /// holds, instead of Graph's `403`. Opaque tokens, tokens without either claim and requests
     /// the reference does not list are never refused. Turn it off when the reference is wrong

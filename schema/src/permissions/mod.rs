@@ -17,7 +17,10 @@
 //! assert_eq!(create.least(Scheme::Application), Some("DeviceManagementApps.ReadWrite.All"));
 //! ```
 
+mod operation;
 mod table;
+
+pub use operation::Operation;
 
 use std::sync::OnceLock;
 

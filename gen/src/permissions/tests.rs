@@ -1,0 +1,130 @@
+//! The program-wide need, on this repository's main job and on sources written for the test;
+//! each permission read by hand from Microsoft's reference (`schema/metadata/permissions.json`).
+
+use std::path::{Path, PathBuf};
+
+use graph_entity_schema::Schema;
+use graph_entity_schema::permissions::Operation;
+
+use super::report;
+
+#[test]
+fn the_main_job_needs_intune_apps_and_a_groups_create() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let report = report(&[root], Schema::v1());
+    // The user status's lifecycle, the configuration's create and assign, the assignments'
+    // list: `DeviceManagementApps.ReadWrite.All` (which also reads); the group: `Group.Create`.
+    assert_eq!(report.application, ["DeviceManagementApps.ReadWrite.All", "Group.Create"]);
+    assert_eq!(report.delegated, ["DeviceManagementApps.ReadWrite.All", "Group.ReadWrite.All"]);
+    let status = |operation| {
+        report.needed.iter().any(|n| {
+            n.declaration == "ManagedDeviceMobileAppConfigurationUserStatus"
+                && n.operation == operation
+        })
+    };
+    for operation in
+        [Operation::Create, Operation::Get, Operation::List, Operation::Update, Operation::Delete]
+    {
+        assert!(status(operation), "{operation:?}: {report}");
+    }
+    // The bulk call does not name its type: listed, not counted.
+    assert!(report.notes.iter().any(|n| n.contains("client.create_many(…)")), "{report}");
+    assert!(
+        report
+            .to_string()
+            .starts_with("Application: DeviceManagementApps.ReadWrite.All, Group.Create\n")
+    );
+}
+
+/// A crate of its own in a temporary directory, removed when dropped.
+struct Fixture(PathBuf);
+
+impl Fixture {
+    fn new(name: &str, main: &str) -> Fixture {
+        let dir =
+            std::env::temp_dir().join(format!("graph-entity-gen-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"fixture\"\n").unwrap();
+        std::fs::write(dir.join("src/main.rs"), main).unwrap();
+        Fixture(dir)
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn calls_are_found_through_aliases_turbofish_and_locals() {
+    let fixture = Fixture::new(
+        "calls",
+        r#"
+use graph_entity::prelude::*;
+use std::collections::HashMap;
+
+#[graph_action(path = "/deviceManagement/managedDevices/{managedDeviceId}/syncDevice")]
+pub struct SyncDevice {}
+
+#[graph_entity(path = "/users/{userId}/todo/lists/{todoTaskListId}/tasks")]
+pub struct TodoTask { #[graph(key)] id: Option<String> }
+
+#[graph_entity(path = "/contoso/widgets", unchecked)]
+pub struct Widget { #[graph(key)] id: Option<String> }
+
+type Task = TodoTask;
+
+async fn run(client: &Client, map: HashMap<String, String>) {
+    let sync = SyncDevice {};
+    sync.invoke(client, "d").await;
+    let tasks = client.list::<Task>(&["u", "l"]);
+    let _ = map.get("not ours");
+    let _ = std::fs::File::create("not ours");
+    Widget::get(client, (), "w").await;
+    let unknown = make();
+    unknown.invoke(client, "d").await;
+}
+"#,
+    );
+    let report = report(std::slice::from_ref(&fixture.0), Schema::v1());
+    assert_eq!(report.declarations, 3);
+    assert_eq!(
+        report.application,
+        ["DeviceManagementManagedDevices.PrivilegedOperations.All", "Tasks.Read.All"],
+        "{report}"
+    );
+    assert_eq!(
+        report.delegated,
+        ["DeviceManagementManagedDevices.PrivilegedOperations.All", "Tasks.Read"],
+        "{report}"
+    );
+    let operations: Vec<(&str, Operation)> =
+        report.needed.iter().map(|n| (n.declaration.as_str(), n.operation)).collect();
+    assert_eq!(operations, [("SyncDevice", Operation::Invoke), ("TodoTask", Operation::List)]);
+    // The unchecked declaration's need is unknown; the untyped call is listed.
+    assert!(report.notes.iter().any(|n| n.contains("`Widget` is `unchecked`")), "{report}");
+    assert!(report.notes.iter().any(|n| n.contains("unknown.invoke(…)")), "{report}");
+    assert_eq!(report.notes.len(), 2, "{report}");
+}
+
+#[test]
+fn a_read_and_a_write_of_one_area_need_the_write_permission_only() {
+    let fixture = Fixture::new(
+        "fewest",
+        r#"
+#[graph_entity(path = "/groups")]
+pub struct Group { #[graph(key)] id: Option<String> }
+
+async fn run(client: &Client) {
+    Group::list(client, ());
+    Group::update(client, (), "g", &patch);
+    Group::delete(client, (), "g");
+}
+"#,
+    );
+    let report = report(std::slice::from_ref(&fixture.0), Schema::v1());
+    // Each operation's least privileged is `Group.ReadWrite.All` or a read one it covers.
+    assert_eq!(report.application, ["Group.ReadWrite.All"], "{report}");
+    assert_eq!(report.needed.len(), 3);
+}
