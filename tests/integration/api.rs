@@ -10,7 +10,8 @@ use graph_entity::{
     Base64, Call, Client, Date, DateTimeOffset, Error, ExtraProperties, GraphAction, GraphComplex,
     GraphEntity, GraphEnum, GraphFunction, GraphPatch, Guid, Invoke, Json, NationalCloud,
     Operations, Query, TimeOfDay, auth, client, cloud, entity, error, from_slice, graph_action,
-    graph_complex, graph_entity, graph_enum, intune, prelude, query, wire,
+    graph_complex, graph_entity, graph_enum, graph_function, intune, operation, prelude, query,
+    wire,
 };
 
 /// The names the `use` above imports.

@@ -21,7 +21,7 @@ use crate::error::{DecodeError, Error};
 use crate::query::Query;
 use crate::transport::options::{Needs, RequestOptions};
 use crate::transport::response::decode;
-use crate::wire::from_slice;
+use crate::wire::from_text;
 
 /// Where a round of changes ended, to read the next round from: the `@odata.deltaLink` of its
 /// last page. Store it (it serializes as the link, a string) and give it to
@@ -147,7 +147,9 @@ pub struct Delta<'c, E> {
     next: Option<Result<String, Error>>,
     fetch: Option<BoxFuture<'c, Result<DeltaPage, Error>>>,
     /// The current page's body, and where its items not yet taken are in it.
-    body: Vec<u8>,
+    body: String,
+    /// Whether the current page mentions `@removed`.
+    removals: bool,
     buffer: VecDeque<Range<usize>>,
     /// The items of the current page taken from the buffer.
     taken: usize,
@@ -174,8 +176,11 @@ impl<E> fmt::Debug for Delta<'_, E> {
 /// One page of a round: its body, where its items are in it (each decoded when it is taken),
 /// and the link that follows.
 struct DeltaPage {
-    body: Vec<u8>,
+    /// The body, checked UTF-8 once: its items are read as text, not validated again.
+    body: String,
     items: Vec<Range<usize>>,
+    /// Whether `"@removed"` is anywhere in the page: only then is each item probed for it.
+    removals: bool,
     next_link: Option<String>,
     delta_link: Option<String>,
 }
@@ -206,14 +211,26 @@ impl DeltaPage {
     /// The page in `body`, a success with `status`: one pass that finds the items without
     /// decoding them.
     fn read(status: u16, body: Vec<u8>) -> Result<DeltaPage, Error> {
-        let page = match serde_json::from_slice::<Written<'_>>(&body) {
-            Ok(page) => page,
-            // Read again to name where it is wrong.
-            Err(_) => {
-                return Err(decode::<Shape>(status, &body).err().unwrap_or_else(|| {
-                    Error::Paging { pages: 0, reason: "a page of changes could not be read".into() }
-                }));
+        // Read again to name where it is wrong.
+        let wrong = |body: &[u8]| {
+            decode::<Shape>(status, body).err().unwrap_or_else(|| Error::Paging {
+                pages: 0,
+                reason: "a page of changes could not be read".into(),
+            })
+        };
+        let body = match String::from_utf8(body) {
+            Ok(body) => body,
+            // Decoded as any JSON value, whose strings are checked: the error says where.
+            Err(error) => {
+                let body = error.as_bytes();
+                return Err(decode::<serde_json::Value>(status, body)
+                    .err()
+                    .unwrap_or_else(|| wrong(body)));
             }
+        };
+        let page = match serde_json::from_str::<Written<'_>>(&body) {
+            Ok(page) => page,
+            Err(_) => return Err(wrong(body.as_bytes())),
         };
         let start = body.as_ptr() as usize;
         let items = page
@@ -225,7 +242,8 @@ impl DeltaPage {
             })
             .collect();
         let (next_link, delta_link) = (page.next_link, page.delta_link);
-        Ok(DeltaPage { body, items, next_link, delta_link })
+        let removals = body.contains("\"@removed\"");
+        Ok(DeltaPage { body, items, removals, next_link, delta_link })
     }
 }
 
@@ -265,7 +283,8 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
                 .map(|n| n.suffix("/delta")),
             next: Some(first),
             fetch: None,
-            body: Vec::new(),
+            body: String::new(),
+            removals: false,
             buffer: VecDeque::new(),
             taken: 0,
             seen: seen.unwrap_or_default(),
@@ -317,7 +336,7 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
 
     /// Reads the item at `index` of its page; an error names it by its JSON path
     /// (`value[3].displayName`).
-    fn change(index: usize, item: &[u8]) -> Result<Change<E>, Error> {
+    fn change(index: usize, item: &str, removals: bool) -> Result<Change<E>, Error> {
         let at = |mut error: DecodeError| {
             let inner = std::mem::take(&mut error.path);
             let dot = if inner.is_empty() || inner.starts_with('[') { "" } else { "." };
@@ -325,8 +344,8 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
             error.status = Some(200);
             Error::from(error)
         };
-        if mentions_removed(item) {
-            let probe: Probe = from_slice(item).map_err(at)?;
+        if removals && mentions_removed(item.as_bytes()) {
+            let probe: Probe = from_text(item).map_err(at)?;
             if let Some(removed) = probe.removed {
                 return Ok(Change::Removed {
                     id: probe.id.unwrap_or_default(),
@@ -334,7 +353,7 @@ impl<'c, E: GraphEntity> Delta<'c, E> {
                 });
             }
         }
-        from_slice::<E>(item).map(Change::Changed).map_err(at)
+        from_text::<E>(item).map(Change::Changed).map_err(at)
     }
 }
 
@@ -348,7 +367,7 @@ impl<E: GraphEntity> Stream for Delta<'_, E> {
                 let index = this.taken;
                 this.taken += 1;
                 let text = this.body.get(item).unwrap_or_default();
-                return Poll::Ready(Some(Self::change(index, text)));
+                return Poll::Ready(Some(Self::change(index, text, this.removals)));
             }
             if let Some(fetch) = &mut this.fetch {
                 let page = ready!(fetch.as_mut().poll(cx));
@@ -358,6 +377,7 @@ impl<E: GraphEntity> Stream for Delta<'_, E> {
                     Ok(page) => {
                         this.buffer = page.items.into();
                         this.body = page.body;
+                        this.removals = page.removals;
                         this.taken = 0;
                         match (page.next_link, page.delta_link) {
                             (Some(link), _) => {
@@ -494,7 +514,27 @@ fn is_round_of(base: &str, template: &str, link: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_round_of;
+    use super::{DeltaPage, is_round_of};
+    use crate::Error;
+
+    #[test]
+    fn a_page_is_checked_once_and_probed_for_removals_only_when_it_mentions_them() {
+        let page =
+            br#"{"value":[{"id":"a","displayName":"\u00e9"},{"id":"b"}],"@odata.nextLink":"n"}"#;
+        let read = DeltaPage::read(200, page.to_vec()).unwrap();
+        assert_eq!(read.items.len(), 2);
+        assert!(!read.removals);
+        assert_eq!(&read.body[read.items[1].clone()], r#"{"id":"b"}"#);
+        let removed =
+            br#"{"value":[{"id":"b","@removed":{"reason":"deleted"}}],"@odata.deltaLink":"d"}"#;
+        assert!(DeltaPage::read(200, removed.to_vec()).unwrap().removals);
+        // Bytes that are not UTF-8 are a decoding error, not a panic.
+        let mut invalid = br#"{"value":[{"id":""#.to_vec();
+        invalid.extend([0xff, 0xfe]);
+        invalid.extend(br#""}]}"#);
+        let error = DeltaPage::read(200, invalid).err().unwrap();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    }
 
     #[test]
     fn a_link_is_a_round_of_the_collection_it_names() {

@@ -24,6 +24,11 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     serde_json::from_slice(body).map_err(|_| slow_path::<T>(body))
 }
 
+/// [`from_slice`] of text already known to be UTF-8: its strings are not validated again.
+pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    serde_json::from_str(text).map_err(|_| slow_path::<T>(text.as_bytes()))
+}
+
 #[cold]
 fn slow_path<T: DeserializeOwned>(body: &[u8]) -> DecodeError {
     let mut de = serde_json::Deserializer::from_slice(body);
