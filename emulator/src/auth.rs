@@ -78,12 +78,9 @@ pub(crate) fn permit(
         return Ok(());
     }
     let message = match needed.as_slice() {
-        [] if grant.delegated => format!(
-            "Delegated permissions cannot perform this operation: Microsoft's permissions reference lists only application permissions for {method} {}.",
-            target.reference
-        ),
         [] => format!(
-            "Application permissions cannot perform this operation: Microsoft's permissions reference lists only delegated permissions for {method} {}.",
+            "{} permissions cannot perform this operation: Microsoft's permissions reference lists none for {method} {}.",
+            if grant.delegated { "Delegated (work or school account)" } else { "Application" },
             target.reference
         ),
         names => format!(

@@ -189,10 +189,15 @@ impl Step {
                     headers.insert(name, value);
                 }
             }
-            // The batch's credentials, client-request-id and host (for the links of answers).
-            for name in
-                [header::AUTHORIZATION, HeaderName::from_static("client-request-id"), header::HOST]
-            {
+            // The batch's credentials, always: an item is checked against the token the batch
+            // was authenticated with, never one of its own.
+            headers.remove(header::AUTHORIZATION);
+            if let Some(value) = outer.get(header::AUTHORIZATION) {
+                headers.insert(header::AUTHORIZATION, value.clone());
+            }
+            // The batch's client-request-id and host (for the links of answers), unless the
+            // item has its own.
+            for name in [HeaderName::from_static("client-request-id"), header::HOST] {
                 if let (Some(value), false) = (outer.get(&name), headers.contains_key(&name)) {
                     headers.insert(name, value.clone());
                 }

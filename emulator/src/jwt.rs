@@ -49,6 +49,8 @@ pub(crate) fn issue(key: &hmac::Key, claims: &Claims<'_>) -> String {
         "appidacr": "1",
         "idp": issuer,
         "idtyp": if claims.delegated { "user" } else { "app" },
+        // The service principal's object id in Entra ID; the emulator has no directory object
+        // for an application, and names it by its client id.
         "oid": claims.client_id,
         "sub": claims.client_id,
         "tid": claims.tenant,

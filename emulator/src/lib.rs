@@ -195,7 +195,7 @@ pub const DEFAULT_CLIENT_SECRET: &str = "graph-emulator-development-secret";
 /// privileged operations, RBAC, service configuration), of the directory (users, groups,
 /// applications, devices) and of users' To Do tasks, mail, calendars and contacts. A call
 /// elsewhere is answered `403` naming the permission Microsoft's reference lists for it: register
-/// an application holding it ([`Emulator::client`], or `--role` on the command line), or
+/// an application holding it ([`Emulator::client`], or `--roles` on the command line), or
 /// [`application_permissions`] for all of them.
 pub const DEFAULT_ROLES: &[&str] = &[
     "Application.ReadWrite.All",

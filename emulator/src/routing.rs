@@ -140,13 +140,14 @@ fn operation_like(schema: &Schema, segment: &str) -> bool {
 
 /// The operation bound to `ty` (as one entity, or as a collection) that `segment` invokes:
 /// `assign`, `microsoft.graph.assign`, `delta()`, `reminderView(StartDateTime='…',…)`. Its
-/// qualified name and what the parentheses held.
+/// qualified name, the segment Graph's paths name it by (`assign`,
+/// `microsoft.graph.security.runHuntingQuery`), and what the parentheses held.
 fn bound_operation(
     schema: &Schema,
     ty: &str,
     collection: bool,
     segment: &str,
-) -> Option<(String, Option<String>)> {
+) -> Option<(String, String, Option<String>)> {
     let (name, call) = match parenthesized(segment) {
         Some((name, inner)) => (name, Some(inner.to_owned())),
         None => (segment, None),
@@ -158,7 +159,7 @@ fn bound_operation(
         .bound_operations(ty, collection)
         .into_iter()
         .find(|o| o.segment() == name || o.name == name)
-        .map(|o| (o.name.clone(), call))
+        .map(|o| (o.name.clone(), o.segment().to_owned(), call))
 }
 
 fn operation_refusal<T>(segment: &str) -> Result<T, Refusal> {
@@ -235,13 +236,15 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                         "The segment '{segment}' is not served by the emulator."
                     ));
                 }
-                if let Some((name, call)) = bound_operation(schema, target.ty(), true, segment) {
+                if let Some((name, path_segment, call)) =
+                    bound_operation(schema, target.ty(), true, segment)
+                {
                     if !last {
                         return not_served(format!(
                             "Segments after the operation '{segment}' are not served by the emulator."
                         ));
                     }
-                    push(&mut target.reference, unqualified(&name));
+                    push(&mut target.reference, &path_segment);
                     target.kind = Kind::Operation { key: None, on_collection: true, name, call };
                     continue;
                 }
@@ -277,7 +280,9 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     _ => (segment, None),
                 };
                 let owner_ty = target.ty().to_owned();
-                if let Some((name, call)) = bound_operation(schema, &owner_ty, false, segment) {
+                if let Some((name, path_segment, call)) =
+                    bound_operation(schema, &owner_ty, false, segment)
+                {
                     if !last {
                         return not_served(format!(
                             "Segments after the operation '{segment}' are not served by the emulator."
@@ -286,7 +291,7 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
                     if let Some(key) = &key {
                         target.context.push_str(&quote(key));
                     }
-                    push(&mut target.reference, unqualified(&name));
+                    push(&mut target.reference, &path_segment);
                     target.kind = Kind::Operation { key, on_collection: false, name, call };
                     continue;
                 }
@@ -385,11 +390,6 @@ pub(crate) fn resolve(schema: &Schema, segments: &[String]) -> Result<Target, Re
 fn push(reference: &mut String, segment: &str) {
     reference.push('/');
     reference.push_str(segment);
-}
-
-/// An operation's name without its namespace: `microsoft.graph.assign` → `assign`.
-fn unqualified(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// The entity type a cast segment names, if the segment is one.

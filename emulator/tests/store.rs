@@ -566,6 +566,45 @@ async fn batch_requests_go_through_the_store() {
 }
 
 #[tokio::test]
+async fn each_batch_item_is_checked_against_the_batchs_token() {
+    let emulator = start().await;
+    let admin = Api::default(&emulator).await;
+    let reader = Api::new(&emulator, &["DeviceManagementApps.Read.All"]);
+    let configuration =
+        json!({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "displayName": "c"});
+    // An item that brings a token of its own is still checked against the batch's.
+    let own = format!("Bearer {}", admin.token);
+    let batch = json!({"requests": [
+        {"id": "1", "method": "GET", "url": CONFIGURATIONS},
+        {"id": "2", "method": "POST", "url": CONFIGURATIONS, "body": configuration,
+         "headers": {"Content-Type": "application/json", "Authorization": own}},
+    ]});
+    let reply = reader.post("/$batch", batch).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let responses = reply.json()["responses"].as_array().unwrap().clone();
+    let status = |id: &str| {
+        let item = responses.iter().find(|r| r["id"] == id).unwrap();
+        (item["status"].as_u64().unwrap(), item["body"]["error"]["message"].to_string())
+    };
+    assert_eq!(status("1").0, 200);
+    let (refused, message) = status("2");
+    assert_eq!(refused, 403);
+    assert!(message.contains("DeviceManagementApps.ReadWrite.All"), "{message}");
+    assert_eq!(emulator.entities(CONFIGURATIONS).unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_function_with_parameters_is_checked_by_its_name() {
+    let emulator = start().await;
+    // `GET /reports/getEmailActivityUserDetail(period='D7')`: `Reports.Read.All`.
+    let path = "/reports/getEmailActivityUserDetail(period='D7')";
+    let denied = Api::new(&emulator, &["User.Read.All"]).get(path).await;
+    assert_eq!(denied.status, 403, "{denied:?}");
+    assert!(denied.message().contains("Reports.Read.All"), "{denied:?}");
+    assert_ne!(Api::new(&emulator, &["Reports.Read.All"]).get(path).await.status, 403);
+}
+
+#[tokio::test]
 async fn the_store_is_capped() {
     let emulator = Emulator::builder().max_entities(3).start().await.unwrap();
     let api = Api::default(&emulator).await;

@@ -740,8 +740,8 @@ pub struct MissingPermission {
     /// The least privileged permission that works for the token's scheme (application or
     /// delegated), when the reference names one.
     pub least: Option<&'static str>,
-    /// Every permission that works for the token's scheme (empty when the reference lists the
-    /// request for the other scheme only).
+    /// Every permission that works for the token's scheme (never empty: a request the
+    /// reference lists no permission of the scheme for is not refused).
     pub works: &'static [&'static str],
     /// What the token holds.
     pub granted: crate::auth::Granted,
@@ -758,10 +758,7 @@ impl fmt::Display for MissingPermission {
         let scheme = if self.granted.is_application() { "application" } else { "delegated" };
         write!(f, "{} {} needs ", self.method, self.path)?;
         match (self.least, self.works.len()) {
-            (_, 0) => write!(
-                f,
-                "a permission Microsoft's permissions reference does not list for {scheme} tokens"
-            )?,
+            (_, 0) => write!(f, "an {scheme} permission")?,
             (Some(least), 1) => write!(f, "the {scheme} permission {least}")?,
             (Some(least), n) => write!(
                 f,

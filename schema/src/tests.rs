@@ -488,17 +488,26 @@ mod permissions {
     }
 
     #[test]
-    fn a_cast_the_reference_does_not_list_is_looked_up_without_it() {
+    fn a_cast_is_looked_up_as_sent_then_before_the_key_then_without_it() {
         let permissions = Permissions::get();
         // Listed with its cast, as the reference writes it.
         let listed = "/deviceManagement/deviceConfigurations/{id}/microsoft.graph.iosScepCertificateProfile/rootCertificate/deviceStatuses/{id}";
         assert!(permissions.lookup("GET", listed).is_some());
+        // The reference writes some casts before the key; the client sends them after it.
+        let agent = "/servicePrincipals/{id}/microsoft.graph.agentIdentity";
+        let found = permissions.lookup("GET", agent).unwrap().all(Scheme::Application);
+        assert!(found.contains(&"AgentIdentity.Read.All"), "{found:?}");
         // Not listed with this cast: the path without it decides.
-        let cast = "/deviceAppManagement/mobileApps/{id}/microsoft.graph.noSuchType/assignments";
+        let cast = "/deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/assignments";
         let plain = "/deviceAppManagement/mobileApps/{id}/assignments";
         let (with, without) =
             (permissions.lookup("GET", cast).unwrap(), permissions.lookup("GET", plain).unwrap());
         assert_eq!(with.all(Scheme::Application), without.all(Scheme::Application));
+        // A segment that names no entity type is no cast: an unknown qualified action stays
+        // unknown rather than taking its parent's permissions.
+        assert!(
+            permissions.lookup("POST", "/deviceManagement/microsoft.graph.noSuchAction").is_none()
+        );
     }
 
     #[test]

@@ -119,3 +119,23 @@ async fn a_delegated_token_is_checked_against_the_delegated_permissions() {
     assert!(users.is_empty());
     assert_eq!(emulator.requests().len(), sent + 1);
 }
+
+#[tokio::test]
+async fn a_bulk_operation_the_token_cannot_make_sends_nothing() {
+    use graph_entity::client::BulkOptions;
+
+    let emulator = crate::common::emulator(graph_emulator::Emulator::builder()).await;
+    let writer = crate::common::token_client(&emulator, &[crate::common::WRITE]).build().unwrap();
+    let parent = crate::common::configuration(&writer).await;
+    let reader = crate::common::token_client(&emulator, &["DeviceManagementApps.Read.All"]);
+    let reader = reader.build().unwrap();
+    let sent = emulator.requests().len();
+    let items = (0..3).map(|_| (crate::doc_example(), [parent.as_str()]));
+    for batching in [true, false] {
+        let options = BulkOptions::default().batching(batching);
+        let error = reader.create_many(items.clone(), &options).await.unwrap_err();
+        let graph_entity::Error::MissingPermission(missing) = &error else { panic!("{error:?}") };
+        assert_eq!(missing.least, Some("DeviceManagementApps.ReadWrite.All"));
+    }
+    assert_eq!(emulator.requests().len(), sent, "nothing sent");
+}

@@ -4,7 +4,9 @@
 //! The sources are read as syntax (`scan`): declarations by their attribute, calls by the
 //! operation's name on a type the syntax names (`Status::get(…)`, `client.get::<Status>(…)`,
 //! `status.create(…)` where `status` is a struct literal, a typed `let` or parameter). A call
-//! whose type the syntax does not tell is listed, not counted.
+//! of an operation whose type the syntax does not tell is listed, not counted, when it is
+//! evidently one of ours (a `create`, `invoke` or `call`, a bulk call, any call on a value of
+//! type `Client`); a `.get(…)` on a value of unknown type is not seen.
 
 mod scan;
 
@@ -103,9 +105,12 @@ fn needed(sources: &Sources, schema: &Schema, report: &mut Report) {
                 ));
                 continue;
             };
-            let single = match declaration.kind {
+            let (single, cast) = match declaration.kind {
                 Kind::Entity => match schema.resolve(path) {
-                    Ok(resolved) => !resolved.collection,
+                    Ok(resolved) => {
+                        let cast = declaration.odata_type.as_deref().filter(|t| *t != resolved.ty);
+                        (!resolved.collection, cast)
+                    }
                     Err(problem) => {
                         report.notes.push(format!(
                             "{}: `{}`'s path `{path}` is not in the metadata: {}",
@@ -114,9 +119,9 @@ fn needed(sources: &Sources, schema: &Schema, report: &mut Report) {
                         continue;
                     }
                 },
-                Kind::Action | Kind::Function => false,
+                Kind::Action | Kind::Function => (false, None),
             };
-            let request = call.operation.request(path, single);
+            let request = call.operation.request(path, single, cast);
             let found = request.as_ref().and_then(|(m, p)| reference.lookup(m, p));
             let of = |scheme| match &found {
                 Some(found) => (found.all(scheme), found.least(scheme)),

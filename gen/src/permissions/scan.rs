@@ -27,6 +27,8 @@ pub(crate) struct Declaration {
     pub(crate) kind: Kind,
     /// Its `path = "..."`; `None` for an `unchecked` declaration (nothing known of it).
     pub(crate) path: Option<String>,
+    /// Its `odata_type = "#..."`, without the `#`, when it names one.
+    pub(crate) odata_type: Option<String>,
     /// Where it is: `file:line`.
     pub(crate) at: String,
 }
@@ -118,9 +120,11 @@ pub(crate) fn scan(paths: &[PathBuf]) -> Sources {
 fn operation(name: &str) -> Option<Operation> {
     Some(match name {
         "create" | "create_with" | "create_many" => Operation::Create,
-        "get" | "get_with" => Operation::Get,
+        "get" | "get_with" | "get_single" | "get_single_with" => Operation::Get,
         "list" | "list_with" | "count" => Operation::List,
-        "update" | "update_with" | "update_many" => Operation::Update,
+        "update" | "update_with" | "update_many" | "update_single" | "update_single_with" => {
+            Operation::Update
+        }
         "delete" | "delete_with" | "delete_many" => Operation::Delete,
         "delta" | "delta_from" => Operation::Delta,
         "invoke" | "invoke_with" | "invoke_many" => Operation::Invoke,
@@ -205,22 +209,31 @@ impl<'s> Reader<'s> {
                 syn::Meta::List(list) => list.tokens.clone(),
                 _ => TokenStream::new(),
             };
-            let (path, unchecked) = arguments(tokens);
+            let Arguments { path, odata_type, unchecked } = arguments(tokens);
             self.sources.declarations.push(Declaration {
                 name: item.ident.to_string(),
                 kind,
                 path: path.filter(|_| !unchecked),
+                odata_type: odata_type.map(|t| t.trim_start_matches('#').to_owned()),
                 at: self.at(item.ident.span()),
             });
         }
     }
 }
 
-/// The `path = "..."` of a declaration's arguments, and whether it says `unchecked`.
-fn arguments(tokens: TokenStream) -> (Option<String>, bool) {
+/// What the permissions depend on in a declaration's arguments.
+#[derive(Default)]
+struct Arguments {
+    path: Option<String>,
+    odata_type: Option<String>,
+    unchecked: bool,
+}
+
+/// The `path = "..."` and `odata_type = "..."` of a declaration's arguments, and whether it
+/// says `unchecked`.
+fn arguments(tokens: TokenStream) -> Arguments {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut path = None;
-    let mut unchecked = false;
+    let mut found = Arguments::default();
     for (i, token) in tokens.iter().enumerate() {
         let TokenTree::Ident(ident) = token else { continue };
         let next_is_eq =
@@ -231,16 +244,19 @@ fn arguments(tokens: TokenStream) -> (Option<String>, bool) {
             continue;
         }
         if ident == "unchecked" && !next_is_eq {
-            unchecked = true;
+            found.unchecked = true;
         }
-        if ident == "path" && next_is_eq {
-            if let Some(TokenTree::Literal(literal)) = tokens.get(i + 2) {
-                let text = literal.to_string();
-                path = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).map(str::to_owned);
-            }
+        let slot = match ident.to_string().as_str() {
+            "path" => &mut found.path,
+            "odata_type" => &mut found.odata_type,
+            _ => continue,
+        };
+        if let (true, Some(TokenTree::Literal(literal))) = (next_is_eq, tokens.get(i + 2)) {
+            let text = literal.to_string();
+            *slot = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).map(str::to_owned);
         }
     }
-    (path, unchecked)
+    found
 }
 
 /// A call as the report shows it: `status.create(…)`, `Status::get(…)`.
@@ -359,8 +375,11 @@ impl<'ast> Visit<'ast> for Reader<'_> {
             .or_else(|| call.args.first().and_then(value));
         // A `.get(…)` or `.list(…)` of anything else (a map, a vector) is no operation of ours;
         // the report drops those whose type is no declaration. A `.create(…)`, `.invoke(…)`,
-        // `.call(…)` or a bulk call whose type is unknown is reported.
-        let ours = matches!(operation, Operation::Create | Operation::Invoke | Operation::Call)
+        // `.call(…)`, a bulk call or any operation called on a `Client` whose type is unknown
+        // is reported.
+        let on_client = self.expr_type(&call.receiver).as_deref() == Some("Client");
+        let ours = on_client
+            || matches!(operation, Operation::Create | Operation::Invoke | Operation::Call)
             || call.method.to_string().ends_with("_many");
         if ty.is_some() || ours {
             self.record(ty, operation, shown(&call.receiver, Some(&call.method)), at);

@@ -11,7 +11,7 @@ use super::report;
 #[test]
 fn the_main_job_needs_intune_apps_and_a_groups_create() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let report = report(&[root], Schema::v1());
+    let report = report(std::slice::from_ref(&root), Schema::v1());
     // The user status's lifecycle, the configuration's create and assign, the assignments'
     // list: `DeviceManagementApps.ReadWrite.All` (which also reads); the group: `Group.Create`.
     assert_eq!(report.application, ["DeviceManagementApps.ReadWrite.All", "Group.Create"]);
@@ -34,6 +34,49 @@ fn the_main_job_needs_intune_apps_and_a_groups_create() {
             .to_string()
             .starts_with("Application: DeviceManagementApps.ReadWrite.All, Group.Create\n")
     );
+    // The main job runs against an emulator whose application holds exactly this.
+    assert_eq!(program_needs(&root.join("examples/create_user_status.rs")), report.application);
+}
+
+/// The strings of the `PROGRAM_NEEDS` constant of a source file.
+fn program_needs(file: &Path) -> Vec<String> {
+    let source = syn::parse_file(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let found = source.items.iter().find_map(|item| match item {
+        syn::Item::Const(constant) if constant.ident == "PROGRAM_NEEDS" => Some(constant),
+        _ => None,
+    });
+    let syn::Expr::Array(array) = &*found.expect("a `PROGRAM_NEEDS` constant").expr else {
+        panic!("`PROGRAM_NEEDS` is an array of strings")
+    };
+    array
+        .elems
+        .iter()
+        .map(|e| match e {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+            other => panic!("not a string: {}", quote::ToTokens::to_token_stream(other)),
+        })
+        .collect()
+}
+
+#[test]
+fn single_entities_and_untyped_client_calls() {
+    let fixture = Fixture::new(
+        "single",
+        r#"
+#[graph_entity(path = "/deviceManagement")]
+pub struct DeviceManagement { intune_account_id: Option<String> }
+
+async fn run(client: &Client) {
+    DeviceManagement::get_single(client, ()).await;
+    let settings = client.get(&["u"], "x").await;
+}
+"#,
+    );
+    let report = report(std::slice::from_ref(&fixture.0), Schema::v1());
+    let requests: Vec<_> = report.needed.iter().map(|n| n.request.clone()).collect();
+    assert_eq!(requests, [Some(("GET", "/deviceManagement".to_owned()))], "{report}");
+    assert!(report.needed[0].is_known(), "{report}");
+    assert!(report.notes.iter().any(|n| n.contains("client.get(…)")), "{report}");
 }
 
 /// A crate of its own in a temporary directory, removed when dropped.
@@ -154,7 +197,7 @@ fn how_much_of_what_the_metadata_declares_the_reference_lists() {
             super::scan::Kind::Function => (&[Operation::Call], false),
         };
         for operation in operations {
-            let Some((method, request)) = operation.request(path, single) else { continue };
+            let Some((method, request)) = operation.request(path, single, None) else { continue };
             // A collection without `delta` has no round of changes to look up.
             if *operation == Operation::Delta
                 && Schema::v1().resolve(path).is_ok_and(|r| Schema::v1().delta(&r.ty).is_none())

@@ -157,7 +157,7 @@ pub(super) fn action<'a>(
             }),
         // An action is a `POST`, a function a `GET`, of the path as declared.
         permissions: if function { Operation::Call } else { Operation::Invoke }
-            .request(&written, false)
+            .request(&written, false, None)
             .map(|(method, path)| needs(method, &path))
             .unwrap_or_default(),
         writes,

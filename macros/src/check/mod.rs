@@ -127,9 +127,10 @@ impl Metadata for V1 {
         let value = path.value();
         let delta =
             resolved.collection && ty.name == resolved.ty && schema.delta(&ty.name).is_some();
+        let cast = (ty.name != resolved.ty).then_some(ty.name.as_str());
         let permissions = Operation::ENTITY
             .iter()
-            .map(|operation| match operation.request(&value, !resolved.collection) {
+            .map(|operation| match operation.request(&value, !resolved.collection, cast) {
                 Some(_) if *operation == Operation::Delta && !delta => Needs::default(),
                 Some((method, path)) => needs(method, &path),
                 None => Needs::default(),

@@ -90,16 +90,14 @@ impl Granted {
     }
 
     /// Whether the token holds one of the permissions that work for a request, by name (ASCII
-    /// case aside). `true` when Microsoft's reference does not list the request
-    /// ([`RequestPermissions::is_known`] is `false`): unknown is never refused.
+    /// case aside). `true` when Microsoft's reference lists no permission of the token's scheme
+    /// for the request (it does not list the request, or lists it for the other scheme only):
+    /// what is not known is never refused.
     pub fn holds_one_of(&self, permissions: &RequestPermissions) -> bool {
-        if !permissions.is_known() {
-            return true;
-        }
+        let works = self.that_work(permissions);
         let names = self.names();
-        self.that_work(permissions)
-            .iter()
-            .any(|needed| names.iter().any(|held| held.eq_ignore_ascii_case(needed)))
+        works.is_empty()
+            || works.iter().any(|needed| names.iter().any(|held| held.eq_ignore_ascii_case(needed)))
     }
 }
 
@@ -181,7 +179,9 @@ mod tests {
         assert!(delegated.holds_one_of(&CREATE));
         let only_app =
             RequestPermissions::__new(Some("Group.Create"), None, &["Group.Create"], &[]);
-        assert!(!delegated.holds_one_of(&only_app));
+        // Listed for the other scheme only: not known for this one, never refused.
+        assert!(delegated.holds_one_of(&only_app));
+        assert!(!Granted::Application(vec![]).holds_one_of(&only_app));
         // A request the reference does not list is never refused.
         assert!(Granted::Application(vec![]).holds_one_of(&RequestPermissions::UNKNOWN));
     }

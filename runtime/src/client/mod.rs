@@ -309,8 +309,12 @@ impl ClientBuilder {
     /// ([`GraphEntity::PERMISSIONS`]). The call then returns
     /// [`Error::MissingPermission`], naming the least privileged permission and what the token
     /// holds, instead of Graph's `403`. Opaque tokens, tokens without either claim and requests
-    /// the reference does not list are never refused. Turn it off when the reference is wrong
-    /// for your tenant (and tell us).
+    /// the reference lists no permission of the token's scheme for are never refused.
+    ///
+    /// Turn it off for an application Graph grants more than its token's `roles` say: a
+    /// directory role assigned to its service principal (the token's `wids`), Teams'
+    /// resource-specific consent, Exchange's role-based access control for applications; or
+    /// where the reference is wrong for your tenant (and tell us).
     ///
     /// ```
     /// use graph_entity_runtime::Client;

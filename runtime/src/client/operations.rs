@@ -243,7 +243,7 @@ impl Client {
                 E::PATH.as_str(),
                 url,
                 Some(body),
-                &paced::<E>(options, "POST", E::PERMISSIONS.create),
+                &paced::<E>(options, ("POST", ""), E::PERMISSIONS.create),
             )
             .await?;
         answer.decode_written()
@@ -274,18 +274,21 @@ impl Client {
         query: &Query<E>,
     ) -> Result<E, Error> {
         let url = self.entity_url::<E>(path_args, id, E::CAST, query)?;
-        self.read_at(url, query).await
+        self.read_at(url, query, "/{id}").await
     }
 
-    /// `GET url` for one entity, with `ConsistencyLevel: eventual` when the query needs it.
+    /// `GET url` for one entity (at `E::PATH` and then `key`, `/{id}` or nothing for a single
+    /// entity), with `ConsistencyLevel: eventual` when the query needs it.
     pub(super) async fn read_at<E: GraphEntity>(
         &self,
         url: String,
         query: &Query<E>,
+        key: &'static str,
     ) -> Result<E, Error> {
+        let needs = Needs::new("GET", E::PATH.as_str(), E::PERMISSIONS.get).map(|n| n.suffix(key));
         let options = RequestOptions {
             eventual: query.needs_eventual_consistency(),
-            needs: Needs::new("GET", E::PATH.as_str(), E::PERMISSIONS.get),
+            needs,
             ..RequestOptions::default()
         };
         let transport = self.transport();
@@ -381,16 +384,18 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<Option<P::Entity>, Error> {
         let url = self.entity_url::<P::Entity>(path_args, id, None, &Query::new().select_all())?;
-        self.patch_at(url, patch, options).await
+        self.patch_at(url, patch, options, "/{id}").await
     }
 
-    /// `PATCH url` with the properties `patch` sets, paced as its entity's writes; an empty
-    /// patch sends nothing.
+    /// `PATCH url` with the properties `patch` sets (of the entity at its path and then `key`,
+    /// `/{id}` or nothing for a single entity), paced as its entity's writes; an empty patch
+    /// sends nothing.
     pub(super) async fn patch_at<P: GraphPatch>(
         &self,
         url: String,
         patch: &P,
         options: &RequestOptions,
+        key: &'static str,
     ) -> Result<Option<P::Entity>, Error> {
         if patch.is_empty() {
             return Ok(None);
@@ -406,7 +411,7 @@ impl Client {
                 Some(body),
                 &paced::<P::Entity>(
                     options,
-                    "PATCH",
+                    ("PATCH", key),
                     <P::Entity as GraphEntity>::PERMISSIONS.update,
                 ),
             )
@@ -442,7 +447,7 @@ impl Client {
                 E::PATH.as_str(),
                 url,
                 None,
-                &paced::<E>(options, "DELETE", E::PERMISSIONS.delete),
+                &paced::<E>(options, ("DELETE", "/{id}"), E::PERMISSIONS.delete),
             )
             .await?;
         Ok(())
@@ -492,15 +497,15 @@ impl Client {
 }
 
 /// A write's options, with the documented limit of its entity's service (what paces it) and
-/// the permissions that work for it.
+/// the permissions that work for it (`method` on `E::PATH` and then `key`).
 fn paced<E: GraphEntity>(
     options: &RequestOptions,
-    method: &'static str,
+    (method, key): (&'static str, &'static str),
     permissions: RequestPermissions,
 ) -> RequestOptions {
     RequestOptions {
         throttling: E::THROTTLING,
-        needs: Needs::new(method, E::PATH.as_str(), permissions),
+        needs: Needs::new(method, E::PATH.as_str(), permissions).map(|n| n.suffix(key)),
         ..options.clone()
     }
 }

@@ -111,7 +111,7 @@ impl Client {
         query: &Query<E>,
     ) -> Result<E, Error> {
         let url = self.collection_url::<E>(path_args, "", query)?;
-        self.read_at(url, query).await
+        self.read_at(url, query, "").await
     }
 
     /// Updates the entity at `E::PATH` filled with `path_args`: `PATCH {path}` with only the
@@ -152,6 +152,6 @@ impl Client {
     {
         // The entity's own URL (cast to its type when declared with one), without a query.
         let url = self.collection_url::<P::Entity>(path_args, "", &Query::new().select_all())?;
-        self.patch_at(url, patch, options).await
+        self.patch_at(url, patch, options, "").await
     }
 }

@@ -67,6 +67,18 @@ impl Transport {
         Ok(url)
     }
 
+    /// [`Error::MissingPermission`] when the token the credential gives now holds none of the
+    /// permissions that work for `needs` (see [`options::Needs::check`]); nothing is sent.
+    pub(crate) async fn permitted(&self, needs: Option<&options::Needs>) -> Result<(), Error> {
+        match needs.filter(|_| self.check_permissions) {
+            Some(needs) => {
+                let token = self.credential.get_token(&self.scope).await.map_err(Error::Auth)?;
+                needs.check(&token)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Sends a request, retrying as the call's policy and the retry rule allow, and returns
     /// the success answer, or the error.
     pub(crate) async fn execute(

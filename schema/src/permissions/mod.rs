@@ -94,6 +94,8 @@ struct Grant {
 #[derive(Debug)]
 pub struct Permissions {
     permissions: Vec<Permission>,
+    /// The indexes of `permissions`, in the order of their names.
+    by_name: Vec<u32>,
     text: Box<str>,
     /// Where each path line is in `text`, sorted by key.
     lines: Vec<(u32, u32)>,
@@ -133,20 +135,33 @@ impl Permissions {
     /// metadata's form (any placeholder names, any case); `None` when the reference does not
     /// list it.
     ///
-    /// A path with type casts (`…/microsoft.graph.win32LobApp/…`) the reference does not list
-    /// as such is looked up without them: a cast narrows the type, not the resource.
+    /// A path with a type cast (`…/{id}/microsoft.graph.win32LobApp`, as the client sends
+    /// it) is looked up as written, then with the cast before the key (as the reference writes
+    /// some: `/servicePrincipals/microsoft.graph.agentIdentity/{id}`), then without its casts: a
+    /// cast narrows the type, not the resource. Only segments naming entity types count as
+    /// casts; an operation's qualified name stays.
     pub fn lookup(&self, method: &str, path: &str) -> Option<PathPermissions<'_>> {
-        let key = key(method, path);
-        match self.lookup_key(&key) {
-            Some(found) => Some(found),
-            None if key.contains("/microsoft.graph.") => {
-                let (method, path) = key.split_once(' ')?;
-                let uncast: Vec<&str> =
-                    path.split('/').filter(|s| !s.starts_with("microsoft.graph.")).collect();
-                self.lookup_key(&format!("{method} {}", uncast.join("/")))
+        let segments: Vec<&str> = path.split('/').collect();
+        let is_cast = |segment: &str| {
+            segment.starts_with("microsoft.graph.")
+                && crate::Schema::v1()
+                    .get(segment)
+                    .is_some_and(|t| t.kind == crate::TypeKind::Entity)
+        };
+        let is_key = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
+        let mut candidates = vec![path.to_owned()];
+        if segments.iter().any(|s| is_cast(s)) {
+            let mut moved = segments.clone();
+            for i in 1..moved.len() {
+                if is_cast(moved[i]) && is_key(moved[i - 1]) {
+                    moved.swap(i - 1, i);
+                }
             }
-            None => None,
+            candidates.push(moved.join("/"));
+            let uncast: Vec<&str> = segments.iter().copied().filter(|s| !is_cast(s)).collect();
+            candidates.push(uncast.join("/"));
         }
+        candidates.iter().find_map(|candidate| self.lookup_key(&key(method, candidate)))
     }
 
     fn lookup_key(&self, key: &str) -> Option<PathPermissions<'_>> {
@@ -163,10 +178,13 @@ impl Permissions {
             return None;
         }
         let wanted = format!("{resource}.ReadWrite{rest}");
-        self.permissions
-            .iter()
-            .find(|p| p.name == wanted && p.levels[scheme.index()].is_some())
-            .map(|p| p.name.as_str())
+        let at = self.by_name.binary_search_by(|&i| self.name_of(i).cmp(&wanted)).ok()?;
+        let found = self.permissions.get(self.by_name[at] as usize)?;
+        found.levels[scheme.index()].is_some().then_some(found.name.as_str())
+    }
+
+    fn name_of(&self, index: u32) -> &str {
+        self.permissions.get(index as usize).map_or("", |p| p.name.as_str())
     }
 
     /// Every permission the reference has for `scheme`, by name, sorted.
@@ -244,7 +262,9 @@ impl Permissions {
             }
             start = end;
         }
-        Some(Permissions { permissions, text: table.into(), lines })
+        let mut by_name: Vec<u32> = (0..u32::try_from(permissions.len()).ok()?).collect();
+        by_name.sort_by(|&a, &b| permissions[a as usize].name.cmp(&permissions[b as usize].name));
+        Some(Permissions { permissions, by_name, text: table.into(), lines })
     }
 }
 

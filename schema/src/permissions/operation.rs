@@ -50,23 +50,41 @@ impl Operation {
 
     /// The method and path (the metadata's form, `{id}` for the key) of the request the
     /// operation sends for a declaration at `path`, a collection's or (`single`) a single
-    /// entity's; `None` where the declaration has no such operation (a single entity is only
-    /// read and updated).
+    /// entity's, of a type derived from the path's (`cast`, qualified) or not, as the client
+    /// sends it: a list and a get name the cast (`{path}/{cast}`, `{path}/{id}/{cast}`), and a
+    /// single entity's update;
+    /// `None` where the declaration has no such operation (a single entity is only read and
+    /// updated).
     ///
     /// ```
     /// use graph_entity_schema::permissions::Operation;
     ///
     /// let users = "/users";
-    /// assert_eq!(Operation::Get.request(users, false), Some(("GET", "/users/{id}".to_owned())));
-    /// assert_eq!(Operation::Delete.request("/deviceManagement", true), None);
+    /// assert_eq!(Operation::Get.request(users, false, None), Some(("GET", "/users/{id}".to_owned())));
+    /// assert_eq!(Operation::Delete.request("/deviceManagement", true, None), None);
+    /// let cast = Some("microsoft.graph.agentIdentity");
+    /// assert_eq!(
+    ///     Operation::List.request("/servicePrincipals", false, cast),
+    ///     Some(("GET", "/servicePrincipals/microsoft.graph.agentIdentity".to_owned()))
+    /// );
     /// ```
-    pub fn request(self, path: &str, single: bool) -> Option<(&'static str, String)> {
+    pub fn request(
+        self,
+        path: &str,
+        single: bool,
+        cast: Option<&str>,
+    ) -> Option<(&'static str, String)> {
         let one = || if single { path.to_owned() } else { format!("{path}/{{id}}") };
+        let cast_to = |path: String| match cast {
+            Some(cast) => format!("{path}/{cast}"),
+            None => path,
+        };
         Some(match (self, single) {
             (Operation::Create, false) => ("POST", path.to_owned()),
-            (Operation::Get, _) => ("GET", one()),
-            (Operation::List, false) => ("GET", path.to_owned()),
-            (Operation::Update, _) => ("PATCH", one()),
+            (Operation::Get, _) => ("GET", cast_to(one())),
+            (Operation::List, false) => ("GET", cast_to(path.to_owned())),
+            (Operation::Update, true) => ("PATCH", cast_to(one())),
+            (Operation::Update, false) => ("PATCH", one()),
             (Operation::Delete, false) => ("DELETE", one()),
             (Operation::Delta, false) => ("GET", format!("{path}/delta")),
             (Operation::Invoke, _) => ("POST", path.to_owned()),

@@ -229,6 +229,7 @@ impl Client {
     ///
     /// # Errors
     ///
+    /// [`Error::MissingPermission`] (the token cannot make these requests, nothing is sent);
     /// [`Error::InvalidInputs`] when any input is invalid; otherwise `Ok` with each item's own
     /// result.
     pub async fn create_many<E, I, A, S>(
@@ -257,6 +258,7 @@ impl Client {
             needs: Needs::new("POST", E::PATH.as_str(), E::PERMISSIONS.create),
             decode: written::<E>,
         };
+        self.transport().permitted(operation.needs.as_ref()).await?;
         Ok(self.run_many(prepared, &operation, options).await)
     }
 
@@ -271,6 +273,7 @@ impl Client {
     ///
     /// # Errors
     ///
+    /// [`Error::MissingPermission`] (the token cannot make these requests, nothing is sent);
     /// [`Error::InvalidInputs`] when any input's path arguments or key are invalid; otherwise
     /// `Ok` with each item's own result.
     pub async fn update_many<P, I, A, S>(
@@ -303,9 +306,11 @@ impl Client {
                 "PATCH",
                 template.as_str(),
                 <P::Entity as GraphEntity>::PERMISSIONS.update,
-            ),
+            )
+            .map(|n| n.suffix("/{id}")),
             decode: updated::<P::Entity>,
         };
+        self.transport().permitted(operation.needs.as_ref()).await?;
         Ok(self.run_many(prepared, &operation, options).await)
     }
 
@@ -316,6 +321,7 @@ impl Client {
     ///
     /// # Errors
     ///
+    /// [`Error::MissingPermission`] (the token cannot make these requests, nothing is sent);
     /// [`Error::InvalidInputs`] when any input's path arguments or key are invalid; otherwise
     /// `Ok` with each item's own result ([`Error::NotFound`] for an entity that does not exist).
     pub async fn delete_many<E, I, A, S>(
@@ -338,9 +344,11 @@ impl Client {
             template: E::PATH.as_str(),
             request: Request::DELETE,
             throttling: E::THROTTLING,
-            needs: Needs::new("DELETE", E::PATH.as_str(), E::PERMISSIONS.delete),
+            needs: Needs::new("DELETE", E::PATH.as_str(), E::PERMISSIONS.delete)
+                .map(|n| n.suffix("/{id}")),
             decode: deleted,
         };
+        self.transport().permitted(operation.needs.as_ref()).await?;
         Ok(self.run_many(prepared, &operation, options).await)
     }
 
@@ -371,6 +379,7 @@ impl Client {
     ///
     /// # Errors
     ///
+    /// [`Error::MissingPermission`] (the token cannot make these requests, nothing is sent);
     /// [`Error::NotInCloud`]; [`Error::InvalidInputs`] when any input's path arguments or
     /// parameters are invalid; otherwise `Ok` with each item's own result.
     pub async fn invoke_many<A, I, P, S>(
@@ -398,6 +407,7 @@ impl Client {
             needs: Needs::new("POST", A::PATH.as_str(), A::PERMISSIONS),
             decode: invoked::<A>,
         };
+        self.transport().permitted(operation.needs.as_ref()).await?;
         Ok(self.run_many(prepared, &operation, options).await)
     }
 
