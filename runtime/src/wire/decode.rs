@@ -25,6 +25,7 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
 }
 
 /// [`from_slice`] of text already known to be UTF-8: its strings are not validated again.
+#[cfg(feature = "client")]
 pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
     serde_json::from_str(text).map_err(|_| slow_path::<T>(text.as_bytes()))
 }

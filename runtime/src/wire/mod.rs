@@ -25,6 +25,7 @@ pub use binary::Base64;
 pub use date::{Date, TimeOfDay};
 pub use date_time::DateTimeOffset;
 pub use decode::from_slice;
+#[cfg(feature = "client")]
 pub(crate) use decode::from_text;
 pub use duration::Duration;
 pub use guid::Guid;
