@@ -19,7 +19,6 @@ use serde_json::{Map, Value, json};
 use crate::bounded::encoded_len;
 use crate::lock::lock;
 use crate::query::{self, DeltaToken, Use};
-use crate::read::next_link_base;
 use crate::request::{Request, key_name, with_etag};
 use crate::respond::{Answer, bad_request, graph_error, json_response, too_large};
 use crate::special::DIRECTORY_OBJECT;
@@ -113,7 +112,7 @@ pub(crate) fn answer(request: &Request<'_>) -> Answer {
     let page_size = request.state.settings.page_size;
     let mut body = Map::new();
     body.insert("@odata.context".into(), request.context(&request.target.context));
-    let base = next_link_base(request, &query);
+    let base = request.next_link_base(&query);
     let mut budget = request.budget;
     // The envelope with the longest link it may end with.
     let longest =

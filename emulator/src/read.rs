@@ -15,13 +15,6 @@ use crate::routing::{self, Kind};
 use crate::state::AppState;
 use crate::store::{Listed, Store};
 
-/// Everything but unreserved characters is escaped in path segments written into links.
-pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-/// Query option values in links keep OData's punctuation readable.
-const VALUE: &percent_encoding::AsciiSet =
-    &SEGMENT.remove(b'\'').remove(b'(').remove(b')').remove(b',').remove(b':').remove(b'/');
-
 pub(crate) fn list(request: &Request<'_>) -> Answer {
     let query = request.query(Use::List)?;
     let store = lock(&request.state.store);
@@ -95,26 +88,7 @@ fn refused_as_too_large(request: &Request<'_>) -> Response {
 }
 
 fn next_link(request: &Request<'_>, query: &Query, page_size: usize, next: usize) -> String {
-    format!("{}$top={page_size}&$skiptoken={next}", next_link_base(request, query))
-}
-
-/// A link to more of what the request reads: its path, as sent, and the options a next link
-/// carries on, ready for the link's own options (`…/users?$select=id&`).
-pub(crate) fn next_link_base(request: &Request<'_>, query: &Query) -> String {
-    let path: Vec<String> = request
-        .target
-        .segments
-        .iter()
-        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
-        .collect();
-    let mut link = format!("{}/{}/{}?", request.root, request.version, path.join("/"));
-    for (name, value) in &query.carried {
-        link.push_str(name);
-        link.push('=');
-        link.extend(percent_encoding::utf8_percent_encode(value, VALUE));
-        link.push('&');
-    }
-    link
+    format!("{}$top={page_size}&$skiptoken={next}", request.next_link_base(query))
 }
 
 pub(crate) fn count(request: &Request<'_>) -> Answer {

@@ -48,7 +48,33 @@ pub(crate) fn type_of<'e>(entity: &'e Map<String, Value>, declared: &'e str) -> 
     }
 }
 
+/// Everything but unreserved characters is escaped in path segments written into links.
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// Query option values in links keep OData's punctuation readable.
+const VALUE: &percent_encoding::AsciiSet =
+    &SEGMENT.remove(b'\'').remove(b'(').remove(b')').remove(b',').remove(b':').remove(b'/');
+
 impl Request<'_> {
+    /// A link to more of what the request reads: its path, as sent, and the options a next
+    /// link carries on, ready for the link's own options (`…/users?$select=id&`).
+    pub(crate) fn next_link_base(&self, query: &Query) -> String {
+        let path: Vec<String> = self
+            .target
+            .segments
+            .iter()
+            .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+            .collect();
+        let mut link = format!("{}/{}/{}?", self.root, self.version, path.join("/"));
+        for (name, value) in &query.carried {
+            link.push_str(name);
+            link.push('=');
+            link.extend(percent_encoding::utf8_percent_encode(value, VALUE));
+            link.push('&');
+        }
+        link
+    }
+
     pub(crate) fn context(&self, fragment: &str) -> Value {
         Value::String(format!("{}/{}/$metadata#{fragment}", self.root, self.version))
     }

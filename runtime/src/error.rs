@@ -743,8 +743,10 @@ pub struct MissingPermission {
     /// Every permission that works for the token's scheme (never empty: a request the
     /// reference lists no permission of the scheme for is not refused).
     pub works: &'static [&'static str],
-    /// What the token holds.
-    pub granted: crate::auth::Granted,
+    /// The permissions the token holds (its `roles`, or its `scp` for a delegated token).
+    pub held: Vec<String>,
+    /// Whether the token is app-only (holds application permissions) rather than delegated.
+    pub application: bool,
 }
 
 #[cfg(feature = "client")]
@@ -755,7 +757,7 @@ impl fmt::Display for MissingPermission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         /// The most names of the token's shown.
         const SHOWN: usize = 8;
-        let scheme = if self.granted.is_application() { "application" } else { "delegated" };
+        let scheme = if self.application { "application" } else { "delegated" };
         write!(f, "{} {} needs ", self.method, self.path)?;
         match (self.least, self.works.len()) {
             (_, 0) => write!(f, "an {scheme} permission")?,
@@ -767,7 +769,7 @@ impl fmt::Display for MissingPermission {
             )?,
             (None, _) => write!(f, "one of the {scheme} permissions {}", self.works.join(", "))?,
         }
-        let held = self.granted.names();
+        let held = &self.held;
         if held.is_empty() {
             f.write_str("; the token holds none")?;
         } else {

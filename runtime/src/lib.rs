@@ -36,6 +36,8 @@ pub mod query;
 #[cfg(feature = "client")]
 mod retry;
 #[cfg(feature = "client")]
+mod stream;
+#[cfg(feature = "client")]
 mod transport;
 pub mod wire;
 

@@ -111,7 +111,7 @@ async fn a_delegated_token_is_checked_against_the_delegated_permissions() {
     // `GET /users`, delegated: `User.ReadBasic.All` is the least privileged.
     assert_eq!((missing.method, missing.path.as_str()), ("GET", "/users"));
     assert_eq!(missing.least, Some("User.ReadBasic.All"));
-    assert!(!missing.granted.is_application());
+    assert!(!missing.application);
     assert!(error.to_string().contains("the token holds Tasks.ReadWrite"), "{error}");
     assert_eq!(emulator.requests().len(), sent, "nothing sent");
     // The same call with a permission that works reaches the emulator, which agrees.

@@ -6,7 +6,6 @@
 mod bulk;
 mod call;
 mod delta;
-mod download;
 mod invoke;
 mod operations;
 mod pages;
@@ -15,11 +14,11 @@ mod single;
 
 pub use crate::pace::{Pacing, Rate};
 pub use crate::retry::RetryPolicy;
+pub use crate::stream::ByteStream;
 pub use crate::transport::options::RequestOptions;
 pub use bulk::{BulkOptions, MAX_BATCH_SIZE, Progress};
 pub use call::Call;
 pub use delta::{Change, Delta, DeltaLink, DeltaOperations, RemovedReason};
-pub use download::ByteStream;
 pub use invoke::Invoke;
 pub use operations::Operations;
 pub use pages::List;

@@ -5,10 +5,10 @@
 use std::collections::HashSet;
 
 use super::Client;
-use super::download::ByteStream;
 use super::pages::next_page;
 use crate::error::Error;
 use crate::operation::{Decoded, ResultShape, Returned, decode_result, decode_whole};
+use crate::stream::ByteStream;
 use crate::transport::options::RequestOptions;
 use crate::transport::response::Answer;
 use reqwest::Method;

@@ -3,6 +3,8 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::DecodeError;
+#[cfg(feature = "client")]
+use crate::stream::ByteStream;
 
 /// What an action's or a function's result is read as (`returns = Type`): any type serde
 /// reads, `()` for no result, or, for an `Edm.Stream` result (a report's bytes),
@@ -26,7 +28,7 @@ pub trait Returned: Send + Sized + 'static {
     /// Takes a result that is a stream, as it arrives: only a `ByteStream` does.
     #[doc(hidden)]
     #[cfg(feature = "client")]
-    fn __from_stream(stream: crate::client::ByteStream) -> Option<Self> {
+    fn __from_stream(stream: ByteStream) -> Option<Self> {
         drop(stream);
         None
     }
@@ -35,5 +37,24 @@ pub trait Returned: Send + Sized + 'static {
 impl<T: DeserializeOwned + Send + 'static> Returned for T {
     fn __decode(json: &[u8]) -> Result<Self, DecodeError> {
         crate::wire::from_slice(json)
+    }
+}
+
+#[cfg(feature = "client")]
+impl Returned for ByteStream {
+    fn __decode(json: &[u8]) -> Result<Self, DecodeError> {
+        Err(DecodeError {
+            type_name: std::any::type_name::<ByteStream>(),
+            path: String::new(),
+            message: "a stream result is read as it arrives, never from a body read whole (nor from a `$batch` answer)".into(),
+            line: 0,
+            column: 0,
+            status: None,
+            body: json.to_vec(),
+        })
+    }
+
+    fn __from_stream(stream: ByteStream) -> Option<Self> {
+        Some(stream)
     }
 }

@@ -71,7 +71,8 @@ impl Needs {
             path: format!("{}{}", self.path, self.suffix),
             least: granted.least(&self.permissions),
             works: granted.that_work(&self.permissions),
-            granted: granted.clone(),
+            held: granted.names().to_vec(),
+            application: granted.is_application(),
         })))
     }
 }

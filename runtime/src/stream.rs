@@ -5,8 +5,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use crate::error::{DecodeError, Error, TransportError};
-use crate::operation::Returned;
+use crate::error::{Error, TransportError};
 
 /// The bytes of an `Edm.Stream` result (a report, a file's content …), as they arrive, with the
 /// content type the service gave them: declare `returns = ByteStream` on the action or function.
@@ -130,23 +129,5 @@ impl fmt::Debug for ByteStream {
             .field("content_length", &self.content_length())
             .field("received", &self.received)
             .finish()
-    }
-}
-
-impl Returned for ByteStream {
-    fn __decode(json: &[u8]) -> Result<Self, DecodeError> {
-        Err(DecodeError {
-            type_name: std::any::type_name::<ByteStream>(),
-            path: String::new(),
-            message: "a stream result is read as it arrives, never from a body read whole (nor from a `$batch` answer)".into(),
-            line: 0,
-            column: 0,
-            status: None,
-            body: json.to_vec(),
-        })
-    }
-
-    fn __from_stream(stream: ByteStream) -> Option<Self> {
-        Some(stream)
     }
 }
