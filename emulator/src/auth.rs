@@ -3,6 +3,7 @@
 //! ([`graph_entity_schema::permissions`]); a path the reference does not list takes any valid
 //! token. The default registration holds [`crate::DEFAULT_ROLES`].
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,7 +21,7 @@ pub(crate) fn authenticate(
     state: &AppState,
     ids: &Ids,
     headers: &HeaderMap,
-) -> Result<Grant, Response> {
+) -> Result<Arc<Grant>, Response> {
     let unauthorized = |message: &str| {
         graph_error(
             ids,
@@ -30,13 +31,7 @@ pub(crate) fn authenticate(
             &[],
         )
     };
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let Some(token) = token else { return Err(unauthorized("Access token is empty.")) };
+    let Some(token) = bearer(headers) else { return Err(unauthorized("Access token is empty.")) };
     let tokens = lock(&state.tokens);
     let Some((expires_at, grant)) = tokens.get(token) else {
         return Err(unauthorized("Access token validation failure. Invalid audience."));
@@ -44,17 +39,23 @@ pub(crate) fn authenticate(
     if *expires_at <= Instant::now() {
         return Err(unauthorized("Lifetime validation failed, the token is expired."));
     }
-    Ok(grant.clone())
+    Ok(Arc::clone(grant))
+}
+
+/// The bearer token `headers` carry, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 /// The application whose valid bearer token `headers` carry; `None` without one (the routes
 /// then answer `401`).
 pub(crate) fn caller(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)?;
+    let token = bearer(headers)?;
     let tokens = lock(&state.tokens);
     let (expires_at, grant) = tokens.get(token)?;
     (*expires_at > Instant::now()).then(|| grant.client_id.clone())

@@ -25,7 +25,6 @@ pub(crate) struct Settings {
 }
 
 /// What a token grants: the application it was issued to, and its roles.
-#[derive(Clone)]
 pub(crate) struct Grant {
     pub(crate) client_id: String,
     /// Application permissions, or delegated ones (scopes) when `delegated`.
@@ -44,7 +43,7 @@ pub(crate) struct AppState {
     /// Every entity, both versions' (one service, two views of it).
     pub(crate) store: Mutex<Store>,
     /// Issued tokens: when each expires, its application and its roles.
-    pub(crate) tokens: Mutex<Deadlines<Grant>>,
+    pub(crate) tokens: Mutex<Deadlines<Arc<Grant>>>,
     /// Signs the tokens issued.
     token_key: aws_lc_rs::hmac::Key,
     pub(crate) log: Mutex<RequestLog>,
@@ -111,7 +110,7 @@ impl AppState {
         tokens.insert(
             token.clone(),
             expires_at,
-            Grant { client_id: client_id.to_owned(), roles: roles.to_vec(), delegated },
+            Arc::new(Grant { client_id: client_id.to_owned(), roles: roles.to_vec(), delegated }),
         );
         token
     }

@@ -760,7 +760,6 @@ impl fmt::Display for MissingPermission {
         let scheme = if self.application { "application" } else { "delegated" };
         write!(f, "{} {} needs ", self.method, self.path)?;
         match (self.least, self.works.len()) {
-            (_, 0) => write!(f, "an {scheme} permission")?,
             (Some(least), 1) => write!(f, "the {scheme} permission {least}")?,
             (Some(least), n) => write!(
                 f,
