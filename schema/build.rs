@@ -1,5 +1,5 @@
-//! Reads Microsoft's v1.0 metadata of the three clouds once, at build time, and writes the
-//! compact form the crate embeds: no user build parses XML.
+//! Reads Microsoft's v1.0 metadata of the three clouds and the reconstructed beta metadata once,
+//! at build time, and writes the compact forms the crate embeds: no user build parses XML.
 
 #[path = "src/compact.rs"]
 #[allow(dead_code, unreachable_pub)]
@@ -45,6 +45,15 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("v1.0.schema"), compact::encode(&merged))
         .expect("cannot write the compact schema");
+    // Beta: one document, the converter's reconstruction of the global service's (see
+    // `beta/README.md`). Its items are taken to exist in every cloud: no current national
+    // cloud's beta document covers what it does (a documented inference).
+    let path = metadata.join("beta-Prod.csdl");
+    let xml = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let beta = csdl::read(&xml, Clouds::ALL).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    std::fs::write(out.join("beta.schema"), compact::encode(&beta))
+        .expect("cannot write the compact beta schema");
     let reference = read_permissions(&metadata.join("permissions.json"));
     std::fs::write(out.join("permissions.table"), permissions::write(&reference))
         .expect("cannot write the permissions table");

@@ -1,5 +1,6 @@
-//! How long the macros wait for the schema: decoding and indexing the embedded v1.0 form, which
-//! `Schema::v1` does once per process (once per compiler process for the macros), and reading
+//! How long the macros wait for the schema: decoding and indexing the embedded v1.0 form (and
+//! the beta form, for crates with beta declarations), which `Schema::v1` (`Schema::beta`) does
+//! once per process (once per compiler process for the macros), and reading
 //! the permissions reference's table, which `Permissions::get` does once.
 //!
 //! ```sh
@@ -28,6 +29,15 @@ fn main() {
         times.push(started.elapsed());
         types = std::hint::black_box(&schema).types().len();
     }
+    let mut beta_times: Vec<Duration> = Vec::with_capacity(runs);
+    let mut beta_types = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let schema = Schema::load_beta().expect("the embedded beta schema");
+        beta_times.push(started.elapsed());
+        beta_types = std::hint::black_box(&schema).types().len();
+    }
+    beta_times.sort_unstable();
     let mut reference: Vec<Duration> = Vec::with_capacity(runs);
     let mut paths = 0;
     for _ in 0..runs {
@@ -50,5 +60,11 @@ fn main() {
         ms(times[runs / 2]),
         ms(times[0]),
         ms(times[runs - 1])
+    );
+    println!(
+        "beta schema ({beta_types} types) decoded and indexed: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
+        ms(beta_times[runs / 2]),
+        ms(beta_times[0]),
+        ms(beta_times[runs - 1])
     );
 }

@@ -1,15 +1,15 @@
 //! The compact form of a [`Model`]: what the build script writes from the CSDL and the crate
 //! reads back, so that nothing parses XML at compile time of the user's code.
 //!
-//! A byte stream: the magic `GESC2`, then every field in declaration order; integers as LEB128,
+//! A byte stream: the magic `GESC3`, then every field in declaration order; integers as LEB128,
 //! strings as a length and UTF-8, options and booleans as one byte.
 
 use crate::model::{
-    Clouds, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
+    Clouds, Inferred, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
     PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
 
-const MAGIC: &[u8] = b"GESC2";
+const MAGIC: &[u8] = b"GESC3";
 
 /// Writes `model` in the compact form (for the build script, and the tests).
 #[cfg_attr(not(test), allow(dead_code))]
@@ -36,6 +36,7 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
             w.byte(u8::from(p.nullable) | u8::from(p.computed) << 1);
             w.opt(p.description.as_deref());
             w.byte(p.clouds.bits());
+            w.byte(p.inferred.bits());
         }
         w.len(ty.navigation.len());
         for n in &ty.navigation {
@@ -45,6 +46,7 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
             w.opt(n.description.as_deref());
             w.restrictions(n.restrictions);
             w.byte(n.clouds.bits());
+            w.byte(n.inferred.bits());
         }
         w.len(ty.members.len());
         for m in &ty.members {
@@ -54,6 +56,7 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
         }
         w.opt(ty.description.as_deref());
         w.byte(ty.clouds.bits());
+        w.byte(ty.inferred.bits());
     }
     w.len(model.roots.len());
     for root in &model.roots {
@@ -84,12 +87,14 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
             w.type_ref(&p.ty);
             w.byte(u8::from(p.nullable) | u8::from(p.optional) << 1);
             w.byte(p.clouds.bits());
+            w.byte(p.inferred.bits());
         }
         match &op.returns {
             None => w.byte(0),
             Some(returns) => {
                 w.byte(1);
                 w.type_ref(returns);
+                w.byte(op.returns_inferred.bits());
             }
         }
         w.opt(op.import.as_deref());
@@ -125,6 +130,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             let bits = r.byte()?;
             let description = r.opt()?;
             let clouds = Clouds::from_bits(r.byte()?);
+            let inferred = Inferred::from_bits(r.byte()?);
             properties.push(PropertyDef {
                 name,
                 ty,
@@ -132,6 +138,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
                 computed: bits & 2 != 0,
                 description,
                 clouds,
+                inferred,
             });
         }
         let mut navigation = Vec::new();
@@ -142,6 +149,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             let description = r.opt()?;
             let restrictions = r.restrictions()?;
             let clouds = Clouds::from_bits(r.byte()?);
+            let inferred = Inferred::from_bits(r.byte()?);
             navigation.push(NavigationDef {
                 name,
                 ty,
@@ -149,6 +157,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
                 description,
                 restrictions,
                 clouds,
+                inferred,
             });
         }
         let mut members = Vec::new();
@@ -160,6 +169,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
         }
         let description = r.opt()?;
         let clouds = Clouds::from_bits(r.byte()?);
+        let inferred = Inferred::from_bits(r.byte()?);
         model.types.push(TypeDef {
             name,
             kind,
@@ -173,6 +183,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             members,
             description,
             clouds,
+            inferred,
         });
     }
     for _ in 0..r.len()? {
@@ -196,17 +207,19 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             let ty = r.type_ref()?;
             let bits = r.byte()?;
             let clouds = Clouds::from_bits(r.byte()?);
+            let inferred = Inferred::from_bits(r.byte()?);
             parameters.push(ParameterDef {
                 name,
                 ty,
                 nullable: bits & 1 != 0,
                 optional: bits & 2 != 0,
                 clouds,
+                inferred,
             });
         }
-        let returns = match r.byte()? {
-            0 => None,
-            _ => Some(r.type_ref()?),
+        let (returns, returns_inferred) = match r.byte()? {
+            0 => (None, Inferred::NONE),
+            _ => (Some(r.type_ref()?), Inferred::from_bits(r.byte()?)),
         };
         let import = r.opt()?;
         let clouds = Clouds::from_bits(r.byte()?);
@@ -217,6 +230,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             parameters,
             returns,
             returns_nullable: flags & 4 != 0,
+            returns_inferred,
             composable: flags & 2 != 0,
             import,
             clouds,
@@ -286,13 +300,25 @@ impl Writer {
 struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
+    #[inline(always)]
     fn byte(&mut self) -> Result<u8, String> {
-        let (&b, rest) = self.0.split_first().ok_or("the compact schema is truncated")?;
-        self.0 = rest;
-        Ok(b)
+        // Written for the macros' debug builds, which decode without optimizations.
+        match self.0 {
+            [b, rest @ ..] => {
+                self.0 = rest;
+                Ok(*b)
+            }
+            [] => Err("the compact schema is truncated".to_owned()),
+        }
     }
 
+    #[inline(always)]
     fn uint(&mut self) -> Result<u64, String> {
+        // Most counts and lengths fit one byte.
+        if let [b @ 0..=0x7f, rest @ ..] = self.0 {
+            self.0 = rest;
+            return Ok(u64::from(*b));
+        }
         let mut n: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -304,6 +330,7 @@ impl Reader<'_> {
         Err("an integer of the compact schema is too long".to_owned())
     }
 
+    #[inline(always)]
     fn len(&mut self) -> Result<usize, String> {
         let n = self.uint()?;
         let n = usize::try_from(n).map_err(|_| "a length does not fit".to_owned())?;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::model::{
-    Clouds, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
+    Clouds, Inferred, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
     PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
 
@@ -128,7 +128,7 @@ fn read_operation(
     let bound = node.attribute("IsBound") == Some("true");
     let mut binding = None;
     let mut parameters = Vec::new();
-    let (mut returns, mut returns_nullable) = (None, false);
+    let (mut returns, mut returns_nullable, mut returns_inferred) = (None, false, Inferred::NONE);
     for child in node.children().filter(roxmltree::Node::is_element) {
         let ty = names.type_ref(child.attribute("Type").unwrap_or_default());
         // On a collection, `Nullable` is about its items (OData CSDL 4.01, 12.8 and 12.9).
@@ -144,8 +144,12 @@ fn read_operation(
                         && a.attribute("Term") == Some("Org.OData.Core.V1.OptionalParameter")
                 }),
                 clouds,
+                inferred: inferred(child),
             }),
-            "ReturnType" => (returns, returns_nullable) = (Some(ty), nullable),
+            "ReturnType" => {
+                (returns, returns_nullable, returns_inferred) =
+                    (Some(ty), nullable, inferred(child));
+            }
             _ => {}
         }
     }
@@ -156,6 +160,7 @@ fn read_operation(
         parameters,
         returns,
         returns_nullable,
+        returns_inferred,
         composable: node.attribute("IsComposable") == Some("true"),
         import: None,
         clouds,
@@ -211,6 +216,7 @@ fn read_type(
         members: Vec::new(),
         description: None,
         clouds,
+        inferred: inferred(node),
     };
     for child in node.children().filter(roxmltree::Node::is_element) {
         let name = child.attribute("Name").unwrap_or_default().to_owned();
@@ -233,6 +239,7 @@ fn read_type(
                     computed: false,
                     description: None,
                     clouds,
+                    inferred: inferred(child),
                 });
             }
             "NavigationProperty" => ty.navigation.push(NavigationDef {
@@ -242,6 +249,7 @@ fn read_type(
                 description: None,
                 restrictions: Restrictions::default(),
                 clouds,
+                inferred: inferred(child),
             }),
             "Member" => {
                 let value = child.attribute("Value").and_then(|v| v.parse().ok());
@@ -306,6 +314,17 @@ fn apply_annotations(
             }
         }
     }
+}
+
+/// The project's own `GraphEntity.Inferred` annotation, inline on the element whose facts the
+/// reconstructed beta document only infers (see `schema/beta/README.md`).
+fn inferred(node: roxmltree::Node<'_, '_>) -> Inferred {
+    node.children()
+        .filter(|a| a.has_tag_name("Annotation"))
+        .filter(|a| a.attribute("Term") == Some("GraphEntity.Inferred"))
+        .fold(Inferred::NONE, |set, a| {
+            set.union(Inferred::from_names(a.attribute("String").unwrap_or_default()))
+        })
 }
 
 fn find_root<'m>(model: &'m mut Model, name: &str) -> Option<&'m mut RootDef> {

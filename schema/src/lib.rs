@@ -43,7 +43,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use model::{
-    Clouds, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
+    Clouds, Inferred, MemberDef, Model, NavigationDef, OperationDef, OperationKind, ParameterDef,
     PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
 pub use operations::ResolvedOperation;
@@ -52,9 +52,9 @@ pub use resolve::{PathProblem, Resolved};
 /// Microsoft Graph's schema, indexed for lookups.
 #[derive(Debug)]
 pub struct Schema {
+    /// The Graph version it describes; `None` for a document read with [`Schema::from_csdl`].
+    version: Option<Version>,
     model: Model,
-    types: HashMap<String, usize>,
-    roots: HashMap<String, usize>,
     /// The types deriving directly from each type, by index.
     children: HashMap<String, Vec<usize>>,
     /// The operations bound to each type (as one entity or a collection), by index.
@@ -63,6 +63,29 @@ pub struct Schema {
 
 /// The compact form of the three clouds' v1.0 metadata, written by the build script.
 static V1: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/v1.0.schema"));
+
+/// The compact form of the reconstructed beta metadata, written by the build script.
+static BETA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/beta.schema"));
+
+/// Which of Graph's versions a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `v1.0`: Microsoft's own metadata of three clouds, every fact stated.
+    V1,
+    /// `beta`: the converter's reconstruction of the global service's beta metadata
+    /// (`metadata/beta-Prod.csdl`); the facts it only infers are marked ([`Inferred`]).
+    Beta,
+}
+
+impl Version {
+    /// The path segment: `v1.0` or `beta`.
+    pub const fn segment(self) -> &'static str {
+        match self {
+            Version::V1 => "v1.0",
+            Version::Beta => "beta",
+        }
+    }
+}
 
 impl Schema {
     /// Microsoft Graph v1.0, all three clouds merged: loaded on first use, once per process.
@@ -87,10 +110,53 @@ impl Schema {
     /// What is wrong with the embedded form (never, for a build of this crate).
     #[doc(hidden)]
     pub fn load_v1() -> Result<Schema, String> {
-        compact::decode(V1).map(Schema::from_model)
+        compact::decode(V1)
+            .map(|model| Schema { version: Some(Version::V1), ..Schema::indexed(model) })
     }
 
-    /// Reads a CSDL document (such as an excerpt of the beta metadata) for these clouds.
+    /// Microsoft Graph beta, as the converter in `beta/` reconstructs it from Microsoft's
+    /// sources (every item taken to exist in every cloud): decoded on first use, once per
+    /// process, so that code without beta declarations never pays for it.
+    ///
+    /// ```
+    /// use graph_entity_schema::Schema;
+    ///
+    /// let policies = Schema::beta().resolve("/deviceManagement/configurationPolicies")?;
+    /// assert_eq!(policies.ty, "microsoft.graph.deviceManagementConfigurationPolicy");
+    /// # Ok::<(), graph_entity_schema::PathProblem>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Never for a build of this crate, as [`Schema::v1`].
+    pub fn beta() -> &'static Schema {
+        static SCHEMA: OnceLock<Schema> = OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            #[allow(clippy::expect_used)]
+            Schema::load_beta().expect("the embedded beta schema is written by build.rs")
+        })
+    }
+
+    /// The schema of a version: [`Schema::v1`] or [`Schema::beta`].
+    pub fn of(version: Version) -> &'static Schema {
+        match version {
+            Version::V1 => Schema::v1(),
+            Version::Beta => Schema::beta(),
+        }
+    }
+
+    /// Decodes and indexes the embedded beta form anew (for `benches/load.rs`).
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the embedded form (never, for a build of this crate).
+    #[doc(hidden)]
+    pub fn load_beta() -> Result<Schema, String> {
+        compact::decode(BETA)
+            .map(|model| Schema { version: Some(Version::Beta), ..Schema::indexed(model) })
+    }
+
+    /// Reads a CSDL document for these clouds.
     ///
     /// # Errors
     ///
@@ -102,21 +168,47 @@ impl Schema {
     /// Indexes a model.
     pub fn from_model(mut model: Model) -> Schema {
         model.sort();
-        let types = model.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-        let roots = model.roots.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        Schema::indexed(model)
+    }
+
+    /// Indexes a model already sorted (the compact forms are written sorted).
+    fn indexed(model: Model) -> Schema {
+        // Types and roots are found by binary search in their sorted lists; a key is cloned
+        // once per base or binding type, not once per entry (the macros decode in debug builds).
         let mut children: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, ty) in model.types.iter().enumerate() {
             if let Some(base) = &ty.base {
-                children.entry(base.clone()).or_default().push(i);
+                match children.get_mut(base.as_str()) {
+                    Some(list) => list.push(i),
+                    None => drop(children.insert(base.clone(), vec![i])),
+                }
             }
         }
         let mut bound: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, operation) in model.operations.iter().enumerate() {
             if let Some(binding) = &operation.binding {
-                bound.entry(binding.name.clone()).or_default().push(i);
+                match bound.get_mut(binding.name.as_str()) {
+                    Some(list) => list.push(i),
+                    None => drop(bound.insert(binding.name.clone(), vec![i])),
+                }
             }
         }
-        Schema { model, types, roots, children, bound }
+        Schema { version: None, model, children, bound }
+    }
+
+    /// The Graph version it describes: `None` for a document read with [`Schema::from_csdl`].
+    pub fn version(&self) -> Option<Version> {
+        self.version
+    }
+
+    /// How messages name this schema: `Microsoft Graph v1.0`, `Microsoft Graph beta`, or `the
+    /// metadata` for one read with [`Schema::from_csdl`].
+    pub fn name(&self) -> &'static str {
+        match self.version {
+            Some(Version::V1) => "Microsoft Graph v1.0",
+            Some(Version::Beta) => "Microsoft Graph beta",
+            None => "the metadata",
+        }
     }
 
     /// Every type, sorted by qualified name.
@@ -133,16 +225,19 @@ impl Schema {
     /// `#microsoft.graph.user` as `@odata.type` writes it.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         let name = name.strip_prefix('#').unwrap_or(name);
+        let types = &self.model.types;
+        let find = |name: &str| types.binary_search_by(|t| t.name.as_str().cmp(name)).ok();
         let index = match name.strip_prefix("graph.") {
-            Some(rest) => self.types.get(&format!("microsoft.graph.{rest}")),
-            None => self.types.get(name),
+            Some(rest) => find(&format!("microsoft.graph.{rest}")),
+            None => find(name),
         };
-        index.map(|&i| &self.model.types[i])
+        index.map(|i| &types[i])
     }
 
     /// The entity set or singleton with this name.
     pub fn root(&self, name: &str) -> Option<&RootDef> {
-        self.roots.get(name).map(|&i| &self.model.roots[i])
+        let roots = &self.model.roots;
+        roots.binary_search_by(|r| r.name.as_str().cmp(name)).ok().map(|i| &roots[i])
     }
 
     /// The type and its base types, the type first.

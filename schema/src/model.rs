@@ -75,6 +75,98 @@ impl fmt::Display for Clouds {
     }
 }
 
+/// Which facts of an item its metadata only infers: set for the reconstructed beta document
+/// (`metadata/beta-Prod.csdl`), whose converter marks each fact no Microsoft CSDL states
+/// (`GraphEntity.Inferred`); always empty for v1.0, read from Microsoft's own documents.
+///
+/// ```
+/// use graph_entity_schema::Inferred;
+///
+/// let facts = Inferred::from_names("Width Nullable");
+/// assert!(facts.contains(Inferred::WIDTH) && facts.contains(Inferred::NULLABLE));
+/// assert!(!facts.contains(Inferred::PRECISION));
+/// assert_eq!(facts.names().collect::<Vec<_>>(), ["Width", "Nullable"]);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Inferred(u8);
+
+impl Inferred {
+    /// Nothing inferred: every fact is stated by a Microsoft CSDL.
+    pub const NONE: Inferred = Inferred(0);
+    /// An integer's width: written `Edm.Int32`, it may be `Edm.Int64` (or narrower).
+    pub const WIDTH: Inferred = Inferred(1);
+    /// A number's precision: written `Edm.Double`, it may be `Edm.Single` or `Edm.Decimal`.
+    pub const PRECISION: Inferred = Inferred(2);
+    /// Nullability: written as CSDL's default (nullable).
+    pub const NULLABLE: Inferred = Inferred(4);
+    /// Whether a type is abstract: written not abstract.
+    pub const ABSTRACT: Inferred = Inferred(8);
+    /// Whether a navigation property contains its targets: derived from the service's paths.
+    pub const CONTAINMENT: Inferred = Inferred(16);
+    /// An enum's member values: written in order.
+    pub const VALUES: Inferred = Inferred(32);
+    /// Whether an enum is a flags enum.
+    pub const FLAGS: Inferred = Inferred(64);
+    /// The type itself: a best reconstruction.
+    pub const TYPE: Inferred = Inferred(128);
+
+    const NAMES: [(Inferred, &'static str); 8] = [
+        (Inferred::WIDTH, "Width"),
+        (Inferred::PRECISION, "Precision"),
+        (Inferred::NULLABLE, "Nullable"),
+        (Inferred::ABSTRACT, "Abstract"),
+        (Inferred::CONTAINMENT, "Containment"),
+        (Inferred::VALUES, "Values"),
+        (Inferred::FLAGS, "Flags"),
+        (Inferred::TYPE, "Type"),
+    ];
+
+    /// Whether every fact of `other` is in this set.
+    pub const fn contains(self, other: Inferred) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether nothing is inferred.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Both sets.
+    #[must_use]
+    pub const fn union(self, other: Inferred) -> Inferred {
+        Inferred(self.0 | other.0)
+    }
+
+    /// The raw bits.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set with these bits.
+    pub const fn from_bits(bits: u8) -> Inferred {
+        Inferred(bits)
+    }
+
+    /// The set a `GraphEntity.Inferred` annotation names (space-separated; unknown names are
+    /// ignored).
+    pub fn from_names(names: &str) -> Inferred {
+        names.split_whitespace().fold(Inferred::NONE, |set, name| {
+            Inferred::NAMES.iter().find(|(_, n)| *n == name).map_or(set, |(f, _)| set.union(*f))
+        })
+    }
+
+    /// The names of the facts in the set, as the annotation writes them.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Inferred::NAMES.into_iter().filter(move |(f, _)| self.contains(*f)).map(|(_, n)| n)
+    }
+}
+
+impl fmt::Debug for Inferred {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.names()).finish()
+    }
+}
+
 /// What kind of type a [`TypeDef`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TypeKind {
@@ -128,6 +220,8 @@ pub struct PropertyDef {
     pub description: Option<String>,
     /// The clouds whose metadata declares it.
     pub clouds: Clouds,
+    /// What of it is only inferred (`WIDTH`, `PRECISION`, `NULLABLE`, `TYPE`).
+    pub inferred: Inferred,
 }
 
 /// Which operations the metadata allows on a collection or entity (`Capabilities.V1.*Restrictions`;
@@ -163,6 +257,8 @@ pub struct NavigationDef {
     pub restrictions: Restrictions,
     /// The clouds whose metadata declares it.
     pub clouds: Clouds,
+    /// What of it is only inferred (`CONTAINMENT`, `TYPE`).
+    pub inferred: Inferred,
 }
 
 /// A member of an enum type.
@@ -203,6 +299,8 @@ pub struct TypeDef {
     pub description: Option<String>,
     /// The clouds whose metadata declares it.
     pub clouds: Clouds,
+    /// What of it is only inferred (`ABSTRACT`, `VALUES`, `FLAGS`).
+    pub inferred: Inferred,
 }
 
 impl TypeDef {
@@ -259,6 +357,8 @@ pub struct ParameterDef {
     pub optional: bool,
     /// The clouds whose metadata declares it.
     pub clouds: Clouds,
+    /// What of it is only inferred (`WIDTH`, `PRECISION`, `NULLABLE`, `TYPE`).
+    pub inferred: Inferred,
 }
 
 impl ParameterDef {
@@ -272,6 +372,7 @@ impl ParameterDef {
             computed: false,
             description: None,
             clouds: self.clouds,
+            inferred: self.inferred,
         }
     }
 }
@@ -293,6 +394,8 @@ pub struct OperationDef {
     pub returns: Option<TypeRef>,
     /// Whether the result may be `null` (never for a collection).
     pub returns_nullable: bool,
+    /// What of the result is only inferred (`WIDTH`, `PRECISION`, `TYPE`).
+    pub returns_inferred: Inferred,
     /// `IsComposable`, for functions: the result can be addressed further (query options).
     pub composable: bool,
     /// For an unbound operation, the name of its `ActionImport` or `FunctionImport`: the path

@@ -95,7 +95,8 @@ impl Schema {
                 let names = self.imported_operations().map(OperationDef::segment);
                 return Err(problem(
                     format!(
-                        "`{segment}` is not an action or function imported at the root of Microsoft Graph v1.0 (bound ones follow the path of what they are bound to)"
+                        "`{segment}` is not an action or function imported at the root of {} (bound ones follow the path of what they are bound to)",
+                        self.name()
                     ),
                     suggest(segment, names),
                 ));

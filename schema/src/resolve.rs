@@ -73,7 +73,7 @@ impl Schema {
             return Err(problem(
                 0,
                 first,
-                format!("`{first}` is not an entity set or singleton of Microsoft Graph v1.0"),
+                format!("`{first}` is not an entity set or singleton of {}", self.name()),
                 suggest(first, names),
             ));
         };
@@ -110,7 +110,7 @@ impl Schema {
                     return Err(problem(
                         index,
                         segment,
-                        format!("`{segment}` is not a type of Microsoft Graph v1.0"),
+                        format!("`{segment}` is not a type of {}", self.name()),
                         suggest(segment, names),
                     ));
                 };
