@@ -484,8 +484,8 @@ impl Client {
         let mut seen = HashSet::new();
         let template = E::PATH.as_str();
         let first = self.available::<E>().and_then(|()| {
-            let base = self.transport().base_url.as_str();
-            if !is_round_of(base, template, &link.0) {
+            let base = self.transport().root_of(E::PATH.version())?;
+            if !is_round_of(&base, template, &link.0) {
                 let link = link.0.clone();
                 return Err(Error::DeltaLinkMismatch { link, template });
             }

@@ -367,11 +367,20 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let pacers = crate::pace::Pacers::new(&base_url, credential.principal(), self.pacing);
+        // A declaration pinned to a version goes to that version's root: the base URL with its
+        // last segment swapped, when that segment names one.
+        let (service_root, api_version) = match base_url.rsplit_once('/') {
+            Some((root, "v1.0")) => (Some(root.to_owned()), ApiVersion::V1),
+            Some((root, "beta")) => (Some(root.to_owned()), ApiVersion::Beta),
+            _ => (None, self.api_version),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport {
                     http,
                     base_url,
+                    service_root,
+                    api_version,
                     origin,
                     credential,
                     scope: self.scope.unwrap_or_else(|| self.cloud.default_scope().to_owned()),
@@ -422,5 +431,38 @@ mod tests {
             let error = Client::builder().base_url(bad).bearer_token("t").build().unwrap_err();
             assert!(matches!(error, Error::Config(_)), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn a_declaration_pinned_to_a_version_goes_to_its_root_whatever_the_default() {
+        let root = |base: &str, version| {
+            let client = Client::builder().base_url(base).bearer_token("t").build().unwrap();
+            client.transport().root_of(version).map(|r| r.into_owned())
+        };
+        let v1 = "https://graph.microsoft.us/v1.0";
+        assert_eq!(root(v1, Some(ApiVersion::Beta)).unwrap(), "https://graph.microsoft.us/beta");
+        assert_eq!(root(v1, Some(ApiVersion::V1)).unwrap(), v1);
+        assert_eq!(root(v1, None).unwrap(), v1);
+        let beta = "http://127.0.0.1:9/graph/beta/";
+        assert_eq!(root(beta, Some(ApiVersion::V1)).unwrap(), "http://127.0.0.1:9/graph/v1.0");
+        assert_eq!(root(beta, None).unwrap(), "http://127.0.0.1:9/graph/beta");
+        // The cloud's own root, with the builder's version.
+        let client = Client::builder()
+            .cloud(NationalCloud::China)
+            .api_version(ApiVersion::Beta)
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        let transport = client.transport();
+        assert_eq!(
+            transport.root_of(Some(ApiVersion::V1)).unwrap(),
+            "https://microsoftgraph.chinacloudapi.cn/v1.0"
+        );
+        // A base URL that names no version serves unchecked declarations and its builder's
+        // version; another version cannot be reached through it, and says so before any I/O.
+        let proxy = "https://proxy.contoso.com/graph";
+        assert_eq!(root(proxy, Some(ApiVersion::V1)).unwrap(), proxy);
+        let error = root(proxy, Some(ApiVersion::Beta)).unwrap_err();
+        assert!(matches!(&error, Error::Config(m) if m.contains("`beta`")), "{error}");
     }
 }

@@ -2,6 +2,7 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::cloud::ApiVersion;
 use crate::error::PathError;
 
 /// Everything but RFC 3986's unreserved characters is escaped, so that an argument always stays
@@ -27,6 +28,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 pub struct PathTemplate {
     template: &'static str,
     parts: &'static [PathPart],
+    version: Option<ApiVersion>,
 }
 
 /// One piece of a [`PathTemplate`]. Not public API: generated code builds these.
@@ -43,7 +45,31 @@ impl PathTemplate {
     /// Not public API: the macro calls this with a template it has checked.
     #[doc(hidden)]
     pub const fn __from_parts(template: &'static str, parts: &'static [PathPart]) -> Self {
-        Self { template, parts }
+        Self { template, parts, version: None }
+    }
+
+    /// Not public API: the macro pins a checked declaration to the version it was checked
+    /// against.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn __in(self, version: ApiVersion) -> Self {
+        Self { version: Some(version), ..self }
+    }
+
+    /// The Graph version this path's requests go to, whatever the client's default: `v1.0`
+    /// for a declaration checked against v1.0, `beta` for one declared `beta`; `None` for an
+    /// `unchecked` one, which goes where the client's base URL points.
+    ///
+    /// ```
+    /// use graph_entity_runtime::{cloud::ApiVersion, entity::PathTemplate};
+    /// # use graph_entity_runtime::__private::PathPart;
+    /// # const T: PathTemplate = PathTemplate::__from_parts("/deviceManagement/configurationPolicies",
+    /// #     &[PathPart::Literal("/deviceManagement/configurationPolicies")]).__in(ApiVersion::Beta);
+    /// // `T` is the `PATH` of a `#[graph_entity(path = "...", beta)]` declaration.
+    /// assert_eq!(T.version(), Some(ApiVersion::Beta));
+    /// ```
+    pub const fn version(&self) -> Option<ApiVersion> {
+        self.version
     }
 
     /// The template as written, such as `/users/{userId}/events`.

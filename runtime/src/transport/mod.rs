@@ -12,9 +12,12 @@ use bytes::Bytes;
 use reqwest::Method;
 use tracing::Instrument as _;
 
+use std::borrow::Cow;
+
 use crate::auth::TokenCredential;
+use crate::cloud::ApiVersion;
 use crate::entity::PathTemplate;
-use crate::error::{Error, PathError};
+use crate::error::Error;
 use crate::pace::Pacers;
 use crate::retry::RetryPolicy;
 use crate::retry::rule::{Decision, Event, Exchange, Request};
@@ -28,8 +31,13 @@ use response::Answer;
 /// scope, the retry policy and the largest success body. A [`Client`](crate::Client) holds one.
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
-    /// Without a trailing `/`.
+    /// Without a trailing `/`: the client's default version's root.
     pub(crate) base_url: String,
+    /// The base URL without its version segment, when it ends in one (`…/v1.0`, `…/beta`):
+    /// where a declaration pinned to another version goes.
+    pub(crate) service_root: Option<String>,
+    /// The version the base URL serves: its last segment's, else the builder's.
+    pub(crate) api_version: ApiVersion,
     /// The service root's: redirects and next links are followed within it only.
     pub(crate) origin: url::Origin,
     pub(crate) credential: Arc<dyn TokenCredential>,
@@ -45,25 +53,33 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    /// The URL of `path` below the service root.
-    pub(crate) fn url(&self, path: &str) -> String {
-        let mut url = String::with_capacity(self.base_url.len() + path.len());
-        url.push_str(&self.base_url);
-        url.push_str(path);
-        url
+    /// The root of `version` (`None`: the client's default): the base URL, or for another
+    /// version the same service root with that version's segment.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when another version is asked of a base URL that names none.
+    pub(crate) fn root_of(&self, version: Option<ApiVersion>) -> Result<Cow<'_, str>, Error> {
+        match (version, &self.service_root) {
+            (None, _) => Ok(Cow::Borrowed(&self.base_url)),
+            (Some(version), _) if version == self.api_version => Ok(Cow::Borrowed(&self.base_url)),
+            (Some(version), Some(root)) => Ok(Cow::Owned(format!("{root}/{}", version.as_str()))),
+            (Some(version), None) => Err(Error::Config(format!(
+                "the base URL `{}` does not end in a Graph version (`/v1.0` or `/beta`), so a declaration of Graph `{}` cannot be sent through it",
+                self.base_url,
+                version.as_str()
+            ))),
+        }
     }
 
-    /// The URL of `template` filled with `args`, below the service root: rendered in place.
-    pub(crate) fn path_url(
-        &self,
-        template: &PathTemplate,
-        args: &[&str],
-    ) -> Result<String, PathError> {
+    /// The URL of `template` filled with `args`, below the root of the template's version
+    /// (the client's default for an unchecked declaration): rendered in place.
+    pub(crate) fn path_url(&self, template: &PathTemplate, args: &[&str]) -> Result<String, Error> {
+        let root = self.root_of(template.version())?;
         let arguments: usize = args.iter().map(|a| a.len() * 3).sum();
-        let mut url =
-            String::with_capacity(self.base_url.len() + template.as_str().len() + arguments + 40);
-        url.push_str(&self.base_url);
-        template.render_into(&mut url, args)?;
+        let mut url = String::with_capacity(root.len() + template.as_str().len() + arguments + 40);
+        url.push_str(&root);
+        template.render_into(&mut url, args).map_err(Error::Path)?;
         Ok(url)
     }
 

@@ -133,8 +133,8 @@ type Decoder<T> = fn(u16, &[u8], Option<String>) -> Result<T, Error>;
 
 /// How one kind of bulk operation sends and reads its items.
 struct Operation<T> {
-    /// The route template, for tracing.
-    template: &'static str,
+    /// The route template: for tracing, and the version its requests go to.
+    path: crate::entity::PathTemplate,
     /// What the retry rule needs to know of each item.
     request: Request,
     /// The documented limit of the entities' service: what paces the items.
@@ -252,7 +252,7 @@ impl Client {
             Ok(Some((Method::POST, path, Some(Bytes::from(body)))))
         }))?;
         let operation = Operation {
-            template: E::PATH.as_str(),
+            path: E::PATH,
             request: Request::write(false),
             throttling: E::THROTTLING,
             needs: Needs::new("POST", E::PATH.as_str(), E::PERMISSIONS.create),
@@ -299,7 +299,7 @@ impl Client {
             Ok(Some((Method::PATCH, path, Some(Bytes::from(body)))))
         }))?;
         let operation = Operation {
-            template: template.as_str(),
+            path: template,
             request: Request::write(true),
             throttling: <P::Entity as GraphEntity>::THROTTLING,
             needs: Needs::new(
@@ -341,7 +341,7 @@ impl Client {
             Ok(Some((Method::DELETE, path, None)))
         }))?;
         let operation = Operation {
-            template: E::PATH.as_str(),
+            path: E::PATH,
             request: Request::DELETE,
             throttling: E::THROTTLING,
             needs: Needs::new("DELETE", E::PATH.as_str(), E::PERMISSIONS.delete)
@@ -401,7 +401,7 @@ impl Client {
             Ok(Some((Method::POST, path, Some(Bytes::from(body)))))
         }))?;
         let operation = Operation {
-            template: A::PATH.as_str(),
+            path: A::PATH,
             request: Request::write(A::IDEMPOTENT),
             throttling: A::THROTTLING,
             needs: Needs::new("POST", A::PATH.as_str(), A::PERMISSIONS),
@@ -461,11 +461,15 @@ impl Client {
                             return (index, Err(Error::MissingSubResponse));
                         };
                         let transport = self.transport();
-                        let url = transport.url(&item.path);
+                        let root = match transport.root_of(operation.path.version()) {
+                            Ok(root) => root,
+                            Err(error) => return (index, Err(error)),
+                        };
+                        let url = format!("{root}{}", item.path);
                         let result = transport
                             .execute(
                                 item.method.clone(),
-                                operation.template,
+                                operation.path.as_str(),
                                 url,
                                 item.body.clone(),
                                 call,
@@ -515,7 +519,7 @@ impl Client {
             };
             let chunks: Vec<Vec<usize>> = pending.chunks(size).map(<[usize]>::to_vec).collect();
             let mut batches = stream::iter(chunks)
-                .map(|chunk| self.send_batch(chunk, prepared, &outer))
+                .map(|chunk| self.send_batch(operation.path.version(), chunk, prepared, &outer))
                 .buffer_unordered(options.concurrency);
             let mut again: Vec<usize> = Vec::new();
             let mut wait = Duration::ZERO;
@@ -594,6 +598,7 @@ impl Client {
     /// Sends one `$batch` of the items `chunk` and finds each item's answer.
     async fn send_batch(
         &self,
+        version: Option<crate::cloud::ApiVersion>,
         chunk: Vec<usize>,
         prepared: &[Option<Prepared>],
         options: &RequestOptions,
@@ -605,10 +610,14 @@ impl Client {
             ..options.clone()
         };
         let transport = self.transport();
-        let url = transport.url("/$batch");
         let all = |error: Error| {
             let error = Arc::new(error);
             chunk.iter().map(|&i| (i, Answered::BatchFailed(Arc::clone(&error)))).collect()
+        };
+        // A `$batch`'s items are relative to its own version's root.
+        let url = match transport.root_of(version) {
+            Ok(root) => format!("{root}/$batch"),
+            Err(error) => return all(error),
         };
         let answer =
             match transport.execute(Method::POST, "/$batch", url, Some(body), options).await {
