@@ -19,8 +19,10 @@ pub(crate) struct MacroArgs {
     pub(crate) krate: Option<syn::Path>,
     /// `path` was given, even if its value was rejected: it is not also "missing".
     pub(crate) path_given: bool,
-    /// `unchecked`: not checked against Microsoft's metadata (beta-only types, extensions).
+    /// `unchecked`: not checked against Microsoft's metadata (extensions).
     pub(crate) unchecked: Option<Span>,
+    /// `beta`: checked against Graph beta's metadata, and sent to `/beta`.
+    pub(crate) beta: Option<Span>,
     /// `name = "..."` of a `#[graph_enum]`: its Graph name.
     pub(crate) name: Option<LitStr>,
     /// `clouds(global, us_gov, china)`: the clouds the entity must exist in, each with its
@@ -65,6 +67,17 @@ impl MacroKind {
             MacroKind::Complex => "graph_complex",
             MacroKind::Action => "graph_action",
             MacroKind::Function => "graph_function",
+        }
+    }
+}
+
+impl MacroArgs {
+    /// The Graph version the declaration is checked against and sent to: beta when declared
+    /// `beta`, else v1.0.
+    pub(crate) fn version(&self) -> graph_entity_schema::Version {
+        match self.beta {
+            Some(_) => graph_entity_schema::Version::Beta,
+            None => graph_entity_schema::Version::V1,
         }
     }
 }
@@ -166,13 +179,14 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                     }
                 }
             }
-            UNCHECKED if !kind.is_operation() => {
-                if out.unchecked.is_some() {
-                    cx.error_spanned_by(&key, "duplicate `unchecked` argument");
+            UNCHECKED | BETA if name == BETA || !kind.is_operation() => {
+                let slot = if name == BETA { &mut out.beta } else { &mut out.unchecked };
+                if slot.is_some() {
+                    cx.error_spanned_by(&key, format!("duplicate `{name}` argument"));
                 }
-                out.unchecked = Some(syn::spanned::Spanned::span(&key));
+                *slot = Some(syn::spanned::Spanned::span(&key));
                 if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-                    cx.error_spanned_by(&key, "`unchecked` takes no value");
+                    cx.error_spanned_by(&key, format!("`{name}` takes no value"));
                     skip_value(&meta)?;
                 }
             }

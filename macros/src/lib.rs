@@ -77,19 +77,20 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, input: TokenStream) -> 
     };
     let mut cx = Ctxt::new();
     let macro_args = attr::parse_macro_args(&mut cx, kind, args);
+    let metadata = check::Published(macro_args.version());
     let expanded = match kind {
         MacroKind::Entity => {
-            Entity::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::entity(&m))
+            Entity::from_input(&mut cx, &metadata, &macro_args, &input).map(|m| expand::entity(&m))
         }
         MacroKind::Complex if matches!(input.data, syn::Data::Enum(_)) => {
-            OneOf::from_input(&mut cx, &check::V1, &macro_args, &input).map(|m| expand::one_of(&m))
+            OneOf::from_input(&mut cx, &metadata, &macro_args, &input).map(|m| expand::one_of(&m))
         }
-        MacroKind::Complex => Entity::complex_from_input(&mut cx, &check::V1, &macro_args, &input)
+        MacroKind::Complex => Entity::complex_from_input(&mut cx, &metadata, &macro_args, &input)
             .map(|m| expand::entity(&m)),
-        MacroKind::Enum => Enum::from_input(&mut cx, &check::V1, &macro_args, &input)
+        MacroKind::Enum => Enum::from_input(&mut cx, &metadata, &macro_args, &input)
             .map(|m| expand::graph_enum(&m)),
         MacroKind::Action | MacroKind::Function => {
-            Action::from_input(&mut cx, &check::V1, kind, &macro_args, &input)
+            Action::from_input(&mut cx, &metadata, kind, &macro_args, &input)
                 .map(|m| expand::action(&m))
         }
     };

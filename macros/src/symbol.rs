@@ -5,19 +5,20 @@ pub(crate) const ODATA_TYPE: &str = "odata_type";
 pub(crate) const CRATE: &str = "crate";
 pub(crate) const UNCHECKED: &str = "unchecked";
 pub(crate) const CLOUDS: &str = "clouds";
+pub(crate) const BETA: &str = "beta";
 /// The arguments of `#[graph_entity(...)]`, as listed in error messages.
-pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `clouds`, `crate`, `unchecked`";
+pub(crate) const ENTITY_ARGS: &str = "`path`, `odata_type`, `clouds`, `beta`, `crate`, `unchecked`";
 pub(crate) const NAME: &str = "name";
 /// The arguments of `#[graph_enum(...)]`.
-pub(crate) const ENUM_ARGS: &str = "`name`, `crate`, `unchecked`";
+pub(crate) const ENUM_ARGS: &str = "`name`, `beta`, `crate`, `unchecked`";
 pub(crate) const RETURNS: &str = "returns";
 pub(crate) const IDEMPOTENT: &str = "idempotent";
 /// The arguments of `#[graph_action(...)]`.
-pub(crate) const ACTION_ARGS: &str = "`path`, `returns`, `idempotent`, `clouds`, `crate`";
+pub(crate) const ACTION_ARGS: &str = "`path`, `returns`, `idempotent`, `clouds`, `beta`, `crate`";
 /// The arguments of `#[graph_function(...)]`.
-pub(crate) const FUNCTION_ARGS: &str = "`path`, `returns`, `clouds`, `crate`";
+pub(crate) const FUNCTION_ARGS: &str = "`path`, `returns`, `clouds`, `beta`, `crate`";
 /// The arguments of `#[graph_complex(...)]`.
-pub(crate) const COMPLEX_ARGS: &str = "`name`, `odata_type`, `crate`, `unchecked`";
+pub(crate) const COMPLEX_ARGS: &str = "`name`, `odata_type`, `beta`, `crate`, `unchecked`";
 
 /// The field and variant attribute, `#[graph(...)]`.
 pub(crate) const GRAPH: &str = "graph";

@@ -14,16 +14,31 @@ fn errors(kind: MacroKind, args: TokenStream, item: TokenStream) -> Vec<String> 
     let mut cx = Ctxt::new();
     let macro_args = attr::parse_macro_args(&mut cx, kind, args);
     match kind {
-        MacroKind::Entity => {
-            drop(Entity::from_input(&mut cx, &crate::check::V1, &macro_args, &input))
-        }
-        MacroKind::Enum => drop(Enum::from_input(&mut cx, &crate::check::V1, &macro_args, &input)),
-        MacroKind::Complex => {
-            drop(Entity::complex_from_input(&mut cx, &crate::check::V1, &macro_args, &input))
-        }
-        MacroKind::Action | MacroKind::Function => {
-            drop(Action::from_input(&mut cx, &crate::check::V1, kind, &macro_args, &input))
-        }
+        MacroKind::Entity => drop(Entity::from_input(
+            &mut cx,
+            &crate::check::Published(macro_args.version()),
+            &macro_args,
+            &input,
+        )),
+        MacroKind::Enum => drop(Enum::from_input(
+            &mut cx,
+            &crate::check::Published(macro_args.version()),
+            &macro_args,
+            &input,
+        )),
+        MacroKind::Complex => drop(Entity::complex_from_input(
+            &mut cx,
+            &crate::check::Published(macro_args.version()),
+            &macro_args,
+            &input,
+        )),
+        MacroKind::Action | MacroKind::Function => drop(Action::from_input(
+            &mut cx,
+            &crate::check::Published(macro_args.version()),
+            kind,
+            &macro_args,
+            &input,
+        )),
     }
     match cx.check() {
         Ok(()) => Vec::new(),
@@ -388,7 +403,7 @@ fn macro_argument_errors() {
         (quote!(path = "/a", path = "/b"), "duplicate `path` argument"),
         (
             quote!(path = "/a", pth = "/b"),
-            "unknown `graph_entity` argument `pth`; expected one of `path`, `odata_type`, `clouds`, `crate`, `unchecked`",
+            "unknown `graph_entity` argument `pth`; expected one of `path`, `odata_type`, `clouds`, `beta`, `crate`, `unchecked`",
         ),
         (
             quote!(path = "/a", odata_type = "microsoft.graph.x"),
@@ -735,7 +750,7 @@ fn enum_errors() {
     );
     assert_one(
         &with_path,
-        "unknown `graph_enum` argument `path`; expected one of `name`, `crate`, `unchecked`",
+        "unknown `graph_enum` argument `path`; expected one of `name`, `beta`, `crate`, `unchecked`",
     );
 }
 

@@ -20,8 +20,10 @@ use crate::model::{
     CheckedAction, Expected, Field, ParameterWrite, ResultKind, TypeCheck, option_inner,
 };
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn action<'a>(
     cx: &mut Ctxt,
+    metadata: &super::Published,
     function: bool,
     path: &LitStr,
     returns: Option<&'a Type>,
@@ -29,12 +31,13 @@ pub(super) fn action<'a>(
     input: &DeriveInput,
     fields: &[Field<'a>],
 ) -> Option<CheckedAction<'a>> {
-    let schema = Schema::v1();
+    let schema = metadata.schema();
     let written = path.value();
     let resolved = match schema.resolve_operation(&written) {
         Ok(resolved) => resolved,
         Err(problem) => {
-            cx.error_spanned_by(path, problem.to_string());
+            let beta = metadata.beta_hint(|beta| beta.resolve_operation(&written).is_ok());
+            cx.error_spanned_by(path, format!("{problem}{beta}"));
             return None;
         }
     };
@@ -334,6 +337,7 @@ fn check_result<'a>(
         computed: false,
         description: None,
         clouds: Clouds::ALL,
+        inferred: operation.returns_inferred,
     };
     if type_mismatch(schema, &property, rust).is_some() {
         let hint = rust_type_hint(schema, ty);

@@ -7,7 +7,7 @@
 //! file or parses XML.
 
 use graph_entity_schema::{
-    ANY_JSON, Clouds, PropertyDef, Schema, TypeDef, TypeKind, TypeRef, suggest,
+    ANY_JSON, Clouds, Inferred, PropertyDef, Schema, TypeDef, TypeKind, TypeRef, Version, suggest,
 };
 use syn::{Ident, LitStr, Type};
 
@@ -34,10 +34,75 @@ pub(crate) fn needs(method: &str, path: &str) -> Needs {
     }
 }
 
-/// The checker the model's constructors are given: Microsoft's v1.0 metadata.
-pub(crate) struct V1;
+/// The checker the model's constructors are given: Microsoft's metadata of one Graph version
+/// (v1.0, or beta as the schema crate reconstructs it).
+pub(crate) struct Published(pub(crate) Version);
 
-impl Metadata for V1 {
+/// The v1.0 checker, for the tests.
+#[cfg(test)]
+pub(crate) const V1: Published = Published(Version::V1);
+
+impl Published {
+    fn schema(&self) -> &'static Schema {
+        Schema::of(self.0)
+    }
+
+    /// How messages name the metadata.
+    fn name(&self) -> &'static str {
+        match self.0 {
+            Version::V1 => "Microsoft Graph v1.0",
+            Version::Beta => "Microsoft Graph beta",
+        }
+    }
+
+    /// For a v1.0 declaration whose path or type v1.0 lacks: a hint to declare it `beta`, when
+    /// beta has it (the beta metadata is decoded only on this error path).
+    fn beta_hint(&self, has: impl Fn(&Schema) -> bool) -> &'static str {
+        if self.0 == Version::V1 && has(Schema::beta()) {
+            "; it exists in Graph beta: add `beta` to check it against beta's metadata and send it to `/beta`"
+        } else {
+            ""
+        }
+    }
+}
+
+impl Published {
+    /// The enum or complex type a declaration names, or an error with a suggestion.
+    fn named_type(
+        &self,
+        cx: &mut Ctxt,
+        input: &syn::DeriveInput,
+        at: Option<&LitStr>,
+        graph_name: &str,
+        kind: TypeKind,
+    ) -> Option<&'static TypeDef> {
+        let schema = self.schema();
+        if let Some(def) = schema.get(graph_name).filter(|t| t.kind == kind) {
+            return Some(def);
+        }
+        let same_kind = schema.types().iter().filter(|t| t.kind == kind);
+        let hint = suggest(short(graph_name), same_kind.map(TypeDef::short_name))
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        let beta = self.beta_hint(|beta| beta.get(graph_name).is_some_and(|t| t.kind == kind));
+        let what = if kind == TypeKind::Enum { "an enum type" } else { "a complex type" };
+        let message = if beta.is_empty() {
+            format!(
+                "`{graph_name}` is not {what} of {}{hint} (name it with `name = \"...\"`, or add `unchecked`)",
+                self.name()
+            )
+        } else {
+            format!("`{graph_name}` is not {what} of {}{beta}", self.name())
+        };
+        match at {
+            Some(lit) => cx.error_spanned_by(lit, message),
+            None => cx.error_spanned_by(&input.ident, message),
+        }
+        None
+    }
+}
+
+impl Metadata for Published {
     /// Checks a declaration; `None` when the path or `odata_type` did not check (the errors are in
     /// `cx`).
     fn entity<'a>(
@@ -48,16 +113,21 @@ impl Metadata for V1 {
         required_clouds: &[(Clouds, proc_macro2::Span)],
         fields: &[Field<'a>],
     ) -> Option<Checked<'a>> {
-        let schema = Schema::v1();
+        let schema = self.schema();
         let resolved = match schema.resolve(&path.value()) {
             Ok(resolved) => resolved,
             Err(problem) => {
-                cx.error_spanned_by(
-                    path,
-                    format!(
-                        "{problem} (add `unchecked` to declare what Microsoft's v1.0 metadata does not cover)"
-                    ),
-                );
+                let beta = self.beta_hint(|beta| beta.resolve(&path.value()).is_ok());
+                let message = if beta.is_empty() {
+                    let metadata = match self.0 {
+                        Version::V1 => "Microsoft's v1.0 metadata",
+                        Version::Beta => "Graph beta's metadata",
+                    };
+                    format!("{problem} (add `unchecked` to declare what {metadata} does not cover)")
+                } else {
+                    format!("{problem}{beta}")
+                };
+                cx.error_spanned_by(path, message);
                 return None;
             }
         };
@@ -75,7 +145,8 @@ impl Metadata for V1 {
                 ),
             );
         }
-        let Some(ty) = instance_type(cx, schema, path, &resolved.ty, odata_type) else {
+        let Some(ty) = instance_type(cx, schema, self.name(), path, &resolved.ty, odata_type)
+        else {
             // Still report what is wrong with the fields, against the type the path addresses,
             // unless it is abstract (its derived types may have more properties).
             if let Some(addressed) = schema.get(&resolved.ty).filter(|t| !t.is_abstract) {
@@ -89,7 +160,14 @@ impl Metadata for V1 {
         let mut complex_fields = Vec::new();
         let mut computed = Vec::new();
         let mut nullable = Vec::new();
+        let mut inferred = Vec::new();
         for field in fields.iter().filter(|f| f.is_property()) {
+            if let Some(property) =
+                schema.property(&ty.name, &field.json).filter(|p| !p.inferred.is_empty())
+            {
+                let facts: Vec<&str> = property.inferred.names().collect();
+                inferred.push(format!("`{}` ({})", field.ident, facts.join(", ").to_lowercase()));
+            }
             if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.nullable) {
                 nullable.push(property.name.clone());
             }
@@ -136,7 +214,11 @@ impl Metadata for V1 {
                 None => Needs::default(),
             })
             .collect();
+        if ty.inferred.contains(Inferred::ABSTRACT) {
+            inferred.push(format!("whether `{}` is abstract", short(&ty.name)));
+        }
         Some(Checked {
+            inferred,
             permissions,
             single: !resolved.collection,
             odata_type: format!("#{}", ty.name),
@@ -166,8 +248,8 @@ impl Metadata for V1 {
         graph_name: &str,
         fields: &[Field<'a>],
     ) -> Option<CheckedComplex<'a>> {
-        let schema = Schema::v1();
-        let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
+        let schema = self.schema();
+        let ty = self.named_type(cx, input, at, graph_name, TypeKind::Complex)?;
         let mut enum_fields = Vec::new();
         let mut complex_fields = Vec::new();
         for field in fields.iter().filter(|f| f.is_property()) {
@@ -187,8 +269,8 @@ impl Metadata for V1 {
         at: Option<&LitStr>,
         graph_name: &str,
     ) -> Option<Vec<String>> {
-        let schema = Schema::v1();
-        let ty = named_type(cx, schema, input, at, graph_name, TypeKind::Complex)?;
+        let schema = self.schema();
+        let ty = self.named_type(cx, input, at, graph_name, TypeKind::Complex)?;
         if schema.derived(&ty.name).is_empty() {
             let message = format!(
                 "`{}` has no derived types: declare it as a `#[graph_complex]` struct",
@@ -213,7 +295,7 @@ impl Metadata for V1 {
         input: &syn::DeriveInput,
         fields: &[Field<'a>],
     ) -> Option<CheckedAction<'a>> {
-        action::action(cx, function, path, returns, required_clouds, input, fields)
+        action::action(cx, self, function, path, returns, required_clouds, input, fields)
     }
 
     /// Checks a `#[graph_enum]` against the Graph enum it names: it exists, and every member is one
@@ -226,8 +308,7 @@ impl Metadata for V1 {
         graph_name: &str,
         members: &[Member<'_>],
     ) -> Option<String> {
-        let schema = Schema::v1();
-        let def = named_type(cx, schema, input, name, graph_name, TypeKind::Enum)?;
+        let def = self.named_type(cx, input, name, graph_name, TypeKind::Enum)?;
         for member in members {
             if def.members.iter().any(|m| m.name == member.wire) {
                 continue;
@@ -304,6 +385,7 @@ fn availability_by(
 fn instance_type<'s>(
     cx: &mut Ctxt,
     schema: &'s Schema,
+    graph: &str,
     path: &LitStr,
     addressed: &str,
     odata_type: Option<&LitStr>,
@@ -323,10 +405,7 @@ fn instance_type<'s>(
         let hint = suggest(written.trim_start_matches('#'), names)
             .map(|n| format!("; did you mean `#{n}`?"))
             .unwrap_or_default();
-        cx.error_spanned_by(
-            lit,
-            format!("`{written}` is not a type of Microsoft Graph v1.0{hint}"),
-        );
+        cx.error_spanned_by(lit, format!("`{written}` is not a type of {graph}{hint}"));
         return None;
     };
     if !schema.is_derived_from(&ty.name, addressed) {
@@ -398,7 +477,8 @@ fn check_field(
         return None;
     };
     let inner = option_inner(field.ty);
-    if property.nullable && inner.is_none() {
+    // Where the beta metadata only infers nullability, a field without `Option` may be right.
+    if property.nullable && inner.is_none() && !property.inferred.contains(Inferred::NULLABLE) {
         cx.error_spanned_by(
             field.ty,
             format!(
@@ -437,39 +517,17 @@ fn sort_field<'a>(
     }
 }
 
-/// The enum or complex type a declaration names, or an error with a suggestion.
-fn named_type<'s>(
-    cx: &mut Ctxt,
-    schema: &'s Schema,
-    input: &syn::DeriveInput,
-    at: Option<&LitStr>,
-    graph_name: &str,
-    kind: TypeKind,
-) -> Option<&'s TypeDef> {
-    if let Some(def) = schema.get(graph_name).filter(|t| t.kind == kind) {
-        return Some(def);
-    }
-    let same_kind = schema.types().iter().filter(|t| t.kind == kind);
-    let hint = suggest(short(graph_name), same_kind.map(TypeDef::short_name))
-        .map(|n| format!("; did you mean `{n}`?"))
-        .unwrap_or_default();
-    let what = if kind == TypeKind::Enum { "an enum type" } else { "a complex type" };
-    let message = format!(
-        "`{graph_name}` is not {what} of Microsoft Graph v1.0{hint} (name it with `name = \"...\"`, or add `unchecked`)"
-    );
-    match at {
-        Some(lit) => cx.error_spanned_by(lit, message),
-        None => cx.error_spanned_by(&input.ident, message),
-    }
-    None
-}
-
 /// Why `rust` cannot hold the property's values, if it cannot.
 fn type_mismatch(schema: &Schema, property: &PropertyDef, rust: &Type) -> Option<String> {
-    let element = expected(schema, &property.ty);
+    let mut element = expected(schema, &property.ty);
+    if property.inferred.contains(Inferred::WIDTH) {
+        element.push_str(" or `i64` (Graph beta's metadata only infers its width)");
+    } else if property.inferred.contains(Inferred::PRECISION) {
+        element.push_str(" or `f32` (Graph beta's metadata only infers its precision)");
+    }
     if property.ty.collection {
         return match vec_element(rust) {
-            Some(rust) if fits(schema, &property.ty, rust) => None,
+            Some(rust) if fits(schema, property, rust) => None,
             _ => Some(format!(
                 "`{}` is `{}`: declare it as a `Vec` of {element}",
                 property.name, property.ty
@@ -477,14 +535,23 @@ fn type_mismatch(schema: &Schema, property: &PropertyDef, rust: &Type) -> Option
         };
     }
     // A single value is not a list, whatever the element.
-    let single = vec_element(rust).is_none() && fits(schema, &property.ty, rust);
+    let single = vec_element(rust).is_none() && fits(schema, property, rust);
     (!single).then(|| format!("`{}` is `{}`: declare it as {element}", property.name, property.ty))
 }
 
 /// Whether the Rust type (the element type for a collection) holds the Edm type.
-fn fits(schema: &Schema, ty: &TypeRef, rust: &Type) -> bool {
+fn fits(schema: &Schema, property: &PropertyDef, rust: &Type) -> bool {
+    let ty = &property.ty;
     let Some(name) = last_ident(rust) else { return false };
-    match accepted(&ty.name) {
+    // Where the beta metadata only infers the width or precision, either that could be right.
+    let inferred = match ty.name.as_str() {
+        "Edm.Int32" if property.inferred.contains(Inferred::WIDTH) => Some(&["i32", "i64"][..]),
+        "Edm.Double" if property.inferred.contains(Inferred::PRECISION) => {
+            Some(&["f64", "f32"][..])
+        }
+        _ => None,
+    };
+    match inferred.or_else(|| accepted(&ty.name)) {
         Some(names) => names.contains(&name.as_str()),
         // An enum or complex type: a user type, never a primitive. (Its Graph name is checked
         // by the type's own declaration.)

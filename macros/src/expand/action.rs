@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    Shared, availability_const, checks, path_args, path_parts, request_permissions_const, serde,
+    Shared, availability_const, checks, path_args, path_const, request_permissions_const, serde,
     strip_helper_attrs, throttling_const, wrap_in_const,
 };
 use crate::model::{Action, ResultKind};
@@ -22,8 +22,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     let field_checks = checks::type_checks(&s);
     let type_checks =
         action.type_checks.iter().map(|c| checks::type_check(&s, c.ty, &c.what, &c.expected));
-    let path = params.path.as_ref().map(syn::LitStr::value).unwrap_or_default();
-    let parts = path_parts(&s);
+    let path_const = path_const(&s);
     let path_args = path_args(&s);
     let name = &action.name;
     let availability = availability_const(&s);
@@ -82,8 +81,7 @@ pub(crate) fn action(action: &Action) -> TokenStream {
     let graph_trait = quote! {
         #[automatically_derived]
         impl #krate::operation::#graph_trait for #ident {
-            const PATH: #krate::entity::PathTemplate =
-                #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+            #path_const
             const NAME: &'static str = #name;
             #availability
             const RESULT: #krate::operation::ResultShape = #krate::operation::ResultShape::#result;

@@ -176,7 +176,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
         .cast
         .as_ref()
         .map(|cast| quote!(const CAST: #private::Option<&'static str> = #private::Some(#cast);));
-    let parts = path_parts(s);
+    let path_const = path_const(s);
 
     match (&entity.path, &entity.complex) {
         (_, Some(complex)) => {
@@ -197,7 +197,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
                 }
             }
         }
-        (Some(path), None) => {
+        (Some(_), None) => {
             let companions::Names { fields, patch, navigations } = companions::names(ident);
             let path_args = path_args(s);
             let placeholders: Vec<String> = entity
@@ -224,7 +224,7 @@ fn graph_trait(s: &Shared<'_>) -> TokenStream {
             quote! {
             #[automatically_derived]
             impl #krate::GraphEntity for #ident {
-                const PATH: #krate::entity::PathTemplate = #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*]);
+                #path_const
                 const ODATA_TYPE: &'static str = #odata_type;
                 const PROPERTIES: &'static [&'static str] = &[#(#json_names),*];
                 #availability
@@ -365,6 +365,39 @@ fn throttling_const(s: &Shared<'_>) -> Option<TokenStream> {
                 #private::Some(#krate::entity::Throttling::__new(#service, #writes, #window));
         }
     })
+}
+
+/// `const PATH`: the template split at compile time, pinned to the version the declaration
+/// was checked against (an unchecked v1.0 declaration goes where the client points), with
+/// what the metadata only infers in its docs.
+fn path_const(s: &Shared<'_>) -> TokenStream {
+    let Shared { krate, entity, .. } = s;
+    let path = entity.path.as_ref();
+    let parts = path_parts(s);
+    let (version, doc) = match entity.version {
+        Some(graph_entity_schema::Version::Beta) => (
+            Some(quote!(Beta)),
+            " Graph beta: sent to `/beta` whatever the client's default version, checked against beta's metadata as the schema crate reconstructs it from Microsoft's sources.".to_owned(),
+        ),
+        Some(graph_entity_schema::Version::V1) => {
+            (Some(quote!(V1)), " Graph v1.0: sent to `/v1.0` whatever the client's default version.".to_owned())
+        }
+        None => (None, " Unchecked: sent to the client's default version.".to_owned()),
+    };
+    let inferred = (!entity.inferred.is_empty()).then(|| {
+        let doc = format!(
+            " Only inferred by the reconstruction (no Microsoft CSDL states it; the check accepts what could be right): {}.",
+            entity.inferred.join(", ")
+        );
+        quote!(#[doc = ""] #[doc = #doc])
+    });
+    let pinned = version.map(|v| quote!(.__in(#krate::cloud::ApiVersion::#v)));
+    quote! {
+        #[doc = #doc]
+        #inferred
+        const PATH: #krate::entity::PathTemplate =
+            #krate::entity::PathTemplate::__from_parts(#path, &[#(#parts),*])#pinned;
+    }
 }
 
 /// The path template, split at compile time: `PathPart`s for `PathTemplate::__from_parts`.

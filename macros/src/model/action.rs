@@ -160,6 +160,8 @@ impl<'a> Action<'a> {
             throttling: checked.throttling,
             permissions: vec![checked.permissions],
             single: false,
+            version: super::version_of(args),
+            inferred: Vec::new(),
         };
         Some(Action {
             params,

@@ -64,6 +64,11 @@ pub(crate) struct Entity<'a> {
     pub(crate) permissions: Vec<Needs>,
     /// The path addresses one entity (a singleton, a single-valued navigation), when checked.
     pub(crate) single: bool,
+    /// The Graph version its requests go to: the one it was checked against, beta when
+    /// declared `beta`; `None` (the client's) for an unchecked v1.0 declaration.
+    pub(crate) version: Option<graph_entity_schema::Version>,
+    /// What of the declaration the metadata only infers, for the docs.
+    pub(crate) inferred: Vec<String>,
 }
 
 /// What a `#[graph_complex]` declares.
@@ -248,6 +253,9 @@ pub(crate) struct Checked<'a> {
     pub(crate) throttling: Option<(&'static str, u32, u64)>,
     /// The permissions of `create`, `get`, `list`, `update`, `delete` and a `delta` round.
     pub(crate) permissions: Vec<Needs>,
+    /// What of the declared fields the (beta) metadata only infers, as phrases for the docs:
+    /// "`setting_count` (width)".
+    pub(crate) inferred: Vec<String>,
 }
 
 /// What checking a `#[graph_complex]` found.
@@ -321,6 +329,7 @@ impl<'a> Entity<'a> {
         let throttling = checked.as_ref().and_then(|c| c.throttling);
         let permissions = checked.as_ref().map(|c| c.permissions.clone()).unwrap_or_default();
         let single = checked.as_ref().is_some_and(|c| c.single);
+        let inferred = checked.as_ref().map(|c| c.inferred.clone()).unwrap_or_default();
         let (checked_type, enum_fields, complex_fields, availability, computed, nullable) =
             match checked {
                 Some(checked) => (
@@ -361,7 +370,19 @@ impl<'a> Entity<'a> {
             throttling,
             permissions,
             single,
+            version: version_of(args),
+            inferred,
         })
+    }
+}
+
+/// The version a declaration's requests go to: the one it is checked against, or for an
+/// unchecked v1.0 declaration the client's (`None`).
+pub(crate) fn version_of(args: &MacroArgs) -> Option<graph_entity_schema::Version> {
+    match (args.beta, args.unchecked) {
+        (Some(_), _) => Some(graph_entity_schema::Version::Beta),
+        (None, None) => Some(graph_entity_schema::Version::V1),
+        (None, Some(_)) => None,
     }
 }
 
@@ -419,6 +440,8 @@ impl<'a> Entity<'a> {
             throttling: None,
             permissions: Vec::new(),
             single: false,
+            version: None,
+            inferred: Vec::new(),
         })
     }
 }

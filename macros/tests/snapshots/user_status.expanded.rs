@@ -161,18 +161,20 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
 const _: () = {
     #[automatically_derived]
     impl crate::GraphEntity for ManagedDeviceMobileAppConfigurationUserStatus {
+        /// Graph v1.0: sent to `/v1.0` whatever the client's default version.
         const PATH: crate::entity::PathTemplate = crate::entity::PathTemplate::__from_parts(
-            "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses",
-            &[
-                crate::__private::PathPart::Literal(
-                    "/deviceAppManagement/mobileAppConfigurations/",
-                ),
-                crate::__private::PathPart::Placeholder(
-                    "managedDeviceMobileAppConfigurationId",
-                ),
-                crate::__private::PathPart::Literal("/userStatuses"),
-            ],
-        );
+                "/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses",
+                &[
+                    crate::__private::PathPart::Literal(
+                        "/deviceAppManagement/mobileAppConfigurations/",
+                    ),
+                    crate::__private::PathPart::Placeholder(
+                        "managedDeviceMobileAppConfigurationId",
+                    ),
+                    crate::__private::PathPart::Literal("/userStatuses"),
+                ],
+            )
+            .__in(crate::cloud::ApiVersion::V1);
         const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
         const PROPERTIES: &'static [&'static str] = &[
             "id",
