@@ -1,8 +1,10 @@
-//! `graph-emulator`: a local Microsoft Graph v1.0, served from Microsoft's own metadata.
+//! `graph-emulator`: a local Microsoft Graph v1.0 and beta, served from Microsoft's own metadata.
 //!
 //! Every entity set, singleton and containment navigation of the v1.0 metadata (read by
-//! `graph-entity-schema`) is served from one in-memory store, on loopback, under `/v1.0` (and
-//! `/beta`, with the same paths):
+//! `graph-entity-schema`) is served from one in-memory store, on loopback, under `/v1.0`; and
+//! every one of the beta metadata (as `graph-entity-schema` reconstructs it from Microsoft's
+//! sources, decoded on the first `/beta` request) under `/beta`, from the same store (one
+//! service, two views of it):
 //!
 //! - `POST` to a collection (an entity set such as `/groups`, or a contained collection such as
 //!   `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses` or
@@ -542,7 +544,7 @@ impl RunningEmulator {
     }
 
     /// The entities stored in a collection, in creation order, as the emulator holds them (with
-    /// their `@odata.type`): `path` is any v1.0 collection path with its keys, each segment
+    /// their `@odata.type`): `path` is any v1.0 or beta collection path with its keys, each segment
     /// percent-encoded as in a URL, such as `/users/{id}/todo/lists/{id}/tasks` or
     /// `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`; a type cast segment
     /// keeps the entities of that type. `None` when the path is not a collection or one of its

@@ -89,10 +89,11 @@ pub(crate) fn invoke(request: &Request<'_>, method: &str) -> Answer {
     if *on_collection && schema.delta(target.ty()).is_some_and(|d| std::ptr::eq(d, operation)) {
         return crate::delta::answer(request);
     }
-    if let Some(key) = key {
-        act(request, operation, key, &arguments)?;
-    }
-    Ok(result(request, operation))
+    let acted = match key {
+        Some(key) => act(request, operation, key, &arguments)?,
+        None => None,
+    };
+    Ok(result(request, operation, acted))
 }
 
 /// The operation of that name bound there whose parameters are those given (a function may be
@@ -128,14 +129,16 @@ fn binding_exists(request: &Request<'_>, key: Option<&str>) -> Result<(), Respon
     Ok(())
 }
 
-/// What the action does to the binding entity `key`, beyond answering.
+/// What the action does to the binding entity `key`, beyond answering; the result's value when
+/// it is what the action made (the assignments `assign` stored, where it returns them).
 fn act(
     request: &Request<'_>,
     operation: &OperationDef,
     key: &str,
     arguments: &Value,
-) -> Result<(), Response> {
+) -> Result<Option<Value>, Response> {
     let schema = request.schema;
+    let mut answer = None;
     let target = request.target;
     let ty = {
         let store = lock(&request.state.store);
@@ -147,7 +150,20 @@ fn act(
             let mut store = lock(&request.state.store);
             let mut collection = target.address.clone();
             collection.extend([key.to_owned(), navigation.to_owned()]);
-            replace(schema, &mut store, collection, items).map_err(|r| refused(request, r, key))?;
+            replace(schema, &mut store, collection.clone(), items)
+                .map_err(|r| refused(request, r, key))?;
+            // Beta's `assign` of Settings Catalog returns the assignments it made.
+            let returned = operation.returns.as_ref().is_some_and(|r| {
+                r.collection
+                    && schema
+                        .navigation(&ty, navigation)
+                        .is_some_and(|n| schema.is_derived_from(&n.ty.name, &r.name))
+            });
+            if returned {
+                let stored =
+                    store.list(&collection).iter().map(|l| Value::Object(l.body.clone())).collect();
+                answer = Some(Value::Array(stored));
+            }
         }
     }
     if schema.property(&ty, DEVICE_ACTION_RESULTS).is_some()
@@ -179,7 +195,7 @@ fn act(
             })
             .map_err(|r| refused(request, r, key))?;
     }
-    Ok(())
+    Ok(answer)
 }
 
 /// For `assign` on a type with an `assignments` collection: the navigation's name and the items
@@ -235,9 +251,9 @@ fn replace(
     Ok(())
 }
 
-/// The answer: `204` without a result, the bytes of a stream, else the result's type's sample
-/// value (the body for an entity, `value` otherwise).
-fn result(request: &Request<'_>, operation: &OperationDef) -> Response {
+/// The answer: `204` without a result, the bytes of a stream, else what the action made or the
+/// result's type's sample value (the body for an entity, `value` otherwise).
+fn result(request: &Request<'_>, operation: &OperationDef, acted: Option<Value>) -> Response {
     let Some(ty) = &operation.returns else { return no_content() };
     if ty.name == "Edm.Stream" && !ty.collection {
         let body = format!("{} report from the graph-entity emulator\n", operation.short_name());
@@ -252,7 +268,7 @@ fn result(request: &Request<'_>, operation: &OperationDef) -> Response {
     let is_entity = schema.get(&ty.name).is_some_and(|t| t.kind == TypeKind::Entity);
     let mut body = Map::new();
     body.insert("@odata.context".into(), context);
-    match sample(schema, ty, SAMPLE_DEPTH) {
+    match acted.unwrap_or_else(|| sample(schema, ty, SAMPLE_DEPTH)) {
         Value::Object(entity) if is_entity && !ty.collection => body.extend(entity),
         value => {
             body.insert("value".into(), value);

@@ -207,10 +207,13 @@ fn expand(
 
 /// The entities of a collection path (`/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`,
 /// segments percent-encoded), in creation order; `None` when the path is not a collection of
-/// v1.0 or a parent does not exist.
+/// v1.0 or beta (v1.0's reading first), or a parent does not exist.
 pub(crate) fn entities(state: &AppState, path: &str) -> Option<Vec<Value>> {
-    let schema = state.schema("v1.0")?;
-    let target = routing::resolve(schema, &routing::segments(path)).ok()?;
+    let segments = routing::segments(path);
+    let (schema, target) = ["v1.0", "beta"].into_iter().find_map(|version| {
+        let schema = state.schema(version)?;
+        routing::resolve(schema, &segments).ok().map(|target| (schema, target))
+    })?;
     if target.kind != Kind::Collection {
         return None;
     }

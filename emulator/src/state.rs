@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use graph_entity_schema::{Clouds, Schema};
+use graph_entity_schema::Schema;
 
 use crate::bounded::{Ceilings, Deadlines, RequestLog};
 use crate::faults::{FaultState, Faults};
@@ -36,10 +36,6 @@ pub(crate) struct AppState {
     pub(crate) settings: Settings,
     /// `http://127.0.0.1:PORT`: the bound address, for links when a request names no host.
     pub(crate) root: String,
-    /// Microsoft Graph v1.0, all of its metadata.
-    v1: &'static Schema,
-    /// An excerpt of the beta metadata, for the endpoints served under `/beta`.
-    beta: Schema,
     /// Every entity, both versions' (one service, two views of it).
     pub(crate) store: Mutex<Store>,
     /// Issued tokens: when each expires, its application and its roles.
@@ -67,8 +63,6 @@ impl AppState {
             limiter,
             shuffle,
             root,
-            v1: Schema::v1(),
-            beta: Schema::from_csdl(include_str!("../metadata/beta.xml"), Clouds::GLOBAL)?,
             store: Mutex::new(
                 Store::new(ceilings.entities, ceilings.stored_bytes)
                     .remembering(ceilings.delta_removals),
@@ -119,19 +113,14 @@ impl AppState {
         lock(&self.log).to_vec()
     }
 
-    /// The schema paths of a version segment resolve against: v1.0's for both `v1.0` and
-    /// `beta` (the beta excerpt has no entity container); `None` for another version.
+    /// The schema of a version segment, which its paths resolve against and its bodies are
+    /// checked against: v1.0's, or beta's (decoded on the first `/beta` request); `None` for
+    /// another version.
     pub(crate) fn schema(&self, version: &str) -> Option<&'static Schema> {
-        matches!(version, "v1.0" | "beta").then_some(self.v1)
-    }
-
-    /// The schema bodies of `ty` are checked against, and whether it is an excerpt: beta's
-    /// excerpt where it has the type, v1.0's otherwise.
-    pub(crate) fn validation(&self, version: &str, ty: &str) -> (&Schema, bool) {
-        if version == "beta" && self.beta.get(ty).is_some() {
-            (&self.beta, true)
-        } else {
-            (self.v1, false)
+        match version {
+            "v1.0" => Some(Schema::v1()),
+            "beta" => Some(Schema::beta()),
+            _ => None,
         }
     }
 }

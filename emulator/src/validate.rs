@@ -1,10 +1,12 @@
 //! Validation of request bodies against Microsoft's metadata, read by `graph-entity-schema`
-//! (the full v1.0 metadata of the three clouds, or a CSDL excerpt for beta).
+//! (v1.0's of the three clouds, beta's as reconstructed, or an excerpt of a document).
 //!
 //! Written independently of the `graph-entity` macros: the emulator checks what the client
 //! sends against Microsoft's metadata, not against the client's idea of it.
 
-use graph_entity_schema::{Clouds, OperationDef, PropertyDef, Schema, TypeDef, TypeKind, TypeRef};
+use graph_entity_schema::{
+    Clouds, Inferred, OperationDef, PropertyDef, Schema, TypeDef, TypeKind, TypeRef,
+};
 use serde_json::{Map, Value};
 
 use crate::edm;
@@ -35,7 +37,7 @@ pub struct Problem {
 ///   ignores it, as OData requires of non-updatable properties (Part 1, 11.4.3 Update an
 ///   Entity: "the service MUST ignore that value"). `@odata.type` may name the type or one of
 ///   its base types.
-/// - Against an excerpt of a metadata document ([`Validation::in_excerpt`], the beta excerpt): a
+/// - Against an excerpt of a metadata document ([`Validation::in_excerpt`]): a
 ///   type the excerpt does not have is taken on trust; a derived `@odata.type` of a create that
 ///   it lacks is checked as its base type, without refusing the properties only the derived type
 ///   would declare.
@@ -354,16 +356,25 @@ impl<'s> Checker<'s> {
             }
             return;
         }
-        if property.ty.collection {
+        // Where the (beta) metadata only infers an integer's width, any integer Graph could
+        // mean is taken.
+        let widened;
+        let ty = if property.ty.name == "Edm.Int32" && property.inferred.contains(Inferred::WIDTH) {
+            widened = TypeRef { name: "Edm.Int64".to_owned(), collection: property.ty.collection };
+            &widened
+        } else {
+            &property.ty
+        };
+        if ty.collection {
             let Some(items) = value.as_array() else {
-                self.problems.push(problem("InvalidValue", path, literal(value, &property.ty)));
+                self.problems.push(problem("InvalidValue", path, literal(value, ty)));
                 return;
             };
             for (i, item) in items.iter().enumerate() {
-                self.element(&property.ty, item, &format!("{path}[{i}]"));
+                self.element(ty, item, &format!("{path}[{i}]"));
             }
         } else {
-            self.element(&property.ty, value, path);
+            self.element(ty, value, path);
         }
     }
 

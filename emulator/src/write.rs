@@ -139,17 +139,18 @@ pub(crate) fn create(request: &Request<'_>) -> Answer {
         .and_then(|named| request.schema.get(named))
         .map_or(declared, |t| t.name.as_str());
     let properties = request.schema.properties(instance);
-    let strict = target.shape.first().is_some_and(|root| STRICT.contains(&root.as_str()));
+    // Beta's non-nullable properties are not required: its reconstruction takes most
+    // nullability from the SDK's typings, which say a value is never `null`, not that a create
+    // must carry it (Graph fills many, such as booleans, itself).
+    let strict = request.version == "v1.0"
+        && target.shape.first().is_some_and(|root| STRICT.contains(&root.as_str()));
     let assigned: Vec<&str> = properties
         .iter()
         .filter(|p| !strict || p.computed || SERVER_SET.contains(&p.name.as_str()))
         .map(|p| p.name.as_str())
         .collect();
     let body = Value::Object(fields);
-    let (schema, excerpt) = request.state.validation(request.version, declared);
-    let validation = Validation::create(&assigned);
-    let validation = if excerpt { validation.in_excerpt() } else { validation };
-    let mut problems = validate(schema, declared, &body, validation);
+    let mut problems = validate(request.schema, declared, &body, Validation::create(&assigned));
     let Value::Object(fields) = body else { return Err(invalid(request.ids, &problems)) };
     problems.extend(required(request, &fields));
     if !problems.is_empty() {
@@ -239,9 +240,7 @@ pub(crate) fn update(request: &Request<'_>) -> Answer {
     let fields = fields?;
     let ty = type_of(&entity, target.ty()).to_owned();
     let body = Value::Object(fields);
-    let (schema, excerpt) = request.state.validation(request.version, &ty);
-    let validation = if excerpt { Validation::update().in_excerpt() } else { Validation::update() };
-    let mut problems = validate(schema, &ty, &body, validation);
+    let mut problems = validate(request.schema, &ty, &body, Validation::update());
     let Value::Object(fields) = body else { return Err(invalid(request.ids, &problems)) };
     let key_property = key_name(request.schema, &ty);
     if let Some(sent) = fields.get(key_property)
