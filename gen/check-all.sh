@@ -8,7 +8,9 @@
 #
 # Run after `cargo test --workspace` (as CI does), it builds with that command's dependencies as
 # built: the same packages, features and lock file, so only the declarations are compiled.
-# Usage: bash gen/check-all.sh [global|us-gov|china]
+# `beta` declares every entity type, action and function of the beta metadata (as
+# graph-entity-schema reconstructs it), each `beta`, and compiles them likewise.
+# Usage: bash gen/check-all.sh [global|us-gov|china|beta]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cloud=${1:-}
@@ -20,7 +22,11 @@ mkdir -p "$out"
 cargo test -q --workspace --no-run 2>/dev/null
 # The global declarations also fill the registry the responses program reads.
 args=(--all)
-if [ -n "$cloud" ]; then args+=(--cloud "$cloud"); else args+=(--registry); fi
+case "$cloud" in
+    "") args+=(--registry) ;;
+    beta) args+=(--beta) ;;
+    *) args+=(--cloud "$cloud") ;;
+esac
 "$target/debug/graph-entity-gen" "${args[@]}" >"$out/lib.rs" 2>"$out/skipped.txt"
 tail -n 1 "$out/skipped.txt"
 echo "$(wc -l <"$out/lib.rs") lines in $out/lib.rs; the types not declared, and why: $out/skipped.txt"

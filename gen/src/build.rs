@@ -83,15 +83,15 @@ fn cloud_arg(cloud: Option<Cloud>) -> Option<TokenStream> {
 
 /// The `graph_entities!` macro over these entity types (qualified names), laid out as rustfmt
 /// would; see [`crate::All::registry`].
-pub(crate) fn registry(types: &[String]) -> String {
+pub(crate) fn registry(types: &[String], names: &[String]) -> String {
     let mut out = String::from(
         "\n/// The entity types above by their Microsoft Graph names: `graph_entities!(m)` expands to\n\
          /// `m! { \"microsoft.graph.user\" => User, … }`, for code that picks a type at run time.\n\
          #[macro_export]\n\
          macro_rules! graph_entities {\n    ($m:ident) => {\n        $m! {\n",
     );
-    for name in types {
-        out.push_str(&format!("            {name:?} => {},\n", names::type_name(name)));
+    for (name, rust) in types.iter().zip(names) {
+        out.push_str(&format!("            {name:?} => {rust},\n"));
     }
     out.push_str("        }\n    };\n}\n");
     out
@@ -122,6 +122,7 @@ fn entity_item<'s>(
         args.push(quote!(odata_type = #odata_type));
     }
     args.extend(cloud_arg(cloud));
+    args.extend(beta_arg(scope));
     let mut about = if entity.single {
         format!("Graph's `{}`, one entity: read with `GET {path}`, updated with `PATCH`.", ty.name)
     } else {
@@ -131,7 +132,13 @@ fn entity_item<'s>(
         about.push_str(" Only some of its properties are declared.");
     }
     let fields = fields(scope, ty, &entity.properties, !entity.minimal, needs);
-    structure(ty, &names::type_name(&ty.name), &about, quote!(#[graph_entity(#(#args),*)]), fields)
+    structure(
+        ty,
+        &names::type_name(scope.schema, &ty.name),
+        &about,
+        quote!(#[graph_entity(#(#args),*)]),
+        fields,
+    )
 }
 
 /// A complex type's struct; for a type with derived types, the enum of its concrete types too
@@ -162,11 +169,11 @@ fn complex_items<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -
     } else if items.len() == 1 {
         about.push_str(&format!(
             " A value of this type itself: a field of the type holds the enum `{}`, which is this or one of its derived types.",
-            names::type_name(&ty.name)
+            names::type_name(scope.schema, &ty.name)
         ));
     }
     let fields = fields(scope, ty, &scope.properties(&ty.name), true, needs);
-    let macro_attr = attribute(quote!(graph_complex), arg);
+    let macro_attr = attribute(scope, quote!(graph_complex), arg);
     items.push(structure(ty, &rust, &about, macro_attr, fields));
     items
 }
@@ -188,7 +195,7 @@ fn one_of_item<'s>(
         if derived.name != ty.name {
             needs.need(derived);
         }
-        let rust = names::type_name(&derived.name);
+        let rust = names::type_name(scope.schema, &derived.name);
         let what = if derived.name == ty.name { ", which a value need not name" } else { "" };
         let doc = doc::attrs(&format!("Graph's `{}`{what}.", derived.name), 4);
         let (name, holds) = (ident(&rust), ident(&types::struct_name(scope, derived)));
@@ -211,9 +218,9 @@ fn one_of_item<'s>(
         )
     };
     let doc = item_doc(ty, &about, &[]);
-    let rust = names::type_name(&ty.name);
-    let attr = attribute(quote!(graph_complex), name_arg(ty, &rust));
-    let rust = ident(&names::type_name(&ty.name));
+    let rust = names::type_name(scope.schema, &ty.name);
+    let attr = attribute(scope, quote!(graph_complex), name_arg(ty, &rust));
+    let rust = ident(&names::type_name(scope.schema, &ty.name));
     parse_quote! {
         #doc
         #attr
@@ -274,8 +281,12 @@ fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> sy
         ));
     }
     let doc = item_doc(ty, &about, &[]);
-    let macro_attr = attribute(quote!(graph_enum), name_arg(ty, &names::type_name(&ty.name)));
-    let rust = ident(&names::type_name(&ty.name));
+    let macro_attr = attribute(
+        scope,
+        quote!(graph_enum),
+        name_arg(ty, &names::type_name(scope.schema, &ty.name)),
+    );
+    let rust = ident(&names::type_name(scope.schema, &ty.name));
     parse_quote! {
         #doc
         #macro_attr
@@ -285,11 +296,17 @@ fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> sy
 }
 
 /// `#[name]`, or `#[name(arg)]` with an argument.
-fn attribute(name: TokenStream, arg: Option<TokenStream>) -> TokenStream {
-    match arg {
-        Some(arg) => quote!(#[#name(#arg)]),
-        None => quote!(#[#name]),
+fn attribute(scope: Scope<'_>, name: TokenStream, arg: Option<TokenStream>) -> TokenStream {
+    let args: Vec<TokenStream> = arg.into_iter().chain(beta_arg(scope)).collect();
+    match args.as_slice() {
+        [] => quote!(#[#name]),
+        _ => quote!(#[#name(#(#args),*)]),
     }
+}
+
+/// `beta` for a declaration printed from the beta metadata.
+pub(crate) fn beta_arg(scope: Scope<'_>) -> Option<TokenStream> {
+    (scope.schema.version() == Some(graph_entity_schema::Version::Beta)).then(|| quote!(beta))
 }
 
 /// The fields for these properties of `owner`, and the properties left out with why; for an

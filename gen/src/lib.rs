@@ -193,6 +193,8 @@ pub struct All {
     /// The actions and functions it does not declare, each named as its struct would be (or
     /// by its qualified name), with the reason.
     pub skipped_operations: Vec<(String, String)>,
+    /// The Rust names of `declared`, in the same order.
+    names: Vec<String>,
 }
 
 /// Prints declarations from the schema, for one cloud (the global metadata unless told).
@@ -244,13 +246,15 @@ impl<'s> Generator<'s> {
         let (source, unwritable) =
             build::file_with_operations(self.scope, self.cloud, &entities, &operations);
         let declared = entities.iter().map(|e| e.ty.name.clone()).collect();
+        let names =
+            entities.iter().map(|e| names::type_name(self.scope.schema, &e.ty.name)).collect();
         let operations = operations
             .iter()
             .map(|o| o.rust.clone())
             .filter(|rust| !unwritable.iter().any(|(name, _)| name == rust))
             .collect();
         skipped_operations.extend(unwritable);
-        All { source, declared, skipped, operations, skipped_operations }
+        All { source, declared, skipped, operations, skipped_operations, names }
     }
 
     /// The actions and functions bound to `ty` (as one entity or as a collection of them, its
@@ -298,9 +302,14 @@ impl<'s> Generator<'s> {
         wanted: impl Fn(&OperationDef) -> bool,
     ) -> (Vec<operations::Operation<'s>>, Vec<(String, String)>) {
         // Every type's name, declared here or not: an operation's struct stands beside them.
-        let mut taken: HashSet<String> =
-            self.scope.schema.types().iter().map(|t| names::type_name(&t.name)).collect();
-        taken.extend(entities.iter().map(|e| names::type_name(&e.ty.name)));
+        let mut taken: HashSet<String> = self
+            .scope
+            .schema
+            .types()
+            .iter()
+            .map(|t| names::type_name(self.scope.schema, &t.name))
+            .collect();
+        taken.extend(entities.iter().map(|e| names::type_name(self.scope.schema, &e.ty.name)));
         let mut found = Vec::new();
         let mut skipped = Vec::new();
         let defs = self.scope.schema.operations().iter();
@@ -336,7 +345,7 @@ impl All {
     /// assert!(registry.contains("\n            \"microsoft.graph.user\" => User,\n"));
     /// ```
     pub fn registry(&self) -> String {
-        build::registry(&self.declared)
+        build::registry(&self.declared, &self.names)
     }
 }
 

@@ -2,6 +2,7 @@
 //! properties in snake_case, enum members as variants; with the `rename` a name needs when the
 //! macro's rule would not bring it back.
 
+use graph_entity_schema::Schema;
 use graph_entity_schema::naming::{
     to_lower_camel_case, to_lower_first, to_snake_case, to_upper_first,
 };
@@ -22,7 +23,22 @@ const RESERVED: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// The Rust name of a Graph type: `microsoft.graph.user` is `User`,
 /// `microsoft.graph.security.alert` is `SecurityAlert`,
 /// `microsoft.graph.partners.billing.operation` is `PartnersBillingOperation`.
-pub(crate) fn type_name(qualified: &str) -> String {
+///
+/// A namespaced type whose name would be a type's of Graph's default namespace
+/// (`microsoft.graph.security.action` and `microsoft.graph.securityAction`, both in beta) is
+/// `SecurityActionType`: the default namespace's keeps the plain name.
+pub(crate) fn type_name(schema: &Schema, qualified: &str) -> String {
+    let name = plain_type_name(qualified);
+    let namespaced = qualified.strip_prefix("microsoft.graph.").is_none_or(|s| s.contains('.'));
+    if namespaced && schema.get(&format!("microsoft.graph.{}", to_lower_first(&name))).is_some() {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
+/// [`type_name`] without regard to the other types.
+fn plain_type_name(qualified: &str) -> String {
     let (namespace, short) = qualified.rsplit_once('.').unwrap_or(("", qualified));
     let mut name: String = namespace
         .strip_prefix("microsoft.graph")
@@ -118,15 +134,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_namespaced_type_yields_its_name_to_the_default_namespaces() {
+        let beta = Schema::beta();
+        assert_eq!(type_name(beta, "microsoft.graph.securityAction"), "SecurityAction");
+        assert_eq!(type_name(beta, "microsoft.graph.security.action"), "SecurityActionType");
+        assert_eq!(type_name(Schema::v1(), "microsoft.graph.security.alert"), "SecurityAlert");
+    }
+
+    #[test]
     fn types() {
-        assert_eq!(type_name("microsoft.graph.user"), "User");
-        assert_eq!(type_name("microsoft.graph.security.alert"), "SecurityAlert");
+        assert_eq!(plain_type_name("microsoft.graph.user"), "User");
+        assert_eq!(plain_type_name("microsoft.graph.security.alert"), "SecurityAlert");
         assert_eq!(
-            type_name("microsoft.graph.partners.billing.operation"),
+            plain_type_name("microsoft.graph.partners.billing.operation"),
             "PartnersBillingOperation"
         );
-        assert_eq!(type_name("microsoft.graph.self"), "TypeSelf");
-        assert_eq!(type_name("2d"), "Type2d");
+        assert_eq!(plain_type_name("microsoft.graph.self"), "TypeSelf");
+        assert_eq!(plain_type_name("2d"), "Type2d");
     }
 
     #[test]

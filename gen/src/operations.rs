@@ -63,7 +63,7 @@ pub(crate) fn find<'s>(
         Ok(_) => return Err(format!("hidden on `{path}` by an operation of the same name")),
         Err(problem) => return Err(format!("`{path}` does not resolve: {problem}")),
     }
-    let mut rust = names::type_name(&binding.name);
+    let mut rust = names::type_name(scope.schema, &binding.name);
     if binding.collection {
         rust.push_str("Collection");
     }
@@ -133,6 +133,7 @@ pub(crate) fn item<'s>(
             computed: false,
             description: None,
             clouds: def.clouds,
+            inferred: def.returns_inferred,
         };
         let ty = if returns.name == "Edm.Stream" && !returns.collection {
             // Read as it arrives, never decoded.
@@ -145,6 +146,7 @@ pub(crate) fn item<'s>(
         args.push(quote!(returns = #ty));
     }
     args.extend(cloud_arg);
+    args.extend(crate::build::beta_arg(scope));
     let (attribute, verb, method) = match def.kind {
         OperationKind::Action => {
             needs.import("graph_action");
@@ -181,7 +183,7 @@ fn rust_type<'s>(
     let entity = scope.schema.get(&property.ty.name).filter(|t| t.kind == TypeKind::Entity);
     let element = match entity {
         Some(ty) if declared.contains(&ty.name) => {
-            let rust = ident(&names::type_name(&ty.name));
+            let rust = ident(&names::type_name(scope.schema, &ty.name));
             quote!(#rust)
         }
         Some(ty) => {
@@ -211,6 +213,7 @@ static NO_OWNER: TypeDef = TypeDef {
     members: Vec::new(),
     description: None,
     clouds: graph_entity_schema::Clouds::NONE,
+    inferred: graph_entity_schema::Inferred::NONE,
 };
 
 /// Whether a function of that name, bound to the same type, has several overloads in the scope.

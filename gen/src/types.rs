@@ -56,6 +56,10 @@ pub(crate) fn element<'s>(
             "Byte" => ("u8", None),
             "SByte" => ("i8", None),
             "Int16" => ("i16", None),
+            // Where beta's metadata only infers the width, the wider reads every value.
+            "Int32" if property.inferred.contains(graph_entity_schema::Inferred::WIDTH) => {
+                ("i64", None)
+            }
             "Int32" => ("i32", None),
             "Int64" => ("i64", None),
             "Single" => ("f32", None),
@@ -82,12 +86,12 @@ pub(crate) fn element<'s>(
         TypeKind::Entity => None,
         TypeKind::Enum => {
             needs.need(ty);
-            let rust = names::ident(&names::type_name(&ty.name));
+            let rust = names::ident(&names::type_name(scope.schema, &ty.name));
             Some(quote!(#rust))
         }
         TypeKind::Complex => {
             needs.need(ty);
-            let rust = names::ident(&names::type_name(&ty.name));
+            let rust = names::ident(&names::type_name(scope.schema, &ty.name));
             // A struct cannot hold itself: box a single value that leads back to its owner.
             let recursive = !property.ty.collection && reaches(scope, &ty.name, &owner.name);
             Some(if recursive { quote!(Box<#rust>) } else { quote!(#rust) })
@@ -112,7 +116,7 @@ pub(crate) fn is_one_of(scope: Scope<'_>, ty: &TypeDef) -> bool {
 /// enum ([`is_one_of`]), whose name goes to the enum (`Identity`): then `BaseIdentity`, or
 /// another name no type of the metadata has.
 pub(crate) fn struct_name(scope: Scope<'_>, ty: &TypeDef) -> String {
-    let rust = names::type_name(&ty.name);
+    let rust = names::type_name(scope.schema, &ty.name);
     if ty.is_abstract || !is_one_of(scope, ty) {
         return rust;
     }

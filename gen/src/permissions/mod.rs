@@ -105,6 +105,8 @@ fn needed(sources: &Sources, schema: &Schema, report: &mut Report) {
                 ));
                 continue;
             };
+            // A `beta` declaration's path is beta's (its metadata decoded only then).
+            let schema = if declaration.beta { Schema::beta() } else { schema };
             let (single, cast) = match declaration.kind {
                 Kind::Entity => match schema.resolve(path) {
                     Ok(resolved) => {

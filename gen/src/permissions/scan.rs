@@ -29,6 +29,8 @@ pub(crate) struct Declaration {
     pub(crate) path: Option<String>,
     /// Its `odata_type = "#..."`, without the `#`, when it names one.
     pub(crate) odata_type: Option<String>,
+    /// It says `beta`: its path is beta's.
+    pub(crate) beta: bool,
     /// Where it is: `file:line`.
     pub(crate) at: String,
 }
@@ -209,12 +211,13 @@ impl<'s> Reader<'s> {
                 syn::Meta::List(list) => list.tokens.clone(),
                 _ => TokenStream::new(),
             };
-            let Arguments { path, odata_type, unchecked } = arguments(tokens);
+            let Arguments { path, odata_type, unchecked, beta } = arguments(tokens);
             self.sources.declarations.push(Declaration {
                 name: item.ident.to_string(),
                 kind,
                 path: path.filter(|_| !unchecked),
                 odata_type: odata_type.map(|t| t.trim_start_matches('#').to_owned()),
+                beta,
                 at: self.at(item.ident.span()),
             });
         }
@@ -227,10 +230,11 @@ struct Arguments {
     path: Option<String>,
     odata_type: Option<String>,
     unchecked: bool,
+    beta: bool,
 }
 
 /// The `path = "..."` and `odata_type = "..."` of a declaration's arguments, and whether it
-/// says `unchecked`.
+/// says `unchecked` or `beta`.
 fn arguments(tokens: TokenStream) -> Arguments {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     let mut found = Arguments::default();
@@ -245,6 +249,9 @@ fn arguments(tokens: TokenStream) -> Arguments {
         }
         if ident == "unchecked" && !next_is_eq {
             found.unchecked = true;
+        }
+        if ident == "beta" && !next_is_eq {
+            found.beta = true;
         }
         let slot = match ident.to_string().as_str() {
             "path" => &mut found.path,

@@ -11,7 +11,9 @@ use super::report;
 #[test]
 fn the_main_job_needs_intune_apps_and_a_groups_create() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let report = report(std::slice::from_ref(&root), Schema::v1());
+    // The facade's sources and the main job (the other example is a program of its own).
+    let main_job = [root.join("src"), root.join("examples/create_user_status.rs")];
+    let report = report(&main_job, Schema::v1());
     // The user status's lifecycle, the configuration's create and assign, the assignments'
     // list: `DeviceManagementApps.ReadWrite.All` (which also reads); the group: `Group.Create`.
     assert_eq!(report.application, ["DeviceManagementApps.ReadWrite.All", "Group.Create"]);
@@ -36,6 +38,21 @@ fn the_main_job_needs_intune_apps_and_a_groups_create() {
     );
     // The main job runs against an emulator whose application holds exactly this.
     assert_eq!(program_needs(&root.join("examples/create_user_status.rs")), report.application);
+}
+
+#[test]
+fn the_settings_catalog_example_needs_intune_configuration_and_a_groups_create() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = root.join("examples/settings_catalog.rs");
+    let report = report(std::slice::from_ref(&example), Schema::v1());
+    // Its declarations are `beta`: their paths are looked up in beta's metadata, and the
+    // permissions reference lists beta's requests too.
+    assert_eq!(report.application, ["DeviceManagementConfiguration.ReadWrite.All", "Group.Create"]);
+    assert!(
+        report.needed.iter().any(|n| n.declaration == "Policy" && n.operation == Operation::Create),
+        "{report}"
+    );
+    assert_eq!(program_needs(&example), report.application);
 }
 
 /// The strings of the `PROGRAM_NEEDS` constant of a source file.
