@@ -366,16 +366,6 @@ fn the_four_clouds_build_the_right_urls_and_scopes() {
     assert!(ClientSecretCredential::new("http://login.example.com", "t", "id", "s").is_err());
 }
 
-#[tokio::test]
-async fn beta_is_served_too() {
-    let emulator = start(100).await;
-    let client =
-        common::secret_client(&emulator).base_url(emulator.graph_url("beta")).build().unwrap();
-    let parent = configuration(&client).await;
-    let created = doc_example().create(&client, &parent).await.unwrap();
-    assert!(created.id.is_some());
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_creates_are_each_stored_once() {
     let emulator = start(1000).await;

@@ -4,6 +4,7 @@
 
 mod actions;
 mod api;
+mod beta;
 mod bulk;
 mod create;
 mod credentials;
