@@ -122,7 +122,7 @@ fn entity_item<'s>(
         args.push(quote!(odata_type = #odata_type));
     }
     args.extend(cloud_arg(cloud));
-    args.extend(beta_arg(scope));
+    args.extend(scope.beta_arg());
     let mut about = if entity.single {
         format!("Graph's `{}`, one entity: read with `GET {path}`, updated with `PATCH`.", ty.name)
     } else {
@@ -297,16 +297,11 @@ fn enum_item<'s>(scope: Scope<'s>, ty: &'s TypeDef, needs: &mut Needs<'s>) -> sy
 
 /// `#[name]`, or `#[name(arg)]` with an argument.
 fn attribute(scope: Scope<'_>, name: TokenStream, arg: Option<TokenStream>) -> TokenStream {
-    let args: Vec<TokenStream> = arg.into_iter().chain(beta_arg(scope)).collect();
+    let args: Vec<TokenStream> = arg.into_iter().chain(scope.beta_arg()).collect();
     match args.as_slice() {
         [] => quote!(#[#name]),
         _ => quote!(#[#name(#(#args),*)]),
     }
-}
-
-/// `beta` for a declaration printed from the beta metadata.
-pub(crate) fn beta_arg(scope: Scope<'_>) -> Option<TokenStream> {
-    (scope.schema.version() == Some(graph_entity_schema::Version::Beta)).then(|| quote!(beta))
 }
 
 /// The fields for these properties of `owner`, and the properties left out with why; for an

@@ -146,7 +146,7 @@ pub(crate) fn item<'s>(
         args.push(quote!(returns = #ty));
     }
     args.extend(cloud_arg);
-    args.extend(crate::build::beta_arg(scope));
+    args.extend(scope.beta_arg());
     let (attribute, verb, method) = match def.kind {
         OperationKind::Action => {
             needs.import("graph_action");

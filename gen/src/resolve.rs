@@ -14,6 +14,12 @@ pub(crate) struct Scope<'s> {
 }
 
 impl<'s> Scope<'s> {
+    /// `beta` for a declaration printed from the beta metadata.
+    pub(crate) fn beta_arg(self) -> Option<proc_macro2::TokenStream> {
+        (self.schema.version() == Some(graph_entity_schema::Version::Beta))
+            .then(|| quote::quote!(beta))
+    }
+
     /// The properties of `ty` the cloud has, inherited ones first.
     pub(crate) fn properties(self, ty: &str) -> Vec<&'s PropertyDef> {
         self.schema.properties(ty).into_iter().filter(|p| p.clouds.contains(self.clouds)).collect()

@@ -15,6 +15,20 @@ INFERRED = ("Abstract", "Containment", "Flags", "Nullable", "Precision", "Type",
             "Width")
 
 
+class Qualified:
+    """A qualified name's parts (`microsoft.graph.user`: `microsoft.graph`, `user`)."""
+
+    name: str
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def short(self) -> str:
+        return self.name.rsplit(".", 1)[1]
+
+
 @dataclass
 class Prop:
     """A structural or navigation property, or an operation's parameter or return type."""
@@ -36,7 +50,7 @@ class Prop:
 
 
 @dataclass
-class Type:
+class Type(Qualified):
     """An entity, complex or enum type."""
     name: str  # qualified
     kind: str  # "EntityType", "ComplexType" or "EnumType"
@@ -54,13 +68,6 @@ class Type:
     inferred: set = field(default_factory=set)
     source: str = ""
 
-    @property
-    def namespace(self) -> str:
-        return self.name.rsplit(".", 1)[0]
-
-    @property
-    def short(self) -> str:
-        return self.name.rsplit(".", 1)[1]
 
 
 @dataclass
@@ -75,7 +82,7 @@ class Root:
 
 
 @dataclass
-class Operation:
+class Operation(Qualified):
     """An action or function; `binding` is the binding parameter (a Prop) of a bound one."""
     name: str  # qualified
     kind: str  # "Action" or "Function"
@@ -87,13 +94,6 @@ class Operation:
     import_name: Optional[str] = None  # ActionImport / FunctionImport at the root
     source: str = ""
 
-    @property
-    def namespace(self) -> str:
-        return self.name.rsplit(".", 1)[0]
-
-    @property
-    def short(self) -> str:
-        return self.name.rsplit(".", 1)[1]
 
     def key(self) -> tuple:
         """Identity: name, kind, binding type and collection; a function's parameter names."""
