@@ -14,7 +14,9 @@
 //!
 //! Against Microsoft Graph, set `GRAPH_TOKEN` (a token of an app with
 //! `DeviceManagementConfiguration.ReadWrite.All` and `Group.Create`) and `GRAPH_CLOUD`
-//! (default `global`): the example then creates, assigns and deletes a real policy and group.
+//! (default `global`): the example then creates, assigns and deletes a real policy, and
+//! creates a security group named "Contoso Windows devices" that it leaves in place
+//! (`Group.Create` cannot delete it).
 
 use std::error::Error;
 use std::process::ExitCode;

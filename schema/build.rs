@@ -46,8 +46,8 @@ fn main() {
     std::fs::write(out.join("v1.0.schema"), compact::encode(&merged))
         .expect("cannot write the compact schema");
     // Beta: one document, the converter's reconstruction of the global service's (see
-    // `beta/README.md`). Its items are taken to exist in every cloud: no current national
-    // cloud's beta document covers what it does (a documented inference).
+    // `beta/README.md`). Its items exist in every cloud but where the document says otherwise
+    // (`GraphEntity.Clouds`: what China's beta document lacks).
     let path = metadata.join("beta-Prod.csdl");
     let xml = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

@@ -1007,3 +1007,59 @@ fn functions_pick_their_overload_and_name_parameters_as_the_metadata_does() {
     );
     assert!(errors[0].starts_with("unknown `graph_function` argument `idempotent`"), "{errors:?}");
 }
+
+/// A crate without `beta` declarations never decodes beta's metadata: checked in a process of
+/// its own (the other tests decode it), by running this test binary again for this test alone.
+#[test]
+fn correct_v1_declarations_never_decode_beta() {
+    const ALONE: &str = "GRAPH_ENTITY_MACROS_ALONE";
+    if std::env::var_os(ALONE).is_none() {
+        let name = "tests::correct_v1_declarations_never_decode_beta";
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--test-threads=1"])
+            .env(ALONE, "1")
+            .status()
+            .unwrap();
+        assert!(status.success(), "the test failed in its own process");
+        return;
+    }
+    let seed = quote! {
+        pub struct Status {
+            #[graph(key)]
+            id: Option<String>,
+            user_display_name: Option<String>,
+            devices_count: i32,
+        }
+    };
+    // Each expands without an error.
+    let clean = |kind, args, item| {
+        let out = crate::expand(kind, args, item).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+    };
+    let path = quote!(path = "/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses");
+    clean(MacroKind::Entity, path, seed);
+    let sync = quote! { pub struct Sync {} };
+    clean(
+        MacroKind::Action,
+        quote!(path = "/deviceManagement/managedDevices/{id}/syncDevice"),
+        sync,
+    );
+    let status = quote! {
+        pub enum ComplianceStatus {
+            Unknown,
+            NotApplicable,
+            #[graph(other)]
+            Other(String),
+        }
+    };
+    clean(MacroKind::Enum, quote!(), status);
+    assert!(!graph_entity_schema::Schema::beta_decoded());
+    // A `beta` declaration does.
+    let policy = quote! { pub struct Policy { #[graph(key)] id: Option<String> } };
+    clean(
+        MacroKind::Entity,
+        quote!(path = "/deviceManagement/configurationPolicies", beta),
+        policy,
+    );
+    assert!(graph_entity_schema::Schema::beta_decoded());
+}

@@ -22,6 +22,7 @@ import zipfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
+import clouds  # noqa: E402
 import csdl_in  # noqa: E402
 import csdl_out  # noqa: E402
 import paths  # noqa: E402
@@ -243,6 +244,8 @@ def main() -> None:
     unknown = sorted(p for p, n in nodes.items() if n.kind == "unknown")
     for path in unknown:
         report.warn("SDK path that could not be typed", path)
+    china = next(d for d in csdls if d.label == "beta-China-2022")
+    clouds.mark(types, roots, operations, china, report)
     dangling(types, roots, operations, report)
     notes(types, operations, report)
 

@@ -12,6 +12,8 @@ from model import DEFAULT_NAMESPACE, INFERRED
 EDM_NS = "http://docs.oasis-open.org/odata/ns/edm"
 EDMX_NS = "http://docs.oasis-open.org/odata/ns/edmx"
 CONTAINER = f"{DEFAULT_NAMESPACE}.GraphService"
+CLOUDS_TARGETS = ("EntityType ComplexType EnumType Property NavigationProperty EntitySet "
+                  "Singleton Action Function")
 TERM_TARGETS = ("EntityType ComplexType EnumType Property NavigationProperty Parameter "
                 "ReturnType")
 RESTRICTION_TERMS = (("Deletable", "DeleteRestrictions"), ("Insertable", "InsertRestrictions"),
@@ -45,6 +47,13 @@ def inferred(facts: set, indent: str) -> list:
     return [f'{indent}<Annotation Term="GraphEntity.Inferred" String={attr(names)} />']
 
 
+def clouds(where, indent: str) -> list:
+    """Where an item exists, when not every cloud (`clouds.py`)."""
+    if not where:
+        return []
+    return [f'{indent}<Annotation Term="GraphEntity.Clouds" String={attr(where)} />']
+
+
 def element(tag: str, attributes: list, children: list, indent: str) -> list:
     text = indent + f"<{tag}" + "".join(f" {k}={attr(v)}" for k, v in attributes
                                          if v is not None)
@@ -60,7 +69,7 @@ def write_prop(tag: str, prop, indent: str) -> list:
     attributes += [(k, prop.attrs[k]) for k in KEPT if k in prop.attrs]
     if tag == "NavigationProperty" and prop.contains:
         attributes.append(("ContainsTarget", "true"))
-    children = inferred(prop.inferred, indent + "  ")
+    children = inferred(prop.inferred, indent + "  ") + clouds(prop.clouds, indent + "  ")
     if tag == "Parameter" and prop.optional:
         children.append(indent + '  <Annotation Term="Org.OData.Core.V1.OptionalParameter" />')
     return element(tag, attributes, children, indent)
@@ -77,7 +86,7 @@ def write_type(ty, indent: str) -> list:
                        ("OpenType", "true" if ty.open else None),
                        ("HasStream", "true" if ty.has_stream else None)]
     inner = indent + "  "
-    children = inferred(ty.inferred, inner)
+    children = inferred(ty.inferred, inner) + clouds(ty.clouds, inner)
     if ty.key:
         children += [f"{inner}<Key>"] + [f'{inner}  <PropertyRef Name={attr(k)} />'
                                          for k in ty.key] + [f"{inner}</Key>"]
@@ -95,7 +104,7 @@ def write_operation(op, indent: str) -> list:
                   ("EntitySetPath", op.entity_set_path),
                   ("IsComposable", "true" if op.kind == "Function" and op.composable else None)]
     inner = indent + "  "
-    children = []
+    children = clouds(op.clouds, inner)
     for prop in ([op.binding] if op.binding else []) + op.params:
         children += write_prop("Parameter", prop, inner)
     if op.returns is not None:
@@ -114,11 +123,9 @@ def write_container(roots: dict, operations: list, indent: str) -> list:
     children = []
     for name in sorted(roots):
         root = roots[name]
-        if root.kind == "EntitySet":
-            children.append(f"{inner}<EntitySet Name={attr(name)} "
-                            f"EntityType={attr(root.type)} />")
-        else:
-            children.append(f"{inner}<Singleton Name={attr(name)} Type={attr(root.type)} />")
+        kind = "EntityType" if root.kind == "EntitySet" else "Type"
+        children += element(root.kind, [("Name", name), (kind, root.type)],
+                            clouds(root.clouds, inner + "  "), inner)
     for op in operations:
         if op.binding is None and op.import_name:
             tag = "ActionImport" if op.kind == "Action" else "FunctionImport"
@@ -196,6 +203,7 @@ def write(types: dict, roots: dict, operations: list, comment: str) -> str:
         lines.append("    </Schema>")
     lines.append(f'    <Schema Namespace="GraphEntity" xmlns="{EDM_NS}">')
     lines.append(f'      <Term Name="Inferred" Type="Edm.String" AppliesTo="{TERM_TARGETS}" />')
+    lines.append(f'      <Term Name="Clouds" Type="Edm.String" AppliesTo="{CLOUDS_TARGETS}" />')
     lines.append("    </Schema>")
     lines += ["  </edmx:DataServices>", "</edmx:Edmx>"]
     return "\n".join(lines) + "\n"

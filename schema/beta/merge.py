@@ -224,6 +224,11 @@ class TypeMerger:
         prop.description = self._description(valid, sdk_prop)
         computed = next((p.computed for p in valid if p.computed is not None), None)
         prop.computed = computed
+        if not valid and not nav:
+            # No CSDL declares it: whether the service computes it is not known (written not
+            # computed, CSDL's default).
+            prop.inferred.add("Computed")
+            self.report.infer("Computed", item)
         if nav:
             for key in ("Insertable", "Updatable", "Deletable"):
                 value = next((p.restrictions[key] for p in valid if key in p.restrictions), None)

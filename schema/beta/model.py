@@ -11,8 +11,8 @@ from typing import Optional
 DEFAULT_NAMESPACE = "microsoft.graph"
 
 # The fixed vocabulary of `GraphEntity.Inferred` (see README.md), in the order it is written.
-INFERRED = ("Abstract", "Containment", "Flags", "Nullable", "Precision", "Type", "Values",
-            "Width")
+INFERRED = ("Abstract", "Computed", "Containment", "Flags", "Nullable", "Precision", "Type",
+            "Values", "Width")
 
 
 class Qualified:
@@ -43,6 +43,7 @@ class Prop:
     restrictions: dict = field(default_factory=dict)  # navigation: Insertable … → bool
     optional: bool = False  # parameter only: Core.V1.OptionalParameter
     inferred: set = field(default_factory=set)
+    clouds: Optional[str] = None  # where it exists, when not every cloud (`GraphEntity.Clouds`)
     source: str = ""
 
     def type_text(self) -> str:
@@ -66,8 +67,8 @@ class Type(Qualified):
     members: list = field(default_factory=list)  # [name, value or None]
     description: Optional[str] = None
     inferred: set = field(default_factory=set)
+    clouds: Optional[str] = None  # where it exists, when not every cloud (`GraphEntity.Clouds`)
     source: str = ""
-
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Root:
     type: str
     restrictions: dict = field(default_factory=dict)
     description: Optional[str] = None
+    clouds: Optional[str] = None  # where it exists, when not every cloud (`GraphEntity.Clouds`)
     source: str = ""
 
 
@@ -92,6 +94,7 @@ class Operation(Qualified):
     composable: Optional[bool] = None
     entity_set_path: Optional[str] = None
     import_name: Optional[str] = None  # ActionImport / FunctionImport at the root
+    clouds: Optional[str] = None  # where it exists, when not every cloud (`GraphEntity.Clouds`)
     source: str = ""
 
 

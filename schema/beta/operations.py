@@ -173,6 +173,9 @@ class OperationMerger:
             op.composable = False
         if method is not None and method.result is not None:
             op.returns = self._result(method.result, item)
+            if op.returns is not None and not op.returns.collection:
+                # Kiota reads every result as optional: whether it may be `null` is unknown.
+                op.returns.inferred.add("Nullable")
         return op
 
     def _body_parameters(self, module: str, item: str) -> list:

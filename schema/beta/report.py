@@ -17,6 +17,7 @@ class Report:
         self.dropped = defaultdict(Counter)  # source → Counter(kind)
         self.dropped_examples = defaultdict(list)  # kind → [item]
         self.warnings = defaultdict(list)  # kind → [item]
+        self.absent = defaultdict(Counter)  # cloud → Counter(kind): what its beta document lacks
         self.notes = []  # free text, in order
         self.totals = {}  # name → number, for the summary
 
@@ -34,6 +35,9 @@ class Report:
     def drop(self, source: str, kind: str, item: str) -> None:
         self.dropped[source][kind] += 1
         self.dropped_examples[kind].append(f"{item} ({source})")
+
+    def absent_from(self, cloud: str, kind: str) -> None:
+        self.absent[cloud][kind] += 1
 
     def warn(self, kind: str, item: str) -> None:
         self.warnings[kind].append(item)
@@ -67,6 +71,11 @@ class Report:
                 out += [f"{item}: {_values(values)} → {chosen}  " for item, values, chosen in
                         items]
                 out += ["", "</details>"]
+        out += ["", "## Where it exists (marked `GraphEntity.Clouds`)", "",
+                "The global service's availability, unless a cloud's beta document says "
+                "otherwise: what China's (2022-10-05) lacks is written as existing in the global "
+                "service and US Government only (`clouds.py`).", ""]
+        out += _table(self.absent)
         out += ["", "## Inferred (marked `GraphEntity.Inferred`)", ""]
         out += ["| fact | count |", "|---|---|"]
         out += [f"| {kind} | {len(items):,} |" for kind, items in sorted(self.inferred.items())]

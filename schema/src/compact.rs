@@ -1,7 +1,7 @@
 //! The compact form of a [`Model`]: what the build script writes from the CSDL and the crate
 //! reads back, so that nothing parses XML at compile time of the user's code.
 //!
-//! A byte stream: the magic `GESC3`, then every field in declaration order; integers as LEB128,
+//! A byte stream: the magic `GESC4`, then every field in declaration order; integers as LEB128,
 //! strings as a length and UTF-8, options and booleans as one byte.
 
 use crate::model::{
@@ -9,7 +9,7 @@ use crate::model::{
     PropertyDef, Restrictions, RootDef, RootKind, TypeDef, TypeKind, TypeRef,
 };
 
-const MAGIC: &[u8] = b"GESC3";
+const MAGIC: &[u8] = b"GESC4";
 
 /// Writes `model` in the compact form (for the build script, and the tests).
 #[cfg_attr(not(test), allow(dead_code))]
@@ -36,7 +36,7 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
             w.byte(u8::from(p.nullable) | u8::from(p.computed) << 1);
             w.opt(p.description.as_deref());
             w.byte(p.clouds.bits());
-            w.byte(p.inferred.bits());
+            w.uint(u64::from(p.inferred.bits()));
         }
         w.len(ty.navigation.len());
         for n in &ty.navigation {
@@ -46,7 +46,7 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
             w.opt(n.description.as_deref());
             w.restrictions(n.restrictions);
             w.byte(n.clouds.bits());
-            w.byte(n.inferred.bits());
+            w.uint(u64::from(n.inferred.bits()));
         }
         w.len(ty.members.len());
         for m in &ty.members {
@@ -56,7 +56,7 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
         }
         w.opt(ty.description.as_deref());
         w.byte(ty.clouds.bits());
-        w.byte(ty.inferred.bits());
+        w.uint(u64::from(ty.inferred.bits()));
     }
     w.len(model.roots.len());
     for root in &model.roots {
@@ -87,14 +87,14 @@ pub(crate) fn encode(model: &Model) -> Vec<u8> {
             w.type_ref(&p.ty);
             w.byte(u8::from(p.nullable) | u8::from(p.optional) << 1);
             w.byte(p.clouds.bits());
-            w.byte(p.inferred.bits());
+            w.uint(u64::from(p.inferred.bits()));
         }
         match &op.returns {
             None => w.byte(0),
             Some(returns) => {
                 w.byte(1);
                 w.type_ref(returns);
-                w.byte(op.returns_inferred.bits());
+                w.uint(u64::from(op.returns_inferred.bits()));
             }
         }
         w.opt(op.import.as_deref());
@@ -130,7 +130,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             let bits = r.byte()?;
             let description = r.opt()?;
             let clouds = Clouds::from_bits(r.byte()?);
-            let inferred = Inferred::from_bits(r.byte()?);
+            let inferred = r.inferred()?;
             properties.push(PropertyDef {
                 name,
                 ty,
@@ -149,7 +149,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             let description = r.opt()?;
             let restrictions = r.restrictions()?;
             let clouds = Clouds::from_bits(r.byte()?);
-            let inferred = Inferred::from_bits(r.byte()?);
+            let inferred = r.inferred()?;
             navigation.push(NavigationDef {
                 name,
                 ty,
@@ -169,7 +169,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
         }
         let description = r.opt()?;
         let clouds = Clouds::from_bits(r.byte()?);
-        let inferred = Inferred::from_bits(r.byte()?);
+        let inferred = r.inferred()?;
         model.types.push(TypeDef {
             name,
             kind,
@@ -207,7 +207,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
             let ty = r.type_ref()?;
             let bits = r.byte()?;
             let clouds = Clouds::from_bits(r.byte()?);
-            let inferred = Inferred::from_bits(r.byte()?);
+            let inferred = r.inferred()?;
             parameters.push(ParameterDef {
                 name,
                 ty,
@@ -219,7 +219,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, String> {
         }
         let (returns, returns_inferred) = match r.byte()? {
             0 => (None, Inferred::NONE),
-            _ => (Some(r.type_ref()?), Inferred::from_bits(r.byte()?)),
+            _ => (Some(r.type_ref()?), r.inferred()?),
         };
         let import = r.opt()?;
         let clouds = Clouds::from_bits(r.byte()?);
@@ -365,6 +365,11 @@ impl Reader<'_> {
 
     fn type_ref(&mut self) -> Result<TypeRef, String> {
         Ok(TypeRef { name: self.string()?, collection: self.byte()? != 0 })
+    }
+
+    fn inferred(&mut self) -> Result<Inferred, String> {
+        let bits = u16::try_from(self.uint()?).map_err(|_| "an inferred set is too large")?;
+        Ok(Inferred::from_bits(bits))
     }
 
     fn restrictions(&mut self) -> Result<Restrictions, String> {

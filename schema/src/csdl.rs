@@ -92,7 +92,7 @@ pub(crate) fn read(xml: &str, clouds: Clouds) -> Result<Model, String> {
                             kind,
                             ty: names.qualify(root.attribute(type_attribute).unwrap_or_default()),
                             restrictions: Restrictions::default(),
-                            clouds,
+                            clouds: clouds_of(root, clouds),
                         });
                     }
                 }
@@ -143,7 +143,7 @@ fn read_operation(
                     a.has_tag_name("Annotation")
                         && a.attribute("Term") == Some("Org.OData.Core.V1.OptionalParameter")
                 }),
-                clouds,
+                clouds: clouds_of(node, clouds),
                 inferred: inferred(child),
             }),
             "ReturnType" => {
@@ -163,7 +163,7 @@ fn read_operation(
         returns_inferred,
         composable: node.attribute("IsComposable") == Some("true"),
         import: None,
-        clouds,
+        clouds: clouds_of(node, clouds),
     }
 }
 
@@ -215,7 +215,7 @@ fn read_type(
         navigation: Vec::new(),
         members: Vec::new(),
         description: None,
-        clouds,
+        clouds: clouds_of(node, clouds),
         inferred: inferred(node),
     };
     for child in node.children().filter(roxmltree::Node::is_element) {
@@ -238,7 +238,7 @@ fn read_type(
                     ty: property_type,
                     computed: false,
                     description: None,
-                    clouds,
+                    clouds: clouds_of(child, clouds),
                     inferred: inferred(child),
                 });
             }
@@ -248,7 +248,7 @@ fn read_type(
                 contains_target: child.attribute("ContainsTarget") == Some("true"),
                 description: None,
                 restrictions: Restrictions::default(),
-                clouds,
+                clouds: clouds_of(child, clouds),
                 inferred: inferred(child),
             }),
             "Member" => {
@@ -325,6 +325,25 @@ fn inferred(node: roxmltree::Node<'_, '_>) -> Inferred {
         .fold(Inferred::NONE, |set, a| {
             set.union(Inferred::from_names(a.attribute("String").unwrap_or_default()))
         })
+}
+
+/// The project's own `GraphEntity.Clouds` annotation, inline on an item of the reconstructed
+/// beta document that exists in fewer clouds than the document's (`global us_gov china`,
+/// space-separated); the document's clouds without it.
+fn clouds_of(node: roxmltree::Node<'_, '_>, document: Clouds) -> Clouds {
+    let annotation = node.children().find(|a| {
+        a.has_tag_name("Annotation") && a.attribute("Term") == Some("GraphEntity.Clouds")
+    });
+    let Some(names) = annotation.and_then(|a| a.attribute("String")) else { return document };
+    names
+        .split_whitespace()
+        .fold(Clouds::NONE, |set, name| match name {
+            "global" => set.union(Clouds::GLOBAL),
+            "us_gov" => set.union(Clouds::US_GOV),
+            "china" => set.union(Clouds::CHINA),
+            _ => set,
+        })
+        .intersection(document)
 }
 
 fn find_root<'m>(model: &'m mut Model, name: &str) -> Option<&'m mut RootDef> {

@@ -5,8 +5,10 @@
 //! (computed properties, descriptions, insert/update/delete restrictions), and for each item
 //! the clouds whose metadata has it.
 //!
-//! Beside it, Microsoft's permissions reference ([`permissions`]): which permissions work for
-//! each path and method, and which is least privileged.
+//! Beside it, Graph beta ([`Schema::beta`]), as the converter in `beta/` reconstructs it from
+//! Microsoft's sources, each fact only inferred marked ([`Inferred`]); and Microsoft's
+//! permissions reference ([`permissions`]): which permissions work for each path and method,
+//! and which is least privileged.
 //!
 //! The metadata (`metadata/`, MIT, from microsoftgraph/msgraph-metadata) is read once, when this
 //! crate is built, into a compact form that [`Schema::v1`] loads once per process: nothing
@@ -67,6 +69,9 @@ static V1: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/v1.0.schema"));
 /// The compact form of the reconstructed beta metadata, written by the build script.
 static BETA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/beta.schema"));
 
+/// Beta, decoded on first use.
+static BETA_SCHEMA: OnceLock<Schema> = OnceLock::new();
+
 /// Which of Graph's versions a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Version {
@@ -75,16 +80,6 @@ pub enum Version {
     /// `beta`: the converter's reconstruction of the global service's beta metadata
     /// (`metadata/beta-Prod.csdl`); the facts it only infers are marked ([`Inferred`]).
     Beta,
-}
-
-impl Version {
-    /// The path segment: `v1.0` or `beta`.
-    pub const fn segment(self) -> &'static str {
-        match self {
-            Version::V1 => "v1.0",
-            Version::Beta => "beta",
-        }
-    }
 }
 
 impl Schema {
@@ -115,8 +110,8 @@ impl Schema {
     }
 
     /// Microsoft Graph beta, as the converter in `beta/` reconstructs it from Microsoft's
-    /// sources (every item taken to exist in every cloud): decoded on first use, once per
-    /// process, so that code without beta declarations never pays for it.
+    /// sources (an item exists in every cloud unless China's beta document lacks it): decoded on
+    /// first use, once per process, so that code without beta declarations never pays for it.
     ///
     /// ```
     /// use graph_entity_schema::Schema;
@@ -130,11 +125,17 @@ impl Schema {
     ///
     /// Never for a build of this crate, as [`Schema::v1`].
     pub fn beta() -> &'static Schema {
-        static SCHEMA: OnceLock<Schema> = OnceLock::new();
-        SCHEMA.get_or_init(|| {
+        BETA_SCHEMA.get_or_init(|| {
             #[allow(clippy::expect_used)]
             Schema::load_beta().expect("the embedded beta schema is written by build.rs")
         })
+    }
+
+    /// Whether this process has decoded beta yet: for the macros' test that a crate without
+    /// `beta` declarations never does.
+    #[doc(hidden)]
+    pub fn beta_decoded() -> bool {
+        BETA_SCHEMA.get().is_some()
     }
 
     /// The schema of a version: [`Schema::v1`] or [`Schema::beta`].

@@ -88,7 +88,7 @@ impl fmt::Display for Clouds {
 /// assert_eq!(facts.names().collect::<Vec<_>>(), ["Width", "Nullable"]);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Inferred(u8);
+pub struct Inferred(u16);
 
 impl Inferred {
     /// Nothing inferred: every fact is stated by a Microsoft CSDL.
@@ -109,8 +109,10 @@ impl Inferred {
     pub const FLAGS: Inferred = Inferred(64);
     /// The type itself: a best reconstruction.
     pub const TYPE: Inferred = Inferred(128);
+    /// Whether the service computes a property (it is read-only): written not computed.
+    pub const COMPUTED: Inferred = Inferred(256);
 
-    const NAMES: [(Inferred, &'static str); 8] = [
+    const NAMES: [(Inferred, &'static str); 9] = [
         (Inferred::WIDTH, "Width"),
         (Inferred::PRECISION, "Precision"),
         (Inferred::NULLABLE, "Nullable"),
@@ -119,6 +121,7 @@ impl Inferred {
         (Inferred::VALUES, "Values"),
         (Inferred::FLAGS, "Flags"),
         (Inferred::TYPE, "Type"),
+        (Inferred::COMPUTED, "Computed"),
     ];
 
     /// Whether every fact of `other` is in this set.
@@ -138,12 +141,12 @@ impl Inferred {
     }
 
     /// The raw bits.
-    pub const fn bits(self) -> u8 {
+    pub const fn bits(self) -> u16 {
         self.0
     }
 
     /// The set with these bits.
-    pub const fn from_bits(bits: u8) -> Inferred {
+    pub const fn from_bits(bits: u16) -> Inferred {
         Inferred(bits)
     }
 
@@ -220,7 +223,7 @@ pub struct PropertyDef {
     pub description: Option<String>,
     /// The clouds whose metadata declares it.
     pub clouds: Clouds,
-    /// What of it is only inferred (`WIDTH`, `PRECISION`, `NULLABLE`, `TYPE`).
+    /// What of it is only inferred (`WIDTH`, `PRECISION`, `NULLABLE`, `COMPUTED`, `TYPE`).
     pub inferred: Inferred,
 }
 

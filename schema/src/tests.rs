@@ -540,3 +540,18 @@ mod permissions {
         assert!(names.len() > 500, "{}", names.len());
     }
 }
+
+/// `Schema::get` and `Schema::root` search the decoded lists by binary search: the compact forms
+/// must hold them strictly sorted, as the build script writes them.
+#[test]
+fn the_compact_forms_hold_types_and_roots_sorted() {
+    for schema in [Schema::v1(), Schema::beta()] {
+        let types: Vec<&str> = schema.types().iter().map(|t| t.name.as_str()).collect();
+        assert!(types.windows(2).all(|w| w[0] < w[1]), "{}", schema.name());
+        let roots: Vec<&str> = schema.roots().iter().map(|r| r.name.as_str()).collect();
+        assert!(roots.windows(2).all(|w| w[0] < w[1]), "{}", schema.name());
+        assert!(
+            schema.types().iter().all(|t| schema.get(&t.name).is_some_and(|f| f.name == t.name))
+        );
+    }
+}

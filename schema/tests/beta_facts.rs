@@ -197,7 +197,8 @@ fn a_beta_only_intune_type_has_the_typings_nullability() {
     assert!(!detection.inferred.contains(Inferred::NULLABLE), "the typings state it");
     let device = prop(state, "deviceName");
     assert!(device.nullable);
-    assert!(device.inferred.is_empty());
+    // Only whether the service computes it is unknown (no CSDL declares the type).
+    assert_eq!(device.inferred, Inferred::COMPUTED);
     assert!(ty(state).inferred.contains(Inferred::ABSTRACT), "no CSDL says");
 }
 
@@ -327,7 +328,8 @@ fn a_typings_nullability_is_not_inferred() {
     let disable = prop(POLICY, "disableEntraGroupPolicyAssignment");
     assert_eq!(disable.ty.name, "Edm.Boolean");
     assert!(!disable.nullable);
-    assert!(disable.inferred.is_empty());
+    // Its nullability is stated; no CSDL says whether the service computes it.
+    assert_eq!(disable.inferred, Inferred::COMPUTED);
 }
 
 // The SDK's `models/device_management_priority_meta_data.py:41` reads `priority` with
@@ -412,4 +414,19 @@ fn a_policy_setting_resolves_by_key() {
         "microsoft.graph.deviceManagementConfigurationSetting",
         false,
     );
+}
+
+// Where beta exists: `beta-Mooncake-2022-10-05.csdl` (China's beta document) declares
+// `deviceManagementConfigurationPolicy` and the singleton `deviceManagement`, but has no
+// `deviceManagementCleanupRule`-like `managedDeviceCleanupRule` type nor a
+// `managedDeviceCleanupRules` navigation (grep finds neither); no US Government beta document
+// exists, so the US Government clouds have what the global service has.
+#[test]
+fn what_chinas_beta_document_lacks_is_absent_from_china_only() {
+    assert_eq!(ty(POLICY).clouds, Clouds::ALL);
+    assert_eq!(beta().root("deviceManagement").unwrap().clouds, Clouds::ALL);
+    let rule = ty("microsoft.graph.managedDeviceCleanupRule");
+    assert_eq!(rule.clouds, Clouds::GLOBAL.union(Clouds::US_GOV));
+    let rules = nav("microsoft.graph.deviceManagement", "managedDeviceCleanupRules");
+    assert!(!rules.clouds.contains(Clouds::CHINA) && rules.clouds.contains(Clouds::US_GOV));
 }

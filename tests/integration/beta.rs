@@ -117,6 +117,10 @@ async fn a_base_url_without_a_version_cannot_reach_beta_and_sends_nothing() {
     let seen = emulator.requests().len();
     let error = policy("Contoso").create(&client, ()).await.unwrap_err();
     assert!(matches!(&error, Error::Config(message) if message.contains("`beta`")), "{error}");
+    // In bulk too: the whole call fails before anything is sent, not each item.
+    let items = [(policy("a"), [] as [&str; 0])];
+    let error = client.create_many(items, &BulkOptions::default()).await.unwrap_err();
+    assert!(matches!(&error, Error::Config(_)), "{error}");
     assert_eq!(emulator.requests().len(), seen);
 }
 

@@ -8,8 +8,8 @@
 use graph_entity_schema::naming::{to_lower_camel_case, to_snake_case};
 use graph_entity_schema::permissions::Operation;
 use graph_entity_schema::{
-    Clouds, OperationDef, OperationKind, ParameterDef, PropertyDef, Schema, TypeKind, TypeRef,
-    suggest,
+    Clouds, Inferred, OperationDef, OperationKind, ParameterDef, PropertyDef, Schema, TypeKind,
+    TypeRef, suggest,
 };
 use proc_macro2::Span;
 use syn::{DeriveInput, LitStr, Type};
@@ -144,7 +144,22 @@ pub(super) fn action<'a>(
             );
         }
     }
+    // What the metadata only infers of the parameters declared and of the result, for the docs.
+    let mut inferred: Vec<String> = fields
+        .iter()
+        .filter_map(|f| {
+            let parameter = operation.parameters.iter().find(|p| p.name == f.json)?;
+            let facts: Vec<&str> = parameter.inferred.names().collect();
+            (!facts.is_empty())
+                .then(|| format!("`{}` ({})", f.ident, facts.join(", ").to_lowercase()))
+        })
+        .collect();
+    if !operation.returns_inferred.is_empty() {
+        let facts: Vec<&str> = operation.returns_inferred.names().collect();
+        inferred.push(format!("the result ({})", facts.join(", ").to_lowercase()));
+    }
     Some(CheckedAction {
+        inferred,
         name: operation.name.clone(),
         composable,
         result: result?,
@@ -237,7 +252,10 @@ fn check_parameter(
 ) -> Option<(String, TypeKind, bool)> {
     let inner = option_inner(field.ty);
     let may_be_left_out = parameter.nullable || parameter.optional;
+    // Where beta's metadata only infers nullability, a field without `Option` may be right.
+    let inferred = !parameter.optional && parameter.inferred.contains(Inferred::NULLABLE);
     match (may_be_left_out, inner) {
+        (true, None) if inferred => {}
         (true, None) => cx.error_spanned_by(
             field.ty,
             format!(
@@ -319,6 +337,8 @@ fn check_result<'a>(
     let inner = option_inner(declared);
     let nullable = operation.returns_nullable && !ty.collection;
     match (nullable, inner) {
+        // Where beta's metadata only infers it, a result without `Option` may be right.
+        (true, None) if operation.returns_inferred.contains(Inferred::NULLABLE) => {}
         (true, None) => cx.error_spanned_by(
             declared,
             format!("`{name}` may return `null` (its result is nullable): declare `returns = Option<...>`"),

@@ -49,10 +49,7 @@ impl Published {
 
     /// How messages name the metadata.
     fn name(&self) -> &'static str {
-        match self.0 {
-            Version::V1 => "Microsoft Graph v1.0",
-            Version::Beta => "Microsoft Graph beta",
-        }
+        self.schema().name()
     }
 
     /// For a v1.0 declaration whose path or type v1.0 lacks: a hint to declare it `beta`, when

@@ -375,6 +375,9 @@ fn path_const(s: &Shared<'_>) -> TokenStream {
     let path = entity.path.as_ref();
     let parts = path_parts(s);
     let (version, doc) = match entity.version {
+        Some(graph_entity_schema::Version::Beta) if entity.availability.is_none() => {
+            (Some(quote!(Beta)), " Graph beta, unchecked: sent to `/beta` whatever the client's default version.".to_owned())
+        }
         Some(graph_entity_schema::Version::Beta) => (
             Some(quote!(Beta)),
             " Graph beta: sent to `/beta` whatever the client's default version, checked against beta's metadata as the schema crate reconstructs it from Microsoft's sources.".to_owned(),

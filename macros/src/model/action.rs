@@ -96,6 +96,8 @@ pub(crate) struct CheckedAction<'a> {
     pub(crate) permissions: Needs,
     /// For a function, how each parameter is written.
     pub(crate) writes: Vec<ParameterWrite<'a>>,
+    /// What of the parameters and the result the (beta) metadata only infers, for the docs.
+    pub(crate) inferred: Vec<String>,
 }
 
 impl<'a> Action<'a> {
@@ -161,7 +163,7 @@ impl<'a> Action<'a> {
             permissions: vec![checked.permissions],
             single: false,
             version: super::version_of(args),
-            inferred: Vec::new(),
+            inferred: checked.inferred,
         };
         Some(Action {
             params,

@@ -379,11 +379,7 @@ impl<'a> Entity<'a> {
 /// The version a declaration's requests go to: the one it is checked against, or for an
 /// unchecked v1.0 declaration the client's (`None`).
 pub(crate) fn version_of(args: &MacroArgs) -> Option<graph_entity_schema::Version> {
-    match (args.beta, args.unchecked) {
-        (Some(_), _) => Some(graph_entity_schema::Version::Beta),
-        (None, None) => Some(graph_entity_schema::Version::V1),
-        (None, Some(_)) => None,
-    }
+    (args.beta.is_some() || args.unchecked.is_none()).then(|| args.version())
 }
 
 impl<'a> Entity<'a> {

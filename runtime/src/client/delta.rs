@@ -497,9 +497,14 @@ impl Client {
 
 /// Whether `link` is a round of the collection at `template` under the service root `base`:
 /// `{base}{template, each placeholder one segment}/delta`, then its query. A link to another
-/// origin passes here, to be refused as untrusted.
+/// origin passes here, to be refused as untrusted; one to the same origin under another root
+/// (another Graph version's) does not.
 fn is_round_of(base: &str, template: &str, link: &str) -> bool {
-    let Some(rest) = link.strip_prefix(base) else { return true };
+    let Some(rest) = link.strip_prefix(base) else {
+        let origin = |url: &str| url::Url::parse(url).ok().map(|u| u.origin());
+        let theirs = origin(link);
+        return theirs.is_none() || theirs != origin(base);
+    };
     let path = rest.split(['?', '#']).next().unwrap_or_default();
     let mut segments = path.trim_start_matches('/').split('/');
     let fits = template.trim_start_matches('/').split('/').all(|part| {
@@ -551,5 +556,10 @@ mod tests {
         assert!(!round("/users/u/todo/tasks/delta", "/users/{userId}/todo/lists"));
         // Another origin is for the origin check to refuse.
         assert!(is_round_of(base, "/users", "https://example.net/v1.0/groups/delta"));
+        // Another version's round is not this collection's: a v1.0 declaration never follows
+        // a link to beta, nor a beta one a link to v1.0.
+        assert!(!is_round_of(base, "/users", "https://graph.microsoft.com/beta/users/delta?x=1"));
+        let beta = "https://graph.microsoft.com/beta";
+        assert!(!is_round_of(beta, "/users", &format!("{base}/users/delta?x=1")));
     }
 }

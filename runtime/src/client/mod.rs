@@ -99,7 +99,10 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The service root requests go to, such as `https://graph.microsoft.com/v1.0`.
+    /// The service root of the client's default version, such as
+    /// `https://graph.microsoft.com/v1.0`: where `unchecked` declarations and untyped calls go.
+    /// A checked declaration goes to its own version's root (`PathTemplate::version`), this one
+    /// with its version segment swapped.
     pub fn base_url(&self) -> &str {
         &self.inner.transport.base_url
     }
@@ -189,14 +192,19 @@ impl ClientBuilder {
         self
     }
 
-    /// The API version (default [`ApiVersion::V1`]).
+    /// The default API version (default [`ApiVersion::V1`]): the one `unchecked` declarations
+    /// and untyped calls use. A checked declaration always goes to the version it was checked
+    /// against (`v1.0`, or `beta` when declared `beta`), whatever this says.
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.api_version = version;
         self
     }
 
     /// A service root including the API version, instead of the cloud's: a loopback
-    /// `http://127.0.0.1:PORT/v1.0` for a local emulator, or a proxy.
+    /// `http://127.0.0.1:PORT/v1.0` for a local emulator, or a proxy. When its last path
+    /// segment is `v1.0` or `beta`, declarations of the other version go to the same root with
+    /// that segment swapped; otherwise only the builder's [`api_version`](Self::api_version)
+    /// can be reached through it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -366,14 +374,24 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(30)))
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let pacers = crate::pace::Pacers::new(&base_url, credential.principal(), self.pacing);
         // A declaration pinned to a version goes to that version's root: the base URL with its
-        // last segment swapped, when that segment names one.
-        let (service_root, api_version) = match base_url.rsplit_once('/') {
-            Some((root, "v1.0")) => (Some(root.to_owned()), ApiVersion::V1),
-            Some((root, "beta")) => (Some(root.to_owned()), ApiVersion::Beta),
-            _ => (None, self.api_version),
+        // last path segment swapped, when that segment names one.
+        let named = target.path_segments().and_then(|mut s| s.next_back()).and_then(|last| {
+            [ApiVersion::V1, ApiVersion::Beta].into_iter().find(|v| v.as_str() == last)
+        });
+        let (service_root, api_version) = match named {
+            Some(version) => {
+                let root = base_url.strip_suffix(version.as_str()).map(|r| r.trim_end_matches('/'));
+                (root.map(str::to_owned), version)
+            }
+            None => (None, self.api_version),
         };
+        // The service's throttling is per app and tenant, whatever the version asked.
+        let pacers = crate::pace::Pacers::new(
+            service_root.as_deref().unwrap_or(&base_url),
+            credential.principal(),
+            self.pacing,
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport {
@@ -443,6 +461,10 @@ mod tests {
         assert_eq!(root(v1, Some(ApiVersion::Beta)).unwrap(), "https://graph.microsoft.us/beta");
         assert_eq!(root(v1, Some(ApiVersion::V1)).unwrap(), v1);
         assert_eq!(root(v1, None).unwrap(), v1);
+        // A host named like a version is not one.
+        let host = "https://beta";
+        assert_eq!(root(host, None).unwrap(), host);
+        assert!(root(host, Some(ApiVersion::Beta)).is_err());
         let beta = "http://127.0.0.1:9/graph/beta/";
         assert_eq!(root(beta, Some(ApiVersion::V1)).unwrap(), "http://127.0.0.1:9/graph/v1.0");
         assert_eq!(root(beta, None).unwrap(), "http://127.0.0.1:9/graph/beta");

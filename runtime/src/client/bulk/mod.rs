@@ -259,7 +259,7 @@ impl Client {
             decode: written::<E>,
         };
         self.transport().permitted(operation.needs.as_ref()).await?;
-        Ok(self.run_many(prepared, &operation, options).await)
+        self.run_many(prepared, &operation, options).await
     }
 
     /// Updates many entities: each input is a patch, its path arguments and the entity's key;
@@ -311,7 +311,7 @@ impl Client {
             decode: updated::<P::Entity>,
         };
         self.transport().permitted(operation.needs.as_ref()).await?;
-        Ok(self.run_many(prepared, &operation, options).await)
+        self.run_many(prepared, &operation, options).await
     }
 
     /// Deletes many entities of type `E`: each input is its path arguments and the entity's
@@ -349,7 +349,7 @@ impl Client {
             decode: deleted,
         };
         self.transport().permitted(operation.needs.as_ref()).await?;
-        Ok(self.run_many(prepared, &operation, options).await)
+        self.run_many(prepared, &operation, options).await
     }
 
     /// Invokes many actions of type `A`: each input is the action (its parameters) and its
@@ -408,16 +408,18 @@ impl Client {
             decode: invoked::<A>,
         };
         self.transport().permitted(operation.needs.as_ref()).await?;
-        Ok(self.run_many(prepared, &operation, options).await)
+        self.run_many(prepared, &operation, options).await
     }
 
-    /// Sends prepared items (`None`: nothing to send, done at once) and returns one result each.
+    /// Sends prepared items (`None`: nothing to send, done at once) and returns one result each;
+    /// [`Error::Config`] before sending any when the client cannot reach their version.
     async fn run_many<T: Send>(
         &self,
         prepared: Vec<Option<Prepared>>,
         operation: &Operation<T>,
         options: &BulkOptions,
-    ) -> Vec<Result<T, Error>> {
+    ) -> Result<Vec<Result<T, Error>>, Error> {
+        self.transport().root_of(operation.path.version())?;
         let total = prepared.len();
         let mut results: Vec<Option<Result<T, Error>>> = prepared
             .iter()
@@ -488,7 +490,7 @@ impl Client {
                 reporter.report(done);
             }
         }
-        results.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect()
+        Ok(results.into_iter().map(|r| r.unwrap_or(Err(Error::MissingSubResponse))).collect())
     }
 
     async fn run_batched<T: Send>(
