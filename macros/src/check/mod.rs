@@ -542,6 +542,10 @@ fn fits(schema: &Schema, property: &PropertyDef, rust: &Type) -> bool {
     let Some(name) = last_ident(rust) else { return false };
     // Where the beta metadata only infers the width or precision, either that could be right.
     let inferred = match ty.name.as_str() {
+        // A number whose very type is a reconstruction (the typings' `number`): any number.
+        "Edm.Int32" | "Edm.Int64" | "Edm.Double" if property.inferred.contains(Inferred::TYPE) => {
+            Some(&["i32", "i64", "f64", "f32"][..])
+        }
         "Edm.Int32" if property.inferred.contains(Inferred::WIDTH) => Some(&["i32", "i64"][..]),
         "Edm.Double" if property.inferred.contains(Inferred::PRECISION) => {
             Some(&["f64", "f32"][..])
