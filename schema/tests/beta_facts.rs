@@ -430,3 +430,23 @@ fn what_chinas_beta_document_lacks_is_absent_from_china_only() {
     let rules = nav("microsoft.graph.deviceManagement", "managedDeviceCleanupRules");
     assert!(!rules.clouds.contains(Clouds::CHINA) && rules.clouds.contains(Clouds::US_GOV));
 }
+
+// The converter's vocabulary (`beta/model.py` `INFERRED`) and the reader's (`Inferred`) are
+// the same: a name the reader did not know would lose its mark silently.
+#[test]
+fn every_inferred_name_the_document_writes_is_one_the_reader_knows() {
+    let document = include_str!("../metadata/beta-Prod.csdl");
+    let marker = r#"Term="GraphEntity.Inferred" String=""#;
+    let mut seen = std::collections::BTreeSet::new();
+    for (at, _) in document.match_indices(marker) {
+        let rest = &document[at + marker.len()..];
+        let names = &rest[..rest.find('"').unwrap()];
+        for name in names.split_whitespace() {
+            seen.insert(name);
+        }
+    }
+    for name in &seen {
+        assert!(!Inferred::from_names(name).is_empty(), "`{name}` is not a name `Inferred` reads");
+    }
+    assert_eq!(seen.len(), 9, "{seen:?}");
+}
