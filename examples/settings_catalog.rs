@@ -192,7 +192,7 @@ async fn steps(client: &Client, witness: &mut Witness<'_>) -> Result<(), Box<dyn
     let policy_id = policy.id.clone().ok_or("the service returned no policy id")?;
     println!("   -> {policy:?}\n");
 
-    println!("2. add one setting to it: lock the screen of an idle device");
+    println!("2. add one setting to it: no slide show on the lock screen");
     let setting = Setting {
         id: None,
         setting_instance: Some(SettingInstance::Choice(ChoiceSettingInstance {
