@@ -32,10 +32,7 @@ fn main() {
         ("v1.0-Fairfax.csdl", Clouds::US_GOV),
         ("v1.0-Mooncake.csdl", Clouds::CHINA),
     ] {
-        let path = metadata.join(file);
-        let xml = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let model = csdl::read(&xml, clouds).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let model = read(&metadata.join(file), clouds);
         match &mut merged {
             None => merged = Some(model),
             Some(all) => all.merge(model),
@@ -48,15 +45,19 @@ fn main() {
     // Beta: one document, the converter's reconstruction of the global service's (see
     // `beta/README.md`). Its items exist in every cloud but where the document says otherwise
     // (`GraphEntity.Clouds`: what China's beta document lacks).
-    let path = metadata.join("beta-Prod.csdl");
-    let xml = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let beta = csdl::read(&xml, Clouds::ALL).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let beta = read(&metadata.join("beta-Prod.csdl"), Clouds::ALL);
     std::fs::write(out.join("beta.schema"), compact::encode(&beta))
         .expect("cannot write the compact beta schema");
     let reference = read_permissions(&metadata.join("permissions.json"));
     std::fs::write(out.join("permissions.table"), permissions::write(&reference))
         .expect("cannot write the permissions table");
+}
+
+/// A CSDL document read for these clouds.
+fn read(path: &std::path::Path, clouds: Clouds) -> model::Model {
+    let xml = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    csdl::read(&xml, clouds).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Microsoft's permissions reference (`permissions.<name>.schemes` and `.pathSets[]`).

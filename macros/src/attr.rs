@@ -151,17 +151,12 @@ pub(crate) fn parse_macro_args(cx: &mut Ctxt, kind: MacroKind, args: TokenStream
                 meta.parse_nested_meta(|cloud| {
                     let name = cloud.path.get_ident().map(ToString::to_string).unwrap_or_default();
                     let span = syn::spanned::Spanned::span(&cloud.path);
-                    let value = match name.as_str() {
-                        "global" => graph_entity_schema::Clouds::GLOBAL,
-                        "us_gov" => graph_entity_schema::Clouds::US_GOV,
-                        "china" => graph_entity_schema::Clouds::CHINA,
-                        _ => {
-                            cx.error_spanned_by(
-                                &cloud.path,
-                                "unknown cloud; expected `global`, `us_gov` (L4 and L5) or `china`",
-                            );
-                            return skip_value(&cloud);
-                        }
+                    let Some(value) = graph_entity_schema::Clouds::from_name(&name) else {
+                        cx.error_spanned_by(
+                            &cloud.path,
+                            "unknown cloud; expected `global`, `us_gov` (L4 and L5) or `china`",
+                        );
+                        return skip_value(&cloud);
                     };
                     if out.clouds.iter().any(|(c, _)| *c == value) {
                         cx.error_spanned_by(&cloud.path, format!("`{name}` is listed twice"));

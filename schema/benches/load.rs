@@ -21,50 +21,45 @@ fn main() {
     }
     let runs: usize =
         std::env::var("LOAD_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(15).max(1);
-    let mut times: Vec<Duration> = Vec::with_capacity(runs);
-    let mut types = 0;
+    let types = |schema: &Schema| schema.types().len();
+    let v1 = measure(runs, || Schema::load_v1().expect("the embedded schema"), types);
+    let beta = measure(runs, || Schema::load_beta().expect("the embedded beta schema"), types);
+    let reference = measure(runs, Permissions::load, Permissions::len);
+    reference.print("permissions reference", "paths and methods", "read");
+    v1.print("v1.0 schema", "types", "decoded and indexed");
+    beta.print("beta schema", "types", "decoded and indexed");
+}
+
+/// `runs` loads, sorted by time, and the size the last one reported.
+struct Loads {
+    times: Vec<Duration>,
+    size: usize,
+}
+
+/// Times `runs` calls of `load` (not dropping what it loaded), and says its `size`.
+fn measure<T>(runs: usize, mut load: impl FnMut() -> T, size: impl Fn(&T) -> usize) -> Loads {
+    let mut times = Vec::with_capacity(runs);
+    let mut last = 0;
     for _ in 0..runs {
         let started = Instant::now();
-        let schema = Schema::load_v1().expect("the embedded schema");
+        let loaded = load();
         times.push(started.elapsed());
-        types = std::hint::black_box(&schema).types().len();
+        last = size(std::hint::black_box(&loaded));
     }
-    let mut beta_times: Vec<Duration> = Vec::with_capacity(runs);
-    let mut beta_types = 0;
-    for _ in 0..runs {
-        let started = Instant::now();
-        let schema = Schema::load_beta().expect("the embedded beta schema");
-        beta_times.push(started.elapsed());
-        beta_types = std::hint::black_box(&schema).types().len();
-    }
-    beta_times.sort_unstable();
-    let mut reference: Vec<Duration> = Vec::with_capacity(runs);
-    let mut paths = 0;
-    for _ in 0..runs {
-        let started = Instant::now();
-        let permissions = Permissions::load();
-        reference.push(started.elapsed());
-        paths = std::hint::black_box(&permissions).len();
-    }
-    reference.sort_unstable();
     times.sort_unstable();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "permissions reference ({paths} paths and methods) read: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
-        ms(reference[runs / 2]),
-        ms(reference[0]),
-        ms(reference[runs - 1])
-    );
-    println!(
-        "v1.0 schema ({types} types) decoded and indexed: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
-        ms(times[runs / 2]),
-        ms(times[0]),
-        ms(times[runs - 1])
-    );
-    println!(
-        "beta schema ({beta_types} types) decoded and indexed: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
-        ms(beta_times[runs / 2]),
-        ms(beta_times[0]),
-        ms(beta_times[runs - 1])
-    );
+    Loads { times, size: last }
+}
+
+impl Loads {
+    fn print(&self, what: &str, unit: &str, done: &str) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let (runs, times) = (self.times.len(), &self.times);
+        println!(
+            "{what} ({} {unit}) {done}: median {:.1} ms of {runs} (fastest {:.1}, slowest {:.1})",
+            self.size,
+            ms(times[runs / 2]),
+            ms(times[0]),
+            ms(times[runs - 1])
+        );
+    }
 }

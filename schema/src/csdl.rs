@@ -337,12 +337,8 @@ fn clouds_of(node: roxmltree::Node<'_, '_>, document: Clouds) -> Clouds {
     let Some(names) = annotation.and_then(|a| a.attribute("String")) else { return document };
     names
         .split_whitespace()
-        .fold(Clouds::NONE, |set, name| match name {
-            "global" => set.union(Clouds::GLOBAL),
-            "us_gov" => set.union(Clouds::US_GOV),
-            "china" => set.union(Clouds::CHINA),
-            _ => set,
-        })
+        .filter_map(Clouds::from_name)
+        .fold(Clouds::NONE, Clouds::union)
         .intersection(document)
 }
 

@@ -53,12 +53,27 @@ impl Clouds {
         Clouds(bits & 7)
     }
 
+    const NAMES: [(Clouds, &'static str); 3] =
+        [(Clouds::GLOBAL, "global"), (Clouds::US_GOV, "us_gov"), (Clouds::CHINA, "china")];
+
     /// The names of the clouds in the set, as `#[graph_entity(clouds(...))]` spells them.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        [(Clouds::GLOBAL, "global"), (Clouds::US_GOV, "us_gov"), (Clouds::CHINA, "china")]
+        Clouds::NAMES
             .into_iter()
             .filter(move |(cloud, _)| self.contains(*cloud))
             .map(|(_, name)| name)
+    }
+
+    /// The cloud of one of those names (`global`, `us_gov`, `china`).
+    ///
+    /// ```
+    /// use graph_entity_schema::Clouds;
+    ///
+    /// assert_eq!(Clouds::from_name("us_gov"), Some(Clouds::US_GOV));
+    /// assert_eq!(Clouds::from_name("mars"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Clouds> {
+        Clouds::NAMES.into_iter().find(|(_, n)| *n == name).map(|(cloud, _)| cloud)
     }
 }
 

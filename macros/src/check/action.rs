@@ -149,15 +149,10 @@ pub(super) fn action<'a>(
         .iter()
         .filter_map(|f| {
             let parameter = operation.parameters.iter().find(|p| p.name == f.json)?;
-            let facts: Vec<&str> = parameter.inferred.names().collect();
-            (!facts.is_empty())
-                .then(|| format!("`{}` ({})", f.ident, facts.join(", ").to_lowercase()))
+            super::inferred_phrase(&format!("`{}`", f.ident), parameter.inferred)
         })
         .collect();
-    if !operation.returns_inferred.is_empty() {
-        let facts: Vec<&str> = operation.returns_inferred.names().collect();
-        inferred.push(format!("the result ({})", facts.join(", ").to_lowercase()));
-    }
+    inferred.extend(super::inferred_phrase("the result", operation.returns_inferred));
     Some(CheckedAction {
         inferred,
         name: operation.name.clone(),

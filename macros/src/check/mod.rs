@@ -61,9 +61,7 @@ impl Published {
             ""
         }
     }
-}
 
-impl Published {
     /// The enum or complex type a declaration names, or an error with a suggestion.
     fn named_type(
         &self,
@@ -159,11 +157,8 @@ impl Metadata for Published {
         let mut nullable = Vec::new();
         let mut inferred = Vec::new();
         for field in fields.iter().filter(|f| f.is_property()) {
-            if let Some(property) =
-                schema.property(&ty.name, &field.json).filter(|p| !p.inferred.is_empty())
-            {
-                let facts: Vec<&str> = property.inferred.names().collect();
-                inferred.push(format!("`{}` ({})", field.ident, facts.join(", ").to_lowercase()));
+            if let Some(property) = schema.property(&ty.name, &field.json) {
+                inferred.extend(inferred_phrase(&format!("`{}`", field.ident), property.inferred));
             }
             if let Some(property) = schema.property(&ty.name, &field.json).filter(|p| p.nullable) {
                 nullable.push(property.name.clone());
@@ -333,6 +328,13 @@ impl Metadata for Published {
         }
         Some(def.name.clone())
     }
+}
+
+/// What the metadata only infers of `what` (a field, a parameter, the result), as the docs of a
+/// declaration list it: "`setting_count` (width)"; `None` when nothing is.
+fn inferred_phrase(what: &str, inferred: Inferred) -> Option<String> {
+    let facts: Vec<&str> = inferred.names().collect();
+    (!facts.is_empty()).then(|| format!("{what} ({})", facts.join(", ").to_lowercase()))
 }
 
 /// The clouds whose metadata has every path segment, the type (and its bases) and every declared

@@ -485,7 +485,7 @@ impl Client {
         let template = E::PATH.as_str();
         let first = self.available::<E>().and_then(|()| {
             let base = self.transport().root_of(E::PATH.version())?;
-            if !is_round_of(&base, template, &link.0) {
+            if !is_round_of(base, template, &link.0) {
                 let link = link.0.clone();
                 return Err(Error::DeltaLinkMismatch { link, template });
             }

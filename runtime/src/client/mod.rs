@@ -397,7 +397,9 @@ impl ClientBuilder {
                 transport: Transport {
                     http,
                     base_url,
-                    service_root,
+                    roots: service_root.map(|root| {
+                        [ApiVersion::V1, ApiVersion::Beta].map(|v| format!("{root}/{}", v.as_str()))
+                    }),
                     api_version,
                     origin,
                     credential,
@@ -455,7 +457,7 @@ mod tests {
     fn a_declaration_pinned_to_a_version_goes_to_its_root_whatever_the_default() {
         let root = |base: &str, version| {
             let client = Client::builder().base_url(base).bearer_token("t").build().unwrap();
-            client.transport().root_of(version).map(|r| r.into_owned())
+            client.transport().root_of(version).map(str::to_owned)
         };
         let v1 = "https://graph.microsoft.us/v1.0";
         assert_eq!(root(v1, Some(ApiVersion::Beta)).unwrap(), "https://graph.microsoft.us/beta");

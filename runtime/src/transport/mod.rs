@@ -12,8 +12,6 @@ use bytes::Bytes;
 use reqwest::Method;
 use tracing::Instrument as _;
 
-use std::borrow::Cow;
-
 use crate::auth::TokenCredential;
 use crate::cloud::ApiVersion;
 use crate::entity::PathTemplate;
@@ -33,9 +31,9 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     /// Without a trailing `/`: the client's default version's root.
     pub(crate) base_url: String,
-    /// The base URL without its version segment, when it ends in one (`…/v1.0`, `…/beta`):
-    /// where a declaration pinned to another version goes.
-    pub(crate) service_root: Option<String>,
+    /// When the base URL ends in a version segment (`…/v1.0`, `…/beta`): the roots of `v1.0`
+    /// and `beta` beside it, where declarations pinned to either go.
+    pub(crate) roots: Option<[String; 2]>,
     /// The version the base URL serves: its last segment's, else the builder's.
     pub(crate) api_version: ApiVersion,
     /// The service root's: redirects and next links are followed within it only.
@@ -59,11 +57,12 @@ impl Transport {
     /// # Errors
     ///
     /// [`Error::Config`] when another version is asked of a base URL that names none.
-    pub(crate) fn root_of(&self, version: Option<ApiVersion>) -> Result<Cow<'_, str>, Error> {
-        match (version, &self.service_root) {
-            (None, _) => Ok(Cow::Borrowed(&self.base_url)),
-            (Some(version), _) if version == self.api_version => Ok(Cow::Borrowed(&self.base_url)),
-            (Some(version), Some(root)) => Ok(Cow::Owned(format!("{root}/{}", version.as_str()))),
+    pub(crate) fn root_of(&self, version: Option<ApiVersion>) -> Result<&str, Error> {
+        match (version, &self.roots) {
+            (None, _) => Ok(&self.base_url),
+            (Some(version), _) if version == self.api_version => Ok(&self.base_url),
+            (Some(ApiVersion::V1), Some([v1, _])) => Ok(v1),
+            (Some(_), Some([_, beta])) => Ok(beta),
             (Some(version), None) => Err(Error::Config(format!(
                 "the base URL `{}` does not end in a Graph version (`/v1.0` or `/beta`), so a declaration of Graph `{}` cannot be sent through it",
                 self.base_url,
@@ -78,7 +77,7 @@ impl Transport {
         let root = self.root_of(template.version())?;
         let arguments: usize = args.iter().map(|a| a.len() * 3).sum();
         let mut url = String::with_capacity(root.len() + template.as_str().len() + arguments + 40);
-        url.push_str(&root);
+        url.push_str(root);
         template.render_into(&mut url, args).map_err(Error::Path)?;
         Ok(url)
     }

@@ -173,6 +173,8 @@ fn deleted(_: u16, _: &[u8], _: Option<String>) -> Result<(), Error> {
 
 /// What one bulk run sends and how.
 struct Run<'a, T> {
+    /// The service root of the items' version.
+    root: &'a str,
     prepared: &'a [Option<Prepared>],
     operation: &'a Operation<T>,
     options: &'a BulkOptions,
@@ -419,7 +421,7 @@ impl Client {
         operation: &Operation<T>,
         options: &BulkOptions,
     ) -> Result<Vec<Result<T, Error>>, Error> {
-        self.transport().root_of(operation.path.version())?;
+        let root = self.transport().root_of(operation.path.version())?;
         let total = prepared.len();
         let mut results: Vec<Option<Result<T, Error>>> = prepared
             .iter()
@@ -440,6 +442,7 @@ impl Client {
         let pending: Vec<usize> = (0..total).filter(|&i| prepared[i].is_some()).collect();
         if options.batching {
             let run = Run {
+                root,
                 prepared: &prepared,
                 operation,
                 options,
@@ -463,10 +466,6 @@ impl Client {
                             return (index, Err(Error::MissingSubResponse));
                         };
                         let transport = self.transport();
-                        let root = match transport.root_of(operation.path.version()) {
-                            Ok(root) => root,
-                            Err(error) => return (index, Err(error)),
-                        };
                         let url = format!("{root}{}", item.path);
                         let result = transport
                             .execute(
@@ -499,7 +498,7 @@ impl Client {
         mut pending: Vec<usize>,
         results: &mut [Option<Result<T, Error>>],
     ) {
-        let Run { prepared, operation, options, policy, reporter } = *run;
+        let Run { root, prepared, operation, options, policy, reporter } = *run;
         let pacer = reporter.pacer;
         let total = prepared.len();
         let mut done = total - pending.len();
@@ -521,7 +520,7 @@ impl Client {
             };
             let chunks: Vec<Vec<usize>> = pending.chunks(size).map(<[usize]>::to_vec).collect();
             let mut batches = stream::iter(chunks)
-                .map(|chunk| self.send_batch(operation.path.version(), chunk, prepared, &outer))
+                .map(|chunk| self.send_batch(root, chunk, prepared, &outer))
                 .buffer_unordered(options.concurrency);
             let mut again: Vec<usize> = Vec::new();
             let mut wait = Duration::ZERO;
@@ -600,7 +599,7 @@ impl Client {
     /// Sends one `$batch` of the items `chunk` and finds each item's answer.
     async fn send_batch(
         &self,
-        version: Option<crate::cloud::ApiVersion>,
+        root: &str,
         chunk: Vec<usize>,
         prepared: &[Option<Prepared>],
         options: &RequestOptions,
@@ -617,10 +616,7 @@ impl Client {
             chunk.iter().map(|&i| (i, Answered::BatchFailed(Arc::clone(&error)))).collect()
         };
         // A `$batch`'s items are relative to its own version's root.
-        let url = match transport.root_of(version) {
-            Ok(root) => format!("{root}/$batch"),
-            Err(error) => return all(error),
-        };
+        let url = format!("{root}/$batch");
         let answer =
             match transport.execute(Method::POST, "/$batch", url, Some(body), options).await {
                 Ok(answer) => answer,
